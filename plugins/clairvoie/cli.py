@@ -1,0 +1,136 @@
+"""The ``clairvoie`` command: validate records, create new ones, preview the site."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from importlib import resources
+
+from . import messages
+from .model import InvalidRecords, load_model
+from .model.build import is_slug
+from .settings import ClairvoieSettings
+
+NEW_RECORD_KINDS = {
+    # command word: (template file, folder setting name or fixed folder; None: sectors/)
+    "projet": ("projet.yaml", "projects_dir"),
+    "travaux": ("travaux.yaml", "works_dir"),
+    "reunion": ("reunion.yaml", "events_dir"),
+    "secteur": ("secteur.yaml", None),
+    "actualite": ("actualite.md", "actualites"),
+}
+
+
+def _pelican_settings(settings_file: str) -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(settings_file)
+
+
+def _published_articles(pelican_settings: dict) -> list:
+    """The articles Pelican itself would publish, read by Pelican's own generator."""
+    from pelican.generators import ArticlesGenerator
+
+    context = pelican_settings.copy()
+    context.update(generated_content={}, static_links=set(), static_content={},
+                   localsiteurl=pelican_settings["SITEURL"])
+    generator = ArticlesGenerator(context=context, settings=pelican_settings,
+                                  path=pelican_settings["PATH"], theme=pelican_settings["THEME"],
+                                  output_path=pelican_settings["OUTPUT_PATH"])
+    generator.generate_context()
+    return generator.articles
+
+
+def validate(args: argparse.Namespace) -> int:
+    pelican_settings = _pelican_settings(args.settings)
+    settings = ClairvoieSettings.from_pelican(pelican_settings)
+    try:
+        model = load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
+                           _published_articles(pelican_settings))
+    except InvalidRecords as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    print(messages.all_records_valid({
+        "secteurs": len(model.sectors), "projets": len(model.projects),
+        "arrêtés": len(model.works), "réunions": len(model.meetings),
+        "actualités": len(model.news),
+    }))
+    return 0
+
+
+def new_record(args: argparse.Namespace) -> int:
+    if not is_slug(args.identifier):
+        print(messages.bad_file_name(args.identifier), file=sys.stderr)
+        return 2
+    template_name, folder = NEW_RECORD_KINDS[args.kind]
+    pelican_settings = _pelican_settings(args.settings)
+    settings = ClairvoieSettings.from_pelican(pelican_settings)
+    if folder is None:
+        target_dir = settings.sectors_dir()
+    else:
+        target_dir = os.path.join(pelican_settings["PATH"], getattr(settings, folder, folder))
+    extension = os.path.splitext(template_name)[1]
+    target = os.path.join(target_dir, args.identifier + extension)
+    if os.path.exists(target):
+        print(f"{target} existe déjà : rien n'a été écrit.", file=sys.stderr)
+        return 1
+    text = resources.files(__package__).joinpath("templates", template_name).read_text("utf-8")
+    os.makedirs(target_dir, exist_ok=True)
+    with open(target, "w", encoding="utf-8") as stream:
+        stream.write(text.replace("{identifier}", args.identifier))
+    print(f"Fiche créée : {os.path.relpath(target)} — complétez-la, puis lancez « clairvoie validate ».")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Build, serve output/ on localhost and rebuild on every saved change."""
+    import watchfiles
+
+    pelican_settings = _pelican_settings(args.settings)
+    settings = ClairvoieSettings.from_pelican(pelican_settings)
+    output = os.path.abspath(pelican_settings["OUTPUT_PATH"])
+    build = [sys.executable, "-m", "pelican", pelican_settings["PATH"], "-s", args.settings]
+    subprocess.run(build, check=False)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=output)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Aperçu : http://localhost:{args.port}/ (Ctrl+C pour arrêter)")
+    watched = [pelican_settings["PATH"], settings.sectors_dir(), pelican_settings["THEME"], args.settings]
+    try:
+        for changes in watchfiles.watch(*[p for p in watched if os.path.exists(p)]):
+            print("Modifié : " + ", ".join(sorted(os.path.relpath(p) for _, p in changes)))
+            subprocess.run(build, check=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="clairvoie", description="Clairvoie : travaux et projets de la ville.")
+    main_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="fichier de réglages Pelican")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="vérifier toutes les fiches").set_defaults(run=validate)
+    new = commands.add_parser("new", help="créer une fiche pré-remplie")
+    new.add_argument("kind", choices=sorted(NEW_RECORD_KINDS))
+    new.add_argument("identifier", help="identifiant : minuscules, chiffres et tirets")
+    new.set_defaults(run=new_record)
+    preview = commands.add_parser("serve", help="aperçu local, reconstruit à chaque modification")
+    preview.add_argument("--port", type=int, default=8000)
+    preview.set_defaults(run=serve)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""The Pelican generator that loads the model and hands it to every output."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pelican.generators import Generator
+
+from . import staging
+from .model import InvalidRecords, load_model
+from .outputs import OUTPUTS
+from .settings import ClairvoieSettings
+
+logger = logging.getLogger(__name__)
+
+
+class ClairvoieGenerator(Generator):
+    """Phase 1 builds the model into the shared context; phase 2 runs the outputs."""
+
+    def generate_context(self) -> None:
+        settings = ClairvoieSettings.from_pelican(self.settings)
+        try:
+            model = load_model(settings, self.path, self.settings["TIMEZONE"],
+                               self.context.get("articles", []))
+        except InvalidRecords as error:
+            print(error.report(), file=sys.stderr)
+            staging.discard(self.output_path)
+            raise
+        self.context["clairvoie"] = model
+        logger.info("Clairvoie: %d secteurs, %d projets, %d arrêtés, %d réunions",
+                    len(model.sectors), len(model.projects), len(model.works), len(model.meetings))
+
+    def generate_output(self, writer) -> None:
+        model = self.context["clairvoie"]
+        for output in OUTPUTS:
+            output(model, self, writer)

@@ -1,0 +1,199 @@
+"""Every French sentence Clairvoie says to the people who edit records."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+# --- YAML reading -----------------------------------------------------------
+EMPTY_FILE = "le fichier est vide"
+NOT_A_MAPPING = "la fiche doit être une liste de champs « nom: valeur »"
+NOT_UTF8 = "le fichier n'est pas enregistré en UTF-8 (réenregistrez-le en UTF-8)"
+YAML_TAB = "tabulation interdite dans l'indentation : utilisez des espaces"
+YAML_DUPLICATE_KEY = "ce champ apparaît deux fois dans la fiche"
+YAML_COMPLEX_KEY = "un nom de champ doit être un simple mot"
+YAML_RECURSIVE = "structure qui se contient elle-même (ancre YAML récursive)"
+YAML_BINARY = "les données binaires ne sont pas acceptées"
+YAML_NOT_A_NUMBER = "nombre non valide"
+YAML_TOO_DEEP = "la fiche est imbriquée trop profondément"
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "« : » inattendu (une valeur contenant « : » doit être entre guillemets)",
+    "could not find expected ':'": "« : » manquant après le nom du champ",
+    "found character '\\t' that cannot start any token": "tabulation interdite : utilisez des espaces",
+    "found undefined alias": "alias YAML inconnu",
+    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+    "found unknown escape character": "caractère d'échappement inconnu dans un texte entre guillemets",
+    "expected <block end>, but found '-'": "élément de liste mal indenté",
+    "expected <block end>, but found '<block mapping start>'": "indentation incohérente",
+    "expected <block end>, but found '<scalar>'": "indentation incohérente",
+    "did not find expected key": "indentation incohérente ou champ mal aligné",
+    "found duplicate anchor": "ancre YAML déclarée deux fois",
+    "expected a single document in the stream": "un seul document par fichier (retirez les « --- » en trop)",
+    "did not find expected '-' indicator": "élément de liste mal indenté",
+    "found unexpected ':'": "« : » inattendu (mettez la valeur entre guillemets)",
+}
+
+
+def yaml_syntax_error(error: Exception) -> str:
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    for english, french in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return f"erreur de syntaxe YAML : {french}"
+    return f"erreur de syntaxe YAML : {problem}"
+
+
+def yaml_value_error(error: Exception) -> str:
+    problem = getattr(error, "problem", None) or str(error)
+    return f"valeur illisible : {problem}"
+
+
+def unreadable_file(error: OSError) -> str:
+    return f"fichier illisible ({error.strerror})"
+
+
+# --- schema -------------------------------------------------------------------
+TYPE_NAMES = {
+    "string": "un texte",
+    "integer": "un nombre entier",
+    "number": "un nombre",
+    "boolean": "true ou false",
+    "array": "une liste (lignes commençant par « - »)",
+    "object": "un groupe de champs",
+    "null": "vide",
+}
+
+
+def missing_field(name: str) -> str:
+    return f"champ obligatoire « {name} » manquant"
+
+
+def wrong_type(expected: str | list[str]) -> str:
+    kinds = [expected] if isinstance(expected, str) else expected
+    return "doit être " + " ou ".join(TYPE_NAMES.get(k, k) for k in kinds)
+
+
+def not_in_choices(value: object, choices: Iterable[object]) -> str:
+    choices = [str(c) for c in choices]
+    text = f"valeur « {value} » inconnue ; valeurs possibles : {', '.join(choices)}"
+    return text + did_you_mean(str(value), choices)
+
+
+def unknown_field(name: str, known: Iterable[str]) -> str:
+    return f"champ inconnu « {name} »" + did_you_mean(name, known)
+
+
+def too_long(length: int, maximum: int) -> str:
+    return f"trop long : {length} caractères, {maximum} au plus"
+
+
+EMPTY_TEXT = "ne doit pas être vide"
+EMPTY_LIST = "la liste ne doit pas être vide"
+INVALID_VALUE = "valeur non valide"
+
+
+def out_of_range(minimum: object, maximum: object) -> str:
+    if minimum is not None and maximum is not None:
+        return f"doit être compris entre {minimum} et {maximum}"
+    if minimum is not None:
+        return f"doit être au moins {minimum}"
+    return f"doit être au plus {maximum}"
+
+
+def invalid_date(value: object) -> str:
+    return f"date non valide « {value} » : écrivez AAAA-MM-JJ, par exemple 2026-11-23"
+
+
+def invalid_date_time(value: object) -> str:
+    return (f"date non valide « {value} » : écrivez 2026-11-23 ou, avec l'heure, "
+            "2026-11-23T07:30")
+
+
+INVALID_EMAIL = "adresse électronique non valide"
+INVALID_URL = "adresse web non valide : elle doit commencer par https://"
+INVALID_IDENTIFIER = ("identifiant non valide : minuscules sans accents, chiffres et tirets, "
+                      "par exemple secteur-4")
+
+
+def requires_together(field_name: str, other: str) -> str:
+    return f"« {field_name} » va avec « {other} »"
+
+
+# --- references and consistency -------------------------------------------------
+def unknown_sector(sector_id: str, known: Iterable[str]) -> str:
+    return f"secteur « {sector_id} » inconnu" + did_you_mean(sector_id, known)
+
+
+def unknown_project(project_id: str, known: Iterable[str]) -> str:
+    return f"projet « {project_id} » inconnu" + did_you_mean(project_id, known)
+
+
+def unknown_category(category: str, known: Iterable[str]) -> str:
+    return not_in_choices(category, known).replace("valeur", "catégorie", 1)
+
+
+def missing_file(path: str) -> str:
+    return f"fichier « {path} » introuvable dans content/"
+
+
+def missing_sector_file(path: str) -> str:
+    return f"fichier « {path} » introuvable dans sectors/"
+
+
+def not_an_image(path: str) -> str:
+    return f"« {path} » n'est pas une image lisible (JPEG, PNG ou WebP)"
+
+
+def bad_geojson(path: str, detail: str) -> str:
+    return f"« {path} » n'est pas une géométrie GeoJSON valide : {detail}"
+
+
+BAD_COORDINATES = "coordonnées GeoJSON non valides : [longitude, latitude] attendus"
+
+
+def ends_before_start(end_field: str, start_field: str) -> str:
+    return f"la fin (« {end_field} ») est avant le début (« {start_field} »)"
+
+
+def duplicate_id(record_id: str, other_path: str) -> str:
+    return f"identifiant « {record_id} » déjà utilisé par {other_path}"
+
+
+def duplicate_panel(panel_id: str, other_path: str) -> str:
+    return f"panneau « {panel_id} » déjà déclaré dans {other_path}"
+
+
+def duplicate_reference(reference: str, other_path: str) -> str:
+    return f"numéro d'arrêté « {reference} » déjà utilisé par {other_path}"
+
+
+def bad_file_name(name: str) -> str:
+    return (f"nom de fichier « {name} » non valide : l'identifiant doit être en minuscules sans "
+            "accents, avec chiffres et tirets (par exemple refection-rue-des-lilas.yaml)")
+
+
+ALL_SECTORS_ALONE = "« all » (toute la ville) ne se combine pas avec d'autres secteurs"
+ALL_SECTORS_NOT_HERE = "« all » n'est accepté que pour les projets : listez les secteurs"
+NEW_END_BEFORE_START = "la nouvelle date de fin est avant le début prévu du chantier"
+NO_SECTOR_FILES = "aucun secteur : ajoutez au moins un fichier dans sectors/"
+
+
+def bad_article_sectors(sector_id: str, known: Iterable[str]) -> str:
+    return unknown_sector(sector_id, known)
+
+
+# --- build ----------------------------------------------------------------------
+def build_stopped(count: int) -> str:
+    plural = "s" if count > 1 else ""
+    return (f"{count} erreur{plural} dans les fiches : rien n'a été publié, "
+            "le site précédent reste en ligne tel quel.")
+
+
+def all_records_valid(counts: dict[str, int]) -> str:
+    parts = ", ".join(f"{n} {label}" for label, n in counts.items())
+    return f"Toutes les fiches sont valides ({parts})."
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""

@@ -1,0 +1,164 @@
+"""The one validated model of a Clairvoie site: load → validate → build → derive."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .. import messages
+from ..markup import sanitize_html
+from ..settings import ClairvoieSettings
+from .build import (
+    BuildContext, build_meeting, build_project, build_sector, build_works_order,
+    check_sector_ids, is_slug,
+)
+from .derive import build_date, derive
+from .load import YamlDocument, load_yaml_file
+from .problems import InvalidRecords, Problem
+from .records import Model, NewsItem
+from .schema import schema_problems
+
+__all__ = ["InvalidRecords", "Model", "Problem", "load_model", "record_files"]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def record_files(settings: ClairvoieSettings, content_path: str) -> dict[str, list[str]]:
+    """Absolute paths of every record file, by record kind, sorted."""
+    folders = {
+        "sector": settings.sectors_dir(),
+        "project": os.path.join(content_path, settings.projects_dir),
+        "works": os.path.join(content_path, settings.works_dir),
+        "meeting": os.path.join(content_path, settings.events_dir),
+    }
+    found: dict[str, list[str]] = {}
+    for kind, folder in folders.items():
+        paths = []
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            paths += [os.path.join(root, f) for f in files
+                      if f.endswith(YAML_SUFFIXES) and not f.startswith(".")]
+        found[kind] = sorted(paths)
+    return found
+
+
+def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: str,
+               articles: Iterable[Any] = (), now: dt.datetime | None = None) -> Model:
+    """Read, check and derive everything; raise InvalidRecords with every problem."""
+    content_path = os.path.abspath(content_path)
+    timezone = ZoneInfo(timezone_name)
+    now = now or build_date(timezone)
+    problems: list[Problem] = []
+    files = record_files(settings, content_path)
+    ids = {kind: [_record_id(p) for p in paths] for kind, paths in files.items()}
+    ctx = BuildContext(settings, content_path, timezone, sorted(set(ids["sector"])),
+                       sorted(set(ids["project"])), problems)
+
+    builders = {"sector": build_sector, "project": build_project,
+                "works": build_works_order, "meeting": build_meeting}
+    records: dict[str, list[Any]] = {kind: [] for kind in builders}
+    for kind, paths in files.items():
+        for document in _load_documents(paths, settings.site_root, problems):
+            if kind != "sector":
+                check_sector_ids(document, ctx, allow_city_wide=(kind == "project"))
+            shape_problems = schema_problems(kind, document)
+            problems += shape_problems
+            if not shape_problems:
+                records[kind].append(builders[kind](document, ctx))
+    if not files["sector"]:
+        problems.append(Problem(settings.sectors_path, 1, 1, "", messages.NO_SECTOR_FILES))
+    _check_unique(records, problems)
+    news = _news_items(articles, ctx, settings.site_root)
+    if problems:
+        raise InvalidRecords(problems)
+
+    model = Model(
+        today=now.date(), timezone=timezone_name, categories=settings.categories,
+        sectors=records["sector"], projects=records["project"], works=records["works"],
+        meetings=records["meeting"], news=news, settings=settings,
+    )
+    derive(model, now, settings.upcoming_works_days, settings.sector_news_count)
+    return model
+
+
+def _record_id(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def _load_documents(paths: list[str], site_root: str, problems: list[Problem]) -> list[YamlDocument]:
+    documents: list[YamlDocument] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        shown = os.path.relpath(path, site_root).replace(os.sep, "/")
+        record_id = _record_id(path)
+        if not is_slug(record_id):
+            problems.append(Problem(shown, 1, 1, "", messages.bad_file_name(os.path.basename(path))))
+            continue
+        if record_id in seen:
+            problems.append(Problem(shown, 1, 1, "", messages.duplicate_id(record_id, seen[record_id])))
+            continue
+        seen[record_id] = shown
+        document = load_yaml_file(path, shown, problems)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def _check_unique(records: dict[str, list[Any]], problems: list[Problem]) -> None:
+    panels: dict[str, str] = {}
+    for sector in records["sector"]:
+        for index, panel in enumerate(sector.panels):
+            if panel.id in panels:
+                problems.append(Problem(sector.source.path, 1, 1, f"panels[{index + 1}].id",
+                                        messages.duplicate_panel(panel.id, panels[panel.id])))
+            panels.setdefault(panel.id, sector.source.path)
+    references: dict[str, str] = {}
+    for order in records["works"]:
+        if order.reference in references:
+            problems.append(Problem(order.source.path, 1, 1, "reference",
+                                    messages.duplicate_reference(order.reference, references[order.reference])))
+        references.setdefault(order.reference, order.source.path)
+
+
+_SECTORS_LINE = re.compile(r"^\s*sectors\s*:", re.IGNORECASE)
+
+
+def _news_items(articles: Iterable[Any], ctx: BuildContext, site_root: str) -> list[NewsItem]:
+    """Tie Pelican's articles to sectors; their HTML is sanitised like records'."""
+    items = []
+    for article in articles:
+        raw = article.metadata.get("sectors", "")
+        sector_ids = [s.strip() for s in (raw if isinstance(raw, list) else str(raw).split(",")) if s.strip()]
+        for sector_id in sector_ids:
+            if sector_id not in ctx.sector_ids:
+                shown = os.path.relpath(article.source_path, site_root).replace(os.sep, "/")
+                ctx.problems.append(Problem(shown, _metadata_line(article.source_path), 1, "Sectors",
+                                            messages.unknown_sector(sector_id, ctx.sector_ids)))
+        _sanitize_article(article)
+        items.append(NewsItem(article, tuple(sector_ids), city_wide=not sector_ids))
+    items.sort(key=lambda n: (n.article.date, n.article.slug), reverse=True)
+    return items
+
+
+def _sanitize_article(article: Any) -> None:
+    """Articles are rendered as HTML by Pelican; strip what could run or call out."""
+    if getattr(article, "_content", None):
+        article._content = sanitize_html(article._content)
+    if "summary" in getattr(article, "metadata", {}):
+        article.metadata["summary"] = sanitize_html(article.metadata["summary"])
+        article._summary = article.metadata["summary"]
+
+
+def _metadata_line(path: str) -> int:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            for number, line in enumerate(stream, 1):
+                if _SECTORS_LINE.match(line):
+                    return number
+    except OSError:
+        pass
+    return 1

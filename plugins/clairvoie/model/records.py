@@ -1,0 +1,348 @@
+"""The typed records of a Clairvoie site, as renderers see them.
+
+Records are built once from validated YAML (see ``build.py``) and never change
+afterwards; facts that depend on the build date are computed by ``derive.py``
+and stored on the records, so that no renderer recomputes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+PROJECT_STATUSES = ("planned", "in_progress", "suspended", "completed", "cancelled")
+ACTIVE_STATUSES = ("planned", "in_progress")
+NEGATIVE_UPDATE_KINDS = ("delay", "cost_overrun", "suspension", "cancellation")
+PARTICIPATION_LEVELS = ("inform", "consult", "concert", "codecide")
+WORKS_KINDS = (
+    "closure", "lane_restriction", "parking_ban", "detour",
+    "alternating_traffic", "noise", "other",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record was written: for messages and history."""
+
+    path: str  # relative to the site root, e.g. "content/projects/lilas.yaml"
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Contact:
+    service: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    id: str
+    name: str
+    lines: int
+    columns: int
+    charset: str  # "ascii", "latin-1" or "utf-8"
+    sector_id: str
+
+
+@dataclass
+class Sector:
+    id: str
+    name: str
+    short_name: str
+    description_html: Markup
+    communes: tuple[str, ...]
+    geometry: dict[str, Any] | None
+    contact: Contact | None
+    panels: tuple[Panel, ...]
+    source: Source
+
+    @property
+    def url(self) -> str:
+        return f"secteurs/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    planned_start: dt.date
+    planned_end: dt.date
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    planned: float | None = None
+    spent: float | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geometry: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: dt.date
+    title: str
+    done: bool
+
+
+@dataclass
+class Update:
+    project_id: str
+    index: int  # position in the file, stable across edits of the text
+    date: dt.date
+    kind: str
+    title: str
+    body_html: Markup
+    reason: str | None = None
+    new_planned_end: dt.date | None = None
+    new_budget: float | None = None
+
+    @property
+    def is_negative(self) -> bool:
+        return self.kind in NEGATIVE_UPDATE_KINDS
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One published size of a photo: written by the images output."""
+
+    width: int
+    height: int
+    url: str  # relative to the site root, e.g. "photos/lilas/avant-960.jpg"
+
+
+@dataclass
+class Photo:
+    file: str  # relative to content/
+    alt: str
+    caption: str | None
+    stage: str | None  # "before", "during", "after"
+    source_path: str  # absolute path of the original (never modified)
+    renditions: tuple[Rendition, ...] = ()
+
+    @property
+    def default(self) -> Rendition:
+        return self.renditions[len(self.renditions) // 2]
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"/{r.url} {r.width}w" for r in self.renditions)
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    href: str  # absolute URL, or site path of a published copy
+    source_path: str | None = None  # absolute path of the file in content/, if any
+
+    @property
+    def is_file(self) -> bool:
+        return self.source_path is not None
+
+
+@dataclass
+class Project:
+    id: str
+    title: str
+    sector_ids: tuple[str, ...]  # resolved: "all" becomes every sector
+    city_wide: bool
+    category: str
+    summary: str
+    description_html: Markup
+    status: str
+    participation: str | None
+    location: Location | None
+    budget: Budget | None
+    schedule: Schedule
+    milestones: tuple[Milestone, ...]
+    updates: tuple[Update, ...]  # newest first
+    photos: tuple[Photo, ...]
+    documents: tuple[Document, ...]
+    contact: Contact | None
+    source: Source
+    declared_progress: int | None = None
+    # Derived facts (derive.py):
+    progress: int | None = None
+    current_planned_end: dt.date | None = None
+    is_late: bool = False
+    days_late: int = 0
+    last_budget: float | None = None
+    is_over_budget: bool = False
+    overrun_amount: float = 0
+    works: list["WorksOrder"] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"projets/{self.id}/"
+
+    @property
+    def negative_updates(self) -> tuple[Update, ...]:
+        return tuple(u for u in self.updates if u.is_negative)
+
+    @property
+    def has_bad_news(self) -> bool:
+        return (
+            self.is_late
+            or self.is_over_budget
+            or self.status in ("suspended", "cancelled")
+        )
+
+
+@dataclass
+class WorksOrder:
+    id: str
+    reference: str
+    title: str
+    sector_ids: tuple[str, ...]
+    kind: str
+    street: str
+    section: str | None
+    geometry: dict[str, Any] | None
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    hours: str | None
+    direction: str | None
+    detour_html: Markup
+    project_id: str | None
+    issued_by: str | None
+    signed: dt.date | None
+    document: Document | None
+    cancelled_reason: str | None
+    source: Source
+    # Derived facts (derive.py):
+    project: Project | None = None
+    timing: str = "past"  # "past", "active", "upcoming" (soon) or "future"
+
+    @property
+    def url(self) -> str:
+        return f"travaux/{self.id}/"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_reason is not None
+
+    @property
+    def start_date(self) -> dt.date:
+        return self.start.date() if isinstance(self.start, dt.datetime) else self.start
+
+    @property
+    def end_date(self) -> dt.date:
+        return self.end.date() if isinstance(self.end, dt.datetime) else self.end
+
+
+@dataclass
+class Meeting:
+    id: str
+    title: str
+    sector_ids: tuple[str, ...]
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date
+    place: str
+    participation: str | None
+    description_html: Markup
+    registration_url: str | None
+    source: Source
+    # Derived fact (derive.py):
+    is_upcoming: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"reunions/{self.id}/"
+
+
+@dataclass
+class NewsItem:
+    """A Markdown article (Pelican's) tied to sectors."""
+
+    article: Any  # pelican.contents.Article
+    sector_ids: tuple[str, ...]
+    city_wide: bool
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+    @property
+    def url(self) -> str:
+        return self.article.url
+
+    @property
+    def date(self) -> dt.datetime:
+        return self.article.date
+
+
+@dataclass(frozen=True)
+class BadNews:
+    """One piece of negative news, derived from the records.
+
+    ``kind`` is one of: late, over_budget, suspended, cancelled (project
+    states) or works_cancelled. Reasons come from the records' updates.
+    """
+
+    kind: str
+    date: dt.date
+    title: str
+    url: str
+    reasons: tuple[str, ...]
+    project: Project | None = None
+    works: WorksOrder | None = None
+
+
+@dataclass
+class SectorView:
+    """Everything a sector's outputs show, selected once by derive.py."""
+
+    sector: Sector
+    bad_news: list[BadNews]
+    projects_by_status: dict[str, list[Project]]
+    active_works: list[WorksOrder]
+    upcoming_works: list[WorksOrder]
+    upcoming_meetings: list[Meeting]
+    past_meetings: list[Meeting]
+    news: list[NewsItem]
+
+    @property
+    def projects(self) -> list[Project]:
+        return [p for ps in self.projects_by_status.values() for p in ps]
+
+    @property
+    def late_count(self) -> int:
+        return sum(1 for p in self.projects if p.is_late)
+
+    @property
+    def in_progress_count(self) -> int:
+        return len(self.projects_by_status.get("in_progress", []))
+
+
+@dataclass
+class Model:
+    """The one validated model every output reads."""
+
+    today: dt.date
+    timezone: str
+    categories: tuple[str, ...]
+    sectors: list[Sector]
+    projects: list[Project]
+    works: list[WorksOrder]
+    meetings: list[Meeting]
+    news: list[NewsItem]
+    settings: Any = None  # ClairvoieSettings the outputs render with
+    views: dict[str, SectorView] = field(default_factory=dict)
+    bad_news: list[BadNews] = field(default_factory=list)  # city-wide
+
+    def sector(self, sector_id: str) -> Sector:
+        return next(s for s in self.sectors if s.id == sector_id)
+
+    def project(self, project_id: str) -> Project:
+        return next(p for p in self.projects if p.id == project_id)

@@ -1,0 +1,51 @@
+"""Write each build beside the output folder; swap it in only when the build succeeds.
+
+A failed build (invalid records, a template error) therefore leaves the
+previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+STAGING_SUFFIX = ".clairvoie-new"
+RETIRED_SUFFIX = ".clairvoie-old"
+
+
+def final_output_path(pelican: Any) -> str:
+    return os.path.abspath(pelican.settings["OUTPUT_PATH"])
+
+
+def begin(pelican: Any) -> None:
+    """Point Pelican at a fresh, empty staging folder for this run."""
+    staging = final_output_path(pelican) + STAGING_SUFFIX
+    shutil.rmtree(staging, ignore_errors=True)
+    os.makedirs(staging)
+    pelican.output_path = staging
+
+
+def discard(output_path: str) -> None:
+    """Drop a failed run's staging folder; the previous output stays untouched."""
+    if output_path.endswith(STAGING_SUFFIX):
+        shutil.rmtree(output_path, ignore_errors=True)
+
+
+def finish(pelican: Any) -> None:
+    """Replace the output folder with the finished staging folder."""
+    final = final_output_path(pelican)
+    staging = pelican.output_path
+    if staging == final:
+        return
+    retired = final + RETIRED_SUFFIX
+    shutil.rmtree(retired, ignore_errors=True)
+    if os.path.isdir(final):
+        for name in pelican.settings.get("OUTPUT_RETENTION", []):
+            kept, target = os.path.join(final, name), os.path.join(staging, name)
+            if os.path.exists(kept) and not os.path.exists(target):
+                shutil.move(kept, target)
+        os.rename(final, retired)
+    os.rename(staging, final)
+    shutil.rmtree(retired, ignore_errors=True)
+    pelican.output_path = final

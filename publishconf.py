@@ -1,0 +1,11 @@
+"""Settings for the public site: the demo settings plus the public address."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = os.environ.get("CLAIRVOIE_SITEURL", "https://www.villebrune-sur-lise.fr")
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True

@@ -1,0 +1,99 @@
+"""HTML or script typed into any text field never runs on a resident's screen."""
+
+import shutil
+
+import pytest
+
+from building import REPO, run_pelican, serve
+from sites import write_site
+
+pytestmark = pytest.mark.browser
+
+ATTACK = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 1">'
+MARKDOWN_ATTACK = ATTACK + ' [clic](javascript:window.pwned=1) <a href="#" onclick="window.pwned=1">a</a>'
+
+FILES = {
+    "sectors/secteur-1.yaml": f"""
+        name: 'Secteur 1 {ATTACK}'
+        short_name: 'Centre {ATTACK}'
+        description: '{MARKDOWN_ATTACK}'
+        contact: {{service: '{ATTACK}', email: 'a@b.fr'}}
+        """,
+    "content/projects/p.yaml": f"""
+        title: 'Projet {ATTACK}'
+        sectors: [secteur-1]
+        category: voirie
+        summary: '{ATTACK}'
+        description: '{MARKDOWN_ATTACK}'
+        status: in_progress
+        location: {{address: '{ATTACK}'}}
+        schedule: {{planned_start: 2026-01-01, planned_end: 2026-12-31}}
+        milestones: [{{date: 2026-02-01, title: '{ATTACK}', done: true}}]
+        updates:
+          - {{date: 2026-05-01, kind: delay, title: '{ATTACK}', body: '{MARKDOWN_ATTACK}', reason: '{ATTACK}', new_planned_end: 2027-01-31}}
+        documents: [{{title: '{ATTACK}', url: 'https://example.org/doc.pdf'}}]
+        """,
+    "content/works/w.yaml": f"""
+        reference: '2026-ARR-{ATTACK}'
+        title: 'Travaux {ATTACK}'
+        sectors: [secteur-1]
+        kind: closure
+        street: 'Rue {ATTACK}'
+        section: '{ATTACK}'
+        start: 2026-11-20
+        end: 2026-12-20
+        hours: '{ATTACK}'
+        detour: '{MARKDOWN_ATTACK}'
+        project: p
+        cancelled: '{ATTACK}'
+        """,
+    "content/events/m.yaml": f"""
+        title: 'Réunion {ATTACK}'
+        sectors: [secteur-1]
+        start: 2026-12-01T18:00:00
+        end: 2026-12-01T20:00:00
+        place: '{ATTACK}'
+        participation: consult
+        description: '{MARKDOWN_ATTACK}'
+        """,
+    "content/actualites/a.md": f"""
+        Title: Actualité piégée
+        Date: 2026-11-01 10:00
+        Summary: {ATTACK}
+        Sectors: secteur-1
+
+        {MARKDOWN_ATTACK}
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(REPO / "themes", site / "themes")
+    shutil.copy(REPO / "pelicanconf.py", site / "pelicanconf.py")
+    write_site(site, FILES, with_sectors=False)
+    result = run_pelican(site, site / "output")
+    assert result.returncode == 0, result.stderr
+    return site / "output"
+
+
+def test_no_script_reaches_the_html(hostile_site):
+    pages = list(hostile_site.rglob("*.html"))
+    assert len(pages) >= 5
+    for page in pages:
+        html = page.read_text()
+        assert "<script" not in html, page
+        assert "onerror=" not in html and "onclick=" not in html, page
+        assert "javascript:" not in html, page
+
+
+def test_nothing_runs_in_the_browser(hostile_site, browser):
+    page = browser.new_page()
+    with serve(hostile_site) as base:
+        for path in ("/", "/secteurs/secteur-1/", "/projets/p/", "/travaux/w/", "/reunions/m/",
+                     "/actualites/actualite-piegee/"):
+            assert page.goto(base + path).status == 200, path
+            page.wait_for_load_state("load")
+            assert page.evaluate("window.pwned") is None, path
+    page.close()

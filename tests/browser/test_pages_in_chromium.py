@@ -1,0 +1,69 @@
+"""Pages in a real browser: axe-core (WCAG 2.1 A and AA) finds nothing; no JS, no third parties."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from building import REPO
+
+pytestmark = pytest.mark.browser
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "resultTypes": ["violations"]}
+
+
+def first_id(folder):
+    return sorted(p.stem for p in (REPO / folder).glob("*.yaml"))[0]
+
+
+def demo_pages():
+    late = next(p.stem for p in sorted((REPO / "content/projects").glob("*.yaml"))
+                if "kind: delay" in p.read_text())
+    cancelled_works = next(p.stem for p in sorted((REPO / "content/works").glob("*.yaml"))
+                           if "\ncancelled:" in p.read_text())
+    return [
+        "/",
+        f"/secteurs/{first_id('sectors')}/",
+        f"/projets/{first_id('content/projects')}/",
+        f"/projets/{late}/",
+        f"/travaux/{first_id('content/works')}/",
+        f"/travaux/{cancelled_works}/",
+        f"/reunions/{first_id('content/events')}/",
+        "/secteurs/", "/projets/", "/travaux/", "/reunions/", "/actualites/",
+    ]
+
+
+@pytest.mark.parametrize("path", demo_pages())
+def test_axe_finds_no_wcag_21_aa_violation(browser, site_url, path):
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda request: urlsplit(request.url).hostname != "127.0.0.1" and outside.append(request.url))
+    response = page.goto(site_url + path)
+    assert response.status == 200
+    results = Axe().run(page, options=WCAG_21_AA)
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                  for v in results.response["violations"]]
+    assert violations == []
+    assert outside == []
+    page.close()
+
+
+def test_pages_work_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + f"/secteurs/{first_id('sectors')}/")
+    assert page.locator("h1").count() == 1
+    assert page.locator("main").is_visible()
+    page.click("nav a[href='/projets/']")
+    assert page.url.endswith("/projets/")
+    context.close()
+
+
+def test_skip_link_reaches_main_content_by_keyboard(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#contenu"
+    page.close()

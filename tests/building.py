@@ -1,0 +1,70 @@
+"""Run the real build (Pelican's own command) the way staff and CI do."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+# 2026-11-24 12:00 UTC: the demo city's content is written around this date.
+DEMO_EPOCH = "1795521600"
+
+
+def run_pelican(site_root: Path, output: Path, epoch: str = DEMO_EPOCH,
+                settings: str = "pelicanconf.py") -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output)],
+        cwd=site_root, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def run_clairvoie(site_root: Path, *args: str, epoch: str = DEMO_EPOCH) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    return subprocess.run([sys.executable, "-m", "clairvoie.cli", *args], cwd=site_root, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def copy_demo_site(target: Path) -> Path:
+    """The demo city's sources (not its output) in a folder a test may change."""
+    for name in ("content", "sectors", "themes"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "pelicanconf.py", target / "pelicanconf.py")
+    return target
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file's SHA-256 and modification time, by relative path."""
+    digest = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest[str(path.relative_to(folder))] = f"{data} {path.stat().st_mtime_ns}"
+    return digest
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve a built site on loopback; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
