@@ -12,7 +12,9 @@ NOT_UTF8 = "le fichier n'est pas enregistré en UTF-8 (réenregistrez-le en UTF-
 YAML_TAB = "tabulation interdite dans l'indentation : utilisez des espaces"
 YAML_DUPLICATE_KEY = "ce champ apparaît deux fois dans la fiche"
 YAML_COMPLEX_KEY = "un nom de champ doit être un simple mot"
-YAML_RECURSIVE = "structure qui se contient elle-même (ancre YAML récursive)"
+YAML_ALIAS = "les alias YAML (« *nom ») ne sont pas acceptés : recopiez la valeur"
+YAML_MERGE_KEY = "les clés de fusion YAML (« << ») ne sont pas acceptées : écrivez chaque champ"
+YAML_CONTROL_CHARACTER = "caractère invisible interdit (souvent collé depuis un traitement de texte) : retapez la ligne"
 YAML_BINARY = "les données binaires ne sont pas acceptées"
 YAML_NOT_A_NUMBER = "nombre non valide"
 YAML_TOO_DEEP = "la fiche est imbriquée trop profondément"
@@ -22,30 +24,33 @@ _YAML_PROBLEMS = {
     "could not find expected ':'": "« : » manquant après le nom du champ",
     "found character '\\t' that cannot start any token": "tabulation interdite : utilisez des espaces",
     "found undefined alias": "alias YAML inconnu",
-    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
     "found unknown escape character": "caractère d'échappement inconnu dans un texte entre guillemets",
     "expected <block end>, but found '-'": "élément de liste mal indenté",
     "expected <block end>, but found '<block mapping start>'": "indentation incohérente",
     "expected <block end>, but found '<scalar>'": "indentation incohérente",
     "did not find expected key": "indentation incohérente ou champ mal aligné",
     "found duplicate anchor": "ancre YAML déclarée deux fois",
-    "expected a single document in the stream": "un seul document par fichier (retirez les « --- » en trop)",
+    "but found another document": "un seul document par fichier (retirez les « --- » en trop)",
+    "expected ',' or ']'": "crochet « [ » non fermé ou virgule manquante",
+    "expected ',' or '}'": "accolade « { » non fermée ou virgule manquante",
+    "expected <block end>, but found '<block sequence start>'": "élément de liste mal indenté",
+    "found unexpected end of stream": "fin de fichier inattendue : guillemet, crochet ou accolade non fermé",
+    "special characters are not allowed": YAML_CONTROL_CHARACTER,
+    "unacceptable character": YAML_CONTROL_CHARACTER,
     "did not find expected '-' indicator": "élément de liste mal indenté",
     "found unexpected ':'": "« : » inattendu (mettez la valeur entre guillemets)",
 }
 
 
 def yaml_syntax_error(error: Exception) -> str:
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    problem = getattr(error, "problem", None) or getattr(error, "reason", None) or str(error)
     for english, french in _YAML_PROBLEMS.items():
         if problem.startswith(english):
             return f"erreur de syntaxe YAML : {french}"
-    return f"erreur de syntaxe YAML : {problem}"
+    return "erreur de syntaxe YAML : vérifiez l'indentation, les « : » et les guillemets de cette ligne"
 
 
-def yaml_value_error(error: Exception) -> str:
-    problem = getattr(error, "problem", None) or str(error)
-    return f"valeur illisible : {problem}"
+YAML_BAD_VALUE = "valeur illisible : retirez l'étiquette « !! » ou corrigez la valeur"
 
 
 def unreadable_file(error: OSError) -> str:

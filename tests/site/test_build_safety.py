@@ -5,7 +5,7 @@ import pytest
 from building import copy_demo_site, run_clairvoie, run_pelican, tree_digest
 
 BROKEN_PROJECT = """title: Projet cassé
-sectors: [secteur-9]
+sectors: [secteur4]
 category: voirie
 summary: Un projet dont la fiche contient des erreurs.
 status: en_cours
@@ -36,7 +36,7 @@ def test_broken_record_stops_build_with_every_error_and_keeps_output(built_copy)
     assert "Traceback" not in result.stderr + result.stdout
     lines = [line for line in result.stderr.splitlines() if line.startswith("content/projects/projet-casse.yaml:")]
     assert lines == [
-        "content/projects/projet-casse.yaml:2:12 — sectors[1] : secteur « secteur-9 » inconnu ; vouliez-vous dire « secteur-1 » ?",
+        "content/projects/projet-casse.yaml:2:11 — sectors[1] : secteur « secteur4 » inconnu ; vouliez-vous dire « secteur-4 » ?",
         "content/projects/projet-casse.yaml:5:9 — status : valeur « en_cours » inconnue ; valeurs possibles : "
         "planned, in_progress, suspended, completed, cancelled",
         "content/projects/projet-casse.yaml:7:18 — schedule.planned_start : date non valide « 2026-02-30 » : "

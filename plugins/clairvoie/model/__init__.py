@@ -61,8 +61,9 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     builders = {"sector": build_sector, "project": build_project,
                 "works": build_works_order, "meeting": build_meeting}
     records: dict[str, list[Any]] = {kind: [] for kind in builders}
-    for kind, paths in files.items():
-        for document in _load_documents(paths, settings.site_root, problems):
+    documents = {kind: _load_documents(paths, settings.site_root, problems) for kind, paths in files.items()}
+    for kind, kind_documents in documents.items():
+        for document in kind_documents:
             if kind != "sector":
                 check_sector_ids(document, ctx, allow_city_wide=(kind == "project"))
             shape_problems = schema_problems(kind, document)
@@ -71,7 +72,7 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
                 records[kind].append(builders[kind](document, ctx))
     if not files["sector"]:
         problems.append(Problem(settings.sectors_path, 1, 1, "", messages.NO_SECTOR_FILES))
-    _check_unique(records, problems)
+    _check_unique(documents, problems)
     news = _news_items(articles, ctx, settings.site_root)
     if problems:
         raise InvalidRecords(problems)
@@ -108,20 +109,32 @@ def _load_documents(paths: list[str], site_root: str, problems: list[Problem]) -
     return documents
 
 
-def _check_unique(records: dict[str, list[Any]], problems: list[Problem]) -> None:
+def _check_unique(documents: dict[str, list[YamlDocument]], problems: list[Problem]) -> None:
+    """Panel ids and works order references must be unique city-wide."""
     panels: dict[str, str] = {}
-    for sector in records["sector"]:
-        for index, panel in enumerate(sector.panels):
-            if panel.id in panels:
-                problems.append(Problem(sector.source.path, 1, 1, f"panels[{index + 1}].id",
-                                        messages.duplicate_panel(panel.id, panels[panel.id])))
-            panels.setdefault(panel.id, sector.source.path)
+    for document in documents["sector"]:
+        for index, panel in enumerate(_list_of(document.data.get("panels"))):
+            panel_id = panel.get("id") if isinstance(panel, dict) else None
+            if not isinstance(panel_id, str):
+                continue
+            if panel_id in panels:
+                problems.append(document.problem(("panels", index, "id"),
+                                                 messages.duplicate_panel(panel_id, panels[panel_id])))
+            panels.setdefault(panel_id, document.path)
     references: dict[str, str] = {}
-    for order in records["works"]:
-        if order.reference in references:
-            problems.append(Problem(order.source.path, 1, 1, "reference",
-                                    messages.duplicate_reference(order.reference, references[order.reference])))
-        references.setdefault(order.reference, order.source.path)
+    for document in documents["works"]:
+        reference = document.data.get("reference")
+        if not isinstance(reference, (str, int)):
+            continue
+        reference = str(reference)
+        if reference in references:
+            problems.append(document.problem(("reference",),
+                                             messages.duplicate_reference(reference, references[reference])))
+        references.setdefault(reference, document.path)
+
+
+def _list_of(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 _SECTORS_LINE = re.compile(r"^\s*sectors\s*:", re.IGNORECASE)

@@ -95,14 +95,17 @@ def _resolve_sector_ids(sectors: list[str], ctx: BuildContext) -> tuple[tuple[st
 
 def _check_order(document: YamlDocument, ctx: BuildContext, path: FieldPath,
                  start: Any, end: Any, start_name: str, end_name: str) -> None:
-    if start is not None and end is not None and _comparable(end) < _comparable(start):
+    if start is None or end is None:
+        return
+    if _instant(end, ctx.timezone) < _instant(start, ctx.timezone):
         ctx.report(document, path + (end_name,), messages.ends_before_start(end_name, start_name))
 
 
-def _comparable(value: dt.date | dt.datetime) -> dt.datetime:
+def _instant(value: dt.date | dt.datetime, timezone: ZoneInfo) -> dt.datetime:
+    """A date counts from its local midnight; date-times keep their own offset."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
-    return dt.datetime.combine(value, dt.time())
+        return value
+    return dt.datetime.combine(value, dt.time(), tzinfo=timezone)
 
 
 # --- geometry ---------------------------------------------------------------------

@@ -19,11 +19,24 @@ FieldPath = tuple[Any, ...]  # e.g. ("updates", 1, "reason")
 
 
 class _RecordLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, with dates kept as text.
+    """PyYAML's safe loader, with dates kept as text and aliases refused.
 
     Dates are checked by the schema, which can say which one is wrong; PyYAML
-    would otherwise fail with a traceback on "2026-02-30".
+    would otherwise fail with a traceback on "2026-02-30". Aliases (``*name``)
+    are never needed in a record and make "billion laughs" bombs and
+    self-containing structures possible, so each is reported where it stands.
     """
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.alias_marks: list[yaml.Mark] = []
+
+    def compose_node(self, parent, index):  # noqa: ANN001 (PyYAML's signature)
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            self.alias_marks.append(event.start_mark)
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
 
 
 _RecordLoader.yaml_implicit_resolvers = {
@@ -71,31 +84,24 @@ class _Walker:
         self.loader = loader
         self.document = document
         self.problems = problems
-        self.open_nodes: set[int] = set()
 
     def walk(self, node: yaml.Node, path: FieldPath) -> Any:
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
-        if id(node) in self.open_nodes:
-            self.problems.append(self.document.problem(path, messages.YAML_RECURSIVE))
-            return None
-        self.open_nodes.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                items = []
-                for index, item in enumerate(node.value):
-                    self.document.positions[path + (index,)] = _mark(item)
-                    items.append(self.walk(item, path + (index,)))
-                return items
-            return self._mapping(node, path)
-        finally:
-            self.open_nodes.discard(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.document.positions[path + (index,)] = _mark(item)
+                items.append(self.walk(item, path + (index,)))
+            return items
+        return self._mapping(node, path)
 
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         try:
             value = self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as error:
-            self.problems.append(self.document.problem(path, messages.yaml_value_error(error)))
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError):
+            # e.g. "!!int soixante": an explicit tag on a value that does not fit it
+            self.problems.append(self.document.problem(path, messages.YAML_BAD_VALUE))
             return None
         if isinstance(value, bytes):  # !!binary
             self.problems.append(self.document.problem(path, messages.YAML_BINARY))
@@ -113,6 +119,11 @@ class _Walker:
                 self.problems.append(Problem(self.document.path, line, column,
                                              format_field_path(path), messages.YAML_COMPLEX_KEY))
                 continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                line, column = _mark(key_node)
+                self.problems.append(Problem(self.document.path, line, column,
+                                             format_field_path(path), messages.YAML_MERGE_KEY))
+                continue
             key = str(self._scalar(key_node, path))
             key_path = path + (key,)
             if key in mapping:
@@ -120,9 +131,19 @@ class _Walker:
                 self.problems.append(Problem(self.document.path, line, column,
                                              format_field_path(key_path), messages.YAML_DUPLICATE_KEY))
                 continue
-            self.document.positions[key_path] = _mark(key_node)
+            # A wrong value is pointed at itself; a wrong block at its key.
+            self.document.positions[key_path] = _mark(
+                value_node if isinstance(value_node, yaml.ScalarNode) else key_node)
             mapping[key] = self.walk(value_node, key_path)
         return mapping
+
+
+def _error_position(error: yaml.MarkedYAMLError) -> tuple[int, int]:
+    """Where a person should look: an unclosed quote or bracket opens at the context mark."""
+    context = error.context or ""
+    opened = context.startswith(("while scanning a quoted", "while parsing a flow"))
+    mark = (error.context_mark if opened else None) or error.problem_mark or error.context_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -150,29 +171,34 @@ def load_yaml_file(absolute_path: str, shown_path: str, problems: list[Problem])
             if "\t" in indent:
                 problems.append(Problem(shown_path, number, indent.index("\t") + 1, "", messages.YAML_TAB))
                 return None
-    loader = _RecordLoader(text)
+    loader = None
     try:
+        loader = _RecordLoader(text)
         node = loader.get_single_node()
         if node is None:
             problems.append(Problem(shown_path, 1, 1, "", messages.EMPTY_FILE))
             return None
         before = len(problems)
+        for mark in loader.alias_marks:
+            problems.append(Problem(shown_path, mark.line + 1, mark.column + 1, "", messages.YAML_ALIAS))
         document.data = _Walker(loader, document, problems).walk(node, ())
         if len(problems) > before:
             return None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = _error_position(error)
         problems.append(Problem(shown_path, line, column, "", messages.yaml_syntax_error(error)))
         return None
-    except yaml.YAMLError as error:
-        problems.append(Problem(shown_path, 1, 1, "", messages.yaml_syntax_error(error)))
+    except yaml.YAMLError as error:  # ReaderError: a control character
+        position = getattr(error, "position", None)
+        line = text[:position].count("\n") + 1 if position is not None else 1
+        problems.append(Problem(shown_path, line, 1, "", messages.yaml_syntax_error(error)))
         return None
     except RecursionError:
         problems.append(Problem(shown_path, 1, 1, "", messages.YAML_TOO_DEEP))
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(document.data, dict):
         problems.append(Problem(shown_path, 1, 1, "", messages.NOT_A_MAPPING))
         return None

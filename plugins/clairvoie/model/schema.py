@@ -63,8 +63,8 @@ def validator(kind: str) -> jsonschema.Draft202012Validator:
 def schema_problems(kind: str, document: YamlDocument) -> list[Problem]:
     problems: dict[tuple[FieldPath, str], Problem] = {}
     for error in _leaf_errors(validator(kind).iter_errors(document.data)):
-        field_path, message = _explain(error)
-        problems.setdefault((field_path, message), document.problem(field_path, message))
+        for field_path, message in _explain(error):
+            problems.setdefault((field_path, message), document.problem(field_path, message))
     return list(problems.values())
 
 
@@ -78,37 +78,43 @@ def _leaf_errors(errors: Iterator[jsonschema.ValidationError]) -> Iterator[jsons
             yield error
 
 
-def _explain(error: jsonschema.ValidationError) -> tuple[FieldPath, str]:
+def _explain(error: jsonschema.ValidationError) -> list[tuple[FieldPath, str]]:
+    """French (field path, message) pairs for one schema error."""
     path: FieldPath = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     if "x-message-fr" in schema:
-        return path, schema["x-message-fr"]
+        return [(path, schema["x-message-fr"])]
     kind, value, instance = error.validator, error.validator_value, error.instance
     if kind == "required":
-        missing = next(name for name in value if name not in instance)
-        return path + (missing,), messages.missing_field(missing)
+        return [(path + (name,), messages.missing_field(name)) for name in value if name not in instance]
     if kind == "additionalProperties":
         known = schema.get("properties", {}).keys()
-        unknown = sorted(k for k in instance if k not in known)
-        return path + (unknown[0],), messages.unknown_field(unknown[0], known)
+        return [(path + (name,), messages.unknown_field(name, known))
+                for name in sorted(instance) if name not in known]
     if kind == "dependentRequired":
-        present = next(k for k, needed in value.items() if k in instance and any(n not in instance for n in needed))
-        return path + (present,), messages.requires_together(present, value[present][0])
+        return [(path + (name,), messages.requires_together(name, needed[0]))
+                for name, needed in value.items()
+                if name in instance and any(n not in instance for n in needed)]
+    return [(path, _single_message(error, schema))]
+
+
+def _single_message(error: jsonschema.ValidationError, schema: dict[str, Any]) -> str:
+    kind, value, instance = error.validator, error.validator_value, error.instance
     if kind == "type":
-        return path, messages.wrong_type(value)
+        return messages.wrong_type(value)
     if kind == "enum":
-        return path, messages.not_in_choices(instance, value)
+        return messages.not_in_choices(instance, value)
     if kind == "maxLength":
-        return path, messages.too_long(len(instance), value)
+        return messages.too_long(len(instance), value)
     if kind == "minLength":
-        return path, messages.EMPTY_TEXT
+        return messages.EMPTY_TEXT
     if kind == "minItems":
-        return path, messages.EMPTY_LIST
+        return messages.EMPTY_LIST
     if kind in ("minimum", "maximum"):
-        return path, messages.out_of_range(schema.get("minimum"), schema.get("maximum"))
+        return messages.out_of_range(schema.get("minimum"), schema.get("maximum"))
     if kind in ("pattern", "format"):
-        return path, _pattern_message(schema, instance)
-    return path, messages.INVALID_VALUE
+        return _pattern_message(schema, instance)
+    return messages.INVALID_VALUE
 
 
 def _pattern_message(schema: dict[str, Any], instance: object) -> str:
