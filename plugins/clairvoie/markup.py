@@ -6,6 +6,8 @@ never run on a resident's screen, so the rendered HTML is sanitised.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -40,8 +42,12 @@ def sanitize_html(html: str) -> str:
     )
 
 
+_HEADING = re.compile(r"<(/?)h[1-6]\b")
+
+
 def markdown_to_html(text: str | None) -> Markup:
+    """Record text as safe HTML; its headings become h3, under the page's h2 sections."""
     if not text:
         return Markup("")
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    return Markup(sanitize_html(html))
+    return Markup(sanitize_html(_HEADING.sub(r"<\1h3", html)))

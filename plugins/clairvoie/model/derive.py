@@ -141,6 +141,7 @@ def derive(model: Model, now: dt.datetime, upcoming_works_days: int, news_count:
     project_news = [n for n in map(project_bad_news, model.projects) if n]
     works_news = [works_bad_news(w) for w in model.works if w.is_cancelled and w.timing != "past"]
     model.bad_news = _newest_first(project_news + works_news)
+    model.upcoming_meetings, model.past_meetings = _split_meetings(model.meetings)
     model.views = {
         sector.id: _sector_view(model, sector.id, news_count) for sector in model.sectors
     }
@@ -150,10 +151,20 @@ def _newest_first(items: list[BadNews]) -> list[BadNews]:
     return sorted(items, key=lambda n: (n.date, n.url), reverse=True)
 
 
+def _split_meetings(meetings: list[Meeting]) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming meetings soonest first, past ones latest first."""
+    def chronological(meeting: Meeting) -> tuple[str, str]:
+        return str(meeting.start), meeting.id
+    upcoming = sorted((m for m in meetings if m.is_upcoming), key=chronological)
+    past = sorted((m for m in meetings if not m.is_upcoming), key=chronological, reverse=True)
+    return upcoming, past
+
+
 def _sector_view(model: Model, sector_id: str, news_count: int) -> SectorView:
     projects = [p for p in model.projects if sector_id in p.sector_ids]
     works = [w for w in model.works if sector_id in w.sector_ids]
-    meetings = [m for m in model.meetings if sector_id in m.sector_ids]
+    upcoming_meetings, past_meetings = _split_meetings(
+        [m for m in model.meetings if sector_id in m.sector_ids])
     by_status = {status: sorted((p for p in projects if p.status == status), key=lambda p: p.title)
                  for status in PROJECT_STATUSES}
     return SectorView(
@@ -165,8 +176,7 @@ def _sector_view(model: Model, sector_id: str, news_count: int) -> SectorView:
                             key=lambda w: (w.end_date, w.id)),
         upcoming_works=sorted((w for w in works if w.timing == "upcoming" and not w.is_cancelled),
                               key=lambda w: (w.start_date, w.id)),
-        upcoming_meetings=sorted((m for m in meetings if m.is_upcoming), key=lambda m: (str(m.start), m.id)),
-        past_meetings=sorted((m for m in meetings if not m.is_upcoming),
-                             key=lambda m: (str(m.start), m.id), reverse=True),
+        upcoming_meetings=upcoming_meetings,
+        past_meetings=past_meetings,
         news=[n for n in model.news if n.city_wide or sector_id in n.sector_ids][:news_count],
     )

@@ -135,10 +135,6 @@ class Photo:
     def default(self) -> Rendition:
         return self.renditions[len(self.renditions) // 2]
 
-    @property
-    def srcset(self) -> str:
-        return ", ".join(f"/{r.url} {r.width}w" for r in self.renditions)
-
 
 @dataclass(frozen=True)
 class Document:
@@ -340,6 +336,8 @@ class Model:
     settings: Any = None  # ClairvoieSettings the outputs render with
     views: dict[str, SectorView] = field(default_factory=dict)
     bad_news: list[BadNews] = field(default_factory=list)  # city-wide
+    upcoming_meetings: list[Meeting] = field(default_factory=list)  # soonest first
+    past_meetings: list[Meeting] = field(default_factory=list)  # latest first
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)

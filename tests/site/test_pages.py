@@ -1,0 +1,111 @@
+"""What residents read on each page of the demo city, checked against the records."""
+
+import re
+from html import unescape
+
+import pytest
+import yaml
+
+from building import REPO
+from clairvoie.labels import date_fr
+
+
+def text_of(html):
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def record(folder, record_id):
+    return yaml.safe_load((REPO / folder / f"{record_id}.yaml").read_text(encoding="utf-8"))
+
+
+def projects_with(predicate):
+    found = []
+    for path in sorted((REPO / "content/projects").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if predicate(data):
+            found.append((path.stem, data))
+    return found
+
+
+
+
+def test_project_with_two_delays_shows_both_reasons_and_both_end_dates(demo_output):
+    twice = projects_with(lambda d: sum(u["kind"] == "delay" for u in d.get("updates", [])) >= 2)
+    assert twice
+    project_id, data = twice[0]
+    page = text_of((demo_output / "projets" / project_id / "index.html").read_text())
+    delays = sorted((u for u in data["updates"] if u["kind"] == "delay"), key=lambda u: str(u["date"]))
+    for delay in delays:
+        assert delay["reason"] in page
+    assert date_fr(data["schedule"]["planned_end"]) in page
+    assert date_fr(delays[-1]["new_planned_end"]) in page
+    assert "En retard" in page
+
+
+def test_sector_page_puts_bad_news_first_and_lists_every_troubled_project(demo_output):
+    for sector_path in sorted((REPO / "sectors").glob("*.yaml")):
+        sector_id = sector_path.stem
+        html = (demo_output / "secteurs" / sector_id / "index.html").read_text()
+        main = html[html.index("<main"):]
+        headings = re.findall(r"<h2[^>]*>(.*?)</h2>", main)
+        assert headings[0] == "Ce qui ne va pas comme prévu", sector_id
+        bad_news = main[:main.index('id="travaux-en-cours"')]
+        for project_id, data in projects_with(
+                lambda d: sector_id in d["sectors"] or d["sectors"] == ["all"]):
+            troubled = data["status"] in ("suspended", "cancelled") or any(
+                u["kind"] == "delay" for u in data.get("updates", []))
+            if troubled:
+                assert f'href="/projets/{project_id}/"' in bad_news, (sector_id, project_id)
+
+
+def test_suspended_and_cancelled_projects_show_their_reason(demo_output):
+    for project_id, data in projects_with(lambda d: d["status"] in ("suspended", "cancelled")):
+        page = text_of((demo_output / "projets" / project_id / "index.html").read_text())
+        reasons = [u["reason"] for u in data["updates"] if u["kind"] in ("suspension", "cancellation")]
+        assert reasons and all(r in page for r in reasons), project_id
+
+
+def test_cancelled_works_order_says_so_with_its_reason(demo_output):
+    for path in sorted((REPO / "content/works").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "cancelled" in data:
+            page = text_of((demo_output / "travaux" / path.stem / "index.html").read_text())
+            assert "Arrêté retiré" in page and data["cancelled"] in page
+
+
+def test_works_order_page_shows_street_dates_hours_and_project(demo_output):
+    path = next(p for p in sorted((REPO / "content/works").glob("*.yaml"))
+                if {"hours", "project", "section"} <= set(yaml.safe_load(p.read_text())))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    html = (demo_output / "travaux" / path.stem / "index.html").read_text()
+    page = text_of(html)
+    assert data["street"] in page and data["section"] in page and data["hours"] in page
+    assert data["reference"] in page
+    assert f'href="/projets/{data["project"]}/"' in html
+
+
+@pytest.mark.parametrize("level,expected", [
+    ("inform", "ne le modifie pas"),
+    ("consult", "La décision finale reste aux élus"),
+    ("concert", "vos propositions peuvent le changer"),
+    ("codecide", "Vous décidez avec les élus"),
+])
+def test_meeting_page_explains_what_residents_can_decide(demo_output, level, expected):
+    path = next(p for p in sorted((REPO / "content/events").glob("*.yaml"))
+                if yaml.safe_load(p.read_text())["participation"] == level)
+    page = text_of((demo_output / "reunions" / path.stem / "index.html").read_text())
+    assert expected in page
+
+
+def test_every_page_has_a_breadcrumb_except_home(demo_output):
+    for page in demo_output.rglob("index.html"):
+        html = page.read_text()
+        has_breadcrumb = 'aria-label="Fil d\'Ariane"' in html or "aria-label=\"Fil d&#39;Ariane\"" in html
+        assert has_breadcrumb == (page != demo_output / "index.html"), page
+
+
+def test_pages_stay_small(demo_output):
+    pages = list(demo_output.rglob("*.html"))
+    assert max(p.stat().st_size for p in pages) < 100_000
+    css = list((demo_output / "theme").rglob("*.css"))
+    assert sum(p.stat().st_size for p in css) < 30_000

@@ -1,0 +1,89 @@
+"""The ``clairvoie`` command: new records from templates, validation, live preview."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from building import DEMO_EPOCH, copy_demo_site, run_clairvoie
+
+NEW_FILES = {
+    "projet": "content/projects/{id}.yaml",
+    "travaux": "content/works/{id}.yaml",
+    "reunion": "content/events/{id}.yaml",
+    "secteur": "sectors/{id}.yaml",
+    "actualite": "content/actualites/{id}.md",
+}
+
+
+@pytest.fixture
+def site(tmp_path):
+    return copy_demo_site(tmp_path)
+
+
+def test_every_new_record_template_is_valid(site):
+    for kind, pattern in NEW_FILES.items():
+        record_id = f"nouveau-{kind}"
+        result = run_clairvoie(site, "new", kind, record_id)
+        assert result.returncode == 0, result.stderr
+        assert (site / pattern.format(id=record_id)).is_file()
+    result = run_clairvoie(site, "validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Toutes les fiches sont valides (7 secteurs,")
+
+
+def test_new_refuses_to_overwrite_and_rejects_bad_identifiers(site):
+    existing = sorted((site / "content/projects").glob("*.yaml"))[0]
+    before = existing.read_bytes()
+    result = run_clairvoie(site, "new", "projet", existing.stem)
+    assert result.returncode == 1 and "existe déjà" in result.stderr
+    assert existing.read_bytes() == before
+    result = run_clairvoie(site, "new", "projet", "Rue des Écoles")
+    assert result.returncode == 2 and "nom de fichier" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def _wait_for(predicate, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_rebuilds_when_a_sector_file_changes(site):
+    port = _free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    server = subprocess.Popen([sys.executable, "-m", "clairvoie.cli", "serve", "--port", str(port)],
+                              cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    url = f"http://127.0.0.1:{port}/secteurs/secteur-1/"
+    try:
+        assert _wait_for(lambda: "<h1" in _fetch(url))
+        sector = site / "sectors/secteur-1.yaml"
+        text = sector.read_text(encoding="utf-8")
+        sector.write_text(text.replace("name: ", "name: Renommé ", 1), encoding="utf-8")
+        assert _wait_for(lambda: "Renommé " in _fetch(url))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
