@@ -2,15 +2,12 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from building import DEMO_EPOCH, copy_demo_site, run_clairvoie
+from building import DEMO_EPOCH, copy_demo_site, fetch, free_port, run_clairvoie, wait_for
 
 NEW_FILES = {
     "projet": "content/projects/{id}.yaml",
@@ -48,42 +45,19 @@ def test_new_refuses_to_overwrite_and_rejects_bad_identifiers(site):
     assert "Traceback" not in result.stderr
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _fetch(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
-def _wait_for(predicate, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except OSError:
-            pass
-        time.sleep(0.3)
-    return False
-
-
 def test_serve_rebuilds_when_a_sector_file_changes(site):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
     server = subprocess.Popen([sys.executable, "-m", "clairvoie.cli", "serve", "--port", str(port)],
                               cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}/secteurs/secteur-1/"
     try:
-        assert _wait_for(lambda: "<h1" in _fetch(url))
+        assert wait_for(lambda: "<h1" in fetch(url))
         sector = site / "sectors/secteur-1.yaml"
         text = sector.read_text(encoding="utf-8")
         sector.write_text(text.replace("name: ", "name: Renommé ", 1), encoding="utf-8")
-        assert _wait_for(lambda: "Renommé " in _fetch(url))
+        assert wait_for(lambda: "Renommé " in fetch(url))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

@@ -27,11 +27,11 @@ class ClairvoieGenerator(Generator):
             print(error.report(), file=sys.stderr)
             staging.discard(self.output_path)
             raise
-        self.context["clairvoie"] = model
+        self.context["model"] = model
         logger.info("Clairvoie: %d secteurs, %d projets, %d arrêtés, %d réunions",
                     len(model.sectors), len(model.projects), len(model.works), len(model.meetings))
 
     def generate_output(self, writer) -> None:
-        model = self.context["clairvoie"]
+        model = self.context["model"]
         for output in OUTPUTS:
             output(model, self, writer)

@@ -12,15 +12,6 @@ PROJECT_STATUS = {
     "cancelled": "Annulé",
 }
 
-# One code everywhere: the CSS class and the icon go with the word, never alone.
-STATUS_TONE = {
-    "planned": "on-time",
-    "in_progress": "on-time",
-    "suspended": "stopped",
-    "completed": "done",
-    "cancelled": "stopped",
-}
-
 UPDATE_KIND = {
     "progress": "Avancement",
     "info": "Information",
@@ -138,7 +129,6 @@ def template_filters() -> dict[str, object]:
 def template_globals() -> dict[str, object]:
     return {
         "PROJECT_STATUS": PROJECT_STATUS,
-        "STATUS_TONE": STATUS_TONE,
         "UPDATE_KIND": UPDATE_KIND,
         "BAD_NEWS_KIND": BAD_NEWS_KIND,
         "WORKS_KIND": WORKS_KIND,

@@ -16,6 +16,14 @@ from markupsafe import Markup
 PROJECT_STATUSES = ("planned", "in_progress", "suspended", "completed", "cancelled")
 ACTIVE_STATUSES = ("planned", "in_progress")
 NEGATIVE_UPDATE_KINDS = ("delay", "cost_overrun", "suspension", "cancellation")
+# Status code shared by every output: on time, late, stopped or done.
+STATUS_TONE = {
+    "planned": "on-time",
+    "in_progress": "on-time",
+    "suspended": "stopped",
+    "completed": "done",
+    "cancelled": "stopped",
+}
 PARTICIPATION_LEVELS = ("inform", "consult", "concert", "codecide")
 WORKS_KINDS = (
     "closure", "lane_restriction", "parking_ban", "detour",
@@ -187,6 +195,11 @@ class Project:
         return tuple(u for u in self.updates if u.is_negative)
 
     @property
+    def tone(self) -> str:
+        """The one status code of every output: late wins over the status."""
+        return "late" if self.is_late else STATUS_TONE[self.status]
+
+    @property
     def has_bad_news(self) -> bool:
         return (
             self.is_late
@@ -344,3 +357,7 @@ class Model:
 
     def project(self, project_id: str) -> Project:
         return next(p for p in self.projects if p.id == project_id)
+
+    def news_for(self, article: Any) -> NewsItem | None:
+        """The news item of one of Pelican's articles (its sectors, mainly)."""
+        return next((n for n in self.news if n.article is article), None)

@@ -36,4 +36,4 @@ def write_pages(model: Model, generator: Any, writer: Any) -> None:
     for page in pages_of(model):
         writer.write_file(page.save_as, generator.get_template(page.template), generator.context,
                           relative_urls=False, page_name=page.save_as.removesuffix("index.html"),
-                          model=model, **page.variables)
+                          **page.variables)
