@@ -103,6 +103,9 @@ class _Walker:
             # e.g. "!!int soixante": an explicit tag on a value that does not fit it
             self.problems.append(self.document.problem(path, messages.YAML_BAD_VALUE))
             return None
+        if isinstance(value, str) and not _encodable(value):  # "\ud800": a lone surrogate
+            self.problems.append(self.document.problem(path, messages.YAML_CONTROL_CHARACTER))
+            return None
         if isinstance(value, bytes):  # !!binary
             self.problems.append(self.document.problem(path, messages.YAML_BINARY))
             return None
@@ -136,6 +139,14 @@ class _Walker:
                 value_node if isinstance(value_node, yaml.ScalarNode) else key_node)
             mapping[key] = self.walk(value_node, key_path)
         return mapping
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _error_position(error: yaml.MarkedYAMLError) -> tuple[int, int]:
