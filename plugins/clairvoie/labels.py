@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .model.records import STATUS_TONE
+
 PROJECT_STATUS = {
     "planned": "Prévu",
     "in_progress": "En cours",
@@ -78,6 +80,8 @@ PARTICIPATION = {
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
+MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                "nov.", "déc.")
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
@@ -98,6 +102,16 @@ def datetime_fr(value: dt.date | dt.datetime | None) -> str:
         return date_fr(value)
     minutes = f" {value.minute:02d}" if value.minute else ""
     return f"{date_fr(value)} à {value.hour} h{minutes}"
+
+
+def month_fr(value: dt.date) -> str:
+    """novembre 2026"""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def month_short_fr(value: dt.date) -> str:
+    """nov."""
+    return MONTHS_SHORT[value.month - 1]
 
 
 def time_fr(value: dt.datetime) -> str:
@@ -121,6 +135,8 @@ def template_filters() -> dict[str, object]:
         "date_fr": date_fr,
         "datetime_fr": datetime_fr,
         "time_fr": time_fr,
+        "month_fr": month_fr,
+        "month_short_fr": month_short_fr,
         "money_fr": money_fr,
         "days_fr": days_fr,
     }
@@ -129,6 +145,7 @@ def template_filters() -> dict[str, object]:
 def template_globals() -> dict[str, object]:
     return {
         "PROJECT_STATUS": PROJECT_STATUS,
+        "STATUS_TONE": STATUS_TONE,
         "UPDATE_KIND": UPDATE_KIND,
         "BAD_NEWS_KIND": BAD_NEWS_KIND,
         "WORKS_KIND": WORKS_KIND,

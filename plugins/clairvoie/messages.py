@@ -20,7 +20,8 @@ YAML_NOT_A_NUMBER = "nombre non valide"
 YAML_TOO_DEEP = "la fiche est imbriquée trop profondément"
 
 _YAML_PROBLEMS = {
-    "mapping values are not allowed here": "« : » inattendu (une valeur contenant « : » doit être entre guillemets)",
+    "mapping values are not allowed here": ("« : » inattendu : cette ligne est peut-être trop indentée, "
+                                            "ou une valeur contenant « : » doit être entre guillemets"),
     "could not find expected ':'": "« : » manquant après le nom du champ",
     "found character '\\t' that cannot start any token": "tabulation interdite : utilisez des espaces",
     "found undefined alias": "alias YAML inconnu",

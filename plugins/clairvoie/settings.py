@@ -41,9 +41,15 @@ class ClairvoieSettings:
     upcoming_works_days: int = 14
     # How many news items a sector page lists.
     sector_news_count: int = 5
-    # Widths (px) of published photo renditions.
+    # Widths (px) of published photo renditions, each written in WebP and JPEG;
+    # a width larger than the original is not made (photos are never enlarged).
     photo_widths: tuple[int, ...] = (480, 960, 1600)
+    # Encoder quality (1-100) of both formats, and of the social cards.
     photo_quality: int = 80
+    # Font file (TrueType/OpenType, path from the site root) for the social cards
+    # drawn for each project; empty: the font shipped with Pillow, the same on
+    # every machine, so that the cards do not depend on the fonts installed.
+    photo_card_font: str = ""
     site_root: str = field(default="", compare=False)
 
     @property

@@ -109,3 +109,18 @@ def test_pages_stay_small(demo_output):
     assert max(p.stat().st_size for p in pages) < 100_000
     css = list((demo_output / "theme").rglob("*.css"))
     assert sum(p.stat().st_size for p in css) < 30_000
+
+
+def test_each_replanning_is_listed_with_its_reason_and_dates(demo_output):
+    for project_id, data in projects_with(lambda d: any(u["kind"] == "delay" for u in d.get("updates", []))):
+        html = (demo_output / "projets" / project_id / "index.html").read_text()
+        replannings = html[html.index('id="reports"'):html.index('id="chronologie"')]
+        items = re.findall(r"<li>(.*?)</li>", replannings, re.S)
+        delays = sorted((u for u in data["updates"] if u["kind"] == "delay"), key=lambda u: str(u["date"]))
+        assert len(items) == len(delays), project_id
+        previous = data["schedule"]["planned_end"]
+        for item, delay in zip(items, delays):
+            text = text_of(item)
+            assert date_fr(delay["date"]) in text and date_fr(delay["new_planned_end"]) in text
+            assert date_fr(previous) in text and delay["reason"].rstrip(".") in text
+            previous = delay["new_planned_end"]

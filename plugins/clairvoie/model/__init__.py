@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -17,6 +18,7 @@ from .build import (
     check_sector_ids, is_slug,
 )
 from .derive import build_date, derive
+from .history import record_histories
 from .load import YamlDocument, load_yaml_file
 from .problems import InvalidRecords, Problem
 from .records import Model, NewsItem
@@ -82,8 +84,16 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
         sectors=records["sector"], projects=records["project"], works=records["works"],
         meetings=records["meeting"], news=news, settings=settings,
     )
+    _attach_histories(model, settings)
     derive(model, now, settings.upcoming_works_days, settings.sector_news_count)
     return model
+
+
+def _attach_histories(model: Model, settings: ClairvoieSettings) -> None:
+    folders = [os.path.relpath(settings.sectors_dir(), settings.site_root), "content"]
+    histories = record_histories(settings.site_root, folders)
+    for record in [*model.sectors, *model.projects, *model.works, *model.meetings]:
+        record.source = dataclasses.replace(record.source, history=histories.get(record.source.path, ()))
 
 
 def _record_id(path: str) -> str:

@@ -201,9 +201,11 @@ def _photo(document: YamlDocument, ctx: BuildContext, path: FieldPath,
     while name in used_names:
         name += "-bis"
     used_names.add(name)
+    # Every configured width the original can give without enlarging it, and at least one.
     widths = [w for w in ctx.settings.photo_widths if w < width] + [min(width, max(ctx.settings.photo_widths))]
+    stem = f"photos/{project_id}/{name}"
     renditions = tuple(
-        Rendition(w, round(height * w / width), f"photos/{project_id}/{name}-{w}.jpg")
+        Rendition(w, max(1, round(height * w / width)), f"{stem}-{w}.jpg", f"{stem}-{w}.webp")
         for w in sorted(set(widths))
     )
     return Photo(data["file"], data["alt"], data.get("caption"), data.get("stage"), source_path, renditions)

@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo
 
 from .records import (
     ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, Model, Project, SectorView, WorksOrder,
+    title_key,
 )
+from .scorecard import scorecard
+from .timeline import replannings, timeline
 
 
 def build_date(timezone: ZoneInfo, environ: dict[str, str] | None = None) -> dt.datetime:
@@ -25,9 +28,8 @@ def build_date(timezone: ZoneInfo, environ: dict[str, str] | None = None) -> dt.
 
 def current_planned_end(project: Project) -> dt.date:
     """The latest re-planned end (by update date), else the original one."""
-    replanned = [u for u in sorted(project.updates, key=lambda u: (u.date, u.index))
-                 if u.new_planned_end is not None]
-    return replanned[-1].new_planned_end if replanned else project.schedule.planned_end
+    moves = replannings(project)
+    return moves[-1].new_end if moves else project.schedule.planned_end
 
 
 def last_budget(project: Project) -> float | None:
@@ -127,6 +129,7 @@ def derive(model: Model, now: dt.datetime, upcoming_works_days: int, news_count:
         project.is_over_budget = bool(spent is not None and project.last_budget is not None
                                       and spent > project.last_budget)
         project.overrun_amount = (spent - project.last_budget) if project.is_over_budget else 0
+        project.timeline = timeline(project, today)
         project.works = []
     for order in model.works:
         order.timing = works_timing(order, today, upcoming_works_days)
@@ -142,6 +145,7 @@ def derive(model: Model, now: dt.datetime, upcoming_works_days: int, news_count:
     works_news = [works_bad_news(w) for w in model.works if w.is_cancelled and w.timing != "past"]
     model.bad_news = _newest_first(project_news + works_news)
     model.upcoming_meetings, model.past_meetings = _split_meetings(model.meetings)
+    model.scorecard = scorecard(model.projects, model.works, model.meetings, today)
     model.views = {
         sector.id: _sector_view(model, sector.id, news_count) for sector in model.sectors
     }
@@ -163,9 +167,9 @@ def _split_meetings(meetings: list[Meeting]) -> tuple[list[Meeting], list[Meetin
 def _sector_view(model: Model, sector_id: str, news_count: int) -> SectorView:
     projects = [p for p in model.projects if sector_id in p.sector_ids]
     works = [w for w in model.works if sector_id in w.sector_ids]
-    upcoming_meetings, past_meetings = _split_meetings(
-        [m for m in model.meetings if sector_id in m.sector_ids])
-    by_status = {status: sorted((p for p in projects if p.status == status), key=lambda p: p.title)
+    meetings = [m for m in model.meetings if sector_id in m.sector_ids]
+    upcoming_meetings, past_meetings = _split_meetings(meetings)
+    by_status = {status: sorted((p for p in projects if p.status == status), key=title_key)
                  for status in PROJECT_STATUSES}
     return SectorView(
         sector=model.sector(sector_id),
@@ -179,4 +183,5 @@ def _sector_view(model: Model, sector_id: str, news_count: int) -> SectorView:
         upcoming_meetings=upcoming_meetings,
         past_meetings=past_meetings,
         news=[n for n in model.news if n.city_wide or sector_id in n.sector_ids][:news_count],
+        scorecard=scorecard(projects, works, meetings, model.today),
     )

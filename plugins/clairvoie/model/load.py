@@ -101,38 +101,37 @@ class _Walker:
             value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError):
             # e.g. "!!int soixante": an explicit tag on a value that does not fit it
-            self.problems.append(self.document.problem(path, messages.YAML_BAD_VALUE))
+            self._report(node, path, messages.YAML_BAD_VALUE)
             return None
         if isinstance(value, str) and not _encodable(value):  # "\ud800": a lone surrogate
-            self.problems.append(self.document.problem(path, messages.YAML_CONTROL_CHARACTER))
+            self._report(node, path, messages.YAML_CONTROL_CHARACTER)
             return None
         if isinstance(value, bytes):  # !!binary
-            self.problems.append(self.document.problem(path, messages.YAML_BINARY))
+            self._report(node, path, messages.YAML_BINARY)
             return None
         if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
-            self.problems.append(self.document.problem(path, messages.YAML_NOT_A_NUMBER))
+            self._report(node, path, messages.YAML_NOT_A_NUMBER)
             return None
         return value
+
+    def _report(self, node: yaml.Node, path: FieldPath, message: str) -> None:
+        """A problem at the node itself: a field name can be wrong on its own line."""
+        line, column = _mark(node)
+        self.problems.append(Problem(self.document.path, line, column, format_field_path(path), message))
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                line, column = _mark(key_node)
-                self.problems.append(Problem(self.document.path, line, column,
-                                             format_field_path(path), messages.YAML_COMPLEX_KEY))
+                self._report(key_node, path, messages.YAML_COMPLEX_KEY)
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
-                line, column = _mark(key_node)
-                self.problems.append(Problem(self.document.path, line, column,
-                                             format_field_path(path), messages.YAML_MERGE_KEY))
+                self._report(key_node, path, messages.YAML_MERGE_KEY)
                 continue
             key = str(self._scalar(key_node, path))
             key_path = path + (key,)
             if key in mapping:
-                line, column = _mark(key_node)
-                self.problems.append(Problem(self.document.path, line, column,
-                                             format_field_path(key_path), messages.YAML_DUPLICATE_KEY))
+                self._report(key_node, key_path, messages.YAML_DUPLICATE_KEY)
                 continue
             # A wrong value is pointed at itself; a wrong block at its key.
             self.document.positions[key_path] = _mark(

@@ -8,6 +8,7 @@ and stored on the records, so that no renderer recomputes them.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,12 @@ WORKS_KINDS = (
 )
 
 
+def title_key(record: Any) -> tuple[str, str]:
+    """Alphabetical order as French readers expect it: accents do not push "Éclairage" last."""
+    plain = unicodedata.normalize("NFKD", record.title).encode("ascii", "ignore").decode().casefold()
+    return plain, record.id
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a record was written: for messages and history."""
@@ -38,6 +45,7 @@ class Source:
     path: str  # relative to the site root, e.g. "content/projects/lilas.yaml"
     line: int = 1
     column: int = 1
+    history: tuple[Any, ...] = ()  # history.Change, newest first (from Git)
 
 
 @dataclass(frozen=True)
@@ -123,11 +131,12 @@ class Update:
 
 @dataclass(frozen=True)
 class Rendition:
-    """One published size of a photo: written by the images output."""
+    """One published size of an image, written by the images output (outputs/images.py)."""
 
     width: int
     height: int
-    url: str  # relative to the site root, e.g. "photos/lilas/avant-960.jpg"
+    url: str  # JPEG, relative to the site root, e.g. "photos/lilas/avant-960.jpg"
+    webp_url: str | None = None  # the same size in WebP, e.g. "photos/lilas/avant-960.webp"
 
 
 @dataclass
@@ -142,6 +151,10 @@ class Photo:
     @property
     def default(self) -> Rendition:
         return self.renditions[len(self.renditions) // 2]
+
+    @property
+    def largest(self) -> Rendition:
+        return self.renditions[-1]
 
 
 @dataclass(frozen=True)
@@ -185,10 +198,16 @@ class Project:
     is_over_budget: bool = False
     overrun_amount: float = 0
     works: list["WorksOrder"] = field(default_factory=list)
+    timeline: Any = None  # timeline.Timeline
 
     @property
     def url(self) -> str:
         return f"projets/{self.id}/"
+
+    @property
+    def social_card(self) -> Rendition:
+        """The 1200×630 picture social networks show for a shared link (outputs/images.py)."""
+        return Rendition(1200, 630, f"cartes/projets/{self.id}.jpg")
 
     @property
     def negative_updates(self) -> tuple[Update, ...]:
@@ -320,6 +339,7 @@ class SectorView:
     upcoming_meetings: list[Meeting]
     past_meetings: list[Meeting]
     news: list[NewsItem]
+    scorecard: Any = None  # scorecard.Scorecard
 
     @property
     def projects(self) -> list[Project]:
@@ -351,6 +371,7 @@ class Model:
     bad_news: list[BadNews] = field(default_factory=list)  # city-wide
     upcoming_meetings: list[Meeting] = field(default_factory=list)  # soonest first
     past_meetings: list[Meeting] = field(default_factory=list)  # latest first
+    scorecard: Any = None  # scorecard.Scorecard of the whole city
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..model.records import Model
+from .maps import sector_map
 
 
 @dataclass(frozen=True)
@@ -21,9 +22,14 @@ def pages_of(model: Model) -> Iterator[Page]:
     yield Page("projets/index.html", "clairvoie_projects")
     yield Page("travaux/index.html", "clairvoie_works_list")
     yield Page("reunions/index.html", "clairvoie_meetings")
+    yield Page("transparence/index.html", "clairvoie_transparency",
+               {"card": model.scorecard, "scope_name": "toute la ville", "sector": None})
     for sector in model.sectors:
         yield Page(f"{sector.url}index.html", "clairvoie_sector",
-                   {"sector": sector, "view": model.views[sector.id]})
+                   {"sector": sector, "view": model.views[sector.id],
+                    "sector_map": sector_map(model, sector.id)})
+        yield Page(f"transparence/{sector.id}/index.html", "clairvoie_transparency",
+                   {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector})
     for project in model.projects:
         yield Page(f"{project.url}index.html", "clairvoie_project", {"project": project})
     for order in model.works:

@@ -1,0 +1,45 @@
+"""Each record's change history, read from the content repository's Git log.
+
+Residents can see when a status or a date was changed, and the commit
+message saying why. Only the date and the message are kept: never an author
+name or e-mail. Without Git (or outside a repository) histories are empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+
+RECORD_SEPARATOR, FIELD_SEPARATOR = "\x1e", "\x1f"
+
+
+@dataclass(frozen=True)
+class Change:
+    date: dt.datetime
+    message: str  # the commit's subject line
+
+
+def record_histories(site_root: str, folders: list[str]) -> dict[str, tuple[Change, ...]]:
+    """Changes by file path relative to site_root, newest first; {} without Git."""
+    try:
+        top = _git(site_root, "rev-parse", "--show-toplevel").strip()
+        log = _git(site_root, "log", "--no-renames", "--name-only",
+                   f"--format={RECORD_SEPARATOR}%cI{FIELD_SEPARATOR}%s", "--", *folders)
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    histories: dict[str, list[Change]] = {}
+    for entry in log.split(RECORD_SEPARATOR)[1:]:
+        header, _, names = entry.partition("\n")
+        date, _, subject = header.partition(FIELD_SEPARATOR)
+        change = Change(dt.datetime.fromisoformat(date), subject.strip())
+        for name in filter(None, (n.strip() for n in names.splitlines())):
+            path = os.path.relpath(os.path.join(top, name), site_root).replace(os.sep, "/")
+            histories.setdefault(path, []).append(change)
+    return {path: tuple(changes) for path, changes in histories.items()}
+
+
+def _git(cwd: str, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120).stdout

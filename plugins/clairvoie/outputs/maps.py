@@ -1,0 +1,624 @@
+"""The static map of a sector: an inline SVG computed from the model alone.
+
+No tiles, no script, no request to a third party: the sector's outline, its
+neighbours' outlines for context, the lines of its works orders and one
+marker per located project or works order, each a link to its page. The
+template ``partials/sector_map.html`` renders a ``SectorMap`` together with a
+legend and a list of every marker (the map's text alternative).
+
+Projection: equirectangular around the middle latitude of the bounding box
+(longitudes shrunk by cos(latitude)), fitted with a margin into a fixed
+``0 0 800 600`` viewBox, aspect preserved, north up. Coordinates are rounded
+to 0.1 px and points closer than 1 px to the previous one are dropped, so the
+output is small and deterministic.
+
+Marker tones (class ``tone-<tone>``; every tone also has its own glyph, so
+colour is never the only cue):
+
+=================  ======  ===========================================
+tone               shape   meaning
+=================  ======  ===========================================
+on-time            circle  project planned or in progress, on time
+late               circle  project late (``Project.tone``)
+stopped            circle  project suspended or cancelled
+done               circle  project completed
+works-active       square  works order in force today
+works-soon         square  works order starting within the
+                           ``upcoming_works_days`` setting
+works-later        square  works order starting later
+works-cancelled    square  works order withdrawn (not yet past)
+=================  ======  ===========================================
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, NamedTuple, Sequence
+
+from ..labels import PROJECT_STATUS
+from ..model.records import Model, Project, WorksOrder
+
+WIDTH = 800
+HEIGHT = 600
+MARGIN = 32  # room for a marker drawn on the edge of the bounding box
+BOTTOM_MARGIN = 56  # and for the scale bar under the map
+MIN_SPAN_DEGREES = 0.004  # about 300 m: a lone marker still gets a neighbourhood
+MIN_STEP_PX = 1.0  # simplification: points closer than this to the last kept one are dropped
+METRES_PER_DEGREE = 111_320
+
+PROJECT_TONES = ("on-time", "late", "stopped", "done")
+WORKS_TONES = ("works-active", "works-soon", "works-later", "works-cancelled")
+SHAPE = {"project": "circle", "works": "square"}
+# Order of the legend and of the projects in the list: as on the sector page.
+STATUS_ORDER = ("in_progress", "planned", "suspended", "completed", "cancelled")
+TIMING_ORDER = ("active", "upcoming", "future")
+WORKS_TONE_OF_TIMING = {"active": "works-active", "upcoming": "works-soon", "future": "works-later"}
+
+Point = tuple[float, float]  # (x, y) in the viewBox, or (lon, lat) before projection
+
+
+@dataclass(frozen=True)
+class MapMarker:
+    kind: str  # "project" or "works"
+    shape: str  # "circle" (projects) or "square" (works orders)
+    x: float  # where the marker is drawn (moved aside when it would hide another one)
+    y: float
+    url: str  # relative to the site root, e.g. "projets/lilas/"
+    title: str  # the record's title
+    place: str | None  # address, or street and section
+    tone: str  # one of PROJECT_TONES or WORKS_TONES
+    label: str  # the record's state, in French: "En cours, en retard", "Travaux en cours"…
+    anchor_x: float = 0  # where the record is; a leader line joins it to a moved marker
+    anchor_y: float = 0
+    record: Any = field(default=None, compare=False, repr=False)  # Project or WorksOrder
+
+    @property
+    def moved(self) -> bool:
+        return (self.x, self.y) != (self.anchor_x, self.anchor_y)
+
+    @property
+    def name(self) -> str:
+        """The accessible name of the marker's link."""
+        kind = "Projet" if self.kind == "project" else "Arrêté de travaux"
+        place = f", {self.place}" if self.place else ""
+        return f"{kind} : {self.title}{place} — {self.label}"
+
+
+@dataclass(frozen=True)
+class MapLine:
+    """The course of a works order (LineString), drawn under its marker."""
+
+    path: str  # SVG path data
+    tone: str
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """Another sector, drawn for context, clipped to the map."""
+
+    sector_id: str
+    path: str
+    label: str
+    label_x: float | None  # None: too little of it shows to carry a label
+    label_y: float | None
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    kind: str
+    shape: str
+    tone: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ScaleBar:
+    length_px: float
+    label: str  # "200 m", "1 km"
+
+
+@dataclass(frozen=True)
+class SectorMap:
+    sector_id: str
+    sector_name: str
+    outline: str  # SVG path data, one subpath per ring (fill-rule evenodd); "" without geometry
+    ring_count: int
+    neighbours: tuple[Neighbour, ...]
+    lines: tuple[MapLine, ...]
+    markers: tuple[MapMarker, ...]
+    legend: tuple[LegendItem, ...]
+    scale: ScaleBar
+    bbox: tuple[float, float, float, float]  # west, south, east, north (degrees)
+    unlocated_projects: int  # projects of the sector that the map cannot show
+    unlocated_works: int  # non-past works orders of the sector without geometry
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+    @property
+    def projects(self) -> tuple[MapMarker, ...]:
+        return tuple(m for m in self.markers if m.kind == "project")
+
+    @property
+    def works(self) -> tuple[MapMarker, ...]:
+        return tuple(m for m in self.markers if m.kind == "works")
+
+
+class _Placed(NamedTuple):
+    kind: str  # "project" or "works"
+    record: Any  # Project or WorksOrder
+    point: Point  # (lon, lat) of its marker
+    lines: list[list[Point]]  # (lon, lat) lines drawn under it
+
+
+# --- public entry point -----------------------------------------------------------
+def sector_map(model: Model, sector_id: str) -> SectorMap | None:
+    """The map of one sector, or None when there is nothing to place on it."""
+    sector = model.sector(sector_id)
+    outline_rings = polygon_rings(sector.geometry) if sector.geometry else []
+    geometry_points = [p for ring in outline_rings for p in ring]
+    outline_bbox = _bbox(geometry_points) if geometry_points else None
+
+    placed: list[_Placed] = []
+    unlocated_projects = unlocated_works = 0
+    for project in _sector_projects(model, sector_id):
+        point = project_anchor(project)
+        if point is not None and project.city_wide and outline_bbox and not _inside(point, outline_bbox):
+            point = None  # a city-wide project shows on the map of the sector it lies in only
+        if point is None:
+            unlocated_projects += 1
+        else:
+            placed.append(_Placed("project", project, point, []))
+    for order in _sector_works(model, sector_id):
+        if order.geometry is None:
+            unlocated_works += 1
+        else:
+            placed.append(_Placed("works", order, geometry_anchor(order.geometry),
+                                  line_parts(order.geometry)))
+
+    if not geometry_points and not placed:
+        return None
+    # Whatever is placed widens the map: a marker is never clamped to the sector's box.
+    every_point = geometry_points + [item.point for item in placed] + [
+        p for item in placed for line in item.lines for p in line]
+    projection = Projection.fitted(_bbox(every_point))
+
+    scale = _scale_bar(projection)
+    reserved = _reserved_boxes(scale)
+    anchors = [projection(item.point) for item in placed]
+    markers, lines = [], []
+    for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
+        record, is_project = item.record, item.kind == "project"
+        tone = _project_tone(record) if is_project else _works_tone(record)
+        markers.append(MapMarker(
+            kind=item.kind, shape=SHAPE[item.kind], x=x, y=y, url=record.url, title=record.title,
+            place=_place(record) if is_project else _street(record), tone=tone,
+            label=_project_label(record) if is_project else _works_label(record, model),
+            anchor_x=anchor[0], anchor_y=anchor[1], record=record,
+        ))
+        paths = (line_path(projection, part) for part in item.lines)
+        lines += [MapLine(path, tone) for path in paths if path]
+
+    return SectorMap(
+        sector_id=sector.id,
+        sector_name=sector.name,
+        outline=rings_path(projection, outline_rings),
+        ring_count=sum(1 for ring in outline_rings if _ring_points(projection, ring)),
+        neighbours=tuple(_neighbours(model, sector_id, projection,
+                                     [(m.x, m.y) for m in markers], reserved)),
+        lines=tuple(lines),
+        markers=tuple(markers),
+        legend=_legend(markers, model),
+        scale=scale,
+        bbox=projection.bbox,
+        unlocated_projects=unlocated_projects,
+        unlocated_works=unlocated_works,
+    )
+
+
+# --- selection --------------------------------------------------------------------
+def _sector_projects(model: Model, sector_id: str) -> list[Project]:
+    projects = [p for p in model.projects if sector_id in p.sector_ids]
+    return sorted(projects, key=lambda p: (STATUS_ORDER.index(p.status), p.title, p.id))
+
+
+def _sector_works(model: Model, sector_id: str) -> list[WorksOrder]:
+    """Works orders of the sector that are not over: in force today, soon or later."""
+    works = [w for w in model.works if sector_id in w.sector_ids and w.timing in TIMING_ORDER]
+    return sorted(works, key=lambda w: (TIMING_ORDER.index(w.timing), w.start_date, w.id))
+
+
+def _project_tone(project: Project) -> str:
+    return project.tone
+
+
+def _works_tone(order: WorksOrder) -> str:
+    return "works-cancelled" if order.is_cancelled else WORKS_TONE_OF_TIMING[order.timing]
+
+
+def _project_label(project: Project) -> str:
+    return PROJECT_STATUS[project.status] + (", en retard" if project.is_late else "")
+
+
+def _works_label(order: WorksOrder, model: Model) -> str:
+    return WORKS_TONE_LABEL[_works_tone(order)].format(days=_upcoming_days(model))
+
+
+def _upcoming_days(model: Model) -> int:
+    return getattr(model.settings, "upcoming_works_days", 14)
+
+
+def _place(project: Project) -> str | None:
+    return project.location.address if project.location else None
+
+
+def _street(order: WorksOrder) -> str:
+    return f"{order.street}, {order.section}" if order.section else order.street
+
+
+WORKS_TONE_LABEL = {
+    "works-active": "Travaux en cours",
+    "works-soon": "Travaux dans les {days} prochains jours",
+    "works-later": "Travaux prévus plus tard",
+    "works-cancelled": "Arrêté retiré",
+}
+LEGEND_LABEL = {
+    "on-time": "Projet dans les temps",
+    "late": "Projet en retard",
+    "stopped": "Projet suspendu ou annulé",
+    "done": "Projet terminé",
+    **{tone: text for tone, text in WORKS_TONE_LABEL.items()},
+}
+
+
+def _legend(markers: Sequence[MapMarker], model: Model) -> tuple[LegendItem, ...]:
+    """One entry per tone shown on the map, projects first."""
+    shown = {m.tone for m in markers}
+    items = [LegendItem("project", SHAPE["project"], tone, LEGEND_LABEL[tone])
+             for tone in PROJECT_TONES if tone in shown]
+    items += [LegendItem("works", SHAPE["works"], tone,
+                         LEGEND_LABEL[tone].format(days=_upcoming_days(model)))
+              for tone in WORKS_TONES if tone in shown]
+    return tuple(items)
+
+
+# --- geometry (longitude, latitude) -------------------------------------------------
+def polygon_rings(geometry: dict[str, Any]) -> list[list[Point]]:
+    """Every ring (outer boundaries and holes) of a Polygon or MultiPolygon."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+    polygons = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else []
+    return [[(float(p[0]), float(p[1])) for p in ring] for polygon in polygons for ring in polygon]
+
+
+def line_parts(geometry: dict[str, Any]) -> list[list[Point]]:
+    """The lines to draw for a works order's geometry (none for points)."""
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "LineString":
+        return [[(float(p[0]), float(p[1])) for p in coordinates]]
+    if kind == "MultiLineString":
+        return [[(float(p[0]), float(p[1])) for p in line] for line in coordinates]
+    if kind in ("Polygon", "MultiPolygon"):
+        return polygon_rings(geometry)
+    return []
+
+
+def project_anchor(project: Project) -> Point | None:
+    """Where a project's marker goes: lat/lon, else the middle of its geometry."""
+    location = project.location
+    if location is None:
+        return None
+    if location.lat is not None and location.lon is not None:
+        return (float(location.lon), float(location.lat))
+    if location.geometry:
+        return geometry_anchor(location.geometry)
+    return None
+
+
+def geometry_anchor(geometry: dict[str, Any]) -> Point:
+    """A point, the first of several points, the middle of a line, a polygon's centroid."""
+    kind, coordinates = geometry["type"], geometry["coordinates"]
+    if kind == "Point":
+        return (float(coordinates[0]), float(coordinates[1]))
+    if kind == "MultiPoint":
+        return (float(coordinates[0][0]), float(coordinates[0][1]))
+    if kind in ("LineString", "MultiLineString"):
+        lines = line_parts(geometry)
+        return _line_midpoint(max(lines, key=_ground_length))
+    outers = [polygon[0] for polygon in ([coordinates] if kind == "Polygon" else coordinates)]
+    largest = max(([(float(p[0]), float(p[1])) for p in ring] for ring in outers),
+                  key=lambda ring: abs(_signed_area(ring)))
+    return _centroid(largest)
+
+
+def _ground_length(line: Sequence[Point]) -> float:
+    k = math.cos(math.radians(line[0][1]))
+    return sum(math.hypot((b[0] - a[0]) * k, b[1] - a[1]) for a, b in zip(line, line[1:]))
+
+
+def _line_midpoint(line: Sequence[Point]) -> Point:
+    """The point halfway along a line (ground distance, cos(latitude) corrected)."""
+    k = math.cos(math.radians(line[0][1]))
+    half = _ground_length(line) / 2
+    for a, b in zip(line, line[1:]):
+        step = math.hypot((b[0] - a[0]) * k, b[1] - a[1])
+        if step >= half and step > 0:
+            t = half / step
+            return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+        half -= step
+    return line[0]
+
+
+def _signed_area(ring: Sequence[Point]) -> float:
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, list(ring[1:]) + [ring[0]])) / 2
+
+
+def _centroid(ring: Sequence[Point]) -> Point:
+    area = _signed_area(ring)
+    if abs(area) < 1e-15:
+        return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+    pairs = list(zip(ring, list(ring[1:]) + [ring[0]]))
+    cx = sum((a[0] + b[0]) * (a[0] * b[1] - b[0] * a[1]) for a, b in pairs) / (6 * area)
+    cy = sum((a[1] + b[1]) * (a[0] * b[1] - b[0] * a[1]) for a, b in pairs) / (6 * area)
+    return (cx, cy)
+
+
+def _bbox(points: Iterable[Point]) -> tuple[float, float, float, float]:
+    points = list(points)
+    return (min(p[0] for p in points), min(p[1] for p in points),
+            max(p[0] for p in points), max(p[1] for p in points))
+
+
+def _inside(point: Point, bbox: tuple[float, float, float, float]) -> bool:
+    return bbox[0] <= point[0] <= bbox[2] and bbox[1] <= point[1] <= bbox[3]
+
+
+# --- projection -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular, fitted to a bounding box; north up."""
+
+    west: float
+    north: float
+    k: float  # cos(middle latitude): ground length of a degree of longitude
+    scale: float  # px per degree of latitude
+    x0: float
+    y0: float
+    bbox: tuple[float, float, float, float]
+
+    @classmethod
+    def fitted(cls, bbox: tuple[float, float, float, float]) -> "Projection":
+        west, south, east, north = bbox
+        k = math.cos(math.radians((south + north) / 2))
+        # A bounding box too small (one marker, a short street) is widened around its centre.
+        if (east - west) * k < MIN_SPAN_DEGREES:
+            middle, half = (west + east) / 2, MIN_SPAN_DEGREES / k / 2
+            west, east = middle - half, middle + half
+        if north - south < MIN_SPAN_DEGREES:
+            middle = (south + north) / 2
+            south, north = middle - MIN_SPAN_DEGREES / 2, middle + MIN_SPAN_DEGREES / 2
+        ground_width, ground_height = (east - west) * k, north - south
+        room_width, room_height = WIDTH - 2 * MARGIN, HEIGHT - MARGIN - BOTTOM_MARGIN
+        scale = min(room_width / ground_width, room_height / ground_height)
+        x0 = MARGIN + (room_width - ground_width * scale) / 2
+        y0 = MARGIN + (room_height - ground_height * scale) / 2
+        return cls(west, north, k, scale, x0, y0, (west, south, east, north))
+
+    def __call__(self, point: Point) -> Point:
+        lon, lat = point
+        return (round(self.x0 + (lon - self.west) * self.k * self.scale, 1),
+                round(self.y0 + (self.north - lat) * self.scale, 1))
+
+    @property
+    def metres_per_px(self) -> float:
+        return METRES_PER_DEGREE / self.scale
+
+
+def _ring_points(projection: Projection, ring: Sequence[Point]) -> list[Point]:
+    """A closed ring in px, simplified, without its closing point; [] when it collapses."""
+    points = _simplified([projection(p) for p in ring])
+    if len(points) > 1 and points[0] == points[-1]:
+        points = points[:-1]
+    while len(points) > 2 and math.dist(points[-1], points[0]) < MIN_STEP_PX:
+        points = points[:-1]
+    return points if len(points) >= 3 else []
+
+
+def _simplified(points: Sequence[Point]) -> list[Point]:
+    """Drop points closer than 1 px to the last kept one; the line still ends where it ends."""
+    kept: list[Point] = []
+    for point in points:
+        if not kept or math.dist(point, kept[-1]) >= MIN_STEP_PX:
+            kept.append(point)
+    if len(points) > 1 and kept[-1] != points[-1]:
+        if len(kept) > 1:
+            kept[-1] = points[-1]
+        else:
+            kept.append(points[-1])
+    return kept
+
+
+def rings_path(projection: Projection, rings: Iterable[Sequence[Point]]) -> str:
+    """SVG path data: one closed subpath per ring."""
+    return "".join(_subpath(points, closed=True)
+                   for points in (_ring_points(projection, ring) for ring in rings) if points)
+
+
+def line_path(projection: Projection, line: Sequence[Point]) -> str:
+    points = _simplified([projection(p) for p in line])
+    return _subpath(points, closed=False) if len(points) >= 2 else ""
+
+
+def _subpath(points: Sequence[Point], closed: bool) -> str:
+    head, *rest = points
+    return f"M{_pair(head)}L{' '.join(_pair(p) for p in rest)}{'Z' if closed else ''}"
+
+
+def _pair(point: Point) -> str:
+    return f"{number(point[0])} {number(point[1])}"
+
+
+def number(value: float) -> str:
+    """0.1 px precision, no useless zero: 12, 12.5, -3.2."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+# --- markers that would hide each other ----------------------------------------------
+SPACING = 22.0  # px between marker centres: markers are 20 px wide
+EDGE = 14.0  # a moved marker stays this far inside the viewBox
+Box = tuple[float, float, float, float]  # left, top, right, bottom in px
+
+
+def spread(points: Sequence[Point], reserved: Sequence[Box] = ()) -> list[Point]:
+    """Positions where no marker hides another: the first keeps its place, a later one
+    too close to an earlier one moves to the nearest free spot on rings around it
+    (never onto the scale bar or the north arrow)."""
+    placed: list[Point] = []
+    for point in points:
+        def is_free(spot: Point) -> bool:
+            return (all(math.dist(spot, other) >= SPACING for other in placed)
+                    and (spot == point or all(_box_distance(box, spot) > SPACING / 2 for box in reserved)))
+        placed.append(next((c for c in _candidates(point) if is_free(c)), point))
+    return placed
+
+
+def _candidates(point: Point) -> Iterable[Point]:
+    yield point
+    for ring in range(1, 8):
+        count = 6 * ring
+        for step in range(count):
+            angle = -math.pi / 2 + 2 * math.pi * step / count  # starting straight above
+            x = round(point[0] + ring * SPACING * math.cos(angle), 1)
+            y = round(point[1] + ring * SPACING * math.sin(angle), 1)
+            if EDGE <= x <= WIDTH - EDGE and EDGE <= y <= HEIGHT - EDGE:
+                yield (x, y)
+
+
+# --- context: neighbouring sectors, scale ------------------------------------------
+def _neighbours(model: Model, sector_id: str, projection: Projection,
+                markers: Sequence[Point], reserved: Sequence[Box]) -> list[Neighbour]:
+    """Other sectors' outlines, clipped to the map, labelled where enough of them shows."""
+    neighbours = []
+    for other in model.sectors:
+        if other.id == sector_id or not other.geometry:
+            continue
+        clipped = (_clip([projection(p) for p in ring]) for ring in polygon_rings(other.geometry))
+        rings = [r for r in (_simplified(c) for c in clipped if len(c) >= 3) if len(r) >= 3]
+        if not rings:
+            continue
+        largest = max(rings, key=lambda r: abs(_signed_area(r)))
+        label = other.short_name or other.name
+        big_enough = abs(_signed_area(largest)) >= MIN_LABELLED_AREA_PX
+        spot = _label_spot(label, largest, markers, reserved) if big_enough else None
+        label_x, label_y = spot if spot else (None, None)
+        neighbours.append(Neighbour(
+            sector_id=other.id,
+            path="".join(_subpath(r, closed=True) for r in rings),
+            label=label,
+            label_x=label_x, label_y=label_y,
+        ))
+    return neighbours
+
+
+MIN_LABELLED_AREA_PX = 12_000  # a neighbour showing less than this carries no name
+LABEL_CHAR_PX = 10.0  # width of a character of a 17 px label, generously
+LABEL_HEIGHT_PX = 22.0
+# Places tried for a label, nearest to the centroid first.
+LABEL_OFFSETS = sorted(((dx, dy) for dx in range(-150, 151, 30) for dy in range(-120, 121, 15)),
+                       key=lambda d: (math.hypot(*d), d))
+
+
+def _label_spot(label: str, ring: Sequence[Point], markers: Sequence[Point],
+                reserved: Sequence[Box]) -> Point | None:
+    """Where a neighbour's name fits: inside it, inside the map, clear of every marker,
+    of the scale bar and of the north arrow."""
+    half_width = len(label) * LABEL_CHAR_PX / 2
+    cx, cy = _centroid(ring)
+    for dx, dy in LABEL_OFFSETS:
+        x, y = round(cx + dx, 1), round(cy + dy, 1)  # y: the text's baseline, box above it
+        box = (x - half_width, y - LABEL_HEIGHT_PX + 4, x + half_width, y + 6)
+        fits = 4 <= box[0] and box[2] <= WIDTH - 4 and 4 <= box[1] and box[3] <= HEIGHT - 4
+        corners = ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3]))
+        if (fits and all(_in_ring(c, ring) for c in corners)
+                and all(_box_distance(box, m) > 14 for m in markers)
+                and not any(_overlap(box, other) for other in reserved)):
+            return (x, y)
+    return None
+
+
+def _in_ring(point: Point, ring: Sequence[Point]) -> bool:
+    """Even-odd rule."""
+    x, y = point
+    inside = False
+    for a, b in zip(ring, list(ring[1:]) + [ring[0]]):
+        if (a[1] > y) != (b[1] > y) and x < a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]):
+            inside = not inside
+    return inside
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _box_distance(box: Box, point: Point) -> float:
+    dx = max(box[0] - point[0], 0, point[0] - box[2])
+    dy = max(box[1] - point[1], 0, point[1] - box[3])
+    return math.hypot(dx, dy)
+
+
+def _clip(ring: Sequence[Point]) -> list[Point]:
+    """Sutherland–Hodgman clipping of a ring to the viewBox."""
+    edges = (
+        (lambda p: p[0] >= 0, lambda a, b: _cut_x(a, b, 0)),
+        (lambda p: p[0] <= WIDTH, lambda a, b: _cut_x(a, b, WIDTH)),
+        (lambda p: p[1] >= 0, lambda a, b: _cut_y(a, b, 0)),
+        (lambda p: p[1] <= HEIGHT, lambda a, b: _cut_y(a, b, HEIGHT)),
+    )
+    points = list(ring)
+    for inside, cut in edges:
+        if not points:
+            break
+        result: list[Point] = []
+        for current, previous in zip(points, [points[-1]] + points[:-1]):
+            if inside(current):
+                if not inside(previous):
+                    result.append(cut(previous, current))
+                result.append(current)
+            elif inside(previous):
+                result.append(cut(previous, current))
+        points = result
+    return [(round(x, 1), round(y, 1)) for x, y in points]
+
+
+def _cut_x(a: Point, b: Point, x: float) -> Point:
+    t = (x - a[0]) / (b[0] - a[0])
+    return (x, a[1] + (b[1] - a[1]) * t)
+
+
+def _cut_y(a: Point, b: Point, y: float) -> Point:
+    t = (y - a[1]) / (b[1] - a[1])
+    return (a[0] + (b[0] - a[0]) * t, y)
+
+
+# The template draws the scale bar from (24, HEIGHT - 18) and the north arrow around
+# (WIDTH - 22, 30): keep these numbers and partials/sector_map.html together.
+def _reserved_boxes(scale: ScaleBar) -> tuple[Box, Box]:
+    scale_box = (16, HEIGHT - 44, 24 + scale.length_px + 66, HEIGHT - 8)
+    north_box = (WIDTH - 32, 10, WIDTH - 12, 56)
+    return scale_box, north_box
+
+
+NICE_LENGTHS = (20, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 50_000)
+
+
+def _scale_bar(projection: Projection) -> ScaleBar:
+    """The longest round length that fits in 160 px."""
+    per_px = projection.metres_per_px
+    length = max((m for m in NICE_LENGTHS if m / per_px <= 160), default=NICE_LENGTHS[0])
+    label = f"{length // 1000} km" if length >= 1000 and length % 1000 == 0 else (
+        f"{length / 1000:g} km".replace(".", ",") if length >= 1000 else f"{length} m")
+    return ScaleBar(round(length / per_px, 1), label)

@@ -1,0 +1,402 @@
+"""Open data: projects and works orders as CSV and GeoJSON, a catalogue and a documentation page.
+
+Written to ``/opendata/``:
+
+- ``projets.csv``, ``projets.geojson``, ``travaux.csv``, ``travaux.geojson``: one row
+  (one Feature) per record, sorted by id;
+- ``data.json``: a catalogue in the Project Open Data (DCAT-US v1.1) format;
+- ``index.html``: the page that documents every column, from the same definitions.
+
+Each dataset's columns are defined once, below, as ``Column(name, type, description,
+get)``; the CSV, the GeoJSON properties and the documentation table all come from
+these lists. ``get(record, site_url)`` returns a plain Python value (text, number,
+bool, date, list or None); ``csv_value`` and ``json_value`` turn it into each format.
+
+Everything is a pure function of the model: the only date is ``model.today``, so two
+builds with the same ``SOURCE_DATE_EPOCH`` are byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..model.records import Model, Project, WorksOrder
+
+FOLDER = "opendata"
+LICENSE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+LICENSE_NAME = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
+POD_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # in French, for the documentation: "texte", "date", "nombre"…
+    description: str  # in French, for the documentation
+    get: Callable[[Any, str], Any]  # (record, site_url) → plain value
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str  # file stem: projets, travaux
+    title: str
+    description: str
+    keywords: tuple[str, ...]
+    columns: tuple[Column, ...]
+    records: Callable[[Model], list[Any]]
+    geometry: Callable[[Any], dict[str, Any] | None]
+
+
+# --- values ------------------------------------------------------------------------------
+def first_position(geometry: dict[str, Any] | None) -> tuple[float, float] | None:
+    """(lon, lat) of a Point, or of the first point of a line or shape."""
+    if not geometry:
+        return None
+    coordinates = geometry.get("coordinates")
+    while isinstance(coordinates, list) and coordinates and isinstance(coordinates[0], list):
+        coordinates = coordinates[0]
+    if isinstance(coordinates, list) and len(coordinates) >= 2:
+        return coordinates[0], coordinates[1]
+    return None
+
+
+def _project_position(project: Project) -> tuple[float, float] | None:
+    location = project.location
+    if location is None:
+        return None
+    if location.lat is not None and location.lon is not None:
+        return location.lon, location.lat
+    return first_position(location.geometry)
+
+
+def project_geometry(project: Project) -> dict[str, Any] | None:
+    location = project.location
+    if location is None:
+        return None
+    if location.geometry:
+        return location.geometry
+    if location.lat is not None and location.lon is not None:
+        return {"type": "Point", "coordinates": [location.lon, location.lat]}
+    return None
+
+
+def works_geometry(order: WorksOrder) -> dict[str, Any] | None:
+    return order.geometry or None
+
+
+def _plain_number(value: Any) -> Any:
+    """Whole floats as integers (125000, not 125000.0); other numbers unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ";".join(csv_value(v) for v in value)
+    if isinstance(value, float):
+        number = _plain_number(value)
+        return str(number) if isinstance(number, int) else repr(number)
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if isinstance(value, float):
+        return _plain_number(value)
+    return value
+
+
+def absolute(site_url: str, path: str) -> str:
+    """The record's address: absolute when SITEURL is set, else a site path."""
+    return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
+
+
+# --- columns: the one source of truth -----------------------------------------------------
+def _budget(project: Project, name: str) -> float | None:
+    return getattr(project.budget, name) if project.budget else None
+
+
+def _location(project: Project, name: str) -> Any:
+    return getattr(project.location, name) if project.location else None
+
+
+def _lat(position: tuple[float, float] | None) -> float | None:
+    return position[1] if position else None
+
+
+def _lon(position: tuple[float, float] | None) -> float | None:
+    return position[0] if position else None
+
+
+STATUS_CODES = ("planned (prévu), in_progress (en cours), suspended (suspendu), "
+                "completed (terminé), cancelled (annulé)")
+PARTICIPATION_CODES = ("inform (information), consult (consultation), concert (concertation), "
+                       "codecide (codécision)")
+WORKS_KIND_CODES = ("closure (route fermée), lane_restriction (voie rétrécie), "
+                    "parking_ban (stationnement interdit), detour (déviation), "
+                    "alternating_traffic (circulation alternée), noise (travaux bruyants), "
+                    "other (autres travaux)")
+DATE = "date (AAAA-MM-JJ)"
+BOOL = "booléen (true / false)"
+LIST = "liste d'identifiants (séparés par « ; » dans le CSV)"
+
+PROJECT_COLUMNS: tuple[Column, ...] = (
+    Column("id", "texte", "Identifiant du projet, tiré du nom de sa fiche ; stable.",
+           lambda p, _: p.id),
+    Column("url", "adresse web", "Page du projet sur le site.",
+           lambda p, site: absolute(site, p.url)),
+    Column("title", "texte", "Nom du projet.", lambda p, _: p.title),
+    Column("sectors", LIST, "Secteurs concernés (un projet pour toute la ville les cite tous).",
+           lambda p, _: list(p.sector_ids)),
+    Column("category", "texte", "Catégorie : voirie, éclairage, espaces verts, bâtiments…",
+           lambda p, _: p.category),
+    Column("status", "code", f"État du projet : {STATUS_CODES}.", lambda p, _: p.status),
+    Column("summary", "texte", "Le projet en une phrase.", lambda p, _: p.summary),
+    Column("participation", "code",
+           f"Niveau de participation proposé aux habitants : {PARTICIPATION_CODES} ; vide si aucun.",
+           lambda p, _: p.participation),
+    Column("address", "texte", "Adresse ou lieu, en clair.", lambda p, _: _location(p, "address")),
+    Column("lat", "nombre (degrés, WGS 84)",
+           "Latitude du lieu ; à défaut, celle du premier point du tracé. Vide si le lieu n'est pas situé.",
+           lambda p, _: _lat(_project_position(p))),
+    Column("lon", "nombre (degrés, WGS 84)",
+           "Longitude du lieu ; à défaut, celle du premier point du tracé. Vide si le lieu n'est pas situé.",
+           lambda p, _: _lon(_project_position(p))),
+    Column("planned_start", DATE, "Début prévu.", lambda p, _: p.schedule.planned_start),
+    Column("planned_end", DATE, "Fin prévue à l'origine.", lambda p, _: p.schedule.planned_end),
+    Column("current_planned_end", DATE,
+           "Fin prévue aujourd'hui : la dernière date annoncée par un retard, sinon la fin prévue à l'origine.",
+           lambda p, _: p.current_planned_end),
+    Column("actual_start", DATE, "Début réel ; vide si le chantier n'a pas commencé.",
+           lambda p, _: p.schedule.actual_start),
+    Column("actual_end", DATE, "Fin réelle ; vide si le chantier n'est pas terminé.",
+           lambda p, _: p.schedule.actual_end),
+    Column("progress", "nombre entier (0 à 100)",
+           "Avancement en pour cent, déclaré ou calculé d'après les étapes réalisées ; vide si inconnu.",
+           lambda p, _: p.progress),
+    Column("is_late", BOOL,
+           "En retard : prévu ou en cours alors que la fin prévue est passée, ou retard annoncé.",
+           lambda p, _: p.is_late),
+    Column("days_late", "nombre entier (jours)",
+           "Jours de retard par rapport à la fin prévue à l'origine ; 0 si le projet n'est pas en retard.",
+           lambda p, _: p.days_late),
+    Column("budget_planned", "nombre (euros)", "Budget prévu à l'origine.",
+           lambda p, _: _budget(p, "planned")),
+    Column("last_budget", "nombre (euros)",
+           "Budget en vigueur : le dernier budget annoncé par un dépassement, sinon le budget prévu.",
+           lambda p, _: p.last_budget),
+    Column("spent", "nombre (euros)", "Montant dépensé à ce jour.", lambda p, _: _budget(p, "spent")),
+    Column("is_over_budget", BOOL, "Budget dépassé : le montant dépensé dépasse le budget en vigueur.",
+           lambda p, _: p.is_over_budget),
+    Column("overrun_amount", "nombre (euros)",
+           "Montant du dépassement (dépensé moins budget en vigueur) ; 0 sans dépassement.",
+           lambda p, _: p.overrun_amount),
+    Column("last_update_date", DATE, "Date de la dernière nouvelle publiée ; vide s'il n'y en a pas.",
+           lambda p, _: max((u.date for u in p.updates), default=None)),
+    Column("negative_update_count", "nombre entier",
+           "Nombre de mauvaises nouvelles publiées : retards, dépassements de budget, suspensions, annulations.",
+           lambda p, _: len(p.negative_updates)),
+)
+
+WORKS_COLUMNS: tuple[Column, ...] = (
+    Column("id", "texte", "Identifiant de l'arrêté sur le site, tiré du nom de sa fiche ; stable.",
+           lambda w, _: w.id),
+    Column("url", "adresse web", "Page de l'arrêté sur le site.",
+           lambda w, site: absolute(site, w.url)),
+    Column("reference", "texte", "Numéro de l'arrêté, tel qu'il est signé.", lambda w, _: w.reference),
+    Column("title", "texte", "Ce qui se passe, en mots simples.", lambda w, _: w.title),
+    Column("sectors", LIST, "Secteurs concernés.", lambda w, _: list(w.sector_ids)),
+    Column("kind", "code", f"Type de mesure : {WORKS_KIND_CODES}.", lambda w, _: w.kind),
+    Column("street", "texte", "Rue concernée.", lambda w, _: w.street),
+    Column("section", "texte", "Portion de rue concernée, par exemple « du n°2 au n°24 ».",
+           lambda w, _: w.section),
+    Column("start", "date ou date et heure (ISO 8601)",
+           "Début de la mesure. Une date seule vaut pour la journée entière ; "
+           "une date et heure est donnée en heure locale avec son décalage horaire.",
+           lambda w, _: w.start),
+    Column("end", "date ou date et heure (ISO 8601)",
+           "Fin de la mesure (une date seule : jusqu'à ce jour inclus).", lambda w, _: w.end),
+    Column("hours", "texte (syntaxe opening_hours d'OpenStreetMap)",
+           "Horaires pendant lesquels la mesure s'applique, par exemple « Mo-Fr 07:30-17:00 » ; "
+           "vide si aucun horaire n'est précisé.",
+           lambda w, _: w.hours),
+    Column("direction", "code", "Sens de circulation concernés : both (les deux sens), one (un seul sens).",
+           lambda w, _: w.direction),
+    Column("project", "texte", "Identifiant du projet lié (colonne id du jeu des projets) ; vide si aucun.",
+           lambda w, _: w.project_id),
+    Column("issued_by", "texte", "Autorité qui a pris l'arrêté.", lambda w, _: w.issued_by),
+    Column("signed", DATE, "Date de signature.", lambda w, _: w.signed),
+    Column("timing", "code",
+           "Situation à la date de mise à jour, d'après les dates (même pour un arrêté retiré) : "
+           "past (terminé), active (en cours), upcoming (commence dans les prochains jours, "
+           "14 par défaut), future (commence plus tard).",
+           lambda w, _: w.timing),
+    Column("cancelled", BOOL, "Arrêté retiré : la mesure ne s'applique pas.",
+           lambda w, _: w.is_cancelled),
+    Column("cancelled_reason", "texte", "Raison du retrait ; vide si l'arrêté n'est pas retiré.",
+           lambda w, _: w.cancelled_reason),
+    Column("lat", "nombre (degrés, WGS 84)",
+           "Latitude du point, ou du premier point du tracé ; vide sans tracé.",
+           lambda w, _: _lat(first_position(w.geometry))),
+    Column("lon", "nombre (degrés, WGS 84)",
+           "Longitude du point, ou du premier point du tracé ; vide sans tracé.",
+           lambda w, _: _lon(first_position(w.geometry))),
+)
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        id="projets",
+        title="Projets et chantiers",
+        description=("Les projets et chantiers de la ville : état, calendrier prévu et réel, "
+                     "avancement, budget et dépenses, retards et dépassements de budget calculés "
+                     "à la date de publication."),
+        keywords=("travaux", "chantiers", "projets", "budget", "transparence", "voirie"),
+        columns=PROJECT_COLUMNS,
+        records=lambda model: sorted(model.projects, key=lambda p: p.id),
+        geometry=project_geometry,
+    ),
+    Dataset(
+        id="travaux",
+        title="Arrêtés de travaux",
+        description=("Les arrêtés de travaux : fermetures de rue, stationnement interdit, "
+                     "circulation alternée, déviations… avec leurs dates, horaires, tracé et, "
+                     "le cas échéant, la raison de leur retrait."),
+        keywords=("arrêtés", "travaux", "circulation", "voirie", "stationnement"),
+        columns=WORKS_COLUMNS,
+        records=lambda model: sorted(model.works, key=lambda w: w.id),
+        geometry=works_geometry,
+    ),
+)
+
+FORMATS = (
+    # (extension, format name, media type)
+    ("csv", "CSV", "text/csv"),
+    ("geojson", "GeoJSON", "application/geo+json"),
+)
+
+
+# --- serialisations -----------------------------------------------------------------------
+def to_csv(dataset: Dataset, model: Model, site_url: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(c.name for c in dataset.columns)
+    for record in dataset.records(model):
+        writer.writerow(csv_value(c.get(record, site_url)) for c in dataset.columns)
+    return buffer.getvalue()
+
+
+def to_geojson(dataset: Dataset, model: Model, site_url: str) -> dict[str, Any]:
+    features = []
+    for record in dataset.records(model):
+        features.append({
+            "type": "Feature",
+            "id": record.id,
+            "geometry": dataset.geometry(record),
+            "properties": {c.name: json_value(c.get(record, site_url)) for c in dataset.columns},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def dumps(data: Any, compact: bool = False) -> str:
+    """The JSON style of these files: keys in their fixed order, UTF-8 text (no escapes),
+    a final newline; compact for GeoJSON (size), one-space indent for the catalogue."""
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def catalogue(model: Model, site_url: str, site_name: str) -> dict[str, Any]:
+    """The Project Open Data (DCAT-US v1.1) catalogue of the datasets."""
+    landing = absolute(site_url, f"{FOLDER}/")
+    datasets = []
+    for dataset in DATASETS:
+        datasets.append({
+            "@type": "dcat:Dataset",
+            "title": dataset.title,
+            "description": dataset.description,
+            "keyword": list(dataset.keywords),
+            "modified": model.today.isoformat(),
+            "publisher": {"@type": "org:Organization", "name": site_name},
+            "identifier": absolute(site_url, f"{FOLDER}/#{dataset.id}"),
+            "accessLevel": "public",
+            "license": LICENSE_URL,
+            "landingPage": landing,
+            "describedBy": absolute(site_url, f"{FOLDER}/#{dataset.id}"),
+            "language": ["fr-FR"],
+            "distribution": [
+                {
+                    "@type": "dcat:Distribution",
+                    "title": f"{dataset.title} ({name})",
+                    "mediaType": media_type,
+                    "format": name,
+                    "downloadURL": absolute(site_url, f"{FOLDER}/{dataset.id}.{ext}"),
+                }
+                for ext, name, media_type in FORMATS
+            ],
+        })
+    return {
+        "@type": "dcat:Catalog",
+        "conformsTo": POD_SCHEMA,
+        "dataset": datasets,
+    }
+
+
+def size_fr(size: int) -> str:
+    """1 234 octets → « 1,2 ko » (ko = 1 000 octets), as French writes it."""
+    if size < 1000:
+        return f"{size}\u00a0octets"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f}\u00a0ko".replace(".", ",")
+    return f"{size / 1_000_000:.1f}\u00a0Mo".replace(".", ",")
+
+
+# --- the output ----------------------------------------------------------------------------
+def _write_text(path: str, text: str) -> int:
+    data = text.encode("utf-8")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as stream:
+        stream.write(data)
+    return len(data)
+
+
+def write_opendata(model: Model, generator: Any, writer: Any) -> None:
+    site_url = generator.settings.get("SITEURL", "") or ""
+    # The publisher is the organisation (AUTHOR, e.g. "Ville de …"), not the site's title.
+    site_name = generator.settings.get("AUTHOR") or generator.settings.get("SITENAME", "")
+    folder = os.path.join(generator.output_path, FOLDER)
+    documented = []
+    for dataset in DATASETS:
+        files = []
+        for ext, name, media_type in FORMATS:
+            if ext == "csv":
+                text = to_csv(dataset, model, site_url)
+            else:
+                text = dumps(to_geojson(dataset, model, site_url), compact=True)
+            file_name = f"{dataset.id}.{ext}"
+            size = _write_text(os.path.join(folder, file_name), text)
+            files.append({"name": file_name, "url": f"{FOLDER}/{file_name}", "format": name,
+                          "media_type": media_type, "size": size, "size_text": size_fr(size)})
+        documented.append({"dataset": dataset, "files": files,
+                           "count": len(dataset.records(model))})
+    _write_text(os.path.join(folder, "data.json"), dumps(catalogue(model, site_url, site_name)))
+    save_as = f"{FOLDER}/index.html"
+    writer.write_file(save_as, generator.get_template("clairvoie_opendata"), generator.context,
+                      relative_urls=False, page_name=f"{FOLDER}/",
+                      opendata=documented, opendata_license_url=LICENSE_URL,
+                      opendata_license_name=LICENSE_NAME)
