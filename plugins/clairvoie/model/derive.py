@@ -14,6 +14,7 @@ from .records import (
     ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, Model, Project, SectorView, WorksOrder,
     title_key,
 )
+from .announcements import announcements
 from .scorecard import scorecard
 from .timeline import replannings, timeline
 
@@ -146,6 +147,7 @@ def derive(model: Model, now: dt.datetime, upcoming_works_days: int, news_count:
     model.bad_news = _newest_first(project_news + works_news)
     model.upcoming_meetings, model.past_meetings = _split_meetings(model.meetings)
     model.scorecard = scorecard(model.projects, model.works, model.meetings, today)
+    model.announcements = announcements(model, now)
     model.views = {
         sector.id: _sector_view(model, sector.id, news_count) for sector in model.sectors
     }

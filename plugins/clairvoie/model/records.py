@@ -372,6 +372,7 @@ class Model:
     upcoming_meetings: list[Meeting] = field(default_factory=list)  # soonest first
     past_meetings: list[Meeting] = field(default_factory=list)  # latest first
     scorecard: Any = None  # scorecard.Scorecard of the whole city
+    announcements: list[Any] = field(default_factory=list)  # announcements.Announcement, newest first
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..model.records import Model
+from .links import alternate_links
 from .maps import sector_map
 
 
@@ -17,7 +18,7 @@ class Page:
 
 
 def pages_of(model: Model) -> Iterator[Page]:
-    yield Page("index.html", "clairvoie_home")
+    yield Page("index.html", "clairvoie_home", {"feeds": alternate_links(model, None)})
     yield Page("secteurs/index.html", "clairvoie_sectors")
     yield Page("projets/index.html", "clairvoie_projects")
     yield Page("travaux/index.html", "clairvoie_works_list")
@@ -27,7 +28,8 @@ def pages_of(model: Model) -> Iterator[Page]:
     for sector in model.sectors:
         yield Page(f"{sector.url}index.html", "clairvoie_sector",
                    {"sector": sector, "view": model.views[sector.id],
-                    "sector_map": sector_map(model, sector.id)})
+                    "sector_map": sector_map(model, sector.id),
+                    "feeds": alternate_links(model, sector.id)})
         yield Page(f"transparence/{sector.id}/index.html", "clairvoie_transparency",
                    {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector})
     for project in model.projects:
