@@ -15,6 +15,10 @@ THEME = "themes/clairvoie"
 
 PLUGINS = ["clairvoie"]
 
+# Identity of feed entries and calendar events (tag: URIs, UIDs): keep it when the
+# site's address changes, or readers would show every entry again.
+CLAIRVOIE_FEED_DOMAIN = "villebrune-sur-lise.fr"
+
 # News articles live under /actualites/; the home page is Clairvoie's.
 ARTICLE_URL = "actualites/{slug}/"
 ARTICLE_SAVE_AS = "actualites/{slug}/index.html"
@@ -44,3 +48,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 # The build date comes from SOURCE_DATE_EPOCH when set: builds are reproducible.
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# The city's podcast (/podcast.rss): the articles with "Audio:".
+CLAIRVOIE_PODCAST_TITLE = "Le point travaux de Villebrune-sur-Lise"
+CLAIRVOIE_PODCAST_OWNER_EMAIL = "communication@villebrune-sur-lise.fr"

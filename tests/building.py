@@ -55,15 +55,26 @@ def tree_digest(folder: Path) -> dict[str, str]:
     return digest
 
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
 
 @contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve a built site on loopback; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve(folder: Path, content_types: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve a built site on loopback; yield its base URL.
+
+    ``content_types`` maps file extensions to the MIME types a real server
+    would send (e.g. {".rss": "application/xml"}).
+    """
+    handler_class = type("Handler", (_QuietHandler,), {
+        "extensions_map": {**_QuietHandler.extensions_map, **(content_types or {})}})
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

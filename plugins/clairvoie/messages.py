@@ -150,6 +150,13 @@ def not_an_image(path: str) -> str:
     return f"« {path} » n'est pas une image lisible (JPEG, PNG ou WebP)"
 
 
+def not_an_mp3(path: str) -> str:
+    return f"« {path} » n'est pas un fichier son MP3 lisible (réenregistrez-le au format MP3)"
+
+
+NOT_AN_EPISODE_NUMBER = "doit être un nombre entier positif, par exemple 12"
+
+
 def bad_geojson(path: str, detail: str) -> str:
     return f"« {path} » n'est pas une géométrie GeoJSON valide : {detail}"
 

@@ -50,6 +50,35 @@ class ClairvoieSettings:
     # drawn for each project; empty: the font shipped with Pillow, the same on
     # every machine, so that the cards do not depend on the fonts installed.
     photo_card_font: str = ""
+    # Feeds (outputs/feeds.py): at most this many entries per feed, newest first; and the
+    # domain that makes entry ids (tag:<domain>,2026:<key>) unique. Set it once and never
+    # change it, even when SITEURL changes: readers would show every entry again.
+    # Empty: the host of SITEURL, else "clairvoie.invalid".
+    feed_entries: int = 50
+    feed_domain: str = ""
+    # The city's podcast (/podcast.rss, outputs/podcast.py): the articles with "Audio:".
+    # Its name; empty: « Le podcast de » and the site's name.
+    podcast_title: str = ""
+    # What the podcast is about, shown by podcast apps.
+    podcast_description: str = ("Les travaux et les projets de la ville en quelques minutes : "
+                                "l'avancement des chantiers, les bonnes et les mauvaises nouvelles, "
+                                "ce qui change près de chez vous.")
+    # Who publishes it; empty: Pelican's AUTHOR, else the site's name.
+    podcast_author: str = ""
+    # The address podcast directories (Apple Podcasts…) write to: a service's
+    # address, not a person's. Apple requires one.
+    podcast_owner_email: str = ""
+    # Apple Podcasts category (its English name, from Apple's list) and, optionally,
+    # one of its subcategories.
+    podcast_category: str = "Government"
+    podcast_subcategory: str = ""
+    # Whether episodes may contain explicit language (itunes:explicit).
+    podcast_explicit: bool = False
+    # Picture (path from the site root) the square cover is cut from; empty: a
+    # cover drawn with the podcast's name, in the colours of the theme.
+    podcast_cover: str = ""
+    # Sign panels: the most messages a panel rotates through (bad news is never cut).
+    panels_max_messages: int = 10
     site_root: str = field(default="", compare=False)
 
     @property

@@ -10,18 +10,21 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import mutagen
+import mutagen.mp3
+
 from .. import messages
 from ..markup import sanitize_html
 from ..settings import ClairvoieSettings
 from .build import (
-    BuildContext, build_meeting, build_project, build_sector, build_works_order,
+    BuildContext, _content_file, build_meeting, build_project, build_sector, build_works_order,
     check_sector_ids, is_slug,
 )
 from .derive import build_date, derive
 from .history import record_histories
 from .load import YamlDocument, load_yaml_file
 from .problems import InvalidRecords, Problem
-from .records import Model, NewsItem
+from .records import Episode, Model, NewsItem
 from .schema import schema_problems
 
 __all__ = ["InvalidRecords", "Model", "Problem", "load_model", "record_files"]
@@ -147,24 +150,84 @@ def _list_of(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-_SECTORS_LINE = re.compile(r"^\s*sectors\s*:", re.IGNORECASE)
-
-
 def _news_items(articles: Iterable[Any], ctx: BuildContext, site_root: str) -> list[NewsItem]:
-    """Tie Pelican's articles to sectors; their HTML is sanitised like records'."""
+    """Tie Pelican's articles to sectors (and sounds); their HTML is sanitised like records'."""
     items = []
     for article in articles:
         raw = article.metadata.get("sectors", "")
         sector_ids = [s.strip() for s in (raw if isinstance(raw, list) else str(raw).split(",")) if s.strip()]
         for sector_id in sector_ids:
             if sector_id not in ctx.sector_ids:
-                shown = os.path.relpath(article.source_path, site_root).replace(os.sep, "/")
-                ctx.problems.append(Problem(shown, _metadata_line(article.source_path), 1, "Sectors",
-                                            messages.unknown_sector(sector_id, ctx.sector_ids)))
+                ctx.problems.append(_article_problem(article, site_root, "Sectors",
+                                                     messages.unknown_sector(sector_id, ctx.sector_ids)))
+        episode = _episode(article, ctx, site_root)
         _sanitize_article(article)
-        items.append(NewsItem(article, tuple(sector_ids), city_wide=not sector_ids))
+        items.append(NewsItem(article, tuple(sector_ids), city_wide=not sector_ids, episode=episode))
     items.sort(key=lambda n: (n.article.date, n.article.slug), reverse=True)
     return items
+
+
+# MIME type of each kind of sound file mutagen recognises that a podcast may carry.
+_AUDIO_TYPES = {mutagen.mp3.MP3: "audio/mpeg"}
+
+
+def _episode(article: Any, ctx: BuildContext, site_root: str) -> Episode | None:
+    """The podcast episode of an article with "Audio:", read from the file itself."""
+    metadata = article.metadata
+    numbers: dict[str, int | None] = {}
+    for name in ("Episode", "Season"):
+        value = metadata.get(name.lower())
+        numbers[name] = None if value is None else _positive_integer(value)
+        if value is not None and numbers[name] is None:
+            ctx.problems.append(_article_problem(article, site_root, name, messages.NOT_AN_EPISODE_NUMBER))
+    audio = metadata.get("audio")
+    if audio is None:
+        for name in ("Episode", "Season"):
+            if metadata.get(name.lower()) is not None:
+                ctx.problems.append(_article_problem(article, site_root, name,
+                                                     messages.requires_together(name, "Audio")))
+        return None
+    file = str(audio).strip()
+    if not file:
+        ctx.problems.append(_article_problem(article, site_root, "Audio", messages.EMPTY_TEXT))
+        return None
+    source_path = _content_file(ctx, file)
+    if source_path is None:
+        ctx.problems.append(_article_problem(article, site_root, "Audio", messages.missing_file(file)))
+        return None
+    sound = _read_sound(source_path)
+    if sound is None:
+        ctx.problems.append(_article_problem(article, site_root, "Audio", messages.not_an_mp3(file)))
+        return None
+    duration, mime_type = sound
+    return Episode(
+        file=os.path.relpath(source_path, ctx.content_path).replace(os.sep, "/"),
+        source_path=source_path, length=os.path.getsize(source_path), duration=duration,
+        mime_type=mime_type, number=numbers["Episode"], season=numbers["Season"],
+    )
+
+
+def _read_sound(path: str) -> tuple[float, str] | None:
+    """(duration in seconds, MIME type) of a sound file a podcast may carry, else None."""
+    try:
+        sound = mutagen.File(path)
+    except (mutagen.MutagenError, OSError, ValueError, EOFError):
+        return None
+    mime_type = _AUDIO_TYPES.get(type(sound))
+    if mime_type is None or not sound.info.length > 0:
+        return None
+    return float(sound.info.length), mime_type
+
+
+def _positive_integer(value: Any) -> int | None:
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) and int(text) > 0 else None
+
+
+def _article_problem(article: Any, site_root: str, name: str, message: str) -> Problem:
+    """A problem at the article's header line "name:" (e.g. "Sectors")."""
+    shown = os.path.relpath(article.source_path, site_root).replace(os.sep, "/")
+    return Problem(shown, _metadata_line(article.source_path, name), 1, name, message)
 
 
 def _sanitize_article(article: Any) -> None:
@@ -176,12 +239,14 @@ def _sanitize_article(article: Any) -> None:
         article._summary = article.metadata["summary"]
 
 
-def _metadata_line(path: str) -> int:
+def _metadata_line(path: str, name: str) -> int:
+    """The line of the header "name:" (Markdown; ":name:" in reStructuredText), else 1."""
+    header = re.compile(rf"^\s*:?{re.escape(name)}\s*:", re.IGNORECASE)
     try:
         with open(path, encoding="utf-8") as stream:
             for number, line in enumerate(stream, 1):
-                if _SECTORS_LINE.match(line):
+                if header.match(line):
                     return number
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
     return 1

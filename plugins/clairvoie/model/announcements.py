@@ -38,6 +38,7 @@ class Announcement:
     category: str  # e.g. update kind, works kind, "actualité"
     reason: str | None = None
     record: Any = None  # the Project, WorksOrder or NewsItem
+    update: Update | None = None  # for kind "update": the update it tells
 
     def concerns(self, sector_id: str | None) -> bool:
         """Whether a sector's channels carry it (None: the city-wide channels)."""
@@ -65,7 +66,7 @@ def _update(project: Project, update: Update, key: str, timezone: ZoneInfo) -> A
         title=f"{project.title} : {update.title}", summary=update.reason or project.summary,
         body_html=update.body_html, url=project.url, sector_ids=project.sector_ids,
         city_wide=project.city_wide, negative=update.is_negative, category=update.kind,
-        reason=update.reason, record=project,
+        reason=update.reason, record=project, update=update,
     )
 
 

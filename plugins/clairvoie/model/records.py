@@ -289,6 +289,24 @@ class Meeting:
         return f"reunions/{self.id}/"
 
 
+@dataclass(frozen=True)
+class Episode:
+    """The sound of a podcast episode (an article with ``Audio:``), as read from the file."""
+
+    file: str  # relative to content/, e.g. "media/point-travaux-1.mp3" (from "Audio:")
+    source_path: str  # absolute path of the file in content/
+    length: int  # bytes
+    duration: float  # seconds
+    mime_type: str  # "audio/mpeg"
+    number: int | None = None  # "Episode:"
+    season: int | None = None  # "Season:"
+
+    @property
+    def url(self) -> str:
+        """The published copy, relative to the site root (the same path as in content/)."""
+        return self.file
+
+
 @dataclass
 class NewsItem:
     """A Markdown article (Pelican's) tied to sectors."""
@@ -296,6 +314,7 @@ class NewsItem:
     article: Any  # pelican.contents.Article
     sector_ids: tuple[str, ...]
     city_wide: bool
+    episode: Episode | None = None  # when the article is a podcast episode
 
     @property
     def title(self) -> str:

@@ -4,11 +4,16 @@ An output is a function ``write(model, generator, writer)`` run in Pelican's
 output phase. A new channel is a new module added to ``OUTPUTS``.
 """
 
-from . import files, images, opendata, pages
+from . import calendar, feeds, files, images, navigation, opendata, pages, panels, podcast
 
 OUTPUTS = (
     pages.write_pages,
     images.write_photos,
     files.copy_documents,
     opendata.write_opendata,
+    feeds.write_feeds,
+    calendar.write_calendars,
+    podcast.write_podcast,
+    panels.write_panels,
+    navigation.write_navigation,
 )

@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 def write_photos(model: Model, generator: Any, writer: Any) -> None:
     settings = model.settings
     site_name = generator.settings.get("SITENAME", "")
-    face = Typeface(_font_path(settings))
+    face = Typeface(card_font_path(settings))
     for project in model.projects:
         cover = None
         for index, photo in enumerate(project.photos):
@@ -195,7 +195,7 @@ def draw_social_card(project: Project, cover: Image.Image | None, site_name: str
 
 
 # --- text ------------------------------------------------------------------------------------
-def _font_path(settings: Any) -> str | None:
+def card_font_path(settings: Any) -> str | None:
     if not settings.photo_card_font:
         return None
     path = os.path.join(settings.site_root, settings.photo_card_font)

@@ -21,7 +21,11 @@ class AlternateLink:
 
 def _channels():
     # Imported here: channel modules import AlternateLink from this one.
-    return ()
+    from . import feeds
+    from . import podcast
+    from . import calendar
+
+    return (feeds, podcast, calendar)
 
 
 def alternate_links(model: Model, sector_id: str | None) -> list[AlternateLink]:

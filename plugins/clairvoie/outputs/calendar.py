@@ -1,0 +1,440 @@
+"""iCalendar agendas (RFC 5545): public meetings and works orders, per sector and city-wide.
+
+Written files:
+
+- ``/secteurs/<sector id>/agenda.ics``: the meetings and works orders of one sector;
+- ``/agenda.ics``: those of the whole city.
+
+Residents subscribe to them in their phone or e-mail calendar (docs/agenda.md). Each
+file is a ``VCALENDAR`` (``METHOD:PUBLISH``) with the site's time zone as a
+``VTIMEZONE``, and:
+
+- one ``VEVENT`` per meeting;
+- for a works order whose ``hours`` the opening-hours subset understands
+  (model/opening_hours.py), one weekly recurring ``VEVENT`` per distinct time range:
+  ``DTSTART``/``DTEND`` are the first occurrence, ``RRULE:FREQ=WEEKLY;BYDAY=…;UNTIL=…``
+  repeats it, ``UNTIL`` being the start of the last occurrence within the order's
+  dates, in UTC (RFC 5545 asks for UTC when ``DTSTART`` has a ``TZID``). "Mo-Fr
+  08:00-12:00,13:30-17:00" gives two events, the morning and the afternoon;
+- for any other order (no ``hours``, ``24/7``, or hours outside the subset): one
+  continuous event, all-day from the start date to the end date when the order gives
+  dates, else between its exact date-times; hours the subset cannot say are quoted
+  in the description.
+
+A withdrawn order keeps its events, with ``STATUS:CANCELLED`` and the reason in the
+description, so that calendars which already show them strike them out or remove
+them: bad news travels the same way as good news.
+
+Identifiers never change when a record's text is edited. ``UID`` is
+``<kind>-<record id>[-<n>]@<site identity>``: kind ``meeting`` or ``works``, the record
+id (its file name), ``-1``, ``-2``… for the time ranges of an order with several, and
+the site identity (``identity.site_domain``, shared with the news feeds and the podcast:
+``CLAIRVOIE_FEED_DOMAIN``, else the host of ``SITEURL``). The setting comes first so that the published identity can be kept when the site's address changes:
+a new identity would make every subscriber's calendar show every event twice.
+
+Everything is a pure function of the model, SITEURL and SITENAME; see ``stamp`` for the
+one date that is not in the records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vDuration
+
+from .. import labels
+from ..model import opening_hours
+from ..model.opening_hours import Slot, WeeklyHours
+from ..model.records import Meeting, Model, WorksOrder
+from .identity import site_domain
+from .links import AlternateLink
+from .opendata import first_position
+
+FILE_NAME = "agenda.ics"
+MEDIA_TYPE = "text/calendar"
+PRODID = "-//Clairvoie//Agenda des réunions et des travaux//FR"
+# How often subscribed calendars should fetch the file again (RFC 7986, and Outlook's
+# X-PUBLISHED-TTL): works orders can change from one day to the next.
+REFRESH = dt.timedelta(hours=6)
+UTC = dt.timezone.utc
+ONE_DAY = dt.timedelta(days=1)
+
+
+# --- names and addresses ------------------------------------------------------------------
+def calendar_path(sector_id: str | None) -> str:
+    """Relative to the site root: secteurs/<id>/agenda.ics, or agenda.ics for the city."""
+    return f"secteurs/{sector_id}/{FILE_NAME}" if sector_id else FILE_NAME
+
+
+def calendar_name(model: Model, sector_id: str | None) -> str:
+    scope = model.sector(sector_id).name if sector_id else "Toute la ville"
+    return f"{scope} : réunions et travaux"
+
+
+def alternate_links(model: Model, sector_id: str | None) -> list[AlternateLink]:
+    return [AlternateLink(MEDIA_TYPE, f"{calendar_name(model, sector_id)} (agenda)",
+                          calendar_path(sector_id))]
+
+
+def uid(kind: str, record_id: str, identity: str, number: int | None = None) -> str:
+    suffix = f"-{number}" if number is not None else ""
+    return f"{kind}-{record_id}{suffix}@{identity}"
+
+
+@dataclass(frozen=True)
+class Site:
+    identity: str  # identity.site_domain
+    url: str  # SITEURL, may be empty
+
+    def page(self, path: str) -> str:
+        """The record's address: absolute when SITEURL is set, else from the site root."""
+        return f"{self.url.rstrip('/')}/{path.lstrip('/')}"
+
+    @property
+    def has_absolute_urls(self) -> bool:
+        return bool(urlsplit(self.url).scheme)
+
+
+# --- plain text -------------------------------------------------------------------------------
+class _PlainText(HTMLParser):
+    BLOCKS = {"p", "div", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+              "table", "tr", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+            if tag == "li":
+                self.parts.append("- ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def plain_text(html: str) -> str:
+    """Markdown's HTML as plain text: paragraphs and list items on their own lines."""
+    parser = _PlainText()
+    parser.feed(str(html))
+    parser.close()
+    lines = [line.strip() for line in "".join(parser.parts).split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return re.sub(r"\n\n(?=- )", "\n", text)  # list items one under the other
+
+
+# --- dates -----------------------------------------------------------------------------------
+def stamp(record: Any, model: Model) -> dt.datetime:
+    """DTSTAMP: when the record last changed, never the build clock.
+
+    RFC 5545 requires DTSTAMP in every event; with METHOD:PUBLISH it says when the
+    information was created. The clock would make every build differ, and so would
+    the build date (a file that changes every day although nothing changed makes
+    subscribed calendars download and redraw everything). So it is the date of the
+    newest Git commit that changed the record's file — a fact of the repository, the
+    same in every build of a commit and only moving when the record is edited —
+    and, for a site built outside Git, the build date at 00:00 UTC (from
+    SOURCE_DATE_EPOCH: still reproducible).
+    """
+    history = getattr(record.source, "history", ())
+    if history:
+        return history[0].date.astimezone(UTC)
+    return dt.datetime.combine(model.today, dt.time(), tzinfo=UTC)
+
+
+def _local(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    return value.astimezone(tz)
+
+
+def _begin(value: dt.date | dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """The first instant of a start: a date counts from its local midnight."""
+    if isinstance(value, dt.datetime):
+        return _local(value, tz)
+    return dt.datetime.combine(value, dt.time(), tzinfo=tz)
+
+
+def _finish(value: dt.date | dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """The instant an end means: a date lasts until the following midnight."""
+    if isinstance(value, dt.datetime):
+        return _local(value, tz)
+    return dt.datetime.combine(value + ONE_DAY, dt.time(), tzinfo=tz)
+
+
+def _span(start: dt.date | dt.datetime, end: dt.date | dt.datetime,
+          tz: ZoneInfo) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
+    """DTSTART and DTEND: all-day dates (DTEND exclusive) when both are dates, else times."""
+    if not isinstance(start, dt.datetime) and not isinstance(end, dt.datetime):
+        return start, end + ONE_DAY
+    return _begin(start, tz), _finish(end, tz)
+
+
+def _utc(value: dt.date | dt.datetime) -> dt.datetime:
+    """For sorting events: the instant (dates at 00:00 UTC, close enough for an order)."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(UTC)
+    return dt.datetime.combine(value, dt.time(), tzinfo=UTC)
+
+
+# --- events --------------------------------------------------------------------------------------
+def _event(uid_text: str, dtstamp: dt.datetime, start: dt.date | dt.datetime,
+           end: dt.date | dt.datetime, summary: str) -> Event:
+    event = Event()
+    event.add("uid", uid_text)
+    event.add("dtstamp", dtstamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", summary)
+    return event
+
+
+def _describe(lines: Iterable[str | None]) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+def _page_line(site: Site, path: str) -> str:
+    return f"Page : {site.page(path)}"
+
+
+def meeting_events(meeting: Meeting, model: Model, site: Site) -> list[Event]:
+    tz = ZoneInfo(model.timezone)
+    start, end = _span(meeting.start, meeting.end, tz)
+    event = _event(uid("meeting", meeting.id, site.identity), stamp(meeting, model), start, end,
+                   f"Réunion : {meeting.title}")
+    event.add("location", meeting.place)
+    participation = labels.PARTICIPATION.get(meeting.participation or "")
+    details = plain_text(meeting.description_html)
+    event.add("description", _describe([
+        meeting.title,
+        participation and f"Niveau de participation : {participation['name']}.",
+        participation and f"Ce que vous pouvez faire : {participation['can']}",
+        participation and f"Ce que vous ne pouvez pas faire : {participation['cannot']}",
+        details and f"\n{details}\n",
+        meeting.registration_url and f"Inscription : {meeting.registration_url}",
+        _page_line(site, meeting.url),
+    ]))
+    if site.has_absolute_urls:
+        event.add("url", site.page(meeting.url))
+    event.add("categories", ["Réunion publique"] + ([participation["name"]] if participation else []))
+    event.add("status", "CONFIRMED")
+    return [event]
+
+
+def works_summary(order: WorksOrder) -> str:
+    """« Travaux : Route fermée — Rue des Lilas »; « Arrêté retiré — Travaux : … » when withdrawn."""
+    summary = f"Travaux : {labels.WORKS_KIND[order.kind]} — {order.street}"
+    return f"{labels.BAD_NEWS_KIND['works_cancelled']} — {summary}" if order.is_cancelled else summary
+
+
+def _days_fr(days: tuple[int, ...]) -> str:
+    """(0, 1, 2, 3, 4) → « du lundi au vendredi » ; (2, 5) → « le mercredi et le samedi »."""
+    if len(days) == 7:
+        return "tous les jours"
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    names = labels.WEEKDAYS
+    parts: list[str] = []
+    for run in runs:
+        if len(run) > 2:
+            parts.append(f"du {names[run[0]]} au {names[run[-1]]}")
+        else:
+            parts += [f"le {names[day]}" for day in run]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+
+
+def _clock_fr(minutes: int) -> str:
+    hours, rest = divmod(minutes % (24 * 60), 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def _time_range_fr(slot: Slot) -> str:
+    time = slot.time
+    if time.is_whole_day:
+        return "toute la journée"
+    text = f"de {_clock_fr(time.start)} à {_clock_fr(time.end)}"
+    return f"{text} le lendemain" if time.end > 24 * 60 else text
+
+
+def hours_fr(hours: WeeklyHours) -> str:
+    """The weekly hours in words: « du lundi au vendredi, de 8 h à 12 h et de 13 h 30 à 17 h »."""
+    if hours.continuous:
+        text = "jour et nuit, 7 jours sur 7"
+    else:
+        by_days: dict[tuple[int, ...], list[str]] = {}
+        for slot in hours.slots:
+            by_days.setdefault(slot.days, []).append(_time_range_fr(slot))
+        text = " ; ".join(f"{_days_fr(days)}, {' et '.join(times)}" for days, times in by_days.items())
+    if hours.public_holidays_off:
+        text += " ; sauf les jours fériés (l'agenda les montre quand même)"
+    return text
+
+
+def _occurrences(slot: Slot, order: WorksOrder,
+                 tz: ZoneInfo) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Each (start, end) of a slot that overlaps the order's dates, in local time."""
+    begin, finish = _begin(order.start, tz), _finish(order.end, tz)
+    extra_days, end_minutes = divmod(slot.time.end, 24 * 60)
+    end_time = dt.time(end_minutes // 60, end_minutes % 60)
+    found = []
+    day = order.start_date
+    while day <= order.end_date:
+        if day.weekday() in slot.days:
+            start = dt.datetime.combine(day, slot.time.start_time, tzinfo=tz)
+            end = dt.datetime.combine(day + dt.timedelta(days=extra_days), end_time, tzinfo=tz)
+            if end > begin and start < finish:
+                found.append((start, end))
+        day += ONE_DAY
+    return found
+
+
+def _recurring_event(order: WorksOrder, slot: Slot, uid_text: str, dtstamp: dt.datetime,
+                     tz: ZoneInfo) -> Event | None:
+    occurrences = _occurrences(slot, order, tz)
+    if not occurrences:
+        return None
+    (first_start, first_end), (last_start, _) = occurrences[0], occurrences[-1]
+    byday = [code.upper() for code in slot.day_codes]
+    if slot.time.is_whole_day:  # whole days: all-day events, UNTIL a date like DTSTART
+        event = _event(uid_text, dtstamp, first_start.date(), first_start.date() + ONE_DAY,
+                       works_summary(order))
+        until: dt.date | dt.datetime = last_start.date()
+    else:
+        event = _event(uid_text, dtstamp, first_start, first_end, works_summary(order))
+        until = last_start.astimezone(UTC)
+    if len(occurrences) > 1:
+        event.add("rrule", {"freq": "weekly", "byday": byday, "until": until})
+    return event
+
+
+def works_events(order: WorksOrder, model: Model, site: Site) -> list[Event]:
+    tz = ZoneInfo(model.timezone)
+    dtstamp = stamp(order, model)
+    hours = opening_hours.parse(order.hours)
+    events: list[Event] = []
+    if hours is not None and not hours.continuous:
+        several = len(hours.slots) > 1
+        for number, slot in enumerate(hours.slots, start=1):
+            uid_text = uid("works", order.id, site.identity, number if several else None)
+            event = _recurring_event(order, slot, uid_text, dtstamp, tz)
+            if event is not None:
+                events.append(event)
+    if not events:  # one continuous event between the order's dates
+        start, end = _span(order.start, order.end, tz)
+        events.append(_event(uid("works", order.id, site.identity), dtstamp, start, end,
+                             works_summary(order)))
+    description = _works_description(order, hours, site)
+    position = first_position(order.geometry)
+    for event in events:
+        event.add("location", f"{order.street}, {order.section}" if order.section else order.street)
+        if position is not None:
+            event.add("geo", (position[1], position[0]))
+        event.add("description", description)
+        if site.has_absolute_urls:
+            event.add("url", site.page(order.url))
+        event.add("categories", ["Travaux", labels.WORKS_KIND[order.kind]])
+        event.add("status", "CANCELLED" if order.is_cancelled else "CONFIRMED")
+        event.add("transp", "TRANSPARENT")  # a works order does not make residents busy
+    return events
+
+
+def _works_description(order: WorksOrder, hours: WeeklyHours | None, site: Site) -> str:
+    if not order.hours:
+        when = "En continu, jour et nuit."
+    elif hours is None:
+        when = f"Horaires de l'arrêté (non repris dans l'agenda, à lire tels quels) : {order.hours}"
+    else:
+        when = f"Horaires : {hours_fr(hours)} ({order.hours})."
+    detour = plain_text(order.detour_html)
+    signed = f", signé le {labels.date_fr(order.signed)}" if order.signed else ""
+    return _describe([
+        order.is_cancelled and "ARRÊTÉ RETIRÉ : la mesure ne s'applique pas.",
+        order.is_cancelled and f"Raison : {order.cancelled_reason}\n",
+        order.title,
+        f"Arrêté n° {order.reference}{signed}.",
+        f"Du {labels.datetime_fr(order.start)} au {labels.datetime_fr(order.end)}.",
+        when,
+        order.direction and f"Sens concernés : {labels.DIRECTION[order.direction]}.",
+        detour and f"Déviation et accès : {detour}",
+        _page_line(site, order.url),
+    ])
+
+
+# --- calendars ----------------------------------------------------------------------------------
+def _timezone_component(model: Model, events: list[Event]) -> Timezone | None:
+    """The site's VTIMEZONE, covering the years of the events (and the next one).
+
+    The years come from the events alone, so that a later build of the same content
+    gives the same bytes; a calendar without events covers the build year.
+    """
+    years = [] if events else [model.today.year]
+    for event in events:
+        for name in ("DTSTART", "DTEND"):
+            years.append(event.decoded(name).year)
+        if "RRULE" in event:
+            until = event["RRULE"].get("UNTIL")
+            years += [u.year for u in (until if isinstance(until, list) else [until]) if u]
+    try:
+        return Timezone.from_tzid(model.timezone, first_date=dt.date(min(years), 1, 1),
+                                  last_date=dt.date(max(years) + 2, 1, 1))
+    except ValueError:  # a zone icalendar cannot describe (e.g. UTC): times are written in UTC
+        return None
+
+
+def calendar_of(model: Model, sector_id: str | None, site: Site) -> Calendar:
+    meetings = [m for m in model.meetings if sector_id is None or sector_id in m.sector_ids]
+    works = [w for w in model.works if sector_id is None or sector_id in w.sector_ids]
+    events = [e for m in meetings for e in meeting_events(m, model, site)]
+    events += [e for w in works for e in works_events(w, model, site)]
+    events.sort(key=lambda e: (_utc(e.decoded("DTSTART")), str(e["UID"])))
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.calendar_name = calendar_name(model, sector_id)  # NAME and X-WR-CALNAME
+    scope = f"du secteur « {model.sector(sector_id).name} »" if sector_id else "de toute la ville"
+    calendar.description = (f"Les réunions publiques et les arrêtés de travaux {scope}, "
+                            f"mis à jour à chaque publication du site.")
+    calendar.add("x-wr-timezone", model.timezone)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    timezone = _timezone_component(model, events)
+    if timezone is not None:
+        calendar.add_component(timezone)
+    for event in events:
+        calendar.add_component(event)
+    return calendar
+
+
+def calendar_bytes(model: Model, sector_id: str | None, site: Site) -> bytes:
+    return calendar_of(model, sector_id, site).to_ical()
+
+
+def write_calendars(model: Model, generator: Any, writer: Any) -> None:
+    settings = generator.settings
+    site_url = settings.get("SITEURL", "") or ""
+    site = Site(site_domain(model.settings.feed_domain, site_url), site_url)
+    for sector_id in [None] + [s.id for s in model.sectors]:
+        path = os.path.join(generator.output_path, calendar_path(sector_id))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as stream:
+            stream.write(calendar_bytes(model, sector_id, site))

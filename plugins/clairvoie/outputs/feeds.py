@@ -1,0 +1,380 @@
+"""News feeds: each sector's, and the whole city's, in RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+Written as::
+
+    /secteurs/<id>/flux.rss   /secteurs/<id>/flux.atom   /secteurs/<id>/flux.json
+    /flux.rss                 /flux.atom                 /flux.json      (the whole city)
+
+Every feed carries the model's announcements (``model.announcements``: news articles,
+project updates, new and withdrawn works orders) that concern its sector, newest first,
+at most ``CLAIRVOIE_FEED_ENTRIES`` of them. Bad news is never left out: its title starts
+with what went wrong (« Retard — … », « Arrêté retiré — … »), it carries the category
+« Mauvaise nouvelle » and its summary and content give the reason.
+
+Identity and dates, so that readers never show an entry twice:
+
+- an entry's id (RSS ``guid``, Atom ``id``, JSON Feed ``id``) is the tag URI
+  ``tag:<domain>,2026:<announcement key>`` (RFC 4151). The key is made of the record's
+  file name, the update's date and kind: editing a text keeps it. ``<domain>`` is
+  ``CLAIRVOIE_FEED_DOMAIN``, else the host of ``SITEURL`` (without ``www.``), else
+  ``clairvoie.invalid``: the id is a valid absolute URI even when SITEURL is empty;
+- dates are time-zone aware (the site's ``TIMEZONE``); a feed's own date (Atom
+  ``updated``, RSS ``lastBuildDate``) is its newest entry's, never the build time, so
+  the same records give byte-identical files.
+
+RSS and Atom are made by feedgen; a feedgen extension (``XmlStylesheet``) puts a
+``<?xml-stylesheet?>`` processing instruction before the root element, so that a browser
+opening a feed shows the theme's ``feeds/feed.xsl``: a French page that explains how to
+subscribe, with the entries. JSON Feed, which feedgen does not write, is written with
+``json`` from the same entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from feedgen.ext.base import BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+from markupsafe import Markup
+
+from ..labels import UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr
+from ..model.announcements import Announcement
+from ..model.records import Model, Project, Update, WorksOrder
+from .identity import site_domain
+from .links import AlternateLink
+from .opendata import absolute  # absolute when SITEURL is set, else from the site root
+
+FILE_STEM = "flux"
+# (extension, media type, name shown in titles)
+FORMATS = (
+    ("rss", "application/rss+xml", "RSS"),
+    ("atom", "application/atom+xml", "Atom"),
+    ("json", "application/feed+json", "JSON Feed"),
+)
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# The date part of the tag URIs: Clairvoie's sites hold their domain on 1 January 2026.
+TAG_DATE = "2026"
+TAG_SAFE = "/:@-._~!$&'()*+,;="  # characters RFC 4151 allows as they are in the specific part
+# In the theme's static folder: the XSL that turns a feed into a page (it loads feed.css),
+# and the CSS of the raw feed, for browsers without XSLT.
+STYLESHEET_FOLDER = "feeds"
+XSL = "feed.xsl"
+XML_CSS = "feed-xml.css"
+NEGATIVE = "Mauvaise nouvelle"
+NEWS = "Actualité"
+WORKS_CANCELLED = "Arrêté retiré"
+WORKS = "Arrêté de travaux"
+FEED_SUBJECT = "actualités et travaux"
+CITY = "Toute la ville"
+# The date of a feed that has no entry yet (any fixed date: never the build time).
+EMPTY_FEED_DATE = dt.date(2026, 1, 1)
+
+
+# --- identity and addresses ---------------------------------------------------------------
+def entry_id(domain: str, key: str) -> str:
+    """tag:<domain>,2026:<key> — the announcement's key, percent-encoded where RFC 4151 asks."""
+    return f"tag:{domain},{TAG_DATE}:{quote(key, safe=TAG_SAFE)}"
+
+
+def feed_path(sector_id: str | None, ext: str) -> str:
+    """The feed's address relative to the site root, e.g. secteurs/secteur-4/flux.rss."""
+    folder = f"secteurs/{sector_id}/" if sector_id else ""
+    return f"{folder}{FILE_STEM}.{ext}"
+
+
+def feed_title(model: Model, sector_id: str | None, format_name: str | None = None) -> str:
+    scope = model.sector(sector_id).name if sector_id else CITY
+    title = f"{scope} : {FEED_SUBJECT}"
+    return f"{title} ({format_name})" if format_name else title
+
+
+def alternate_links(model: Model, sector_id: str | None) -> list[AlternateLink]:
+    """The three feeds of a sector page (or of the home page: sector_id None)."""
+    return [AlternateLink(media_type, feed_title(model, sector_id, name), feed_path(sector_id, ext))
+            for ext, media_type, name in FORMATS]
+
+
+# --- what an entry says -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    """One announcement as every format writes it."""
+
+    id: str
+    url: str  # absolute when SITEURL is set
+    title: str
+    summary: str  # plain text
+    content_html: Markup
+    date: dt.datetime  # aware
+    categories: tuple[str, ...]
+    negative: bool
+    kind: str
+    reason: str | None
+
+
+def _kind_label(announcement: Announcement) -> str:
+    if announcement.kind == "update":
+        return UPDATE_KIND.get(announcement.category, announcement.category)
+    if announcement.kind == "works":
+        return WORKS_KIND.get(announcement.category, announcement.category)
+    if announcement.kind == "works_cancelled":
+        return WORKS_CANCELLED
+    return NEWS
+
+
+def _facts(announcement: Announcement) -> list[str]:
+    """What bad news changes, in plain French sentences: the reason, the new date or budget."""
+    facts = []
+    if announcement.reason:
+        facts.append(f"Raison : {announcement.reason}")
+    update = announcement.update
+    if update is not None and update.new_planned_end:
+        facts.append(f"Nouvelle date de fin prévue : {date_fr(update.new_planned_end)}")
+    if update is not None and update.new_budget is not None:
+        facts.append(f"Nouveau budget : {money_fr(update.new_budget)}")
+    return facts
+
+
+def _works_facts(announcement: Announcement) -> list[str]:
+    """When and under which order a works measure applies (the announcement says only where)."""
+    order = announcement.record
+    if announcement.kind not in ("works", "works_cancelled") or not isinstance(order, WorksOrder):
+        return []
+    when = f"Du {datetime_fr(order.start)} au {datetime_fr(order.end)}"
+    if announcement.kind == "works_cancelled":
+        when = f"Prévu du {datetime_fr(order.start)} au {datetime_fr(order.end)} : ne s'applique pas"
+    facts = [announcement.summary if announcement.kind == "works" else _where(order), when]
+    if order.hours and announcement.kind == "works":
+        facts.append(f"Horaires : {order.hours}")
+    facts.append(f"Arrêté n° {order.reference}")
+    return facts
+
+
+def _where(order: WorksOrder) -> str:
+    return order.street + (f", {order.section}" if order.section else "")
+
+
+def _sentences(facts: list[str]) -> str:
+    return " ".join(fact if fact.endswith((".", "!", "?")) else f"{fact}." for fact in facts)
+
+
+def _title(announcement: Announcement, label: str) -> str:
+    if announcement.kind == "works_cancelled":
+        return f"{WORKS_CANCELLED} — {announcement.record.title}"
+    if announcement.negative:
+        return f"{label} — {announcement.title}"
+    return announcement.title
+
+
+def entry_of(announcement: Announcement, domain: str, site_url: str) -> Entry:
+    label = _kind_label(announcement)
+    categories = [label]
+    if announcement.kind in ("works", "works_cancelled"):
+        categories.append(WORKS)
+    if announcement.negative:
+        categories.append(NEGATIVE)
+    facts = _facts(announcement)
+    summary = announcement.summary
+    if announcement.negative and facts:
+        summary = _sentences(facts)
+    works = _works_facts(announcement)
+    if announcement.kind == "works":
+        summary = _sentences(works)
+    content = Markup("")
+    if announcement.negative:
+        content += Markup("<p><strong>{}</strong></p>").format(label)
+    content += Markup("").join(Markup("<p>{}</p>").format(fact) for fact in [*facts, *works])
+    if announcement.body_html:
+        content += announcement.body_html
+    elif not content and summary:
+        content += Markup("<p>{}</p>").format(summary)
+    return Entry(
+        id=entry_id(domain, announcement.key),
+        url=absolute(site_url, announcement.url),
+        title=_title(announcement, label),
+        summary=summary,
+        content_html=content,
+        date=announcement.date,
+        categories=tuple(dict.fromkeys(categories)),
+        negative=announcement.negative,
+        kind=announcement.kind,
+        reason=announcement.reason,
+    )
+
+
+@dataclass(frozen=True)
+class Feed:
+    sector_id: str | None
+    title: str
+    description: str
+    home_page_url: str
+    urls: dict[str, str]  # extension → absolute (or site-root) address of each format
+    author: str
+    language: str
+    domain: str
+    updated: dt.datetime
+    entries: tuple[Entry, ...]
+
+    @property
+    def id(self) -> str:
+        """tag:<domain>,2026:flux/<sector id> (flux/ville: the whole city)."""
+        return entry_id(self.domain, f"{FILE_STEM}/{self.sector_id or 'ville'}")
+
+
+def feed_of(model: Model, sector_id: str | None, site_url: str, author: str) -> Feed:
+    settings = model.settings
+    limit = max(0, int(getattr(settings, "feed_entries", 50)))
+    domain = site_domain(settings.feed_domain, site_url)
+    chosen = [a for a in model.announcements if a.concerns(sector_id)][:limit]
+    entries = tuple(entry_of(a, domain, site_url) for a in chosen)
+    if entries:
+        updated = entries[0].date
+    else:
+        updated = dt.datetime.combine(EMPTY_FEED_DATE, dt.time(), tzinfo=ZoneInfo(model.timezone))
+    if sector_id:
+        home = model.sector(sector_id).url
+        scope = f"du {model.sector(sector_id).name}"
+    else:
+        home, scope = "", "de toute la ville"
+    description = (f"Les actualités, les nouvelles des chantiers (y compris les retards, "
+                   f"dépassements de budget et annulations) et les arrêtés de travaux {scope}.")
+    return Feed(
+        sector_id=sector_id, title=feed_title(model, sector_id), description=description,
+        home_page_url=absolute(site_url, home),
+        urls={ext: absolute(site_url, feed_path(sector_id, ext)) for ext, _, _ in FORMATS},
+        author=author, language="fr", domain=domain, updated=updated, entries=entries,
+    )
+
+
+# --- RSS and Atom (feedgen) ---------------------------------------------------------------
+class XmlStylesheet(BaseExtension):
+    """feedgen extension: <?xml-stylesheet?> instructions before the feed's root element.
+
+    feedgen has no such option; its extensions receive the root element, and lxml
+    serialises the root's preceding siblings (here, the instructions) after the XML
+    declaration, in order. ``stylesheets`` is a list of (media type, address).
+    """
+
+    stylesheets: tuple[tuple[str, str], ...] = ()
+
+    def _add(self, root: Any) -> Any:
+        for media_type, href in self.stylesheets:
+            root.addprevious(etree.ProcessingInstruction(
+                "xml-stylesheet", f'type="{media_type}" href="{href}"'))
+        return root
+
+    def extend_rss(self, feed: Any) -> Any:
+        return self._add(feed)
+
+    def extend_atom(self, feed: Any) -> Any:
+        return self._add(feed)
+
+
+def _generator(feed: Feed, stylesheets: tuple[tuple[str, str], ...], main_format: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.register_extension("xmlstylesheet", XmlStylesheet, None)
+    fg.xmlstylesheet.stylesheets = stylesheets
+    fg.id(feed.id)
+    fg.title(feed.title)
+    fg.description(feed.description)
+    fg.author({"name": feed.author})
+    fg.language(feed.language)
+    fg.generator("Clairvoie")
+    # Atom writes its links in order; RSS takes its <link> from the last alternate link
+    # and its <atom:link rel="self"> from the self link.
+    links = [{"href": feed.urls[main_format], "rel": "self",
+              "type": dict((e, t) for e, t, _ in FORMATS)[main_format]},
+             {"href": feed.home_page_url, "rel": "alternate", "type": "text/html"}]
+    fg.link(links)
+    fg.updated(feed.updated)
+    fg.lastBuildDate(feed.updated)
+    for entry in feed.entries:
+        fe = fg.add_entry(order="append")
+        fe.id(entry.id)  # also the RSS guid, isPermaLink="false"
+        fe.title(entry.title)
+        fe.link(href=entry.url, rel="alternate", type="text/html")
+        fe.published(entry.date)
+        fe.updated(entry.date)
+        if entry.summary:
+            fe.summary(entry.summary)
+        if entry.content_html:
+            fe.content(str(entry.content_html), type="html")
+        for category in entry.categories:
+            fe.category(term=category)
+    return fg
+
+
+def rss_bytes(feed: Feed, stylesheets: tuple[tuple[str, str], ...] = ()) -> bytes:
+    return _generator(feed, stylesheets, "rss").rss_str(pretty=True, encoding="UTF-8")
+
+
+def atom_bytes(feed: Feed, stylesheets: tuple[tuple[str, str], ...] = ()) -> bytes:
+    return _generator(feed, stylesheets, "atom").atom_str(pretty=True, encoding="UTF-8")
+
+
+# --- JSON Feed 1.1 ------------------------------------------------------------------------
+def json_feed(feed: Feed) -> dict[str, Any]:
+    """The JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/)."""
+    items = []
+    for entry in feed.entries:
+        item: dict[str, Any] = {
+            "id": entry.id,
+            "url": entry.url,
+            "title": entry.title,
+            "content_html": str(entry.content_html),
+        }
+        if entry.summary:
+            item["summary"] = entry.summary
+        item["date_published"] = entry.date.isoformat()
+        item["tags"] = list(entry.categories)
+        item["_clairvoie"] = {"kind": entry.kind, "negative": entry.negative, "reason": entry.reason}
+        items.append(item)
+    return {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": feed.home_page_url,
+        "feed_url": feed.urls["json"],
+        "description": feed.description,
+        "language": feed.language,
+        "authors": [{"name": feed.author}],
+        "items": items,
+    }
+
+
+def json_bytes(feed: Feed) -> bytes:
+    return (json.dumps(json_feed(feed), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --- the output ---------------------------------------------------------------------------
+def stylesheets(settings: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The browser stylesheets of RSS and Atom: the XSL first, then the CSS that styles the
+    raw XML where XSLT is gone. Addresses from the site root, on the feed's own server
+    (browsers apply only same-origin XSL), under SITEURL's path when the site lives in a folder."""
+    base = urlsplit(settings.get("SITEURL", "") or "").path.rstrip("/")
+    folder = f"{base}/{settings.get('THEME_STATIC_DIR', 'theme')}/{STYLESHEET_FOLDER}"
+    return (("text/xsl", f"{folder}/{XSL}"), ("text/css", f"{folder}/{XML_CSS}"))
+
+
+def _write(path: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as stream:
+        stream.write(data)
+
+
+def write_feeds(model: Model, generator: Any, writer: Any) -> None:
+    settings = generator.settings
+    site_url = settings.get("SITEURL", "") or ""
+    author = settings.get("AUTHOR") or settings.get("SITENAME", "")
+    browser_styles = stylesheets(settings)
+    for sector_id in [None, *(s.id for s in model.sectors)]:
+        feed = feed_of(model, sector_id, site_url, author)
+        for ext, data in (("rss", rss_bytes(feed, browser_styles)),
+                          ("atom", atom_bytes(feed, browser_styles)),
+                          ("json", json_bytes(feed))):
+            _write(os.path.join(generator.output_path, feed_path(sector_id, ext)), data)

@@ -1,0 +1,332 @@
+"""Feeds for navigation apps: Waze for Cities (CIFS) and GeoJSON of the works under way.
+
+Written to ``/navigation/``:
+
+- ``waze-cifs.json`` and ``waze-cifs.xml``: the Closure and Incident Feed Specification
+  (CIFS) of Waze for Cities, one incident per works order that is not over, not withdrawn
+  and has a ``geometry``: ``ROAD_CLOSED`` (subtype ``ROAD_CLOSED_CONSTRUCTION``) for a
+  closure, ``HAZARD`` for every other kind (subtype ``HAZARD_ON_ROAD_LANE_CLOSED`` when a
+  lane is taken: lane restriction, alternating traffic; else ``HAZARD_ON_ROAD_CONSTRUCTION``).
+  The polyline is "lat lon lat lon …" (GeoJSON says lon, lat: swapped here) in the order the
+  record draws it, which CIFS reads as the direction of the traffic affected; ``direction``
+  is ``ONE_DIRECTION`` for ``direction: one``, else ``BOTH_DIRECTIONS``. Times are ISO 8601
+  with the site's offset, to the second; a date alone starts at 00:00:00 and ends at
+  23:59:59. ``schedule`` gives each weekday's hours when ``hours`` is in the
+  ``opening_hours`` subset the model reads (``model/opening_hours.py``): "HH:MM-HH:MM[,…]"
+  by weekday, a range past midnight carried to the next day; it is left out for ``24/7``
+  (always) and for hours outside the subset, which the description then quotes as written.
+- ``travaux-actifs.geojson``: a FeatureCollection of the orders active on the build date
+  (not withdrawn) that have a geometry.
+
+An order without geometry cannot go into these feeds: the build says so (a warning naming
+each order, in French), and the panels page lists them too, so none is silently dropped.
+
+Everything is a pure function of the model; files are sorted by order id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import xml.etree.ElementTree as ET
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from ..labels import DIRECTION, WORKS_KIND, date_fr
+from ..model import opening_hours
+from ..model.opening_hours import WeeklyHours
+from ..model.records import Model, WorksOrder
+from .opendata import absolute
+
+FOLDER = "navigation"
+CIFS_JSON = "waze-cifs.json"
+CIFS_XML = "waze-cifs.xml"
+ACTIVE_GEOJSON = "travaux-actifs.geojson"
+CIFS_XSD = "http://www.gstatic.com/road-incidents/cifsv2.xsd"
+DESCRIPTION_LIMIT = 500  # characters; the rest is on the order's page
+
+logger = logging.getLogger(__name__)
+
+# (type, subtype) by works kind.
+CIFS_TYPES = {
+    "closure": ("ROAD_CLOSED", "ROAD_CLOSED_CONSTRUCTION"),
+    "lane_restriction": ("HAZARD", "HAZARD_ON_ROAD_LANE_CLOSED"),
+    "alternating_traffic": ("HAZARD", "HAZARD_ON_ROAD_LANE_CLOSED"),
+}
+CIFS_OTHER = ("HAZARD", "HAZARD_ON_ROAD_CONSTRUCTION")
+CIFS_DIRECTION = {"one": "ONE_DIRECTION", "both": "BOTH_DIRECTIONS"}
+
+
+# --- opening hours ------------------------------------------------------------------------
+CIFS_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAYS_FR_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+DAY = 24 * 60
+
+
+def parse_hours(text: str | None) -> WeeklyHours | None:
+    """The order's ``hours`` read by the model's ``opening_hours`` subset; None otherwise."""
+    return opening_hours.parse(text)
+
+
+def weekly(hours: WeeklyHours) -> dict[int, list[tuple[int, int]]]:
+    """Minutes from midnight by weekday (0 = Monday); a range past midnight goes on the next day."""
+    if hours.continuous:
+        return {day: [(0, DAY)] for day in range(7)}
+    week: dict[int, list[tuple[int, int]]] = {day: [] for day in range(7)}
+    for slot in hours.slots:
+        start, end = slot.time.start, slot.time.end
+        for day in slot.days:
+            week[day].append((start, min(end, DAY)))
+            if end > DAY:
+                week[(day + 1) % 7].append((0, end - DAY))
+    merged: dict[int, list[tuple[int, int]]] = {}
+    for day, spans in week.items():
+        for start, end in sorted(spans):
+            if merged.get(day) and start <= merged[day][-1][1]:
+                merged[day][-1] = (merged[day][-1][0], max(end, merged[day][-1][1]))
+            else:
+                merged.setdefault(day, []).append((start, end))
+    return merged
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def cifs_schedule(hours: WeeklyHours) -> dict[str, str]:
+    """CIFS ``schedule``: "HH:MM-HH:MM[,…]" by weekday name; 24:00 is written 23:59."""
+    days = weekly(hours)
+    return {CIFS_DAYS[day]: ",".join(f"{_clock(start)}-{_clock(min(end, DAY - 1))}"
+                                     for start, end in days[day])
+            for day in range(7) if day in days}
+
+
+def _hour_fr(minutes: int) -> str:
+    hour, minute = divmod(minutes, 60)
+    return f"{hour}h{minute:02d}" if minute else f"{hour}h"
+
+
+def _days_fr(days: tuple[int, ...]) -> str:
+    """lun.-ven. ; mer., sam. ; lun.-jeu."""
+    groups: list[list[int]] = []
+    for day in sorted(days):
+        if groups and day == groups[-1][-1] + 1:
+            groups[-1].append(day)
+        else:
+            groups.append([day])
+    parts = []
+    for group in groups:
+        if len(group) >= 3:
+            parts.append(f"{DAYS_FR_SHORT[group[0]]}-{DAYS_FR_SHORT[group[-1]]}")
+        else:
+            parts.extend(DAYS_FR_SHORT[d] for d in group)
+    return ", ".join(parts)
+
+
+def hours_fr(hours: WeeklyHours | None) -> str | None:
+    """The hours in short French: "lun.-ven. 7h30-17h30", "24h/24"; None when unread."""
+    if hours is None:
+        return None
+    if hours.continuous:
+        text = "24h/24"
+    else:
+        by_days: dict[tuple[int, ...], list[str]] = {}
+        for slot in hours.slots:
+            end = slot.time.end if slot.time.end == DAY else slot.time.end % DAY
+            by_days.setdefault(slot.days, []).append(
+                f"{_hour_fr(slot.time.start)}-{_hour_fr(end)}")
+        parts = []
+        for days, times in by_days.items():
+            prefix = "" if len(days) == 7 else _days_fr(days) + " "
+            parts.append(prefix + ", ".join(times))
+        text = " ; ".join(parts)
+    return text + (", sauf fériés" if hours.public_holidays_off else "")
+
+
+# --- what goes in the feeds ------------------------------------------------------------------
+def usable_lines(geometry: dict[str, Any] | None) -> list[list[tuple[float, float]]]:
+    """The (lon, lat) lines of a Point, LineString or their Multi forms; [] for others."""
+    if not geometry:
+        return []
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind == "Point":
+        return [[(coordinates[0], coordinates[1])]]
+    if kind == "MultiPoint":
+        return [[(c[0], c[1])] for c in coordinates]
+    if kind == "LineString":
+        return [[(c[0], c[1]) for c in coordinates]]
+    if kind == "MultiLineString":
+        return [[(c[0], c[1]) for c in line] for line in coordinates if line]
+    return []
+
+
+def in_feed(order: WorksOrder) -> bool:
+    """Orders the CIFS feed is about: not over, not withdrawn."""
+    return order.timing != "past" and not order.is_cancelled
+
+
+def orders_without_geometry(model: Model) -> list[WorksOrder]:
+    """Orders the feeds should carry but cannot: no usable geometry. By start, then id."""
+    return sorted((o for o in model.works if in_feed(o) and not usable_lines(o.geometry)),
+                  key=lambda o: (o.start_date, o.id))
+
+
+def polyline(line: list[tuple[float, float]]) -> str:
+    """CIFS polyline: "lat lon lat lon …", six decimals."""
+    return " ".join(f"{lat:.6f} {lon:.6f}" for lon, lat in line)
+
+
+def _instant(value: dt.date | dt.datetime, timezone: ZoneInfo, end: bool) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone)
+    return dt.datetime.combine(value, dt.time(23, 59, 59) if end else dt.time(), tzinfo=timezone)
+
+
+def iso(value: dt.date | dt.datetime, timezone: ZoneInfo, end: bool = False) -> str:
+    """ISO 8601 with the offset, to the second: 2026-11-30T07:30:00+01:00."""
+    return _instant(value, timezone, end).isoformat(timespec="seconds")
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
+def description(order: WorksOrder, url: str = "") -> str:
+    """What the order does, in French, for drivers; the page's address when it is absolute."""
+    where = order.street + (f" ({order.section})" if order.section else "")
+    kind = WORKS_KIND[order.kind]
+    title = order.title.rstrip(" .")
+    lead = f"{title}." if kind.casefold() in title.casefold() else f"{kind} : {title}."
+    parts = [lead, f"Lieu : {where}."]
+    period = f"Du {date_fr(order.start)} au {date_fr(order.end)}"
+    hours = parse_hours(order.hours)
+    if order.hours:
+        spoken = hours_fr(hours)
+        period += f", horaires : {spoken}" if spoken else f", horaires : {order.hours}"
+    parts.append(period + ".")
+    if order.direction in DIRECTION:
+        parts.append(f"Circulation concernée {DIRECTION[order.direction]}.")
+    detour = str(Markup(order.detour_html).striptags()).strip() if order.detour_html else ""
+    if detour:
+        parts.append(f"Déviation : {detour}")
+    parts.append(f"Arrêté n° {order.reference}.")
+    text = _shorten(" ".join(parts), DESCRIPTION_LIMIT)
+    if url.startswith(("http://", "https://")):
+        text += f" Détails : {url}"
+    return text
+
+
+def incidents(model: Model, site_url: str) -> list[dict[str, Any]]:
+    """CIFS incidents, by order id (one per line of a multi-line geometry)."""
+    timezone = ZoneInfo(model.timezone)
+    items = []
+    for order in sorted((o for o in model.works if in_feed(o)), key=lambda o: o.id):
+        lines = usable_lines(order.geometry)
+        cifs_type, subtype = CIFS_TYPES.get(order.kind, CIFS_OTHER)
+        hours = parse_hours(order.hours)
+        for index, line in enumerate(lines, start=1):
+            incident: dict[str, Any] = {
+                "id": order.id if len(lines) == 1 else f"{order.id}-{index}",
+                "type": cifs_type,
+                "subtype": subtype,
+                "polyline": polyline(line),
+                "street": order.street,
+                "direction": CIFS_DIRECTION.get(order.direction or "", "BOTH_DIRECTIONS"),
+                "starttime": iso(order.start, timezone),
+                "endtime": iso(order.end, timezone, end=True),
+                "description": description(order, absolute(site_url, order.url)),
+            }
+            if order.signed:
+                incident["creationtime"] = iso(order.signed, timezone)
+            if hours is not None and not hours.continuous:
+                schedule = cifs_schedule(hours)
+                if schedule:
+                    incident["schedule"] = schedule
+            items.append(incident)
+    return items
+
+
+def cifs_xml(items: list[dict[str, Any]]) -> str:
+    """The same incidents in CIFS XML."""
+    root = ET.Element("incidents", {
+        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+        "xsi:noNamespaceSchemaLocation": CIFS_XSD,
+    })
+    for item in items:
+        incident = ET.SubElement(root, "incident", {"id": item["id"]})
+        for key in ("type", "subtype", "polyline", "street", "direction", "starttime", "endtime",
+                    "creationtime", "description"):
+            if key in item:
+                ET.SubElement(incident, key).text = item[key]
+        if "schedule" in item:
+            schedule = ET.SubElement(incident, "schedule")
+            for day, value in item["schedule"].items():
+                ET.SubElement(schedule, day).text = value
+    ET.indent(root, space=" ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def active_geojson(model: Model, site_url: str) -> dict[str, Any]:
+    """The orders active on the build date (not withdrawn) that have a geometry."""
+    timezone = ZoneInfo(model.timezone)
+    features = []
+    for order in sorted(model.works, key=lambda o: o.id):
+        if order.timing != "active" or order.is_cancelled or not order.geometry:
+            continue
+        features.append({
+            "type": "Feature",
+            "id": order.id,
+            "geometry": order.geometry,
+            "properties": {
+                "id": order.id,
+                "reference": order.reference,
+                "title": order.title,
+                "kind": order.kind,
+                "kind_label": WORKS_KIND[order.kind],
+                "street": order.street,
+                "section": order.section,
+                "start": iso(order.start, timezone),
+                "end": iso(order.end, timezone, end=True),
+                "hours": order.hours,
+                "direction": order.direction,
+                "sectors": list(order.sector_ids),
+                "url": absolute(site_url, order.url),
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- the output ----------------------------------------------------------------------------
+def _write(folder: str, name: str, text: str) -> None:
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as stream:
+        stream.write(text.encode("utf-8"))
+
+
+def report_missing_geometry(model: Model) -> list[WorksOrder]:
+    """The build report: a warning naming every order the feeds leave out for lack of a tracé."""
+    missing = orders_without_geometry(model)
+    if missing:
+        names = " ; ".join(f"{o.reference} « {o.title} » ({o.source.path})" for o in missing)
+        logger.warning(
+            "Flux de navigation (Waze, GeoJSON) : %d arrêté(s) sans tracé (geometry) n'y "
+            "figure(nt) pas : %s. Ajoutez un tracé à la fiche pour les y publier.",
+            len(missing), names)
+    return missing
+
+
+def write_navigation(model: Model, generator: Any, writer: Any) -> None:
+    site_url = generator.settings.get("SITEURL", "") or ""
+    folder = os.path.join(generator.output_path, FOLDER)
+    items = incidents(model, site_url)
+    _write(folder, CIFS_JSON, json.dumps({"incidents": items}, ensure_ascii=False, indent=1) + "\n")
+    _write(folder, CIFS_XML, cifs_xml(items))
+    _write(folder, ACTIVE_GEOJSON,
+           json.dumps(active_geojson(model, site_url), ensure_ascii=False, separators=(",", ":")) + "\n")
+    report_missing_geometry(model)
