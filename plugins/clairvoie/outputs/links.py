@@ -21,9 +21,7 @@ class AlternateLink:
 
 def _channels():
     # Imported here: channel modules import AlternateLink from this one.
-    from . import feeds
-    from . import podcast
-    from . import calendar
+    from . import calendar, feeds, podcast
 
     return (feeds, podcast, calendar)
 
