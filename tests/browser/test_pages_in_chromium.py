@@ -31,7 +31,7 @@ def demo_pages():
         f"/travaux/{cancelled_works}/",
         f"/reunions/{first_id('content/events')}/",
         "/secteurs/", "/projets/", "/travaux/", "/reunions/", "/actualites/",
-        "/transparence/", f"/transparence/{first_id('sectors')}/",
+        "/transparence/", f"/transparence/{first_id('sectors')}/", "/opendata/", "/panneaux/",
     ]
 
 
