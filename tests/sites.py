@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import signal
 import textwrap
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -48,3 +50,21 @@ def project_yaml(**overrides: str) -> str:
     }
     blocks.update(overrides)
     return "\n".join(text for text in blocks.values() if text) + "\n"
+
+
+class LoaderTooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Interrupt a stuck loader instead of hanging the test run (main thread, POSIX)."""
+    def interrupt(signum, frame):
+        raise LoaderTooSlow(f"load_model took more than {seconds} s")
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -20,12 +20,10 @@ key of tests/fixtures/malformed/expected.yaml).
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import os
 import re
-import signal
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ from hypothesis import (
 
 from clairvoie.model import InvalidRecords, Problem, load_model
 from clairvoie.settings import ClairvoieSettings
+from sites import time_limit
 
 NOW = dt.datetime(2026, 11, 24, 12, tzinfo=ZoneInfo("Europe/Paris"))
 EXAMPLES = int(os.environ.get("CLAIRVOIE_FUZZ_EXAMPLES", "0"))
@@ -197,21 +196,6 @@ documents = st.one_of(st.dictionaries(keys, trees, max_size=10), trees)
 
 
 # --- running the loader --------------------------------------------------------------
-class LoaderTooSlow(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    def interrupt(signum, frame):
-        raise LoaderTooSlow(f"load_model took more than {seconds} s")
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def write_base_site(root: Path) -> Path:

@@ -11,10 +11,8 @@ Entries with a ``bug`` key are known package bugs: their test is marked
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import signal
 import textwrap
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +22,7 @@ import yaml
 
 from clairvoie.model import InvalidRecords, Problem, load_model
 from clairvoie.settings import ClairvoieSettings
+from sites import time_limit
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "malformed"
 INDEX = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -140,22 +139,6 @@ def add_corpus_file(root: Path, name: str) -> str:
     return shown
 
 
-class LoaderTooSlow(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Interrupt a stuck loader instead of hanging the test run (main thread, POSIX)."""
-    def interrupt(signum, frame):
-        raise LoaderTooSlow(f"load_model took more than {seconds} s")
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def load(root: Path, seconds: float = LOAD_TIME_LIMIT):
