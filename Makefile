@@ -19,6 +19,12 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/clairvoie validate
 
+## make bench : time the build of a synthetic city against plain Pelican and Hugo (SIZE=S|M|L; bench/README.md)
+SIZE ?= M
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --size $(SIZE)
+
 ## make test : install what tests need (Chromium included) and run them all
 test: $(TEST_STAMP) chromium
 	$(BIN)/python -m pytest

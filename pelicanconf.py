@@ -52,3 +52,8 @@ LOAD_CONTENT_CACHE = False
 # The city's podcast (/podcast.rss): the articles with "Audio:".
 CLAIRVOIE_PODCAST_TITLE = "Le point travaux de Villebrune-sur-Lise"
 CLAIRVOIE_PODCAST_OWNER_EMAIL = "communication@villebrune-sur-lise.fr"
+
+# The sector newsletters (docs/lettre.md): the site's address in the emails' links and
+# images, and who sends them. Subscribers and the SMTP server are never set here.
+CLAIRVOIE_NEWSLETTER_SITEURL = "https://www.villebrune-sur-lise.fr"
+CLAIRVOIE_NEWSLETTER_FROM = "Ville de Villebrune-sur-Lise <lettre@villebrune-sur-lise.fr>"

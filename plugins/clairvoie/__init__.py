@@ -23,8 +23,10 @@ class _NoTracebackForInvalidRecords(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        from .outputs.search import SearchIndexFailed
+
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, InvalidRecords):
+        if isinstance(error, (InvalidRecords, SearchIndexFailed)):
             record.msg, record.args, record.exc_info = "%s", (error.summary(),), None
         return True
 

@@ -124,6 +124,9 @@ def parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("serve", help="aperçu local, reconstruit à chaque modification")
     preview.add_argument("--port", type=int, default=8000)
     preview.set_defaults(run=serve)
+    from .newsletter.commands import add_commands as add_newsletter_commands
+
+    add_newsletter_commands(commands)
     return main_parser
 
 

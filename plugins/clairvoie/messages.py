@@ -210,3 +210,30 @@ def all_records_valid(counts: dict[str, int]) -> str:
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+
+
+# --- search (content/search/synonymes.yaml, the search index) ------------------------
+SYNONYM_NO_LETTER = "un mot doit contenir au moins une lettre"
+SYNONYM_SAME_AS_TERM = "le terme est le mot lui-même : retirez-le"
+
+
+def duplicate_synonym(word: str, line: int) -> str:
+    return (f"le mot « {word} » est déjà écrit ligne {line} (majuscules et accents ne comptent pas) : "
+            "réunissez leurs termes sur une seule ligne")
+
+
+def search_index_failed(detail: str) -> str:
+    return (f"La recherche du site n'a pas pu être indexée ({detail}) : rien n'a été publié, "
+            "le site précédent reste en ligne tel quel.")
+
+
+def pagefind_missing() -> str:
+    return "Pagefind est introuvable : réinstallez Clairvoie avec « pip install -e . »"
+
+
+def pagefind_broken(detail: str) -> str:
+    return f"Pagefind ne démarre pas : {detail}"
+
+
+def pages_not_indexed(indexed: int, expected: int) -> str:
+    return f"Pagefind a indexé {indexed} pages sur {expected}"

@@ -79,6 +79,27 @@ class ClairvoieSettings:
     podcast_cover: str = ""
     # Sign panels: the most messages a panel rotates through (bad news is never cut).
     panels_max_messages: int = 10
+    # Sector newsletters (docs/lettre.md). Issues and what was sent, from the site root.
+    newsletter_path: str = "newsletters"
+    # A sector's first issue tells the news of this many days before it, no older.
+    newsletter_first_days: int = 30
+    # Works orders starting within this many days are announced.
+    newsletter_works_days: int = 21
+    # Absolute address of the site for the emails' links and images; empty: SITEURL.
+    newsletter_siteurl: str = ""
+    # The emails' From:, e.g. "Ville de … <lettre@…>"; empty: AUTHOR <lettre@<domain>>.
+    newsletter_from: str = ""
+    # The city's unsubscribe page (gets ?token=…&secteur=…, by GET and by one-click POST)
+    # and mailbox; empty: <site>/desinscription/ and desinscription@<domain>.
+    newsletter_unsubscribe_url: str = ""
+    newsletter_unsubscribe_email: str = ""
+    # Where residents subscribe (the city's form, listmonk's page); empty: no link.
+    newsletter_subscribe_url: str = ""
+    # At most this many emails per second (0: no limit).
+    newsletter_rate: float = 5.0
+    # Search (docs/recherche.md): residents' words for the records' terms, relative to
+    # Pelican's PATH; empty, or no such file: no synonyms.
+    search_synonyms: str = "search/synonymes.yaml"
     site_root: str = field(default="", compare=False)
 
     @property

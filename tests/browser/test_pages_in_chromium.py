@@ -32,6 +32,7 @@ def demo_pages():
         f"/reunions/{first_id('content/events')}/",
         "/secteurs/", "/projets/", "/travaux/", "/reunions/", "/actualites/",
         "/transparence/", f"/transparence/{first_id('sectors')}/", "/opendata/", "/panneaux/",
+        "/recherche/", "/rues/",
     ]
 
 

@@ -26,6 +26,7 @@ from .load import YamlDocument, load_yaml_file
 from .problems import InvalidRecords, Problem
 from .records import Episode, Model, NewsItem
 from .schema import schema_problems
+from .synonyms import load_synonyms
 
 __all__ = ["InvalidRecords", "Model", "Problem", "load_model", "record_files"]
 
@@ -79,13 +80,14 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
         problems.append(Problem(settings.sectors_path, 1, 1, "", messages.NO_SECTOR_FILES))
     _check_unique(documents, problems)
     news = _news_items(articles, ctx, settings.site_root)
+    synonyms = load_synonyms(settings, content_path, problems)
     if problems:
         raise InvalidRecords(problems)
 
     model = Model(
         today=now.date(), timezone=timezone_name, categories=settings.categories,
         sectors=records["sector"], projects=records["project"], works=records["works"],
-        meetings=records["meeting"], news=news, settings=settings,
+        meetings=records["meeting"], news=news, settings=settings, synonyms=synonyms,
     )
     _attach_histories(model, settings)
     derive(model, now, settings.upcoming_works_days, settings.sector_news_count)

@@ -16,6 +16,7 @@ from .records import (
 )
 from .announcements import announcements
 from .scorecard import scorecard
+from .streets import street_index
 from .timeline import replannings, timeline
 
 
@@ -148,6 +149,7 @@ def derive(model: Model, now: dt.datetime, upcoming_works_days: int, news_count:
     model.upcoming_meetings, model.past_meetings = _split_meetings(model.meetings)
     model.scorecard = scorecard(model.projects, model.works, model.meetings, today)
     model.announcements = announcements(model, now)
+    model.streets = street_index(model)
     model.views = {
         sector.id: _sector_view(model, sector.id, news_count) for sector in model.sectors
     }

@@ -392,6 +392,8 @@ class Model:
     past_meetings: list[Meeting] = field(default_factory=list)  # latest first
     scorecard: Any = None  # scorecard.Scorecard of the whole city
     announcements: list[Any] = field(default_factory=list)  # announcements.Announcement, newest first
+    synonyms: tuple[Any, ...] = ()  # synonyms.Synonym: residents' words for the records' terms
+    streets: list[Any] = field(default_factory=list)  # streets.Street, A–Z (derived)
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)

@@ -20,6 +20,7 @@ SCHEMA_FILES = {
     "project": "project.schema.json",
     "works": "works.schema.json",
     "meeting": "meeting.schema.json",
+    "synonyms": "synonyms.schema.json",
 }
 _COMMON = "common.schema.json"
 

@@ -5,9 +5,12 @@ output phase. A new channel is a new module added to ``OUTPUTS``.
 """
 
 from . import calendar, feeds, files, images, navigation, opendata, pages, panels, podcast
+from . import search
+from . import newsletter_archive
 
 OUTPUTS = (
     pages.write_pages,
+    search.write_search_pages,
     images.write_photos,
     files.copy_documents,
     opendata.write_opendata,
@@ -16,4 +19,6 @@ OUTPUTS = (
     podcast.write_podcast,
     panels.write_panels,
     navigation.write_navigation,
+    newsletter_archive.write_newsletter_archive,
+    search.write_search_index,  # last: indexes the pages written above
 )

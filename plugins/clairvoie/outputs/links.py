@@ -21,9 +21,9 @@ class AlternateLink:
 
 def _channels():
     # Imported here: channel modules import AlternateLink from this one.
-    from . import calendar, feeds, podcast
+    from . import calendar, feeds, newsletter_archive, podcast
 
-    return (feeds, podcast, calendar)
+    return (feeds, podcast, calendar, newsletter_archive)
 
 
 def alternate_links(model: Model, sector_id: str | None) -> list[AlternateLink]:

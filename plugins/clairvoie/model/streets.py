@@ -1,0 +1,127 @@
+"""The street index: every street with current or planned works or projects, A–Z.
+
+Derived once from the model (``derive.py``) for /rues/ — the way to answer
+"what is happening in my street" without JavaScript — and for search.
+A works order names its street (``street``); a project names streets in its
+address ("Rue des Lilas, du n°2 au n°48", "Centre-ville : rue de la République,
+Grande Rue…") and through its works orders.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .records import Model, Project, WorksOrder
+from .words import fold, key
+
+# Kinds of public ways, as French addresses write them (lower case).
+STREET_TYPES = (
+    "rue", "ruelle", "avenue", "boulevard", "place", "placette", "chemin", "quai", "route",
+    "allée", "impasse", "cours", "montée", "square", "passage", "sentier", "esplanade",
+    "parvis", "promenade", "rond-point", "faubourg", "venelle", "mail", "côte", "voie",
+)
+_PARTICLE = r"(?:de la |de l['’]|des |du |de |d['’]|à la |aux |la |le |les |l['’])?"
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ0-9][\w'’.]*(?:-[\w'’.]+)*"
+_STREET = re.compile(
+    r"(?<![\w-])(?:(?P<grande>(?i:grande?[- ]rue))(?![\w-])"
+    r"|(?P<type>(?i:" + "|".join(sorted(STREET_TYPES, key=len, reverse=True)) + r"))\s+"
+    r"(?P<name>" + "(?i:" + _PARTICLE + ")" + _NAME_WORD + r"(?: " + _NAME_WORD + r")*))"
+)
+_LEADING = re.compile(
+    r"^(?:" + "|".join(key(t) for t in sorted(STREET_TYPES, key=len, reverse=True)) + r") "
+    r"(?:(?:de la|de l|des|du|de|d|a la|aux|la|le|les|l) )?")
+ACTIVE_PROJECT_STATUSES = ("in_progress", "suspended", "planned")
+
+
+def streets_in(text: str | None) -> list[str]:
+    """Street names written in a free-text address, capitalised: "14 rue du Four" → ["Rue du Four"]."""
+    found = []
+    for match in _STREET.finditer(text or ""):
+        name = match.group(0).strip()
+        found.append(name[0].upper() + name[1:])
+    return found
+
+
+def sort_key(name: str) -> str:
+    """A–Z by the street's own name: "Rue des Lilas" → "lilas", "Grande Rue" → "grande rue"."""
+    plain = key(name)
+    stripped = _LEADING.sub("", plain)
+    return stripped or plain
+
+
+@dataclass
+class Street:
+    name: str  # as written in the records, e.g. "Rue des Lilas"
+    key: str  # "rue des lilas"
+    works: list[WorksOrder] = field(default_factory=list)  # not over yet, active first
+    projects: list[Project] = field(default_factory=list)  # planned, in progress or suspended
+
+    @property
+    def sort_key(self) -> str:
+        return sort_key(self.name)
+
+    @property
+    def letter(self) -> str:
+        first = fold(self.sort_key[:1]).upper()
+        return first if first.isalpha() else "#"
+
+    @property
+    def anchor(self) -> str:
+        """The fragment of the street on /rues/, e.g. "rue-des-lilas"."""
+        return self.key.replace(" ", "-")
+
+    @property
+    def active_works(self) -> list[WorksOrder]:
+        return [w for w in self.works if w.timing == "active" and not w.is_cancelled]
+
+    @property
+    def coming_works(self) -> list[WorksOrder]:
+        return [w for w in self.works if w.timing in ("upcoming", "future") and not w.is_cancelled]
+
+    @property
+    def withdrawn_works(self) -> list[WorksOrder]:
+        return [w for w in self.works if w.is_cancelled]
+
+    @property
+    def is_active(self) -> bool:
+        """Works under way today, or a project being built."""
+        return bool(self.active_works) or any(p.status == "in_progress" for p in self.projects)
+
+
+def _works_order(order: WorksOrder) -> tuple:
+    rank = 0 if order.timing == "active" else 1
+    if order.is_cancelled:
+        rank = 2
+    return rank, order.end_date if rank == 0 else order.start_date, order.id
+
+
+def _project_order(project: Project) -> tuple:
+    return ACTIVE_PROJECT_STATUSES.index(project.status), not project.is_late, fold(project.title), project.id
+
+
+def street_index(model: Model) -> list[Street]:
+    """Every street with works not over yet or a current or planned project, A–Z."""
+    streets: dict[str, Street] = {}
+
+    def street(name: str) -> Street:
+        found = streets.get(key(name))
+        if found is None:
+            found = streets[key(name)] = Street(name, key(name))
+        return found
+
+    for order in model.works:
+        if order.timing != "past":
+            street(order.street).works.append(order)
+    for project in model.projects:
+        if project.status not in ACTIVE_PROJECT_STATUSES:
+            continue
+        names = streets_in(project.location.address if project.location else None)
+        names += [order.street for order in project.works if not order.is_cancelled]
+        for street_key in dict.fromkeys(key(n) for n in names):
+            name = next(n for n in names if key(n) == street_key)
+            street(name).projects.append(project)
+    for entry in streets.values():
+        entry.works.sort(key=_works_order)
+        entry.projects.sort(key=_project_order)
+    return sorted(streets.values(), key=lambda s: (s.sort_key, s.key))

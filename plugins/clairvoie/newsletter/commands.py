@@ -1,0 +1,339 @@
+"""``clairvoie newsletter …``: build, preview, send an issue, or hand it to listmonk.
+
+::
+
+    clairvoie newsletter build [--sector ID] [--force]
+    clairvoie newsletter preview [--sector ID] [--issue N | --next] [--output DIR]
+    clairvoie newsletter send --sector ID --subscribers FILE [--dry-run DIR] [--issue N]
+                              [--rate N] [--ledger DIR]
+    clairvoie newsletter listmonk --sector ID --lists 3[,4] [--issue N] [--template-id N]
+                                  [--output FILE] [--create]
+
+Staff documentation: docs/lettre.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import email.utils
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from zoneinfo import ZoneInfo
+
+from ..model import InvalidRecords, load_model
+from ..model.derive import build_date
+from ..outputs.identity import site_domain
+from ..settings import ClairvoieSettings
+from .compose import compose
+from .message import as_bytes, build_message
+from .render import Body, Site, render, theme_template_dirs
+from .send import SendError, deliver, read_subscribers, server_from_environment
+from .state import Issue, Store
+
+PREVIEW_FOLDER = "apercu-lettres"
+LEDGER_FOLDER = "lettres-envois"  # next to the subscribers file, outside the repository
+PREVIEW_ADDRESS = "apercu@exemple.invalid"
+PREVIEW_TOKEN = "apercu"
+LISTMONK_UNSUBSCRIBE = "{{ UnsubscribeURL }}"
+
+
+# --- shared ---------------------------------------------------------------------------------
+def _settings(args: argparse.Namespace) -> tuple[dict, ClairvoieSettings]:
+    from ..cli import _pelican_settings
+
+    pelican_settings = _pelican_settings(args.settings)
+    return pelican_settings, ClairvoieSettings.from_pelican(pelican_settings)
+
+
+def _store(settings: ClairvoieSettings) -> Store:
+    return Store(os.path.join(settings.site_root, settings.newsletter_path))
+
+
+def _model(pelican_settings: dict, settings: ClairvoieSettings):
+    from ..cli import _published_articles
+
+    return load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
+                      _published_articles(pelican_settings))
+
+
+def site_of(pelican_settings: dict, settings: ClairvoieSettings, site_url: str | None = None) -> Site:
+    """The emails' view of the site; its address must be absolute (mail clients need it)."""
+    url = (site_url or settings.newsletter_siteurl or pelican_settings.get("SITEURL") or "").rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise SendError("Les liens et les images d'une lettre doivent être des adresses complètes : "
+                        "réglez CLAIRVOIE_NEWSLETTER_SITEURL (par exemple https://www.ville.fr), "
+                        "utilisez les réglages de publication (-s publishconf.py) ou --site-url.")
+    domain = site_domain(settings.feed_domain, url)
+    name = pelican_settings.get("SITENAME", "")
+    sender = settings.newsletter_from or email.utils.formataddr(
+        (pelican_settings.get("AUTHOR") or name, f"lettre@{domain}"))
+    if "@" not in email.utils.parseaddr(sender)[1]:
+        raise SendError(f"CLAIRVOIE_NEWSLETTER_FROM n'est pas une adresse : « {sender} ».")
+    return Site(
+        url=url, name=name, domain=domain, sender=sender,
+        unsubscribe_url=settings.newsletter_unsubscribe_url or f"{url}/desinscription/",
+        unsubscribe_email=settings.newsletter_unsubscribe_email or f"desinscription@{domain}",
+        template_dirs=theme_template_dirs(pelican_settings),
+    )
+
+
+def _sector_ids(settings: ClairvoieSettings) -> list[str]:
+    """Sector ids from the sector files (no need to load the whole model)."""
+    folder = settings.sectors_dir()
+    if not os.path.isdir(folder):
+        return []
+    return sorted(os.path.splitext(f)[0] for f in os.listdir(folder) if f.endswith((".yaml", ".yml")))
+
+
+def _stored_issue(store: Store, sector_id: str, number: int | None) -> Issue:
+    numbers = store.issue_numbers(sector_id)
+    if not numbers:
+        raise SendError(f"Aucune lettre n'a encore été préparée pour {sector_id} : "
+                        f"lancez d'abord « clairvoie newsletter build --sector {sector_id} ».")
+    number = numbers[-1] if number is None else number
+    if number not in numbers:
+        raise SendError(f"La lettre n° {number} de {sector_id} n'existe pas "
+                        f"(lettres préparées : {', '.join(map(str, numbers))}).")
+    return store.load_issue(sector_id, number)
+
+
+def _check_sector(sector_id: str | None, known: list[str]) -> None:
+    if sector_id is not None and sector_id not in known:
+        raise SendError(f"Secteur inconnu : « {sector_id} ». Secteurs : {', '.join(known)}.")
+
+
+def _outside(path: str, site_root: str, what: str) -> str:
+    """Subscriber addresses stay out of the content repository (it may be public)."""
+    path = os.path.abspath(path)
+    root = os.path.abspath(site_root)
+    if os.path.commonpath([path, root]) == root:
+        raise SendError(f"{what} ({path}) est dans le dossier du site : gardez-le en dehors du dépôt, "
+                        "il contient les adresses des abonnés.")
+    return path
+
+
+def _fail(error: Exception) -> int:
+    print(str(error), file=sys.stderr)
+    return 2
+
+
+# --- build ----------------------------------------------------------------------------------
+def build(args: argparse.Namespace) -> int:
+    pelican_settings, settings = _settings(args)
+    try:
+        model = _model(pelican_settings, settings)
+    except InvalidRecords as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    known = [s.id for s in model.sectors]
+    try:
+        _check_sector(args.sector, known)
+    except SendError as error:
+        return _fail(error)
+    now = build_date(ZoneInfo(pelican_settings["TIMEZONE"]))
+    store = _store(settings)
+    for sector_id in [args.sector] if args.sector else known:
+        state = store.load_state(sector_id)
+        issue = compose(model, sector_id, state, now, settings.newsletter_first_days,
+                        settings.newsletter_works_days)
+        if issue.is_empty and not args.force:
+            since = (f"la lettre n° {state.last_issue}" if state.last_issue
+                     else f"le {issue.since.isoformat()}")
+            print(f"{sector_id} : rien de nouveau depuis {since}, pas de lettre "
+                  "(--force pour en préparer une quand même).")
+            continue
+        path = store.record(issue, state)
+        shown = os.path.relpath(path, settings.site_root)
+        print(f"{sector_id} : lettre n° {issue.number} préparée, {len(issue.items)} nouvelle(s) → {shown}")
+        print(f"  Objet : {issue.subject}")
+    return 0
+
+
+# --- preview --------------------------------------------------------------------------------
+def preview(args: argparse.Namespace) -> int:
+    pelican_settings, settings = _settings(args)
+    store = _store(settings)
+    try:
+        site = site_of(pelican_settings, settings, args.site_url)
+        known = _sector_ids(settings)
+        _check_sector(args.sector, known)
+        if args.next:
+            model = _model(pelican_settings, settings)
+            now = build_date(ZoneInfo(pelican_settings["TIMEZONE"]))
+            issues = [compose(model, s, store.load_state(s), now, settings.newsletter_first_days,
+                              settings.newsletter_works_days)
+                      for s in ([args.sector] if args.sector else known)]
+        else:
+            sectors = [args.sector] if args.sector else [s for s in known if store.issue_numbers(s)]
+            if not sectors:
+                raise SendError("Aucune lettre n'a encore été préparée : lancez « clairvoie newsletter build » "
+                                "(ou « preview --next » pour voir la prochaine).")
+            issues = [_stored_issue(store, s, args.issue) for s in sectors]
+    except InvalidRecords as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    except SendError as error:
+        return _fail(error)
+    folder = os.path.abspath(args.output or PREVIEW_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    now = build_date(ZoneInfo(pelican_settings["TIMEZONE"]))
+    for issue in issues:
+        body = render(issue, site)
+        personal = body.for_subscriber(site.unsubscribe_link(issue.sector_id, PREVIEW_TOKEN))
+        stem = os.path.join(folder, f"{issue.sector_id}-{issue.number}")
+        for suffix, data in ((".html", personal.html.encode("utf-8")), (".txt", personal.text.encode("utf-8")),
+                             (".eml", as_bytes(build_message(issue, body, site, PREVIEW_ADDRESS,
+                                                             PREVIEW_TOKEN, now)))):
+            with open(stem + suffix, "wb") as stream:
+                stream.write(data)
+        draft = " (brouillon : rien n'est enregistré)" if args.next else ""
+        print(f"{issue.sector_id} : lettre n° {issue.number}{draft} — {issue.subject}")
+        print(f"  {stem}.html\n  {stem}.txt\n  {stem}.eml")
+    return 0
+
+
+# --- send -----------------------------------------------------------------------------------
+def send(args: argparse.Namespace) -> int:
+    pelican_settings, settings = _settings(args)
+    store = _store(settings)
+    try:
+        known = _sector_ids(settings)
+        _check_sector(args.sector, known)
+        site = site_of(pelican_settings, settings, args.site_url)
+        issue = _stored_issue(store, args.sector, args.issue)
+        subscribers_path = _outside(args.subscribers, settings.site_root, "La liste des abonnés")
+        subscribers = read_subscribers(subscribers_path, known)
+        body = render(issue, site)
+        date = build_date(ZoneInfo(pelican_settings["TIMEZONE"]))
+        if args.dry_run:
+            report = deliver(issue, body, site, subscribers, dry_run=args.dry_run, date=date)
+        else:
+            server = server_from_environment()
+            ledger = args.ledger or os.path.join(os.path.dirname(subscribers_path), LEDGER_FOLDER)
+            ledger = _outside(ledger, settings.site_root, "Le registre des envois")
+            rate = settings.newsletter_rate if args.rate is None else args.rate
+            print(f"Lettre n° {issue.number} du {issue.sector_name} : « {issue.subject} »")
+            print(f"Serveur : {server.describe()} ; registre : {ledger}")
+            report = deliver(issue, body, site, subscribers, server=server, ledger_root=ledger,
+                             rate=rate, date=date, progress=lambda line: print("  " + line, flush=True))
+    except SendError as error:
+        return _fail(error)
+    for line in report.lines(dry_run=bool(args.dry_run)):
+        print(line)
+    if args.dry_run:
+        print(f"Rien n'a été envoyé : les messages sont dans {os.path.abspath(args.dry_run)}.")
+    return 0 if report.complete else 1
+
+
+# --- listmonk -------------------------------------------------------------------------------
+def listmonk_campaign(issue: Issue, body: Body, site: Site, lists: list[int],
+                      template_id: int | None = None) -> dict:
+    """The body of listmonk's POST /api/campaigns: a draft, HTML with its plain-text altbody."""
+    def go_safe(text: str) -> str:  # listmonk reads bodies as Go templates
+        return text.replace("{{", '{{ "{{" }}')
+
+    mine = Body(go_safe(body.html), go_safe(body.text)).for_subscriber(LISTMONK_UNSUBSCRIBE)
+    campaign = {
+        "name": f"Lettre n° {issue.number} — {issue.sector_name}",
+        "subject": issue.subject,
+        "lists": lists,
+        "from_email": site.sender,
+        "type": "regular",
+        "content_type": "html",
+        "messenger": "email",
+        "body": mine.html,
+        "altbody": mine.text,
+        "tags": ["clairvoie", issue.sector_id, f"lettre-{issue.number}"],
+    }
+    if template_id is not None:
+        campaign["template_id"] = template_id
+    return campaign
+
+
+def listmonk(args: argparse.Namespace) -> int:
+    pelican_settings, settings = _settings(args)
+    store = _store(settings)
+    try:
+        _check_sector(args.sector, _sector_ids(settings))
+        site = site_of(pelican_settings, settings, args.site_url)
+        issue = _stored_issue(store, args.sector, args.issue)
+        lists = [int(x) for x in args.lists.split(",") if x.strip()]
+    except ValueError:
+        return _fail(SendError("--lists : des numéros de listes listmonk séparés par des virgules (ex. 3,4)."))
+    except SendError as error:
+        return _fail(error)
+    campaign = listmonk_campaign(issue, render(issue, site), site, lists, args.template_id)
+    data = json.dumps(campaign, ensure_ascii=False, indent=1).encode("utf-8")
+    if args.output:
+        with open(args.output, "wb") as stream:
+            stream.write(data)
+        print(f"Campagne listmonk écrite dans {args.output}.")
+    if not args.create:
+        if not args.output:
+            sys.stdout.write(data.decode("utf-8") + "\n")
+        return 0
+    base = os.environ.get("CLAIRVOIE_LISTMONK_URL", "").rstrip("/")
+    user = os.environ.get("CLAIRVOIE_LISTMONK_USER", "")
+    token = os.environ.get("CLAIRVOIE_LISTMONK_TOKEN", "")
+    if not (base and user and token):
+        return _fail(SendError("Pour créer la campagne, définissez CLAIRVOIE_LISTMONK_URL, "
+                               "CLAIRVOIE_LISTMONK_USER et CLAIRVOIE_LISTMONK_TOKEN."))
+    request = urllib.request.Request(
+        f"{base}/api/campaigns", data=data, method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8",
+                 "Authorization": "Basic " + base64.b64encode(f"{user}:{token}".encode()).decode()})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = json.loads(response.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return _fail(SendError(f"listmonk n'a pas créé la campagne : {error}"))
+    campaign_id = (answer.get("data") or {}).get("id")
+    print(f"Campagne listmonk n° {campaign_id} créée en brouillon : relisez-la et lancez-la depuis listmonk.")
+    return 0
+
+
+# --- the command line -----------------------------------------------------------------------
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    newsletter = commands.add_parser("newsletter", help="lettre d'information des secteurs")
+    actions = newsletter.add_subparsers(dest="newsletter_command", required=True)
+
+    build_parser = actions.add_parser("build", help="préparer la prochaine lettre de chaque secteur")
+    build_parser.add_argument("--sector", help="un seul secteur (identifiant, ex. secteur-4)")
+    build_parser.add_argument("--force", action="store_true", help="préparer une lettre même sans nouvelle")
+    build_parser.set_defaults(run=build)
+
+    preview_parser = actions.add_parser("preview", help="écrire une lettre en HTML, texte et .eml")
+    preview_parser.add_argument("--sector")
+    which = preview_parser.add_mutually_exclusive_group()
+    which.add_argument("--issue", type=int, help="numéro de la lettre (par défaut : la dernière)")
+    which.add_argument("--next", action="store_true", help="la prochaine lettre, sans rien enregistrer")
+    preview_parser.add_argument("--output", help=f"dossier (par défaut : {PREVIEW_FOLDER}/)")
+    preview_parser.add_argument("--site-url", help="adresse du site dans les liens (remplace le réglage)")
+    preview_parser.set_defaults(run=preview)
+
+    send_parser = actions.add_parser("send", help="envoyer une lettre aux abonnés d'un secteur")
+    send_parser.add_argument("--sector", required=True)
+    send_parser.add_argument("--subscribers", required=True, metavar="FICHIER",
+                             help="liste des abonnés (CSV email,sectors,token), hors du dépôt")
+    send_parser.add_argument("--dry-run", metavar="DOSSIER", help="écrire les .eml au lieu d'envoyer")
+    send_parser.add_argument("--issue", type=int, help="numéro de la lettre (par défaut : la dernière)")
+    send_parser.add_argument("--rate", type=float, help="messages par seconde au plus (0 : sans limite)")
+    send_parser.add_argument("--ledger", metavar="DOSSIER",
+                             help=f"registre des envois (par défaut : {LEDGER_FOLDER}/ à côté de la liste)")
+    send_parser.add_argument("--site-url", help="adresse du site dans les liens (remplace le réglage)")
+    send_parser.set_defaults(run=send)
+
+    listmonk_parser = actions.add_parser("listmonk", help="confier une lettre à listmonk (campagne)")
+    listmonk_parser.add_argument("--sector", required=True)
+    listmonk_parser.add_argument("--lists", required=True, help="numéros des listes listmonk, ex. 3,4")
+    listmonk_parser.add_argument("--issue", type=int)
+    listmonk_parser.add_argument("--template-id", type=int, help="modèle listmonk qui entoure la lettre")
+    listmonk_parser.add_argument("--output", metavar="FICHIER", help="écrire la campagne (JSON) dans ce fichier")
+    listmonk_parser.add_argument("--create", action="store_true",
+                                 help="créer la campagne (brouillon) par l'API de listmonk")
+    listmonk_parser.add_argument("--site-url", help="adresse du site dans les liens (remplace le réglage)")
+    listmonk_parser.set_defaults(run=listmonk)

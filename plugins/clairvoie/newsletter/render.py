@@ -1,0 +1,109 @@
+"""An issue as an email body: HTML (theme's Jinja template, CSS inlined) and plain text.
+
+Both come from the theme's ``templates/email/newsletter.html`` and ``newsletter.txt``,
+fed the same stored issue (``state.Issue``), so they carry the same items, facts and
+links. The HTML's ``<style>`` rules are inlined by css-inline; only its ``@media`` rules
+(small screens, dark mode) stay in a ``<style>`` block, where clients that know them
+apply them: the layout never depends on them.
+
+Every link and image is absolute (``Site.url``). The unsubscribe address differs for
+each subscriber: a body is rendered once per issue with ``UNSUBSCRIBE_PLACEHOLDER``,
+which ``Body.for_subscriber`` replaces.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import css_inline
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..labels import date_fr, template_filters
+from .state import Issue, archive_url
+
+UNSUBSCRIBE_PLACEHOLDER = "https://desinscription.invalid/clairvoie-lettre"
+HTML_TEMPLATE = "email/newsletter.html"
+TEXT_TEMPLATE = "email/newsletter.txt"
+RSS_FILE = "lettres.rss"  # in the sector's archive folder (outputs/newsletter_archive.py)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the emails need to know of the site: where it is, and who sends."""
+
+    url: str  # absolute, without trailing slash, e.g. https://www.villebrune-sur-lise.fr
+    name: str  # SITENAME
+    domain: str  # identity.site_domain
+    sender: str  # From:, e.g. "Ville de Villebrune-sur-Lise <lettre@villebrune-sur-lise.fr>"
+    unsubscribe_url: str  # the city's page; ?token=…&secteur=… are added
+    unsubscribe_email: str
+    template_dirs: tuple[str, ...]
+
+    def absolute(self, path: str) -> str:
+        if path.startswith(("http://", "https://", "mailto:")):
+            return path
+        return f"{self.url}/{path.lstrip('/')}"
+
+    def unsubscribe_link(self, sector_id: str, token: str) -> str:
+        separator = "&" if "?" in self.unsubscribe_url else "?"
+        return f"{self.unsubscribe_url}{separator}{urlencode({'token': token, 'secteur': sector_id})}"
+
+    def unsubscribe_mailto(self, sector_id: str, token: str) -> str:
+        return f"mailto:{self.unsubscribe_email}?subject=desinscription%20{sector_id}%20{token}"
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    text: str
+
+    def for_subscriber(self, unsubscribe_url: str) -> "Body":
+        return Body(self.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(unsubscribe_url, quote=True)),
+                    self.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url))
+
+
+def environment(template_dirs: tuple[str, ...]) -> Environment:
+    env = Environment(loader=FileSystemLoader(list(template_dirs)),
+                      autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+                      trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    env.filters.update(template_filters())
+    return env
+
+
+def context(issue: Issue, site: Site) -> dict:
+    return {
+        "issue": issue,
+        "site": site,
+        "absolute": site.absolute,
+        "issue_date": date_fr(issue.date),
+        "since_date": date_fr(issue.since),
+        "archive_url": site.absolute(issue.url),
+        "archive_index_url": site.absolute(archive_url(issue.sector_id)),
+        "rss_url": site.absolute(archive_url(issue.sector_id) + RSS_FILE),
+        "sector_url": site.absolute(f"secteurs/{issue.sector_id}/"),
+        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+    }
+
+
+def inline_css(document: str) -> str:
+    """Inline every rule; keep the @media ones in a <style> block; fetch nothing."""
+    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+    return inliner.inline(document)
+
+
+def render(issue: Issue, site: Site) -> Body:
+    env = environment(site.template_dirs)
+    variables = context(issue, site)
+    html_body = inline_css(env.get_template(HTML_TEMPLATE).render(**variables))
+    text_body = env.get_template(TEXT_TEMPLATE).render(**variables)
+    return Body(html_body, text_body)
+
+
+def theme_template_dirs(pelican_settings: dict) -> tuple[str, ...]:
+    """Where Pelican itself looks for the theme's templates: overrides first."""
+    overrides = tuple(pelican_settings.get("THEME_TEMPLATES_OVERRIDES") or ())
+    return (*overrides, os.path.join(pelican_settings["THEME"], "templates"))
