@@ -4,7 +4,7 @@
     .venv/bin/python bench/run.py --size M        # what `make bench` runs (SIZE=M)
     .venv/bin/python bench/run.py --size L        # `make bench SIZE=L`
 
-Writes the synthetic city (bench/make_city.py) into bench/.work/, then, on this
+Writes the synthetic city (bench/make_city.py) into bench/work/, then, on this
 machine and in this one run:
 
 1. Clairvoie: `pelican content -s pelicanconf.py -o out` with SOURCE_DATE_EPOCH fixed,
@@ -129,7 +129,30 @@ def search_figure(output: Path, log_text: str) -> tuple[float | None, str]:
         match = SEARCH_TIME.search(line)
         if match:
             return float(match.group(1).replace(",", ".")), f"from the build's log ({', '.join(found)})"
+    seconds = pagefind_apart(output)
+    if seconds is not None:
+        return seconds, (f"the build reports no time for its index ({', '.join(found)}): Pagefind's own "
+                         "command timed apart on the built site (pagefind --site out)")
     return None, f"search output present ({', '.join(found)}) but the build reports no time for it"
+
+
+def pagefind_apart(output: Path) -> float | None:
+    """Seconds Pagefind's binary (PyPI "pagefind") takes to index the built site, if installed."""
+    try:
+        from pagefind.service import get_executable
+        executable = get_executable()
+    except Exception:  # noqa: BLE001 (not installed, or no binary for this machine)
+        return None
+    if not executable:
+        return None
+    target = output.parent / (output.name + "-pagefind-apart")
+    shutil.rmtree(target, ignore_errors=True)
+    start = time.perf_counter()
+    result = subprocess.run([str(executable), "--site", str(output), "--output-path", str(target)],
+                            capture_output=True, text=True, env=build_env())
+    seconds = time.perf_counter() - start
+    shutil.rmtree(target, ignore_errors=True)
+    return seconds if result.returncode == 0 else None
 
 
 EXTRA_ENV: dict[str, str] = {}  # PYTHONPATH of a snapshot (--at)
@@ -439,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="beyond this, one Clairvoie build is enough: every measure is taken once")
     parser.add_argument("--work", type=Path, default=BENCH / "work")
     parser.add_argument("--skip-rebuilds", action="store_true")
+    parser.add_argument("--json", type=Path, help="where to write the results (default: bench/results-<size>.json)")
     parser.add_argument("--no-git", action="store_true", help="do not commit the city into a Git repository")
     parser.add_argument("--at", metavar="REV", help="measure the package and theme of this commit (a snapshot put "
                         "first on PYTHONPATH) instead of the working tree")
@@ -526,9 +550,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     text = table(results)
     print(text)
-    (BENCH / f"results-{args.size}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
-                                                     encoding="utf-8")
-    print(f"\nWritten: {BENCH / f'results-{args.size}.json'} ; logs in {logs}")
+    target = args.json or BENCH / f"results-{args.size}.json"
+    target.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nWritten: {target} ; logs in {logs}")
     return 0
 
 
