@@ -79,8 +79,10 @@ class Resident:
 
     def _count(self, request):
         if is_search_file(request.url):
-            sizes = request.sizes()
-            self.transfers.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
+            # Chromium reports no body size for a worker's script: the body itself is measured.
+            response = request.response()
+            body = len(response.body()) if response else 0
+            self.transfers.append(body + request.sizes()["responseHeadersSize"])
 
     def ask(self, query):
         """Type the query into /recherche/: the five first links, the bytes the search fetched

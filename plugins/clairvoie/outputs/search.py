@@ -41,8 +41,8 @@ logger = logging.getLogger(__name__)
 # Pagefind's folder in the published site, and the suggestion vocabulary's file.
 BUNDLE_DIR = "pagefind"
 VOCABULARY_FILE = "recherche/vocabulaire.txt"
-# How much an added resident's word counts (Pagefind's scale, 0–10; a paragraph counts 1,
-# a title 7): when its term is in the page's title, and when it is only in the text.
+# How much an added resident's word counts (data-pagefind-weight, 0–10; ordinary text counts 1):
+# when its term is in the page's title (the page is about it), and when it is only in the text.
 TITLE_SYNONYM_WEIGHT = "5"
 SYNONYM_WEIGHT = "0.5"
 # Longest time Pagefind may take (seconds); it indexes the demo city in about one.

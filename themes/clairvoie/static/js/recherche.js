@@ -141,7 +141,7 @@ async function projectsFirst(finder, terms, options, ranked) {
   return [...ranked].sort((a, b) => weight(b) - weight(a));
 }
 
-// The sector a query names ("les hauts", "secteur de la gare", a commune), or null: its page
+// The sector a query names ("les hauts", "secteur de la gare"), or null: its page
 // comes first, as the page of everything happening there. Names come from the sector filters.
 function sectorNamed(query) {
   const wanted = wordsOf(query).filter((word) => !STOP_WORDS.has(word) && word !== "secteur" && word !== "quartier");
@@ -280,7 +280,10 @@ function showSuggestion(suggestion, chosen) {
 function engine() {
   pagefind = pagefind || (async () => {
     const loaded = await import(form.dataset.bundle + "pagefind.js");
-    await loaded.options({ baseUrl: new URL(form.dataset.baseUrl, location.href).pathname, ranking: RANKING });
+    // No web worker: one script less to download (41 kB), and a city's index is searched
+    // in a few milliseconds on the page itself.
+    await loaded.options({ baseUrl: new URL(form.dataset.baseUrl, location.href).pathname, ranking: RANKING,
+                           noWorker: true });
     await Promise.all([loaded.init(), loadVocabulary()]);
     return loaded;
   })();
