@@ -58,7 +58,7 @@ def validate(args: argparse.Namespace) -> int:
     print(messages.all_records_valid({
         "secteurs": len(model.sectors), "projets": len(model.projects),
         "arrêtés": len(model.works), "réunions": len(model.meetings),
-        "actualités": len(model.news),
+        "actualités": len(model.news), "mots de recherche": len(model.synonyms),
     }))
     return 0
 
