@@ -23,10 +23,12 @@ DEMO_EPOCH = "1795521600"
 
 
 def run_pelican(site_root: Path, output: Path, epoch: str = DEMO_EPOCH,
-                settings: str = "pelicanconf.py") -> subprocess.CompletedProcess:
+                settings: str = "pelicanconf.py", verbose: bool = False) -> subprocess.CompletedProcess:
+    """Pelican's command; ``verbose`` adds -v, for the build's INFO lines."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     return subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output)],
+        [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output),
+         *(["-v"] if verbose else [])],
         cwd=site_root, env=env, capture_output=True, text=True, timeout=600,
     )
 

@@ -100,6 +100,11 @@ class ClairvoieSettings:
     # Search (docs/recherche.md): residents' words for the records' terms, relative to
     # Pelican's PATH; empty, or no such file: no synonyms.
     search_synonyms: str = "search/synonymes.yaml"
+    # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
+    build_processes: int = 0
+    # Render again only the pages whose records changed since the last build of the
+    # same output folder, linking the others; False: every page is rendered.
+    incremental: bool = True
     site_root: str = field(default="", compare=False)
 
     @property

@@ -6,12 +6,20 @@ previous site exactly as it was.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-from typing import Any
+from typing import Any, Callable
+
+from . import incremental
+
+logger = logging.getLogger(__name__)
 
 STAGING_SUFFIX = ".clairvoie-new"
 RETIRED_SUFFIX = ".clairvoie-old"
+
+# What to do once a staging folder has been swapped in (e.g. save the page signatures).
+_on_success: dict[str, list[Callable[[], None]]] = {}
 
 
 def final_output_path(pelican: Any) -> str:
@@ -23,12 +31,26 @@ def begin(pelican: Any) -> None:
     staging = final_output_path(pelican) + STAGING_SUFFIX
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
+    _on_success.pop(staging, None)
     pelican.output_path = staging
+
+
+def final_path_of(output_path: str) -> str | None:
+    """The output folder a staging folder will replace; None when not staging."""
+    if not output_path.endswith(STAGING_SUFFIX):
+        return None
+    return output_path.removesuffix(STAGING_SUFFIX)
+
+
+def on_success(output_path: str, action: Callable[[], None]) -> None:
+    """Run ``action`` once this staging folder is in place."""
+    _on_success.setdefault(output_path, []).append(action)
 
 
 def discard(output_path: str) -> None:
     """Drop a failed run's staging folder; the previous output stays untouched."""
     if output_path.endswith(STAGING_SUFFIX):
+        _on_success.pop(output_path, None)
         shutil.rmtree(output_path, ignore_errors=True)
 
 
@@ -41,6 +63,8 @@ def finish(pelican: Any) -> None:
     retired = final + RETIRED_SUFFIX
     shutil.rmtree(retired, ignore_errors=True)
     if os.path.isdir(final):
+        unchanged, compared = incremental.keep_unchanged_files(staging, final)
+        logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", unchanged, compared)
         for name in pelican.settings.get("OUTPUT_RETENTION", []):
             kept, target = os.path.join(final, name), os.path.join(staging, name)
             if os.path.exists(kept) and not os.path.exists(target):
@@ -49,3 +73,5 @@ def finish(pelican: Any) -> None:
     os.rename(staging, final)
     shutil.rmtree(retired, ignore_errors=True)
     pelican.output_path = final
+    for action in _on_success.pop(staging, []):
+        action()

@@ -1,13 +1,27 @@
-"""HTML pages: home, sector, project, works order and meeting pages, and their lists."""
+"""HTML pages: home, sector, project, works order and meeting pages, and their lists.
+
+Each page names the records it shows (``depends_on``): an incremental build
+renders again only the pages whose records changed (``incremental.py``).
+Pages to render are shared between processes, one per CPU.
+"""
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from .. import incremental, staging
 from ..model.records import Model
 from .links import alternate_links
 from .maps import sector_map
+
+logger = logging.getLogger(__name__)
+
+# Below this many pages, starting processes costs more than it saves.
+PAGES_PER_EXTRA_PROCESS = 200
 
 
 @dataclass(frozen=True)
@@ -15,33 +29,105 @@ class Page:
     save_as: str
     template: str
     variables: dict[str, Any] = field(default_factory=dict)
+    # Variables worth computing only when the page is rendered (e.g. a sector's map).
+    computed_variables: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    # The records shown, or incremental.EVERYTHING for a page about the whole city.
+    depends_on: Iterable[Any] | str = ()
+
+
+def _in_sector(model: Model, sector_id: str) -> list[Any]:
+    """Every record a sector's pages may show."""
+    return [
+        *(p for p in model.projects if sector_id in p.sector_ids),
+        *(w for w in model.works if sector_id in w.sector_ids),
+        *(m for m in model.meetings if sector_id in m.sector_ids),
+        *(n for n in model.news if n.city_wide or sector_id in n.sector_ids),
+    ]
 
 
 def pages_of(model: Model) -> Iterator[Page]:
-    yield Page("index.html", "clairvoie_home", {"feeds": alternate_links(model, None)})
-    yield Page("secteurs/index.html", "clairvoie_sectors")
-    yield Page("projets/index.html", "clairvoie_projects")
-    yield Page("travaux/index.html", "clairvoie_works_list")
-    yield Page("reunions/index.html", "clairvoie_meetings")
+    everything = incremental.EVERYTHING
+    yield Page("index.html", "clairvoie_home", {"feeds": alternate_links(model, None)},
+               depends_on=everything)
+    yield Page("secteurs/index.html", "clairvoie_sectors", depends_on=everything)
+    yield Page("projets/index.html", "clairvoie_projects", depends_on=everything)
+    yield Page("travaux/index.html", "clairvoie_works_list", depends_on=everything)
+    yield Page("reunions/index.html", "clairvoie_meetings", depends_on=everything)
     yield Page("transparence/index.html", "clairvoie_transparency",
-               {"card": model.scorecard, "scope_name": "toute la ville", "sector": None})
+               {"card": model.scorecard, "scope_name": "toute la ville", "sector": None},
+               depends_on=everything)
     for sector in model.sectors:
+        in_sector = _in_sector(model, sector.id)
         yield Page(f"{sector.url}index.html", "clairvoie_sector",
                    {"sector": sector, "view": model.views[sector.id],
-                    "sector_map": sector_map(model, sector.id),
-                    "feeds": alternate_links(model, sector.id)})
+                    "feeds": alternate_links(model, sector.id)},
+                   {"sector_map": lambda sector_id=sector.id: sector_map(model, sector_id)}, in_sector)
         yield Page(f"transparence/{sector.id}/index.html", "clairvoie_transparency",
-                   {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector})
+                   {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector},
+                   depends_on=in_sector)
     for project in model.projects:
-        yield Page(f"{project.url}index.html", "clairvoie_project", {"project": project})
+        yield Page(f"{project.url}index.html", "clairvoie_project", {"project": project},
+                   depends_on=[project, *project.works])
     for order in model.works:
-        yield Page(f"{order.url}index.html", "clairvoie_works", {"order": order})
+        yield Page(f"{order.url}index.html", "clairvoie_works", {"order": order},
+                   depends_on=[order] + ([order.project] if order.project else []))
     for meeting in model.meetings:
-        yield Page(f"{meeting.url}index.html", "clairvoie_meeting", {"meeting": meeting})
+        yield Page(f"{meeting.url}index.html", "clairvoie_meeting", {"meeting": meeting},
+                   depends_on=[meeting])
 
 
 def write_pages(model: Model, generator: Any, writer: Any) -> None:
-    for page in pages_of(model):
+    pages = list(pages_of(model))
+    to_render = _pages_to_render(model, generator, pages)
+    for template in {page.template for page in to_render}:
+        generator.get_template(template)  # compiled once, before the processes share the work
+    _render_in_processes(to_render, generator, writer, _process_count(model, len(to_render)))
+    logger.info("Clairvoie : %d pages faites, %d reprises telles quelles de la construction précédente",
+                len(to_render), len(pages) - len(to_render))
+
+
+def _pages_to_render(model: Model, generator: Any, pages: list[Page]) -> list[Page]:
+    """The pages whose records changed; the others are linked from the previous build."""
+    settings = generator.settings
+    signatures = incremental.PageSignatures(model, settings, generator.theme)
+    new = {page.save_as: signatures.of(page.template, page.depends_on) for page in pages}
+    final = staging.final_path_of(generator.output_path)
+    state = incremental.BuildState(settings["CACHE_PATH"], final or generator.output_path)
+    staging.on_success(generator.output_path, lambda: state.save(new))
+    if final is None or not model.settings.incremental:
+        return pages
+    return [page for page in pages
+            if state.signatures.get(page.save_as) != new[page.save_as]
+            or not incremental.link_previous(final, generator.output_path, page.save_as)]
+
+
+def _process_count(model: Model, page_count: int) -> int:
+    wanted = model.settings.build_processes or len(os.sched_getaffinity(0))
+    return max(1, min(wanted, page_count // PAGES_PER_EXTRA_PROCESS + 1))
+
+
+def _render(pages: list[Page], generator: Any, writer: Any) -> None:
+    for page in pages:
+        variables = {**page.variables, **{name: compute() for name, compute in page.computed_variables.items()}}
         writer.write_file(page.save_as, generator.get_template(page.template), generator.context,
                           relative_urls=False, page_name=page.save_as.removesuffix("index.html"),
-                          **page.variables)
+                          **variables)
+
+
+def _render_in_processes(pages: list[Page], generator: Any, writer: Any, processes: int) -> None:
+    """Render in this process and ``processes - 1`` forked ones, each taking every n-th page."""
+    if processes == 1:
+        _render(pages, generator, writer)
+        return
+    fork = multiprocessing.get_context("fork")
+    helpers = [fork.Process(target=_render, args=(pages[i::processes], generator, writer), daemon=True)
+               for i in range(1, processes)]
+    for helper in helpers:
+        helper.start()
+    try:
+        _render(pages[0::processes], generator, writer)
+    finally:
+        for helper in helpers:
+            helper.join()
+    if any(helper.exitcode != 0 for helper in helpers):
+        raise RuntimeError("Clairvoie : une partie des pages n'a pas pu être faite (voir l'erreur ci-dessus)")

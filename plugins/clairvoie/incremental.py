@@ -1,0 +1,201 @@
+"""Incremental builds: render again only the pages whose inputs changed.
+
+Each page declares the records it shows (``pages.Page.depends_on``). Its
+*signature* is a hash of what is common to every page (build date, settings,
+theme, Clairvoie's own code, the sectors) and of the fingerprints of those
+records, a fingerprint being a hash of the record's source file, its history
+and the files it refers to. When a page's signature is the one recorded by
+the previous successful build and that build's file is still there, the file
+is hard-linked into the new build instead of being rendered: it keeps its
+inode and modification time, so rsync, ETags and a CDN see it unchanged.
+
+Files that every build writes again (feeds, panels, images…) get the same
+treatment afterwards, by content: ``keep_unchanged_files`` links back every
+staged file whose bytes equal the published one.
+
+The state (signatures by page) lives in Pelican's ``CACHE_PATH`` and is saved
+only once a build has been swapped in, so it always describes the output
+folder as it is.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+STATE_FILE = "clairvoie-pages-{output}.json"  # one per output folder
+STATE_VERSION = 1
+EVERYTHING = "*"  # a page that shows the whole city (home page, lists, city-wide figures)
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _digest(parts: Iterable[str | bytes]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def _file_bytes(path: str | None) -> bytes:
+    if not path:
+        return b""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError:
+        return b"missing"
+
+
+def _file_stamp(path: str | None) -> str:
+    """Size and modification time: enough for photos and documents, whose bytes are large."""
+    try:
+        status = os.stat(path) if path else None
+    except OSError:
+        status = None
+    return f"{status.st_size}:{status.st_mtime_ns}" if status else "missing"
+
+
+def _tree_files(folder: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if not suffixes or name.endswith(suffixes):
+                yield os.path.join(root, name)
+
+
+def record_key(record: Any) -> str:
+    """"project:lilas", "works:2026-T-0412", "news:<source path>"…"""
+    kind = type(record).__name__
+    if kind == "NewsItem":
+        return f"news:{record.article.source_path}"
+    return f"{kind}:{record.id}"
+
+
+def record_fingerprint(record: Any, site_root: str) -> str:
+    """What a record's pages are made of: its source, its history, the files it names."""
+    if type(record).__name__ == "NewsItem":
+        article = record.article
+        episode = record.episode
+        return _digest([_file_bytes(article.source_path),
+                        _file_stamp(episode.source_path) if episode else ""])
+    source = record.source
+    parts: list[str | bytes] = [_file_bytes(os.path.join(site_root, source.path)), repr(source.history)]
+    for photo in getattr(record, "photos", ()):
+        parts.append(_file_stamp(photo.source_path))
+    documents = list(getattr(record, "documents", ()))
+    if getattr(record, "document", None) is not None:
+        documents.append(record.document)
+    for document in documents:
+        parts.append(_file_stamp(document.source_path))
+    if getattr(record, "geometry", None) is not None:
+        parts.append(json.dumps(record.geometry, sort_keys=True))  # a sector's GeoJSON file
+    return _digest(parts)
+
+
+def _settings_text(settings: dict[str, Any]) -> str:
+    """Pelican's settings, minus what differs between two runs of the same build."""
+    ignored = {"OUTPUT_PATH", "JINJA_FILTERS", "JINJA_GLOBALS", "PLUGINS", "PLUGIN_PATHS"}
+    return repr(sorted((k, repr(v)) for k, v in settings.items() if k not in ignored and k.isupper()))
+
+
+def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path: str) -> str:
+    """What every page depends on: date, settings, theme, our code and the sectors."""
+    parts: list[str | bytes] = [str(model.today), _settings_text(pelican_settings)]
+    for path in [*_tree_files(theme_path), *_tree_files(_PACKAGE_DIR, (".py", ".html", ".json"))]:
+        parts += [path, _file_bytes(path)]
+    parts += [record_fingerprint(sector, model.settings.site_root) for sector in model.sectors]
+    return _digest(parts)
+
+
+class PageSignatures:
+    """Signatures of this build's pages, compared with the previous build's."""
+
+    def __init__(self, model: Any, pelican_settings: dict[str, Any], theme_path: str):
+        root = model.settings.site_root
+        self.common = common_fingerprint(model, pelican_settings, theme_path)
+        self.fingerprints: dict[str, str] = {}
+        for group in (model.projects, model.works, model.meetings, model.news):
+            for record in group:
+                self.fingerprints[record_key(record)] = record_fingerprint(record, root)
+        self._everything = _digest(sorted(f"{k}={v}" for k, v in self.fingerprints.items()))
+
+    def of(self, template: str, depends_on: Iterable[Any] | str) -> str:
+        if depends_on == EVERYTHING:
+            return _digest([self.common, template, self._everything])
+        keys = sorted({record_key(record) for record in depends_on})
+        return _digest([self.common, template, *(f"{k}={self.fingerprints.get(k, '')}" for k in keys)])
+
+
+class BuildState:
+    """The page signatures of the output folder as it was last published."""
+
+    def __init__(self, cache_path: str, output_path: str):
+        self.output_path = os.path.abspath(output_path)
+        self.path = os.path.join(cache_path, STATE_FILE.format(output=_digest([self.output_path])[:12]))
+        self.signatures: dict[str, str] = {}
+        try:
+            with open(self.path, encoding="utf-8") as stream:
+                saved = json.load(stream)
+        except (OSError, ValueError):
+            return
+        if saved.get("version") == STATE_VERSION and saved.get("output") == self.output_path:
+            self.signatures = saved.get("pages", {})
+
+    def save(self, signatures: dict[str, str]) -> None:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        temporary = self.path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as stream:
+            json.dump({"version": STATE_VERSION, "output": self.output_path, "pages": signatures},
+                      stream, sort_keys=True)
+        os.replace(temporary, self.path)
+
+
+def link_previous(final_path: str, staging_path: str, save_as: str) -> bool:
+    """Hard-link last build's file into this build; False when there is none."""
+    previous = os.path.join(final_path, save_as)
+    target = os.path.join(staging_path, save_as)
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(previous, target)
+    except FileNotFoundError:
+        return False
+    except FileExistsError:
+        os.unlink(target)
+        os.link(previous, target)
+    return True
+
+
+def keep_unchanged_files(staging_path: str, final_path: str) -> tuple[int, int]:
+    """Replace each staged file identical to the published one by a link to it.
+
+    Returns (files kept, files compared). Files already linked are skipped.
+    """
+    kept = compared = 0
+    for root, _dirs, files in os.walk(staging_path):
+        relative = os.path.relpath(root, staging_path)
+        for name in files:
+            staged = os.path.join(root, name)
+            published = os.path.normpath(os.path.join(final_path, relative, name))
+            try:
+                staged_status, published_status = os.stat(staged), os.stat(published)
+            except FileNotFoundError:
+                continue
+            if staged_status.st_ino == published_status.st_ino or staged_status.st_size != published_status.st_size:
+                continue
+            compared += 1
+            if filecmp.cmp(staged, published, shallow=False):
+                temporary = staged + ".clairvoie-link"
+                os.link(published, temporary)
+                os.replace(temporary, staged)
+                kept += 1
+    return kept, compared

@@ -1,0 +1,115 @@
+"""Incremental builds: a one-record edit renders again that record's pages, nothing unrelated.
+
+A page kept from the previous build is the very same file (a hard link): its
+inode and modification time are unchanged, which is what the tests compare.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from building import copy_demo_site, run_pelican
+from sites import load_site
+
+
+def _files(output: Path) -> dict[str, tuple[int, int]]:
+    """Inode and modification time of every file, by path relative to the output."""
+    return {str(path.relative_to(output)): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in output.rglob("*") if path.is_file()}
+
+
+def _build(root: Path, output: Path) -> int:
+    """Build; return how many pages the build says it rendered."""
+    result = run_pelican(root, output, verbose=True)
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"Clairvoie : (\d+) pages faites", result.stdout + result.stderr)
+    assert match, result.stdout + result.stderr
+    return int(match.group(1))
+
+
+def _retitle(path: Path, suffix: str) -> None:
+    """Add ``suffix`` to a record's title, inside its quotes if it has some."""
+    text = path.read_text(encoding="utf-8")
+    retitled = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", lambda m: f"title: {m[1]}{m[2]}{suffix}{m[1]}", text,
+                      count=1)
+    assert retitled != text
+    path.write_text(retitled, encoding="utf-8")
+
+
+@pytest.fixture()
+def site(tmp_path):
+    root = copy_demo_site(tmp_path / "site")
+    output = tmp_path / "output"
+    assert _build(root, output) > 100  # the first build renders everything
+    return root, output
+
+
+def test_a_second_build_of_unchanged_records_renders_nothing(site):
+    root, output = site
+    before = _files(output)
+    assert _build(root, output) == 0
+    assert _files(output) == before  # not one file rewritten: feeds, images and panels included
+
+
+def test_editing_one_project_renders_only_the_pages_that_show_it(site):
+    root, output = site
+    model = load_site(root)
+    project = next(p for p in model.projects if p.works and len(p.sector_ids) == 1 and not p.city_wide)
+    own_pages = {f"{project.url}index.html", *(f"{order.url}index.html" for order in project.works)}
+    other_sectors = [s.id for s in model.sectors if s.id not in project.sector_ids]
+    before = _files(output)
+
+    _retitle(root / project.source.path, " (titre modifié)")
+    rendered = _build(root, output)
+    after = _files(output)
+    changed = {path for path in after if after[path] != before.get(path)}
+
+    assert own_pages <= changed
+    record_pages = {path for path in after if path.startswith(("projets/", "travaux/", "reunions/"))
+                    and path.endswith("index.html") and path.count("/") == 2}
+    assert changed & record_pages == own_pages  # every other project, works order and meeting untouched
+    for sector_id in other_sectors:
+        assert not {path for path in changed if path.startswith(f"secteurs/{sector_id}/")}, sector_id
+    assert f"secteurs/{project.sector_ids[0]}/index.html" in changed
+    assert "projets/index.html" in changed  # the list of every project shows its title
+    # the project's pages, its sector's two pages and the city-wide ones: a few dozen, not hundreds
+    assert rendered <= len(own_pages) + 2 + 6
+    assert "(titre modifié)" in (output / project.url / "index.html").read_text(encoding="utf-8")
+
+
+def _tree(output: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(output)): path.read_bytes() for path in output.rglob("*") if path.is_file()}
+
+
+def test_after_edits_additions_and_removals_the_site_is_the_one_a_full_build_gives(site, tmp_path):
+    root, output = site
+    model = load_site(root)
+    project = next(p for p in model.projects if len(p.works) >= 2)
+    kept_order, removed_order = project.works[0], project.works[1]
+    meeting = model.meetings[0]
+
+    _retitle(root / project.source.path, " (nouveau titre)")
+    _retitle(root / meeting.source.path, " (déplacée)")
+    (root / removed_order.source.path).unlink()
+    added = (root / kept_order.source.path).read_text(encoding="utf-8")
+    added = re.sub(r"(?m)^reference: .*$", "reference: 2026-ARR-9999", added)
+    (root / kept_order.source.path).with_name("arrete-ajoute.yaml").write_text(added, encoding="utf-8")
+    _build(root, output)
+
+    full = tmp_path / "full"
+    assert _build(root, full) > 100
+    incremental, expected = _tree(output), _tree(full)
+    assert sorted(incremental) == sorted(expected)  # the removed order's page is gone too
+    assert [path for path in expected if incremental[path] != expected[path]] == []
+
+
+def test_a_theme_change_renders_every_page(site):
+    root, output = site
+    base = root / "themes/clairvoie/templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>Nouveau pied de page</p></footer>"),
+                    encoding="utf-8")
+    assert _build(root, output) > 100
+    assert "Nouveau pied de page" in (output / "projets/index.html").read_text(encoding="utf-8")
