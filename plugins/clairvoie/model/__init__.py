@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -31,6 +32,41 @@ from .synonyms import load_synonyms
 __all__ = ["InvalidRecords", "Model", "Problem", "load_model", "record_files"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class _ParsedFiles:
+    """Record files already read and checked by this process, by path and content.
+
+    ``pelican --autoreload`` and ``clairvoie serve`` build again and again in
+    one process: a file whose bytes are unchanged is neither parsed nor checked
+    against its schema again (hashing it costs far less than parsing it). Only
+    files without problems are kept, so every problem is reported on each build.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[str, YamlDocument]] = {}
+
+    @staticmethod
+    def content_hash(path: str) -> str | None:
+        try:
+            with open(path, "rb") as stream:
+                return hashlib.blake2b(stream.read(), digest_size=16).hexdigest()
+        except OSError:
+            return None
+
+    def get(self, path: str, shown: str, content_hash: str | None) -> YamlDocument | None:
+        entry = self._entries.get((path, shown))
+        return entry[1] if entry is not None and content_hash is not None and entry[0] == content_hash else None
+
+    def keep(self, path: str, shown: str, content_hash: str | None, document: YamlDocument) -> None:
+        if content_hash is not None:
+            self._entries[(path, shown)] = (content_hash, document)
+
+    def forget(self, path: str, shown: str) -> None:
+        self._entries.pop((path, shown), None)
+
+
+_parsed_files = _ParsedFiles()
 
 
 def record_files(settings: ClairvoieSettings, content_path: str) -> dict[str, list[str]]:
@@ -69,12 +105,14 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     records: dict[str, list[Any]] = {kind: [] for kind in builders}
     documents = {kind: _load_documents(paths, settings.site_root, problems) for kind, paths in files.items()}
     for kind, kind_documents in documents.items():
-        for document in kind_documents:
+        for document, absolute_path, checked in kind_documents:
             if kind != "sector":
                 check_sector_ids(document, ctx, allow_city_wide=(kind == "project"))
-            shape_problems = schema_problems(kind, document)
+            shape_problems = [] if checked else schema_problems(kind, document)
             problems += shape_problems
-            if not shape_problems:
+            if shape_problems:
+                _parsed_files.forget(absolute_path, document.path)
+            else:
                 records[kind].append(builders[kind](document, ctx))
     if not files["sector"]:
         problems.append(Problem(settings.sectors_path, 1, 1, "", messages.NO_SECTOR_FILES))
@@ -105,8 +143,10 @@ def _record_id(path: str) -> str:
     return os.path.splitext(os.path.basename(path))[0]
 
 
-def _load_documents(paths: list[str], site_root: str, problems: list[Problem]) -> list[YamlDocument]:
-    documents: list[YamlDocument] = []
+def _load_documents(paths: list[str], site_root: str,
+                    problems: list[Problem]) -> list[tuple[YamlDocument, str, bool]]:
+    """Each file's document, its absolute path, and whether it already passed its schema."""
+    documents: list[tuple[YamlDocument, str, bool]] = []
     seen: dict[str, str] = {}
     for path in paths:
         shown = os.path.relpath(path, site_root).replace(os.sep, "/")
@@ -118,16 +158,22 @@ def _load_documents(paths: list[str], site_root: str, problems: list[Problem]) -
             problems.append(Problem(shown, 1, 1, "", messages.duplicate_id(record_id, seen[record_id])))
             continue
         seen[record_id] = shown
+        content_hash = _parsed_files.content_hash(path)
+        document = _parsed_files.get(path, shown, content_hash)
+        if document is not None:
+            documents.append((document, path, True))
+            continue
         document = load_yaml_file(path, shown, problems)
         if document is not None:
-            documents.append(document)
+            _parsed_files.keep(path, shown, content_hash, document)
+            documents.append((document, path, False))
     return documents
 
 
 def _check_unique(documents: dict[str, list[YamlDocument]], problems: list[Problem]) -> None:
     """Panel ids and works order references must be unique city-wide."""
     panels: dict[str, str] = {}
-    for document in documents["sector"]:
+    for document, _path, _checked in documents["sector"]:
         for index, panel in enumerate(_list_of(document.data.get("panels"))):
             panel_id = panel.get("id") if isinstance(panel, dict) else None
             if not isinstance(panel_id, str):
@@ -137,7 +183,7 @@ def _check_unique(documents: dict[str, list[YamlDocument]], problems: list[Probl
                                                  messages.duplicate_panel(panel_id, panels[panel_id])))
             panels.setdefault(panel_id, document.path)
     references: dict[str, str] = {}
-    for document in documents["works"]:
+    for document, _path, _checked in documents["works"]:
         reference = document.data.get("reference")
         if not isinstance(reference, (str, int)):
             continue
