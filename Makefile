@@ -48,4 +48,4 @@ chromium:
 	  fi; }
 
 clean:
-	rm -rf output output.clairvoie-new output.clairvoie-old
+	rm -rf output output.clairvoie-*

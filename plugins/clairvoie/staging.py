@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
+import time
 from typing import Any, Callable
 
 from . import incremental
@@ -54,6 +56,20 @@ def discard(output_path: str) -> None:
         shutil.rmtree(output_path, ignore_errors=True)
 
 
+def _remove_in_background(folder: str) -> None:
+    """Delete the replaced site while Pelican reports: it is out of the way already.
+
+    A new name first, so that the next build's own retired folder cannot meet it.
+    The thread is not a daemon: a one-off build waits for it before exiting.
+    """
+    if not os.path.isdir(folder):
+        return
+    doomed = f"{folder}-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
+    os.rename(folder, doomed)
+    threading.Thread(target=shutil.rmtree, args=(doomed,), kwargs={"ignore_errors": True},
+                     name="clairvoie-remove-old-output").start()
+
+
 def finish(pelican: Any) -> None:
     """Replace the output folder with the finished staging folder."""
     final = final_output_path(pelican)
@@ -71,7 +87,7 @@ def finish(pelican: Any) -> None:
                 shutil.move(kept, target)
         os.rename(final, retired)
     os.rename(staging, final)
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove_in_background(retired)
     pelican.output_path = final
     for action in _on_success.pop(staging, []):
         action()
