@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site serve test validate chromium clean
+.PHONY: site serve test validate debian-packages clean publish
 
 ## make site : install everything and build the demo city into output/
 site: $(STAMP)
@@ -25,8 +25,25 @@ SIZE ?= M
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --size $(SIZE)
 
-## make test : install what tests need (Chromium included) and run them all
-test: $(TEST_STAMP) chromium
+## make publish : build the public site (publishconf.py) into output/ and put it online at
+## $CLAIRVOIE_PUBLISH_TARGET: s3://bucket/folder, or an rsync target (docs/publier.md)
+publish: $(STAMP)
+	@test -n "$$CLAIRVOIE_PUBLISH_TARGET" || { \
+	  echo "Où publier ? Donnez CLAIRVOIE_PUBLISH_TARGET (s3://seau/dossier, utilisateur@serveur:/chemin ou un dossier) : voir docs/publier.md."; exit 1; }
+	@case "$$CLAIRVOIE_PUBLISH_TARGET" in \
+	  s3://*) $(BIN)/python -c 'import boto3' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[publish]' ;; \
+	  *) command -v rsync >/dev/null 2>&1 || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null; \
+	    else \
+	      echo "rsync manque : installez le paquet Debian « rsync » (sudo apt-get install rsync)."; exit 1; \
+	    fi; } ;; \
+	esac
+	$(BIN)/pelican content -s publishconf.py -o output
+	$(BIN)/clairvoie -s publishconf.py publish
+
+## make test : install what tests need (Chromium and rsync included) and run them all
+test: $(TEST_STAMP) debian-packages
 	$(BIN)/python -m pytest
 
 $(STAMP): pyproject.toml
@@ -39,13 +56,18 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+## Debian packages the tests need: Chromium (pages in a real browser), rsync (publishing)
+DEBIAN_PACKAGES := chromium rsync
+debian-packages:
+	@missing=""; for package in $(DEBIAN_PACKAGES); do \
+	  command -v $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Chromium manque : installez le paquet Debian « chromium » (sudo apt-get install chromium)."; exit 1; \
-	  fi; }
+	    echo "Il manque des paquets Debian :$$missing (sudo apt-get install$$missing)."; exit 1; \
+	  fi; \
+	fi
 
 clean:
 	rm -rf output output.clairvoie-*

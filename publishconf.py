@@ -1,4 +1,8 @@
-"""Settings for the public site: the demo settings plus the public address."""
+"""Settings for the public site: the demo settings plus the public address.
+
+``make publish`` builds with these settings, then puts output/ online at
+CLAIRVOIE_PUBLISH_TARGET (docs/publier.md).
+"""
 
 import os
 import sys

@@ -47,6 +47,14 @@ def copy_demo_site(target: Path) -> Path:
     return target
 
 
+def theme_asset_url(relative_path: str) -> str:
+    """The address pages use for a theme file: its fingerprinted name (outputs/assets.py)."""
+    from clairvoie.outputs.assets import fingerprinted_name
+
+    data = (REPO / "themes/clairvoie/static" / relative_path).read_bytes()
+    return "/theme/" + fingerprinted_name(relative_path, data)
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file's SHA-256 and modification time, by relative path."""
     digest = {}

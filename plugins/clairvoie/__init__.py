@@ -13,6 +13,7 @@ from pelican import signals
 
 from . import staging
 from .labels import template_filters, template_globals
+from .outputs.assets import template_globals as asset_globals
 from .model import InvalidRecords
 
 
@@ -34,6 +35,7 @@ class _NoTracebackForInvalidRecords(logging.Filter):
 def _add_template_helpers(pelican) -> None:
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(template_filters())
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(template_globals())
+    pelican.settings["JINJA_GLOBALS"].update(asset_globals())
 
 
 def _generators(pelican):

@@ -1,4 +1,4 @@
-"""The ``clairvoie`` command: validate records, create new ones, preview the site."""
+"""The ``clairvoie`` command: validate records, create new ones, preview and publish the site."""
 
 from __future__ import annotations
 
@@ -112,6 +112,21 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def publish(args: argparse.Namespace) -> int:
+    """Put the built site online (publish/): a bucket, or a web server by rsync."""
+    from .publish import TARGET_VARIABLE, PublishFailed, publish_site
+
+    pelican_settings = _pelican_settings(args.settings)
+    output = args.output or pelican_settings["OUTPUT_PATH"]
+    target = args.target or os.environ.get(TARGET_VARIABLE, "")
+    try:
+        publish_site(output, target, pelican_settings["SITEURL"], dry_run=args.dry_run, force=args.force)
+    except PublishFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="clairvoie", description="Clairvoie : travaux et projets de la ville.")
     main_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="fichier de réglages Pelican")
@@ -124,6 +139,13 @@ def parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("serve", help="aperçu local, reconstruit à chaque modification")
     preview.add_argument("--port", type=int, default=8000)
     preview.set_defaults(run=serve)
+    online = commands.add_parser("publish", help="mettre en ligne le site construit (docs/publier.md)")
+    online.add_argument("--target", help="où publier (par défaut : la variable CLAIRVOIE_PUBLISH_TARGET)")
+    online.add_argument("--output", help="le site construit (par défaut : OUTPUT_PATH des réglages)")
+    online.add_argument("--dry-run", action="store_true", help="afficher ce qui serait envoyé, sans rien envoyer")
+    online.add_argument("--force", action="store_true",
+                        help="S3 : renvoyer tous les fichiers, par exemple après un changement des règles de cache")
+    online.set_defaults(run=publish)
     from .newsletter.commands import add_commands as add_newsletter_commands
 
     add_newsletter_commands(commands)

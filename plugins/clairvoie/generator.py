@@ -9,7 +9,7 @@ from pelican.generators import Generator
 
 from . import staging
 from .model import InvalidRecords, load_model
-from .outputs import OUTPUTS
+from .outputs import OUTPUTS, assets
 from .settings import ClairvoieSettings
 
 logger = logging.getLogger(__name__)
@@ -19,6 +19,7 @@ class ClairvoieGenerator(Generator):
     """Phase 1 builds the model into the shared context; phase 2 runs the outputs."""
 
     def generate_context(self) -> None:
+        assets.forget_theme_files()
         settings = ClairvoieSettings.from_pelican(self.settings)
         try:
             model = load_model(settings, self.path, self.settings["TIMEZONE"],

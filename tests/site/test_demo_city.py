@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from building import REPO
+from building import REPO, theme_asset_url
 
 
 def record_ids(folder: str) -> list[str]:
@@ -83,7 +83,7 @@ def test_pages_are_french_and_make_no_third_party_requests(demo_output):
         # JavaScript only for search: the search page's own script, and nothing else anywhere.
         search_page = page == demo_output / "recherche" / "index.html"
         assert re.findall(r"<script[^>]*>", html) == (
-            ['<script type="module" src="/theme/js/recherche.js">'] if search_page else []), page
+            [f'<script type="module" src="{theme_asset_url("js/recherche.js")}">'] if search_page else []), page
         for url in re.findall(r'(?:src|href)="(https?://[^"]+)"', html):
             # Outbound links are fine; embedded resources (src) are not.
             assert f'src="{url}"' not in html, (page, url)

@@ -4,11 +4,12 @@ An output is a function ``write(model, generator, writer)`` run in Pelican's
 output phase. A new channel is a new module added to ``OUTPUTS``.
 """
 
-from . import calendar, feeds, files, images, navigation, opendata, pages, panels, podcast
+from . import assets, calendar, feeds, files, images, navigation, opendata, pages, panels, podcast
 from . import search
 from . import newsletter_archive
 
 OUTPUTS = (
+    assets.write_fingerprinted_assets,
     pages.write_pages,
     search.write_search_pages,
     images.write_photos,
