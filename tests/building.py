@@ -6,6 +6,7 @@ import contextlib
 import functools
 import hashlib
 import http.server
+import json
 import os
 import socket
 import shutil
@@ -23,12 +24,15 @@ DEMO_EPOCH = "1795521600"
 
 
 def run_pelican(site_root: Path, output: Path, epoch: str = DEMO_EPOCH,
-                settings: str = "pelicanconf.py", verbose: bool = False) -> subprocess.CompletedProcess:
-    """Pelican's command; ``verbose`` adds -v, for the build's INFO lines."""
+                settings: str = "pelicanconf.py", verbose: bool = False,
+                extra_settings: dict | None = None) -> subprocess.CompletedProcess:
+    """Pelican's command; ``verbose`` adds -v, for the build's INFO lines; ``extra_settings``
+    override pelicanconf.py's (Pelican's -e NAME=JSON)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    extra = [f"{name}={json.dumps(value)}" for name, value in (extra_settings or {}).items()]
     return subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output),
-         *(["-v"] if verbose else [])],
+         *(["-v"] if verbose else []), *(["-e", *extra] if extra else [])],
         cwd=site_root, env=env, capture_output=True, text=True, timeout=600,
     )
 

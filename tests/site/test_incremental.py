@@ -113,3 +113,17 @@ def test_a_theme_change_renders_every_page(site):
                     encoding="utf-8")
     assert _build(root, output) > 100
     assert "Nouveau pied de page" in (output / "projets/index.html").read_text(encoding="utf-8")
+
+
+def test_pages_rendered_by_several_processes_are_the_pages_one_process_renders(tmp_path):
+    root = copy_demo_site(tmp_path / "site")
+    outputs = {}
+    for processes in (1, 3):
+        outputs[processes] = tmp_path / f"output-{processes}"
+        result = run_pelican(root, outputs[processes], verbose=True,
+                             extra_settings={"CLAIRVOIE_BUILD_PROCESSES": processes, "CLAIRVOIE_INCREMENTAL": False})
+        assert result.returncode == 0, result.stderr
+        assert f"pages faites ({processes} processus)" in result.stdout + result.stderr
+    one, several = _tree(outputs[1]), _tree(outputs[3])
+    assert sorted(one) == sorted(several)
+    assert [path for path in one if one[path] != several[path]] == []

@@ -8,12 +8,10 @@ Pages to render are shared between processes, one per CPU.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .. import incremental, staging
+from .. import incremental, parallel, staging
 from ..model.records import Model
 from .links import alternate_links
 from .maps import sector_map
@@ -81,9 +79,10 @@ def write_pages(model: Model, generator: Any, writer: Any) -> None:
     to_render = _pages_to_render(model, generator, pages)
     for template in {page.template for page in to_render}:
         generator.get_template(template)  # compiled once, before the processes share the work
-    _render_in_processes(to_render, generator, writer, _process_count(model, len(to_render)))
-    logger.info("Clairvoie : %d pages faites, %d reprises telles quelles de la construction précédente",
-                len(to_render), len(pages) - len(to_render))
+    processes = parallel.process_count(model.settings.build_processes, len(to_render), PAGES_PER_EXTRA_PROCESS)
+    parallel.for_each(to_render, lambda share: _render(share, generator, writer), processes, "des pages")
+    logger.info("Clairvoie : %d pages faites (%d processus), %d reprises telles quelles de la construction "
+                "précédente", len(to_render), processes, len(pages) - len(to_render))
 
 
 def _pages_to_render(model: Model, generator: Any, pages: list[Page]) -> list[Page]:
@@ -101,33 +100,9 @@ def _pages_to_render(model: Model, generator: Any, pages: list[Page]) -> list[Pa
             or not incremental.link_previous(final, generator.output_path, page.save_as)]
 
 
-def _process_count(model: Model, page_count: int) -> int:
-    wanted = model.settings.build_processes or len(os.sched_getaffinity(0))
-    return max(1, min(wanted, page_count // PAGES_PER_EXTRA_PROCESS + 1))
-
-
-def _render(pages: list[Page], generator: Any, writer: Any) -> None:
+def _render(pages: Sequence[Page], generator: Any, writer: Any) -> None:
     for page in pages:
         variables = {**page.variables, **{name: compute() for name, compute in page.computed_variables.items()}}
         writer.write_file(page.save_as, generator.get_template(page.template), generator.context,
                           relative_urls=False, page_name=page.save_as.removesuffix("index.html"),
                           **variables)
-
-
-def _render_in_processes(pages: list[Page], generator: Any, writer: Any, processes: int) -> None:
-    """Render in this process and ``processes - 1`` forked ones, each taking every n-th page."""
-    if processes == 1:
-        _render(pages, generator, writer)
-        return
-    fork = multiprocessing.get_context("fork")
-    helpers = [fork.Process(target=_render, args=(pages[i::processes], generator, writer), daemon=True)
-               for i in range(1, processes)]
-    for helper in helpers:
-        helper.start()
-    try:
-        _render(pages[0::processes], generator, writer)
-    finally:
-        for helper in helpers:
-            helper.join()
-    if any(helper.exitcode != 0 for helper in helpers):
-        raise RuntimeError("Clairvoie : une partie des pages n'a pas pu être faite (voir l'erreur ci-dessus)")
