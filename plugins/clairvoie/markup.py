@@ -7,6 +7,8 @@ never run on a resident's screen, so the rendered HTML is sanitised.
 from __future__ import annotations
 
 import re
+import threading
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -45,9 +47,26 @@ def sanitize_html(html: str) -> str:
 _HEADING = re.compile(r"<(/?)h[1-6]\b")
 
 
+_converters = threading.local()
+
+
+def _markdown_converter() -> markdown.Markdown:
+    """One converter per thread: making one costs more than most conversions, and one is not thread-safe."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=["tables", "sane_lists"],
+                                                             output_format="html")
+    return converter
+
+
 def markdown_to_html(text: str | None) -> Markup:
     """Record text as safe HTML; its headings become h3, under the page's h2 sections."""
     if not text:
         return Markup("")
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    return _record_html(text)
+
+
+@lru_cache(maxsize=4096)  # records repeat texts (detours, notices), and rebuilds repeat them all
+def _record_html(text: str) -> Markup:
+    html = _markdown_converter().reset().convert(text)
     return Markup(sanitize_html(_HEADING.sub(r"<\1h3", html)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .records import (
@@ -150,8 +151,11 @@ def derive(model: Model, now: dt.datetime, upcoming_works_days: int, news_count:
     model.scorecard = scorecard(model.projects, model.works, model.meetings, today)
     model.announcements = announcements(model, now)
     model.streets = street_index(model)
+    projects, works, meetings = map(_by_sector, (model.projects, model.works, model.meetings))
     model.views = {
-        sector.id: _sector_view(model, sector.id, news_count) for sector in model.sectors
+        sector.id: _sector_view(model, sector.id, news_count, projects.get(sector.id, []),
+                                works.get(sector.id, []), meetings.get(sector.id, []))
+        for sector in model.sectors
     }
 
 
@@ -168,10 +172,17 @@ def _split_meetings(meetings: list[Meeting]) -> tuple[list[Meeting], list[Meetin
     return upcoming, past
 
 
-def _sector_view(model: Model, sector_id: str, news_count: int) -> SectorView:
-    projects = [p for p in model.projects if sector_id in p.sector_ids]
-    works = [w for w in model.works if sector_id in w.sector_ids]
-    meetings = [m for m in model.meetings if sector_id in m.sector_ids]
+def _by_sector(records: list[Any]) -> dict[str, list[Any]]:
+    """Each sector's records in the model's order: one pass, not one per sector."""
+    grouped: dict[str, list[Any]] = {}
+    for record in records:
+        for sector_id in set(record.sector_ids):
+            grouped.setdefault(sector_id, []).append(record)
+    return grouped
+
+
+def _sector_view(model: Model, sector_id: str, news_count: int, projects: list[Project],
+                 works: list[WorksOrder], meetings: list[Meeting]) -> SectorView:
     upcoming_meetings, past_meetings = _split_meetings(meetings)
     by_status = {status: sorted((p for p in projects if p.status == status), key=title_key)
                  for status in PROJECT_STATUSES}

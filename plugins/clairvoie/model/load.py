@@ -7,6 +7,7 @@ Every value keeps its file, line and column so that a problem found later
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,18 @@ _RecordLoader.yaml_implicit_resolvers = {
 }
 
 
+class _LibyamlRecordLoader(yaml.CSafeLoader):
+    """libyaml's parser and composer, many times faster, with the same resolvers.
+
+    It cannot refuse aliases one by one and words its errors differently, so
+    it only ever loads files in which the Python loader would find nothing to
+    report (see ``_load_with_libyaml``).
+    """
+
+
+_LibyamlRecordLoader.yaml_implicit_resolvers = _RecordLoader.yaml_implicit_resolvers
+
+
 @dataclass
 class YamlDocument:
     """One record file: its data, and where each field stands in it."""
@@ -77,6 +90,30 @@ def format_field_path(field_path: FieldPath) -> str:
     return text
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_INFINITIES = (float("inf"), float("-inf"))
+
+
+def _scalar_value(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> tuple[Any, str | None]:
+    """A scalar's value, or None and the message saying why it cannot be used."""
+    if node.tag == _STR_TAG:
+        value = node.value  # what the constructor returns, at a fraction of its cost
+    else:
+        try:
+            value = loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError):
+            # e.g. "!!int soixante": an explicit tag on a value that does not fit it
+            return None, messages.YAML_BAD_VALUE
+    if isinstance(value, str) and not _encodable(value):  # "\ud800": a lone surrogate
+        return None, messages.YAML_CONTROL_CHARACTER
+    if isinstance(value, bytes):  # !!binary
+        return None, messages.YAML_BINARY
+    if isinstance(value, float) and value != value or value in _INFINITIES:
+        return None, messages.YAML_NOT_A_NUMBER
+    return value, None
+
+
 class _Walker:
     """Turn a composed YAML node tree into data plus a position table."""
 
@@ -97,21 +134,9 @@ class _Walker:
         return self._mapping(node, path)
 
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError):
-            # e.g. "!!int soixante": an explicit tag on a value that does not fit it
-            self._report(node, path, messages.YAML_BAD_VALUE)
-            return None
-        if isinstance(value, str) and not _encodable(value):  # "\ud800": a lone surrogate
-            self._report(node, path, messages.YAML_CONTROL_CHARACTER)
-            return None
-        if isinstance(value, bytes):  # !!binary
-            self._report(node, path, messages.YAML_BINARY)
-            return None
-        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
-            self._report(node, path, messages.YAML_NOT_A_NUMBER)
-            return None
+        value, problem = _scalar_value(self.loader, node)
+        if problem:
+            self._report(node, path, problem)
         return value
 
     def _report(self, node: yaml.Node, path: FieldPath, message: str) -> None:
@@ -125,7 +150,7 @@ class _Walker:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._report(key_node, path, messages.YAML_COMPLEX_KEY)
                 continue
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _MERGE_TAG:
                 self._report(key_node, path, messages.YAML_MERGE_KEY)
                 continue
             key = str(self._scalar(key_node, path))
@@ -140,7 +165,107 @@ class _Walker:
         return mapping
 
 
+class _UsePythonLoader(Exception):
+    """libyaml's nodes may differ from the Python loader's here: let the Python loader read the file."""
+
+
+# "description: |#": libyaml reads a comment there, PyYAML refuses it.
+_BLOCK_SCALAR_COMMENT = re.compile(r"[|>][-+0-9]*#")
+
+# Far deeper than any record; shallow enough that the Python loader never hits
+# the recursion limit below it, so both loaders agree on every file they accept.
+_LIBYAML_MAX_DEPTH = 100
+
+
+class _LibyamlWalker:
+    """Data and positions from libyaml's nodes, for files in which ``_Walker`` finds nothing to report.
+
+    It gives up (``_UsePythonLoader``) at whatever ``_Walker`` would report, and
+    wherever libyaml's nodes may differ from the Python loader's: an alias (the
+    same node met twice, maybe in a cycle), an empty value ("? a", "[a: ]"),
+    which each places at a different neighbouring token, a "?" in a plain value
+    between brackets ("[a?b]", which PyYAML refuses), and deep nesting.
+    """
+
+    def __init__(self, loader: yaml.CSafeLoader, positions: dict[FieldPath, tuple[int, int]]):
+        self.loader = loader
+        self.positions = positions
+        self.seen: set[int] = set()
+
+    def walk(self, node: yaml.Node, path: FieldPath, in_flow: bool = False) -> Any:
+        if len(path) > _LIBYAML_MAX_DEPTH:
+            raise _UsePythonLoader
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, in_flow)
+        self._meet(node)
+        positions = self.positions
+        in_flow = node.flow_style
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                item_path = path + (index,)
+                positions[item_path] = _mark(item)
+                items.append(self.walk(item, item_path, in_flow))
+            return items
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                raise _UsePythonLoader
+            key = str(self._scalar(key_node, in_flow))
+            if key in mapping:
+                raise _UsePythonLoader
+            key_path = path + (key,)
+            # As _Walker: a wrong value is pointed at itself; a wrong block at its key.
+            positions[key_path] = _mark(
+                value_node if isinstance(value_node, yaml.ScalarNode) else key_node)
+            mapping[key] = self.walk(value_node, key_path, in_flow)
+        return mapping
+
+    def _scalar(self, node: yaml.ScalarNode, in_flow: bool) -> Any:
+        self._meet(node)
+        text = node.value
+        if not node.style and (not text or in_flow and "?" in text):
+            raise _UsePythonLoader
+        if node.tag == _STR_TAG and text.isascii():
+            return text  # most scalars, which _scalar_value returns as they are
+        value, problem = _scalar_value(self.loader, node)
+        if problem:
+            raise _UsePythonLoader
+        return value
+
+    def _meet(self, node: yaml.Node) -> None:
+        if id(node) in self.seen:
+            raise _UsePythonLoader
+        self.seen.add(id(node))
+
+
+def _load_with_libyaml(text: str, shown_path: str, record_id: str) -> YamlDocument | None:
+    """The document, if libyaml reads it and the Python loader would report nothing; else None.
+
+    Any error, alias, deep nesting or value problem sends the file back to the
+    Python loader, so that every problem is reported exactly as it always was;
+    so does what only libyaml accepts: a tab or a byte order mark past the
+    start, a comment right after a block scalar's "|" or ">" ("|#").
+    """
+    if "\t" in text or "\ufeff" in text or _BLOCK_SCALAR_COMMENT.search(text):
+        return None
+    document = YamlDocument(shown_path, record_id, None)
+    loader = _LibyamlRecordLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        document.data = _LibyamlWalker(loader, document.positions).walk(node, ())
+    except (yaml.YAMLError, _UsePythonLoader):
+        return None
+    finally:
+        loader.dispose()
+    return document if isinstance(document.data, dict) else None
+
+
 def _encodable(text: str) -> bool:
+    if text.isascii():  # most values, and always encodable
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -181,6 +306,9 @@ def load_yaml_file(absolute_path: str, shown_path: str, problems: list[Problem])
             if "\t" in indent:
                 problems.append(Problem(shown_path, number, indent.index("\t") + 1, "", messages.YAML_TAB))
                 return None
+    fast_document = _load_with_libyaml(text, shown_path, record_id)
+    if fast_document is not None:
+        return fast_document
     loader = None
     try:
         loader = _RecordLoader(text)
