@@ -398,13 +398,41 @@ def _timezone_component(model: Model, events: list[Event]) -> Timezone | None:
         return None
 
 
-def calendar_of(model: Model, sector_id: str | None, site: Site) -> Calendar:
-    meetings = [m for m in model.meetings if sector_id is None or sector_id in m.sector_ids]
-    works = [w for w in model.works if sector_id is None or sector_id in w.sector_ids]
-    events = [e for m in meetings for e in meeting_events(m, model, site)]
-    events += [e for w in works for e in works_events(w, model, site)]
-    events.sort(key=lambda e: (_utc(e.decoded("DTSTART")), str(e["UID"])))
+@dataclass(frozen=True)
+class _WrittenEvent:
+    order: tuple[dt.datetime, str]  # (start instant, UID): the order of events in a file
+    event: Event
+    ical: bytes  # the event's lines, as Calendar.to_ical() writes them
 
+
+class RecordEvents:
+    """The events of each record, built and written once though several calendars show them
+    (a works order is in its sectors' calendars and in the city's)."""
+
+    def __init__(self, model: Model, site: Site):
+        self.model, self.site = model, site
+        self._written: dict[tuple[str, str], list[_WrittenEvent]] = {}
+
+    def _of(self, kind: str, record: Any) -> list[_WrittenEvent]:
+        key = (kind, record.id)
+        if key not in self._written:
+            build = meeting_events if kind == "meeting" else works_events
+            self._written[key] = [_WrittenEvent((_utc(e.decoded("DTSTART")), str(e["UID"])), e, e.to_ical())
+                                  for e in build(record, self.model, self.site)]
+        return self._written[key]
+
+    def in_scope(self, sector_id: str | None) -> list[_WrittenEvent]:
+        """The events of a sector's calendar (None: the city's), in the order of the file."""
+        model = self.model
+        meetings = [m for m in model.meetings if sector_id is None or sector_id in m.sector_ids]
+        works = [w for w in model.works if sector_id is None or sector_id in w.sector_ids]
+        events = [e for m in meetings for e in self._of("meeting", m)]
+        events += [e for w in works for e in self._of("works", w)]
+        return sorted(events, key=lambda e: e.order)
+
+
+def calendar_head(model: Model, sector_id: str | None) -> Calendar:
+    """The calendar's own properties, without its components."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -417,24 +445,29 @@ def calendar_of(model: Model, sector_id: str | None, site: Site) -> Calendar:
     calendar.add("x-wr-timezone", model.timezone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
-    timezone = _timezone_component(model, events)
-    if timezone is not None:
-        calendar.add_component(timezone)
-    for event in events:
-        calendar.add_component(event)
     return calendar
 
 
-def calendar_bytes(model: Model, sector_id: str | None, site: Site) -> bytes:
-    return calendar_of(model, sector_id, site).to_ical()
+def calendar_bytes(model: Model, sector_id: str | None, site: Site,
+                   record_events: RecordEvents | None = None) -> bytes:
+    """The calendar file: what Calendar.to_ical() writes, its components' lines being
+    its properties' lines followed by each component's own."""
+    events = (record_events or RecordEvents(model, site)).in_scope(sector_id)
+    head = calendar_head(model, sector_id).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    timezone = _timezone_component(model, [e.event for e in events])
+    return b"".join([head[:-len(end)], timezone.to_ical() if timezone is not None else b"",
+                     *(e.ical for e in events), end])
 
 
 def write_calendars(model: Model, generator: Any, writer: Any) -> None:
     settings = generator.settings
     site_url = settings.get("SITEURL", "") or ""
     site = Site(site_domain(model.settings.feed_domain, site_url), site_url)
+    record_events = RecordEvents(model, site)
     for sector_id in [None] + [s.id for s in model.sectors]:
         path = os.path.join(generator.output_path, calendar_path(sector_id))
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as stream:
-            stream.write(calendar_bytes(model, sector_id, site))
+            stream.write(calendar_bytes(model, sector_id, site, record_events))

@@ -12,20 +12,27 @@ status and its first photo (or a plain background without photo), with the
 site's name at the bottom.
 
 Everything here is a pure function of the sources: no date, no randomness, and
-Pillow's encoders give the same bytes for the same pixels and options.
+Pillow's encoders give the same bytes for the same pixels and options. So each
+encoded file is kept in ``<CACHE_PATH>/clairvoie-images/`` under a hash of what
+made it (the original's bytes or the card's words, the options, this code, the
+libraries' versions), and the next build copies it instead of encoding again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import io
 import logging
 import os
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
-from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
+import PIL
+from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, features
 
 from ..labels import PROJECT_STATUS
 from ..model.records import Model, Photo, Project
@@ -39,17 +46,38 @@ logger = logging.getLogger(__name__)
 def write_photos(model: Model, generator: Any, writer: Any) -> None:
     settings = model.settings
     site_name = generator.settings.get("SITENAME", "")
-    face = Typeface(card_font_path(settings))
+    font_path = card_font_path(settings)
+    face = Typeface(font_path)
+    font_digest = _file_digest(font_path) if font_path else None
+    encoded = EncodedImages.of_site(model, generator)
+    card_quality = max(settings.photo_quality, 85)
+    sources: dict[str, Original] = {}
     for project in model.projects:
-        cover = None
-        for index, photo in enumerate(project.photos):
-            upright = published_pixels(photo.source_path)
-            write_renditions(upright, photo, generator.output_path, settings.photo_quality)
-            if index == 0:
-                cover = upright
-        card = draw_social_card(project, cover, site_name, face)
-        save_jpeg(card, _target(generator.output_path, project.social_card.url),
-                  max(settings.photo_quality, 85), sharp=True)
+        originals = [sources.setdefault(photo.source_path, Original(photo.source_path)) for photo in project.photos]
+        for original, photo in zip(originals, project.photos):
+            write_renditions(original, photo, generator.output_path, settings.photo_quality, encoded)
+        cover = originals[0] if originals else None
+        inputs = ("card", project.title, card_badges(project), project.tone, project.social_card.width,
+                  project.social_card.height, cover.digest if cover else None, site_name, font_digest,
+                  card_quality)
+        encoded.write(_target(generator.output_path, project.social_card.url), inputs, lambda: jpeg_bytes(
+            draw_social_card(project, cover.pixels() if cover else None, site_name, face), card_quality, sharp=True))
+    encoded.forget_unused()
+    logger.info("Images : %d fichiers encodés, %d repris du cache", encoded.encoded, encoded.reused)
+
+
+class Original:
+    """A photo's original: the hash of its bytes at once, its pixels only once something needs them."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.digest = _file_digest(path)
+        self._pixels: Image.Image | None = None
+
+    def pixels(self) -> Image.Image:
+        if self._pixels is None:
+            self._pixels = published_pixels(self.path)
+        return self._pixels
 
 
 def published_pixels(source_path: str) -> Image.Image:
@@ -79,13 +107,31 @@ def _to_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
         return image  # an unreadable profile: keep the pixels as they are
 
 
-def write_renditions(upright: Image.Image, photo: Photo, output_path: str, quality: int) -> None:
+def write_renditions(upright: "Image.Image | Original", photo: Photo, output_path: str, quality: int,
+                     encoded: "EncodedImages | None" = None) -> None:
+    """Every rendition of a photo, in JPEG and WebP.
+
+    ``upright`` is the photo's published pixels, or its original, whose pixels are
+    made only when a rendition is not kept in ``encoded`` (found by the original's hash).
+    """
+    original = upright if isinstance(upright, Original) else None
+    pixels = original.pixels if original else lambda: upright
+    if original is None or encoded is None:  # only an original's hash can name kept files
+        encoded = EncodedImages(None)
+
+    @functools.cache
+    def resized(size: tuple[int, int]) -> Image.Image:
+        image = pixels()
+        return image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
+
     for rendition in photo.renditions:
         size = (rendition.width, rendition.height)
-        resized = upright if upright.size == size else upright.resize(size, Image.Resampling.LANCZOS)
-        save_jpeg(resized, _target(output_path, rendition.url), quality)
+        inputs = ("photo", original.digest if original else None, size, quality)
+        encoded.write(_target(output_path, rendition.url), (*inputs, "jpeg"),
+                      lambda: jpeg_bytes(resized(size), quality))
         if rendition.webp_url:
-            save_webp(resized, _target(output_path, rendition.webp_url), quality)
+            encoded.write(_target(output_path, rendition.webp_url), (*inputs, "webp"),
+                          lambda: webp_bytes(resized(size), quality))
 
 
 def _target(output_path: str, url: str) -> str:
@@ -95,16 +141,101 @@ def _target(output_path: str, url: str) -> str:
 
 
 def save_jpeg(image: Image.Image, target: str, quality: int, sharp: bool = False) -> None:
+    with open(target, "wb") as stream:
+        stream.write(jpeg_bytes(image, quality, sharp))
+
+
+def jpeg_bytes(image: Image.Image, quality: int, sharp: bool = False) -> bytes:
     image.info.clear()
     # exif=b"" and no icc_profile/comment: the file holds pixels and nothing else.
     # sharp: no chroma subsampling, for text on the social cards.
-    image.save(target, "JPEG", quality=quality, optimize=True, progressive=True,
+    data = io.BytesIO()
+    image.save(data, "JPEG", quality=quality, optimize=True, progressive=True,
                subsampling=0 if sharp else 2, exif=b"")
+    return data.getvalue()
 
 
-def save_webp(image: Image.Image, target: str, quality: int) -> None:
+def webp_bytes(image: Image.Image, quality: int) -> bytes:
     image.info.clear()
-    image.save(target, "WEBP", quality=quality, method=WEBP_METHOD, exif=b"", xmp=b"", icc_profile=None)
+    data = io.BytesIO()
+    image.save(data, "WEBP", quality=quality, method=WEBP_METHOD, exif=b"", xmp=b"", icc_profile=None)
+    return data.getvalue()
+
+
+# --- the cache of encoded images -------------------------------------------------------------
+CACHE_FOLDER = "clairvoie-images"  # in Pelican's CACHE_PATH
+# What else makes an image's bytes: this module's code and the libraries that decode, convert,
+# draw and encode. A change to any of them encodes everything again.
+ENCODER_VERSION = (
+    hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+    PIL.__version__,
+    *(features.version(name) for name in ("jpg", "webp", "littlecms2", "freetype2", "raqm")),
+)
+
+
+class EncodedImages:
+    """Encoded images kept between builds, each named by a hash of everything its bytes depend on.
+
+    A build copies a kept file instead of encoding the image again (the bytes are
+    the same: the encoders are deterministic), and forgets the files it did not use.
+    Without a folder (``None``), every image is encoded.
+    """
+
+    def __init__(self, folder: str | None):
+        self.folder = folder
+        self.used: set[str] = set()
+        self.encoded = self.reused = 0
+
+    @classmethod
+    def of_site(cls, model: Model, generator: Any, part: str = "") -> "EncodedImages":
+        """The kept images of one output, in Pelican's CACHE_PATH (relative to the site's folder)."""
+        return cls(os.path.join(model.settings.site_root, generator.settings["CACHE_PATH"], CACHE_FOLDER, part))
+
+    def write(self, target: str, inputs: tuple[Any, ...], encode: Callable[[], bytes]) -> None:
+        """Write the image that ``inputs`` describe at ``target``, encoded by ``encode`` if not kept."""
+        _write_file(target, self.data(inputs, os.path.splitext(target)[1], encode))
+
+    def data(self, inputs: tuple[Any, ...], suffix: str, encode: Callable[[], bytes]) -> bytes:
+        """The bytes of the image that ``inputs`` describe: kept, or encoded by ``encode`` and kept."""
+        if self.folder is None:
+            self.encoded += 1
+            return encode()
+        name = hashlib.sha256(repr((ENCODER_VERSION, inputs)).encode()).hexdigest() + suffix
+        self.used.add(name)
+        kept = os.path.join(self.folder, name)
+        try:
+            with open(kept, "rb") as stream:
+                data = stream.read()
+        except FileNotFoundError:
+            data = encode()
+            self.encoded += 1
+            _write_file(kept, data)
+            return data
+        self.reused += 1
+        return data
+
+    def forget_unused(self) -> None:
+        """Delete the kept files this build did not use (old titles, removed photos…)."""
+        if self.folder is None or not os.path.isdir(self.folder):
+            return
+        for entry in os.scandir(self.folder):
+            if entry.is_file() and entry.name not in self.used:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(entry.path)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """Write under a temporary name, then rename: a reader never sees half a file."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as stream:
+        stream.write(data)
+    os.replace(temporary, path)
+
+
+def _file_digest(path: str) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 # --- social cards ----------------------------------------------------------------------------

@@ -478,24 +478,42 @@ def spread(points: Sequence[Point], reserved: Sequence[Box] = ()) -> list[Point]
     too close to an earlier one moves to the nearest free spot on rings around it
     (never onto the scale bar or the north arrow)."""
     placed: list[Point] = []
+    # Placed markers by grid cell of SPACING px: a marker closer than SPACING to a spot
+    # lies in the spot's cell or one of its 8 neighbours, so each check stays local.
+    cells: dict[tuple[int, int], list[Point]] = {}
+
+    def is_free(spot: Point, point: Point) -> bool:
+        column, row = _cell(spot)
+        for near_column in (column - 1, column, column + 1):
+            for near_row in (row - 1, row, row + 1):
+                for other in cells.get((near_column, near_row), ()):
+                    if math.dist(spot, other) < SPACING:
+                        return False
+        return spot == point or all(_box_distance(box, spot) > SPACING / 2 for box in reserved)
+
     for point in points:
-        def is_free(spot: Point) -> bool:
-            return (all(math.dist(spot, other) >= SPACING for other in placed)
-                    and (spot == point or all(_box_distance(box, spot) > SPACING / 2 for box in reserved)))
-        placed.append(next((c for c in _candidates(point) if is_free(c)), point))
+        spot = next((c for c in _candidates(point) if is_free(c, point)), point)
+        placed.append(spot)
+        cells.setdefault(_cell(spot), []).append(spot)
     return placed
+
+
+def _cell(point: Point) -> tuple[int, int]:
+    return math.floor(point[0] / SPACING), math.floor(point[1] / SPACING)
+
+
+# Offsets of the spots tried around a marker: rings of 6, 12… spots, each starting straight above.
+_RING_OFFSETS = tuple(
+    (ring * SPACING * math.cos(angle), ring * SPACING * math.sin(angle))
+    for ring in range(1, 8) for angle in (-math.pi / 2 + 2 * math.pi * step / (6 * ring) for step in range(6 * ring)))
 
 
 def _candidates(point: Point) -> Iterable[Point]:
     yield point
-    for ring in range(1, 8):
-        count = 6 * ring
-        for step in range(count):
-            angle = -math.pi / 2 + 2 * math.pi * step / count  # starting straight above
-            x = round(point[0] + ring * SPACING * math.cos(angle), 1)
-            y = round(point[1] + ring * SPACING * math.sin(angle), 1)
-            if EDGE <= x <= WIDTH - EDGE and EDGE <= y <= HEIGHT - EDGE:
-                yield (x, y)
+    for dx, dy in _RING_OFFSETS:
+        x, y = round(point[0] + dx, 1), round(point[1] + dy, 1)
+        if EDGE <= x <= WIDTH - EDGE and EDGE <= y <= HEIGHT - EDGE:
+            yield (x, y)
 
 
 # --- context: neighbouring sectors, scale ------------------------------------------

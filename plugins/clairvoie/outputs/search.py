@@ -11,7 +11,9 @@ Residents' words (``content/search/synonymes.yaml``) are added to the index
 entry of every page that uses one of the matching terms, in a copy of the page
 given to Pagefind only: the published page never shows them, and no screen
 reader reads them. Readers never see them in results either: the search page
-shows each page's own summary, not Pagefind's excerpt.
+shows each page's own summary, not Pagefind's excerpt. That copy also leaves out
+the header and footer Pagefind would parse for nothing, and each page is read
+once, by a regular expression, for the words it gives the index.
 
 A failed index stops the build like an invalid record: nothing is published.
 """
@@ -21,19 +23,23 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
+import contextlib
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from html import escape, unescape
 from html.parser import HTMLParser
 from typing import Any
 
 from .. import messages, staging
 from ..model.records import Model
-from ..model.words import contains_phrase, fold, words
+from ..model.words import fold, singular, words
 from .pagefind_order import sort_bundle_quietly
 
 logger = logging.getLogger(__name__)
@@ -45,6 +51,9 @@ VOCABULARY_FILE = "recherche/vocabulaire.txt"
 # when its term is in the page's title (the page is about it), and when it is only in the text.
 TITLE_SYNONYM_WEIGHT = "5"
 SYNONYM_WEIGHT = "0.5"
+# Pagefind's own search interfaces: the search page (recherche.js) uses Pagefind's JavaScript API only.
+UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                       "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # Longest time Pagefind may take (seconds); it indexes the demo city in about one.
 INDEX_TIMEOUT = 600
 # Filter values of the search page (partials/search_data.html gives pages the same ones).
@@ -86,9 +95,72 @@ def write_search_pages(model: Model, generator: Any, writer: Any) -> None:
                           relative_urls=False, page_name=save_as.removesuffix("index.html"), **variables)
 
 
-# --- residents' words -------------------------------------------------------------------------
+# --- the text Pagefind indexes ------------------------------------------------------------------
+# A start tag (name, attributes, "/" when self-closing), an end tag or the doctype, with the text
+# before it: all that the pages of this build are made of.
+_TEXT_AND_TAG = re.compile(
+    r"""([^<]*)<(?:(/?)([a-zA-Z][-.a-zA-Z0-9:_]*)"""
+    r"""((?:\s+[a-zA-Z_:][-.:\w]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>|!(?i:doctype)[^>]*>)""")
+_TAG = re.compile(_TEXT_AND_TAG.pattern.removeprefix("([^<]*)"))
+_ATTRIBUTE_NAME = re.compile(r"""\s+([a-zA-Z_:][-.:\w]*)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+
+
+def indexed_text(html: str) -> str:
+    """The text Pagefind indexes: inside data-pagefind-body, outside data-pagefind-ignore.
+
+    Pages hold only plain tags and text, which one regular expression reads
+    several times faster than html.parser; anything else (a script, a comment,
+    a stray "<") is read by html.parser, which gives the same text.
+    """
+    text = _plain_indexed_text(html)
+    if text is None:
+        parser = _IndexedText()
+        parser.feed(html)
+        parser.close()
+        text = " ".join(parser.parts)
+    return text
+
+
+def _plain_indexed_text(html: str) -> str | None:
+    """indexed_text() read as html.parser would; None when the page is not plain tags and text."""
+    tokens = _TEXT_AND_TAG.findall(html)
+    if html.count("<") != len(tokens):  # a "<" that starts no plain tag
+        return None
+    stack: list[tuple[str, bool, bool]] = []  # (tag, in body, ignored), as _IndexedText
+    parts: list[str] = []
+    collecting = False
+    for text, closing, tag, attributes, self_closing in tokens:
+        if collecting and text:
+            parts.append(unescape(text))
+        if not tag or self_closing:  # the doctype; <x/> opens and closes at once
+            continue
+        tag = tag.lower()
+        if closing:
+            for index in range(len(stack) - 1, -1, -1):
+                if stack[index][0] == tag:
+                    del stack[index:]
+                    collecting = bool(stack) and stack[-1][1] and not stack[-1][2]
+                    break
+            continue
+        if tag in ("script", "style"):  # raw text, not plain text
+            return None
+        if tag in _VOID:
+            continue
+        body, ignored = stack[-1][1:] if stack else (False, False)
+        if "data-pagefind-" in attributes:
+            names = {name.lower() for name in _ATTRIBUTE_NAME.findall(attributes)}
+            body = body or "data-pagefind-body" in names
+            ignored = ignored or "data-pagefind-ignore" in names
+        stack.append((tag, body, ignored))
+        collecting = body and not ignored
+    tail = html[_TAG.match(html, html.rfind("<")).end():] if tokens else html
+    if collecting and tail:
+        parts.append(unescape(tail))
+    return " ".join(parts)
+
+
 class _IndexedText(HTMLParser):
-    """The text Pagefind indexes: inside data-pagefind-body, outside data-pagefind-ignore."""
+    """indexed_text() for any page, as html.parser reads it."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -114,43 +186,98 @@ class _IndexedText(HTMLParser):
             self.parts.append(data)
 
 
-def indexed_text(html: str) -> str:
-    parser = _IndexedText()
-    parser.feed(html)
-    parser.close()
-    return " ".join(parser.parts)
+# --- residents' words -------------------------------------------------------------------------
+class ResidentsWords:
+    """The residents' words (content/search/synonymes.yaml), each term's words folded once."""
+
+    def __init__(self, synonyms: tuple[Any, ...]):
+        self.synonyms = [(synonym.word, [[singular(w) for w in words(term)] for term in synonym.terms])
+                         for synonym in synonyms]
+
+    def found_in(self, text: str) -> list[str]:
+        """The residents' words whose terms the text uses, in the file's order.
+
+        As model.words.contains_phrase, with the page's words and the terms' words folded once.
+        """
+        if not self.synonyms:
+            return []
+        plain = [singular(w) for w in words(text)]
+        present = set(plain)
+        return [word for word, terms in self.synonyms
+                if any(term and term[0] in present and _in_a_row(plain, term) for term in terms)]
 
 
-def residents_words(text: str, synonyms: tuple[Any, ...]) -> list[str]:
-    """The residents' words whose terms the text uses, in the file's order."""
-    page_words = words(text)
-    found = []
-    for synonym in synonyms:
-        if any(contains_phrase(page_words, words(term)) for term in synonym.terms):
-            found.append(synonym.word)
-    return found
+def _in_a_row(plain: list[str], phrase: list[str]) -> bool:
+    size, first = len(phrase), phrase[0]
+    return any(plain[i] == first and plain[i:i + size] == phrase for i in range(len(plain) - size + 1))
 
 
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
 
 
-def with_residents_words(html: str, synonyms: tuple[Any, ...]) -> str:
-    """The page as Pagefind reads it: the residents' words for its terms, as one more indexed region.
+def residents_region(html: str, found: list[str], residents: ResidentsWords) -> tuple[str, list[str]]:
+    """The region that gives Pagefind a page's residents' words, and its text.
 
-    The region closes the page's <body>, apart from the page's own headings and
-    text: it changes neither the title nor the words the page is ranked on first.
+    The words whose term is in the page's title (the page is about it) weigh more
+    than the others.
     """
-    found = residents_words(indexed_text(html), synonyms)
-    end = html.rfind("</body>")
-    if not found or end < 0:
-        return html
     title = _H1.search(html)
-    in_title = set(residents_words(unescape(re.sub(r"<[^>]+>", " ", title.group(1))), synonyms)) if title else set()
-    paragraphs = [(TITLE_SYNONYM_WEIGHT, [w for w in found if w in in_title]),
-                  (SYNONYM_WEIGHT, [w for w in found if w not in in_title])]
-    added = "".join(f'<p data-pagefind-weight="{weight}">{escape(" ; ".join(group))}</p>'
-                    for weight, group in paragraphs if group)
-    return html[:end] + "<div data-pagefind-body>" + added + "</div>\n" + html[end:]
+    in_title = set(residents.found_in(unescape(re.sub(r"<[^>]+>", " ", title.group(1))))) if title else set()
+    groups = [(weight, " ; ".join(group)) for weight, group in (
+        (TITLE_SYNONYM_WEIGHT, [w for w in found if w in in_title]),
+        (SYNONYM_WEIGHT, [w for w in found if w not in in_title])) if group]
+    region = "".join(f'<p data-pagefind-weight="{weight}">{escape(text)}</p>' for weight, text in groups)
+    return "<div data-pagefind-body>" + region + "</div>\n", [text for _, text in groups]
+
+
+def page_for_pagefind(html: str, residents: ResidentsWords) -> tuple[str, str]:
+    """The page as Pagefind reads it, and the text Pagefind indexes from it.
+
+    The residents' words for the page's terms are one more indexed region, which
+    closes the page's <body>, apart from the page's own headings and text: it
+    changes neither the title nor the words the page is ranked on first.
+    """
+    text = indexed_text(html)
+    found = residents.found_in(text)
+    page = without_surroundings(html)
+    end = page.rfind("</body>")
+    if not found or end < 0:
+        return page, text
+    region, region_texts = residents_region(html, found, residents)
+    return page[:end] + region + page[end:], " ".join(filter(None, [text, *region_texts]))
+
+
+_BODY_START = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_REGION_START = re.compile(r"<([a-zA-Z][-\w]*)\s[^>]*?\bdata-pagefind-body\b[^>]*>")
+# What Pagefind reads outside the indexed region: its attributes, the title and image it falls back on.
+_READ_BY_PAGEFIND = re.compile(r"data-pagefind|<h1|<img", re.IGNORECASE)
+
+
+def without_surroundings(html: str) -> str:
+    """The page without the parts of <body> around its one indexed region (header, menus,
+    footer: a fifth of the HTML Pagefind parses) when Pagefind reads nothing in them."""
+    body, region = _BODY_START.search(html), _REGION_START.search(html)
+    close = html.rfind("</body>")
+    if not body or not region or close < 0 or html.count("data-pagefind-body") != 1:
+        return html
+    region_end = _element_end(html, region.group(1), region.start())
+    if region_end is None or not body.end() <= region.start() < region_end <= close:
+        return html
+    if (_READ_BY_PAGEFIND.search(html, body.end(), region.start())
+            or _READ_BY_PAGEFIND.search(html, region_end, close)):
+        return html
+    return html[:body.end()] + html[region.start():region_end] + html[close:]
+
+
+def _element_end(html: str, tag: str, start: int) -> int | None:
+    """Where the element whose start tag is at ``start`` ends (after its end tag), or None."""
+    depth = 0
+    for found in re.compile(rf"<(/?){re.escape(tag)}[\s/>]", re.IGNORECASE).finditer(html, start):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            end = html.find(">", found.start())
+            return None if end < 0 else end + 1
+    return None
 
 
 # --- "Vouliez-vous dire …" ----------------------------------------------------------------------
@@ -169,15 +296,15 @@ def vocabulary(texts: list[str]) -> list[str]:
     does not find here for a typo, and proposes the closest word of this list. Words
     shorter than four letters are left out: the page never corrects them.
     """
+    # Each spelling once, in the order of its first use (the tie-break of most_common below).
+    written_counts = collections.Counter(
+        written for text in texts for written in re.findall(r"[^\W\d_]{4,}", unescape(text)))
     counts: collections.Counter[str] = collections.Counter()
     spellings: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    for text in texts:
-        for written in re.findall(r"[^\W\d_]+", unescape(text)):
-            if len(written) < 4:
-                continue
-            folded = fold(written)
-            counts[folded] += 1
-            spellings[folded][written.lower()] += 1
+    for written, count in written_counts.items():
+        folded = fold(written)
+        counts[folded] += count
+        spellings[folded][written.lower()] += count
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [spellings[folded].most_common(1)[0][0] for folded, _ in ranked]
 
@@ -185,27 +312,36 @@ def vocabulary(texts: list[str]) -> list[str]:
 # --- the index ------------------------------------------------------------------------------------
 def write_search_index(model: Model, generator: Any, writer: Any) -> None:
     """Index the written pages with Pagefind into <output>/pagefind/; stop the build if it fails."""
+    started = time.perf_counter()
     output = os.path.abspath(generator.output_path)
     pages = indexed_pages(model)
+    residents = ResidentsWords(model.synonyms)
     texts: list[str] = []
+    site = tempfile.mkdtemp(prefix="clairvoie-recherche-")
     try:
-        with tempfile.TemporaryDirectory(prefix="clairvoie-recherche-") as site:
-            for save_as in pages:
-                with open(os.path.join(output, save_as), encoding="utf-8") as stream:
-                    html = stream.read()
-                indexed = with_residents_words(html, model.synonyms)
-                texts += [indexed_text(indexed), meta_text(indexed)]
-                target = os.path.join(site, save_as)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "w", encoding="utf-8") as stream:
-                    stream.write(indexed)
-            run_pagefind(site, os.path.join(output, BUNDLE_DIR), len(pages))
+        for save_as in pages:
+            with open(os.path.join(output, save_as), encoding="utf-8") as stream:
+                html = stream.read()
+            indexed, text = page_for_pagefind(html, residents)
+            texts += [text, meta_text(html)]
+            target = os.path.join(site, save_as)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(indexed)
+        run_pagefind(site, os.path.join(output, BUNDLE_DIR), len(pages))
         with open(os.path.join(output, VOCABULARY_FILE), "w", encoding="utf-8") as stream:
             stream.write("".join(word + "\n" for word in vocabulary(texts)))
     except SearchIndexFailed as error:
         _stop(generator, error)
     except OSError as error:
         _stop(generator, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
+    finally:
+        # Thousands of small files: deleted while the build goes on. Not a daemon thread:
+        # a one-off build waits for it before exiting.
+        threading.Thread(target=shutil.rmtree, args=(site,), kwargs={"ignore_errors": True},
+                         name="clairvoie-remove-search-copy").start()
+    logger.info("Recherche : index Pagefind de %s pages en %s s", f"{len(pages):,}".replace(",", "\u202f"),
+                f"{time.perf_counter() - started:.1f}".replace(".", ","))
 
 
 def _stop(generator: Any, error: SearchIndexFailed, cause: Exception | None = None) -> None:
@@ -243,6 +379,9 @@ def run_pagefind(site: str, bundle: str, expected_pages: int) -> None:
     for name in ("pagefind.js", "pagefind-entry.json"):
         if not os.path.isfile(os.path.join(bundle, name)):
             raise SearchIndexFailed(f"Pagefind n'a pas écrit {BUNDLE_DIR}/{name}")
+    for name in UNUSED_BUNDLE_FILES:  # Pagefind's API writes them all; nothing lets it skip them
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(bundle, name))
     problem = sort_bundle_quietly(bundle)
     if problem:
         logger.warning("Recherche : l'index de Pagefind n'a pas pu être mis en ordre (%s) ; deux "

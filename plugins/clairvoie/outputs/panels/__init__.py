@@ -5,7 +5,8 @@ Written to ``/panneaux/``:
 - ``<panel-id>.json`` for every panel declared in a sector (``Sector.panels``): the panel,
   and its messages chosen and fitted by ``compose`` and ``fit``;
 - ``schema.json``: the JSON Schema (Draft 2020-12) of those files, shipped with the package;
-- ``apercus/<panel-id>/<message-id>.png``: each message as the panel shows it (``preview``);
+- ``apercus/<panel-id>/<message-id>.png``: each message as the panel shows it (``preview``),
+  kept between builds in ``<CACHE_PATH>/clairvoie-images/panneaux/`` (``images.EncodedImages``);
 - ``index.html``: the preview page, panel by panel, with the links to the raw files.
 
 A panel file changes only when its messages change: keys are sorted, messages keep a
@@ -27,6 +28,7 @@ from importlib import resources
 from typing import Any
 
 from ...model.records import Model, Panel, Sector
+from ..images import EncodedImages
 from ..navigation import ACTIVE_GEOJSON, CIFS_JSON, CIFS_XML, orders_without_geometry
 from ..navigation import FOLDER as NAVIGATION_FOLDER
 from . import preview
@@ -96,6 +98,7 @@ def write_panels(model: Model, generator: Any, writer: Any) -> None:
     files = _Files(generator.output_path, os.path.abspath(previous) if previous else None)
     files.write(f"{FOLDER}/{SCHEMA_NAME}", schema_bytes())
     pages = []
+    kept_previews = EncodedImages.of_site(model, generator, FOLDER)  # PNG compression is slow
     for sector in model.sectors:
         for panel in sector.panels:
             items = messages(model, panel, site_url, window, max_messages)
@@ -104,10 +107,13 @@ def write_panels(model: Model, generator: Any, writer: Any) -> None:
             previews = []
             for message in items:
                 png_url = f"{FOLDER}/{PREVIEW_FOLDER}/{panel.id}/{message.id}.png"
-                image = preview.draw_panel(message.fitted.lines, panel.lines, panel.columns)
-                files.write(png_url, preview.png_bytes(image))
-                previews.append((message, png_url, image.size))
+                files.write(png_url, kept_previews.data(
+                    ("panel", preview.CODE_VERSION, tuple(message.fitted.lines), panel.lines, panel.columns),
+                    ".png", lambda: preview.png_bytes(
+                        preview.draw_panel(message.fitted.lines, panel.lines, panel.columns))))
+                previews.append((message, png_url, preview.image_size(panel.lines, panel.columns)))
             pages.append(PanelPage(panel, sector, items, json_url, previews))
+    kept_previews.forget_unused()
     save_as = f"{FOLDER}/index.html"
     writer.write_file(
         save_as, generator.get_template("clairvoie_panels"), generator.context,

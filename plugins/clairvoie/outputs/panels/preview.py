@@ -12,7 +12,9 @@ The PNG files hold pixels only (no date, no text chunk): the same message gives 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+from pathlib import Path
 from typing import Sequence
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
@@ -25,6 +27,8 @@ PITCH = 5  # pixels from one dot to the next
 LIT = (0xFF, 0xB0, 0x00)  # amber
 DARK = (0x0B, 0x09, 0x07)  # the panel's face
 UNLIT_LEVEL = 46  # 0-255: how much an unlit dot shows
+# Part of the key of a kept preview (outputs/images.py, EncodedImages): new code, new previews.
+CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
