@@ -28,7 +28,8 @@ def run_pelican(site_root: Path, output: Path, epoch: str = DEMO_EPOCH,
                 extra_settings: dict | None = None) -> subprocess.CompletedProcess:
     """Pelican's command; ``verbose`` adds -v, for the build's INFO lines; ``extra_settings``
     override pelicanconf.py's (Pelican's -e NAME=JSON)."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    # COLUMNS: Pelican's log lines are not wrapped, so that tests can read them
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "COLUMNS": "1000"}
     extra = [f"{name}={json.dumps(value)}" for name, value in (extra_settings or {}).items()]
     return subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 
@@ -34,5 +35,16 @@ class ClairvoieGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         model = self.context["model"]
-        for output in OUTPUTS:
-            output(model, self, writer)
+        pending = []
+        try:
+            for output in OUTPUTS:
+                unfinished = output(model, self, writer)
+                if unfinished is not None:
+                    pending.append(unfinished)
+        except BaseException:
+            for unfinished in pending:  # no process left writing into a folder being dropped
+                with contextlib.suppress(Exception):
+                    unfinished.wait()
+            raise
+        for unfinished in pending:
+            unfinished.wait()

@@ -2,22 +2,24 @@
 
 The model is built once; forked processes inherit it (and the compiled
 templates) without copying or pickling, each does its share and writes its
-files. Nothing comes back but an exit status: work given to these helpers
-must only write files.
+files. What a share's work returns comes back to the parent (pickled): keep
+it small (counts, names).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 class WorkFailed(RuntimeError):
-    """A helper process failed; its traceback was printed on standard error."""
+    """A helper process failed; its traceback is in the message."""
 
 
 def cpu_count() -> int:
@@ -31,21 +33,44 @@ def process_count(wanted: int, item_count: int, items_per_extra_process: int) ->
     return max(1, min(cpu_count(), item_count // items_per_extra_process + 1))
 
 
-def for_each(items: Sequence[Item], work: Callable[[Sequence[Item]], Any], processes: int,
-             what: str) -> None:
-    """Run ``work`` on every ``processes``-th item here and in ``processes - 1`` forked helpers."""
-    if processes <= 1:
-        work(items)
-        return
-    fork = multiprocessing.get_context("fork")
-    helpers = [fork.Process(target=work, args=(items[index::processes],), daemon=True)
-               for index in range(1, processes)]
-    for helper in helpers:
-        helper.start()
+def _helper(work: Callable[[Sequence[Any]], Any], share: Sequence[Any], channel: Any) -> None:
     try:
-        work(items[0::processes])
+        channel.send((True, work(share)))
+    except BaseException:  # noqa: BLE001 — everything goes back to the parent, which raises
+        channel.send((False, traceback.format_exc()))
+        raise SystemExit(1)
     finally:
-        for helper in helpers:
-            helper.join()
-    if any(helper.exitcode != 0 for helper in helpers):
-        raise WorkFailed(f"Clairvoie : une partie de {what} n'a pas pu être faite (voir l'erreur ci-dessus)")
+        channel.close()
+
+
+def for_each(items: Sequence[Item], work: Callable[[Sequence[Item]], Result], processes: int,
+             what: str) -> list[Result]:
+    """Run ``work`` on every ``processes``-th item, here and in ``processes - 1`` forked helpers.
+
+    Returns what each share's ``work`` returned, this process's first.
+    """
+    if processes <= 1:
+        return [work(items)]
+    fork = multiprocessing.get_context("fork")
+    helpers = []
+    for index in range(1, processes):
+        receiving, sending = fork.Pipe(duplex=False)
+        helper = fork.Process(target=_helper, args=(work, items[index::processes], sending), daemon=True)
+        helper.start()
+        sending.close()  # the helper's end: when it dies, receiving sees the end of the pipe
+        helpers.append((helper, receiving))
+    results = [work(items[0::processes])]
+    failures = []
+    for helper, receiving in helpers:
+        try:
+            succeeded, value = receiving.recv()
+        except EOFError:
+            succeeded, value = False, f"le processus {helper.pid} s'est arrêté sans rien dire"
+        helper.join()
+        if succeeded:
+            results.append(value)
+        else:
+            failures.append(value)
+    if failures:
+        raise WorkFailed(f"Clairvoie : une partie {what} n'a pas pu être faite :\n" + "\n".join(failures))
+    return results

@@ -115,15 +115,21 @@ def test_a_theme_change_renders_every_page(site):
     assert "Nouveau pied de page" in (output / "projets/index.html").read_text(encoding="utf-8")
 
 
-def test_pages_rendered_by_several_processes_are_the_pages_one_process_renders(tmp_path):
+def test_pages_and_images_made_by_several_processes_are_the_ones_one_process_makes(tmp_path):
     root = copy_demo_site(tmp_path / "site")
-    outputs = {}
-    for processes in (1, 3):
-        outputs[processes] = tmp_path / f"output-{processes}"
-        result = run_pelican(root, outputs[processes], verbose=True,
+    outputs, logs = {}, {}
+    for run, processes in enumerate((1, 3, 1)):
+        outputs[run] = tmp_path / f"output-{run}"
+        result = run_pelican(root, outputs[run], verbose=True,
                              extra_settings={"CLAIRVOIE_BUILD_PROCESSES": processes, "CLAIRVOIE_INCREMENTAL": False})
         assert result.returncode == 0, result.stderr
-        assert f"pages faites ({processes} processus)" in result.stdout + result.stderr
-    one, several = _tree(outputs[1]), _tree(outputs[3])
+        log = result.stdout + result.stderr
+        assert f"pages faites ({processes} processus)" in log
+        logs[run] = next((line for line in log.splitlines() if "Images :" in line), "")
+    one, several = _tree(outputs[0]), _tree(outputs[1])
     assert sorted(one) == sorted(several)
     assert [path for path in one if one[path] != several[path]] == []
+    # The image cache the first build filled served the three processes, and what each
+    # of them used is still kept afterwards.
+    assert re.search(r"Images : 0 fichiers encodés, [1-9]\d* repris du cache", logs[1]), logs[1]
+    assert re.search(r"Images : 0 fichiers encodés, [1-9]\d* repris du cache", logs[2]), logs[2]

@@ -1,7 +1,13 @@
 """One module per output channel; each reads the model and nothing else.
 
 An output is a function ``write(model, generator, writer)`` run in Pelican's
-output phase. A new channel is a new module added to ``OUTPUTS``.
+output phase. A new channel is a new module added to ``OUTPUTS``. An output
+may return an object whose ``wait()`` finishes its work: it runs while the
+next outputs are written (the search index: Pagefind works in its own process).
+
+Order matters: the search index reads the pages, so it comes after them; and
+outputs that fork processes (pages, images) come before it, since forking
+beside a running thread is unsafe.
 """
 
 from . import assets, calendar, feeds, files, images, navigation, opendata, pages, panels, podcast
@@ -12,7 +18,9 @@ OUTPUTS = (
     assets.write_fingerprinted_assets,
     pages.write_pages,
     search.write_search_pages,
+    newsletter_archive.write_newsletter_archive,
     images.write_photos,
+    search.write_search_index,  # goes on while the outputs below are written
     files.copy_documents,
     opendata.write_opendata,
     feeds.write_feeds,
@@ -20,6 +28,4 @@ OUTPUTS = (
     podcast.write_podcast,
     panels.write_panels,
     navigation.write_navigation,
-    newsletter_archive.write_newsletter_archive,
-    search.write_search_index,  # last: indexes the pages written above
 )

@@ -29,15 +29,18 @@ import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import PIL
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, features
 
+from .. import parallel
 from ..labels import PROJECT_STATUS
 from ..model.records import Model, Photo, Project
 
 WEBP_METHOD = 6  # slowest, smallest; still deterministic
+# Below this many projects, starting processes costs more than it saves.
+PROJECTS_PER_EXTRA_PROCESS = 100
 
 logger = logging.getLogger(__name__)
 
@@ -47,23 +50,38 @@ def write_photos(model: Model, generator: Any, writer: Any) -> None:
     settings = model.settings
     site_name = generator.settings.get("SITENAME", "")
     font_path = card_font_path(settings)
-    face = Typeface(font_path)
     font_digest = _file_digest(font_path) if font_path else None
-    encoded = EncodedImages.of_site(model, generator)
     card_quality = max(settings.photo_quality, 85)
-    sources: dict[str, Original] = {}
-    for project in model.projects:
-        originals = [sources.setdefault(photo.source_path, Original(photo.source_path)) for photo in project.photos]
-        for original, photo in zip(originals, project.photos):
-            write_renditions(original, photo, generator.output_path, settings.photo_quality, encoded)
-        cover = originals[0] if originals else None
-        inputs = ("card", project.title, card_badges(project), project.tone, project.social_card.width,
-                  project.social_card.height, cover.digest if cover else None, site_name, font_digest,
-                  card_quality)
-        encoded.write(_target(generator.output_path, project.social_card.url), inputs, lambda: jpeg_bytes(
-            draw_social_card(project, cover.pixels() if cover else None, site_name, face), card_quality, sharp=True))
-    encoded.forget_unused()
-    logger.info("Images : %d fichiers encodés, %d repris du cache", encoded.encoded, encoded.reused)
+    cache = EncodedImages.of_site(model, generator)
+
+    def encode_share(projects: Sequence[Project]) -> tuple[set[str], int, int]:
+        """Photos and cards of some projects; the kept files used, and how many were encoded or reused."""
+        encoded = EncodedImages(cache.folder)
+        face = Typeface(font_path)
+        sources: dict[str, Original] = {}
+        for project in projects:
+            originals = [sources.setdefault(photo.source_path, Original(photo.source_path))
+                         for photo in project.photos]
+            for original, photo in zip(originals, project.photos):
+                write_renditions(original, photo, generator.output_path, settings.photo_quality, encoded)
+            cover = originals[0] if originals else None
+            inputs = ("card", project.title, card_badges(project), project.tone, project.social_card.width,
+                      project.social_card.height, cover.digest if cover else None, site_name, font_digest,
+                      card_quality)
+            encoded.write(_target(generator.output_path, project.social_card.url), inputs, lambda: jpeg_bytes(
+                draw_social_card(project, cover.pixels() if cover else None, site_name, face), card_quality,
+                sharp=True))
+        return encoded.used, encoded.encoded, encoded.reused
+
+    # Encoding is the slowest part of a first build: one process per CPU shares the projects.
+    processes = parallel.process_count(settings.build_processes, len(model.projects), PROJECTS_PER_EXTRA_PROCESS)
+    for used, encoded_count, reused_count in parallel.for_each(model.projects, encode_share, processes,
+                                                               "des images"):
+        cache.used |= used
+        cache.encoded += encoded_count
+        cache.reused += reused_count
+    cache.forget_unused()
+    logger.info("Images : %d fichiers encodés, %d repris du cache", cache.encoded, cache.reused)
 
 
 class Original:

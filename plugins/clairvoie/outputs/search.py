@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from html import escape, unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -310,8 +311,12 @@ def vocabulary(texts: list[str]) -> list[str]:
 
 
 # --- the index ------------------------------------------------------------------------------------
-def write_search_index(model: Model, generator: Any, writer: Any) -> None:
-    """Index the written pages with Pagefind into <output>/pagefind/; stop the build if it fails."""
+def write_search_index(model: Model, generator: Any, writer: Any) -> "PendingIndex":
+    """Start indexing the written pages with Pagefind into <output>/pagefind/.
+
+    Pagefind works in its own process while the other outputs are written; the
+    returned ``PendingIndex`` waits for it and stops the build if it failed.
+    """
     started = time.perf_counter()
     output = os.path.abspath(generator.output_path)
     pages = indexed_pages(model)
@@ -328,20 +333,48 @@ def write_search_index(model: Model, generator: Any, writer: Any) -> None:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as stream:
                 stream.write(indexed)
-        run_pagefind(site, os.path.join(output, BUNDLE_DIR), len(pages))
-        with open(os.path.join(output, VOCABULARY_FILE), "w", encoding="utf-8") as stream:
-            stream.write("".join(word + "\n" for word in vocabulary(texts)))
-    except SearchIndexFailed as error:
-        _stop(generator, error)
     except OSError as error:
+        _remove_in_background(site)
         _stop(generator, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
-    finally:
-        # Thousands of small files: deleted while the build goes on. Not a daemon thread:
-        # a one-off build waits for it before exiting.
-        threading.Thread(target=shutil.rmtree, args=(site,), kwargs={"ignore_errors": True},
-                         name="clairvoie-remove-search-copy").start()
-    logger.info("Recherche : index Pagefind de %s pages en %s s", f"{len(pages):,}".replace(",", "\u202f"),
-                f"{time.perf_counter() - started:.1f}".replace(".", ","))
+    indexing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clairvoie-pagefind")
+    pagefind = indexing.submit(run_pagefind, site, os.path.join(output, BUNDLE_DIR), len(pages))
+    indexing.shutdown(wait=False)
+    return PendingIndex(generator, site, pagefind, texts, len(pages), started)
+
+
+@dataclass
+class PendingIndex:
+    """Pagefind at work; ``wait()`` finishes the index (the suggestions' vocabulary) or stops the build."""
+
+    generator: Any
+    site: str  # the pages as Pagefind reads them, in a temporary folder
+    pagefind: concurrent.futures.Future
+    texts: list[str]
+    page_count: int
+    started: float
+
+    def wait(self) -> None:
+        output = os.path.abspath(self.generator.output_path)
+        try:
+            self.pagefind.result()
+            with open(os.path.join(output, VOCABULARY_FILE), "w", encoding="utf-8") as stream:
+                stream.write("".join(word + "\n" for word in vocabulary(self.texts)))
+        except SearchIndexFailed as error:
+            _stop(self.generator, error)
+        except OSError as error:
+            _stop(self.generator, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
+        finally:
+            _remove_in_background(self.site)
+        logger.info("Recherche : index Pagefind de %s pages en %s s",
+                    f"{self.page_count:,}".replace(",", "\u202f"),
+                    f"{time.perf_counter() - self.started:.1f}".replace(".", ","))
+
+
+def _remove_in_background(folder: str) -> None:
+    # Thousands of small files: deleted while the build goes on. Not a daemon thread:
+    # a one-off build waits for it before exiting.
+    threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                     name="clairvoie-remove-search-copy").start()
 
 
 def _stop(generator: Any, error: SearchIndexFailed, cause: Exception | None = None) -> None:
