@@ -8,7 +8,7 @@ import sys
 
 from pelican.generators import Generator
 
-from . import staging
+from . import incremental, staging
 from .model import InvalidRecords, load_model
 from .outputs import OUTPUTS, assets
 from .settings import ClairvoieSettings
@@ -21,6 +21,7 @@ class ClairvoieGenerator(Generator):
 
     def generate_context(self) -> None:
         assets.forget_theme_files()
+        incremental.KeptBetweenBuilds.new_build()
         settings = ClairvoieSettings.from_pelican(self.settings)
         try:
             model = load_model(settings, self.path, self.settings["TIMEZONE"],
@@ -30,6 +31,8 @@ class ClairvoieGenerator(Generator):
             staging.discard(self.output_path)
             raise
         self.context["model"] = model
+        # What each record's outputs are made of: incremental rebuilds compare these.
+        self.context[incremental.SIGNATURES] = incremental.PageSignatures(model, self.settings, self.theme)
         logger.info("Clairvoie: %d secteurs, %d projets, %d arrêtés, %d réunions",
                     len(model.sectors), len(model.projects), len(model.works), len(model.meetings))
 

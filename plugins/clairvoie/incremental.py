@@ -25,13 +25,14 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "clairvoie-pages-{output}.json"  # one per output folder
 STATE_VERSION = 1
+SIGNATURES = "clairvoie_signatures"  # the build's PageSignatures, in Pelican's context
 EVERYTHING = "*"  # a page that shows the whole city (home page, lists, city-wide figures)
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -199,3 +200,31 @@ def keep_unchanged_files(staging_path: str, final_path: str) -> tuple[int, int]:
                 os.replace(temporary, staged)
                 kept += 1
     return kept, compared
+
+
+class KeptBetweenBuilds:
+    """Values a build computed, kept for the next build in the same process.
+
+    ``pelican --autoreload`` builds again and again in one process: a value
+    whose key (a signature of its inputs) is unchanged is not computed again.
+    What a build did not use is dropped when the next one begins.
+    """
+
+    _all: list["KeptBetweenBuilds"] = []
+
+    def __init__(self) -> None:
+        self._previous: dict[Any, Any] = {}
+        self._current: dict[Any, Any] = {}
+        KeptBetweenBuilds._all.append(self)
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key in self._current:
+            return self._current[key]
+        value = self._previous[key] if key in self._previous else make()
+        self._current[key] = value
+        return value
+
+    @classmethod
+    def new_build(cls) -> None:
+        for kept in cls._all:
+            kept._previous, kept._current = kept._current, {}

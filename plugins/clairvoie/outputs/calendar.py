@@ -49,7 +49,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from .. import labels
+from .. import incremental, labels
 from ..model import opening_hours
 from ..model.opening_hours import Slot, WeeklyHours
 from ..model.records import Meeting, Model, WorksOrder
@@ -405,21 +405,36 @@ class _WrittenEvent:
     ical: bytes  # the event's lines, as Calendar.to_ical() writes them
 
 
+# Each record's events, kept for the next build in the same process (pelican --autoreload).
+_kept_events = incremental.KeptBetweenBuilds()
+
+
 class RecordEvents:
     """The events of each record, built and written once though several calendars show them
-    (a works order is in its sectors' calendars and in the city's)."""
+    (a works order is in its sectors' calendars and in the city's).
 
-    def __init__(self, model: Model, site: Site):
-        self.model, self.site = model, site
+    With the build's signatures, a record's events are also kept for the next build
+    in the same process, as long as the record, the date and the settings are unchanged.
+    """
+
+    def __init__(self, model: Model, site: Site, signatures: "incremental.PageSignatures | None" = None):
+        self.model, self.site, self.signatures = model, site, signatures
         self._written: dict[tuple[str, str], list[_WrittenEvent]] = {}
 
     def _of(self, kind: str, record: Any) -> list[_WrittenEvent]:
         key = (kind, record.id)
         if key not in self._written:
-            build = meeting_events if kind == "meeting" else works_events
-            self._written[key] = [_WrittenEvent((_utc(e.decoded("DTSTART")), str(e["UID"])), e, e.to_ical())
-                                  for e in build(record, self.model, self.site)]
+            if self.signatures is None:
+                self._written[key] = self._build(kind, record)
+            else:
+                signature = (self.signatures.of(f"calendar:{kind}", [record]), self.site)
+                self._written[key] = _kept_events.get(signature, lambda: self._build(kind, record))
         return self._written[key]
+
+    def _build(self, kind: str, record: Any) -> list[_WrittenEvent]:
+        build = meeting_events if kind == "meeting" else works_events
+        return [_WrittenEvent((_utc(e.decoded("DTSTART")), str(e["UID"])), e, e.to_ical())
+                for e in build(record, self.model, self.site)]
 
     def in_scope(self, sector_id: str | None) -> list[_WrittenEvent]:
         """The events of a sector's calendar (None: the city's), in the order of the file."""
@@ -465,7 +480,7 @@ def write_calendars(model: Model, generator: Any, writer: Any) -> None:
     settings = generator.settings
     site_url = settings.get("SITEURL", "") or ""
     site = Site(site_domain(model.settings.feed_domain, site_url), site_url)
-    record_events = RecordEvents(model, site)
+    record_events = RecordEvents(model, site, generator.context.get(incremental.SIGNATURES))
     for sector_id in [None] + [s.id for s in model.sectors]:
         path = os.path.join(generator.output_path, calendar_path(sector_id))
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -88,7 +88,7 @@ def write_pages(model: Model, generator: Any, writer: Any) -> None:
 def _pages_to_render(model: Model, generator: Any, pages: list[Page]) -> list[Page]:
     """The pages whose records changed; the others are linked from the previous build."""
     settings = generator.settings
-    signatures = incremental.PageSignatures(model, settings, generator.theme)
+    signatures = generator.context[incremental.SIGNATURES]
     new = {page.save_as: signatures.of(page.template, page.depends_on) for page in pages}
     final = staging.final_path_of(generator.output_path)
     state = incremental.BuildState(settings["CACHE_PATH"], final or generator.output_path)

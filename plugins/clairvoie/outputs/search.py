@@ -38,7 +38,7 @@ from html import escape, unescape
 from html.parser import HTMLParser
 from typing import Any
 
-from .. import messages, staging
+from .. import incremental, messages, staging
 from ..model.records import Model
 from ..model.words import fold, singular, words
 from .pagefind_order import sort_bundle_quietly
@@ -324,11 +324,16 @@ def write_search_index(model: Model, generator: Any, writer: Any) -> "PendingInd
     texts: list[str] = []
     site = tempfile.mkdtemp(prefix="clairvoie-recherche-")
     try:
+        synonyms = repr(model.synonyms)
         for save_as in pages:
-            with open(os.path.join(output, save_as), encoding="utf-8") as stream:
-                html = stream.read()
-            indexed, text = page_for_pagefind(html, residents)
-            texts += [text, meta_text(html)]
+            path = os.path.join(output, save_as)
+            status = os.stat(path)
+            # A page kept from the last build (same inode, incremental.py) is read again only
+            # in a new process: pelican --autoreload reuses what it made of it.
+            indexed, text, meta = _kept_pages.get(
+                (save_as, status.st_ino, status.st_mtime_ns, status.st_size, synonyms),
+                lambda: _page_and_texts(path, residents))
+            texts += [text, meta]
             target = os.path.join(site, save_as)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as stream:
@@ -340,6 +345,17 @@ def write_search_index(model: Model, generator: Any, writer: Any) -> "PendingInd
     pagefind = indexing.submit(run_pagefind, site, os.path.join(output, BUNDLE_DIR), len(pages))
     indexing.shutdown(wait=False)
     return PendingIndex(generator, site, pagefind, texts, len(pages), started)
+
+
+# What Pagefind gets of each page, and its texts, kept between builds of one process.
+_kept_pages = incremental.KeptBetweenBuilds()
+
+
+def _page_and_texts(path: str, residents: ResidentsWords) -> tuple[str, str, str]:
+    with open(path, encoding="utf-8") as stream:
+        html = stream.read()
+    indexed, text = page_for_pagefind(html, residents)
+    return indexed, text, meta_text(html)
 
 
 @dataclass
