@@ -66,7 +66,9 @@ def markdown_to_html(text: str | None) -> Markup:
     return _record_html(text)
 
 
-@lru_cache(maxsize=4096)  # records repeat texts (detours, notices), and rebuilds repeat them all
+# Records repeat texts (detours, notices), and rebuilds in one process (pelican --autoreload)
+# repeat them all: room for every text of a large city (size L: some 14,000), yet bounded.
+@lru_cache(maxsize=1 << 17)
 def _record_html(text: str) -> Markup:
     html = _markdown_converter().reset().convert(text)
     return Markup(sanitize_html(_HEADING.sub(r"<\1h3", html)))
