@@ -82,15 +82,16 @@ def record_key(record: Any) -> str:
     return f"{kind}:{record.id}"
 
 
-def record_fingerprint(record: Any, site_root: str) -> str:
-    """What a record's pages are made of: its source, its history, the files it names."""
+def record_fingerprint(record: Any) -> str:
+    """What a record's pages are made of: its source (the model's hash of the file, or the
+    article's bytes), its history, the files it names."""
     if type(record).__name__ == "NewsItem":
         article = record.article
         episode = record.episode
         return _digest([_file_bytes(article.source_path),
                         _file_stamp(episode.source_path) if episode else ""])
     source = record.source
-    parts: list[str | bytes] = [_file_bytes(os.path.join(site_root, source.path)), repr(source.history)]
+    parts: list[str | bytes] = [source.digest, repr(source.history)]
     for photo in getattr(record, "photos", ()):
         parts.append(_file_stamp(photo.source_path))
     documents = list(getattr(record, "documents", ()))
@@ -114,7 +115,7 @@ def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path:
     parts: list[str | bytes] = [str(model.today), _settings_text(pelican_settings)]
     for path in [*_tree_files(theme_path), *_tree_files(_PACKAGE_DIR, (".py", ".html", ".json"))]:
         parts += [path, _file_bytes(path)]
-    parts += [record_fingerprint(sector, model.settings.site_root) for sector in model.sectors]
+    parts += [record_fingerprint(sector) for sector in model.sectors]
     return _digest(parts)
 
 
@@ -122,12 +123,11 @@ class PageSignatures:
     """Signatures of this build's pages, compared with the previous build's."""
 
     def __init__(self, model: Any, pelican_settings: dict[str, Any], theme_path: str):
-        root = model.settings.site_root
         self.common = common_fingerprint(model, pelican_settings, theme_path)
         self.fingerprints: dict[str, str] = {}
         for group in (model.projects, model.works, model.meetings, model.news):
             for record in group:
-                self.fingerprints[record_key(record)] = record_fingerprint(record, root)
+                self.fingerprints[record_key(record)] = record_fingerprint(record)
         self._everything = _digest(sorted(f"{k}={v}" for k, v in self.fingerprints.items()))
 
     def of(self, template: str, depends_on: Iterable[Any] | str) -> str:

@@ -105,7 +105,7 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     records: dict[str, list[Any]] = {kind: [] for kind in builders}
     documents = {kind: _load_documents(paths, settings.site_root, problems) for kind, paths in files.items()}
     for kind, kind_documents in documents.items():
-        for document, absolute_path, checked in kind_documents:
+        for document, absolute_path, checked, content_hash in kind_documents:
             if kind != "sector":
                 check_sector_ids(document, ctx, allow_city_wide=(kind == "project"))
             shape_problems = [] if checked else schema_problems(kind, document)
@@ -113,7 +113,9 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
             if shape_problems:
                 _parsed_files.forget(absolute_path, document.path)
             else:
-                records[kind].append(builders[kind](document, ctx))
+                record = builders[kind](document, ctx)
+                record.source = dataclasses.replace(record.source, digest=content_hash or "")
+                records[kind].append(record)
     if not files["sector"]:
         problems.append(Problem(settings.sectors_path, 1, 1, "", messages.NO_SECTOR_FILES))
     _check_unique(documents, problems)
@@ -144,9 +146,10 @@ def _record_id(path: str) -> str:
 
 
 def _load_documents(paths: list[str], site_root: str,
-                    problems: list[Problem]) -> list[tuple[YamlDocument, str, bool]]:
-    """Each file's document, its absolute path, and whether it already passed its schema."""
-    documents: list[tuple[YamlDocument, str, bool]] = []
+                    problems: list[Problem]) -> list[tuple[YamlDocument, str, bool, str | None]]:
+    """Each file's document, its absolute path, whether it already passed its schema, and
+    the hash of its bytes."""
+    documents: list[tuple[YamlDocument, str, bool, str | None]] = []
     seen: dict[str, str] = {}
     for path in paths:
         shown = os.path.relpath(path, site_root).replace(os.sep, "/")
@@ -161,19 +164,19 @@ def _load_documents(paths: list[str], site_root: str,
         content_hash = _parsed_files.content_hash(path)
         document = _parsed_files.get(path, shown, content_hash)
         if document is not None:
-            documents.append((document, path, True))
+            documents.append((document, path, True, content_hash))
             continue
         document = load_yaml_file(path, shown, problems)
         if document is not None:
             _parsed_files.keep(path, shown, content_hash, document)
-            documents.append((document, path, False))
+            documents.append((document, path, False, content_hash))
     return documents
 
 
 def _check_unique(documents: dict[str, list[YamlDocument]], problems: list[Problem]) -> None:
     """Panel ids and works order references must be unique city-wide."""
     panels: dict[str, str] = {}
-    for document, _path, _checked in documents["sector"]:
+    for document, *_ in documents["sector"]:
         for index, panel in enumerate(_list_of(document.data.get("panels"))):
             panel_id = panel.get("id") if isinstance(panel, dict) else None
             if not isinstance(panel_id, str):
@@ -183,7 +186,7 @@ def _check_unique(documents: dict[str, list[YamlDocument]], problems: list[Probl
                                                  messages.duplicate_panel(panel_id, panels[panel_id])))
             panels.setdefault(panel_id, document.path)
     references: dict[str, str] = {}
-    for document, _path, _checked in documents["works"]:
+    for document, *_ in documents["works"]:
         reference = document.data.get("reference")
         if not isinstance(reference, (str, int)):
             continue

@@ -40,12 +40,13 @@ def title_key(record: Any) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a record was written: for messages and history."""
+    """Where a record was written: for messages, history and incremental builds."""
 
     path: str  # relative to the site root, e.g. "content/projects/lilas.yaml"
     line: int = 1
     column: int = 1
     history: tuple[Any, ...] = ()  # history.Change, newest first (from Git)
+    digest: str = ""  # hash of the file's bytes: what incremental.py compares between builds
 
 
 @dataclass(frozen=True)
