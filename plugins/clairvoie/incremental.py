@@ -47,9 +47,7 @@ def _digest(parts: Iterable[str | bytes]) -> str:
     return hasher.hexdigest()
 
 
-def _file_bytes(path: str | None) -> bytes:
-    if not path:
-        return b""
+def _file_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as stream:
             return stream.read()
@@ -165,14 +163,10 @@ def link_previous(final_path: str, staging_path: str, save_as: str) -> bool:
     """Hard-link last build's file into this build; False when there is none."""
     previous = os.path.join(final_path, save_as)
     target = os.path.join(staging_path, save_as)
-    try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        os.link(previous, target)
-    except FileNotFoundError:
+    if not os.path.isfile(previous):
         return False
-    except FileExistsError:
-        os.unlink(target)
-        os.link(previous, target)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    os.link(previous, target)  # the staging folder starts empty: nothing is there yet
     return True
 
 

@@ -184,6 +184,7 @@ def _by_sector(records: list[Any]) -> dict[str, list[Any]]:
 def _sector_view(model: Model, sector_id: str, news_count: int, projects: list[Project],
                  works: list[WorksOrder], meetings: list[Meeting]) -> SectorView:
     upcoming_meetings, past_meetings = _split_meetings(meetings)
+    news = [n for n in model.news if n.city_wide or sector_id in n.sector_ids]
     by_status = {status: sorted((p for p in projects if p.status == status), key=title_key)
                  for status in PROJECT_STATUSES}
     return SectorView(
@@ -197,6 +198,7 @@ def _sector_view(model: Model, sector_id: str, news_count: int, projects: list[P
                               key=lambda w: (w.start_date, w.id)),
         upcoming_meetings=upcoming_meetings,
         past_meetings=past_meetings,
-        news=[n for n in model.news if n.city_wide or sector_id in n.sector_ids][:news_count],
+        news=news[:news_count],
         scorecard=scorecard(projects, works, meetings, model.today),
+        records=[*projects, *works, *meetings, *news],
     )

@@ -360,6 +360,9 @@ class SectorView:
     past_meetings: list[Meeting]
     news: list[NewsItem]
     scorecard: Any = None  # scorecard.Scorecard
+    # Every record of the sector (projects, works orders, meetings, news): what its pages
+    # may show, and so what they depend on (outputs/pages.py, incremental builds).
+    records: list[Any] = field(default_factory=list)
 
     @property
     def projects(self) -> list[Project]:

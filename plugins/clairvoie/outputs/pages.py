@@ -33,16 +33,6 @@ class Page:
     depends_on: Iterable[Any] | str = ()
 
 
-def _in_sector(model: Model, sector_id: str) -> list[Any]:
-    """Every record a sector's pages may show."""
-    return [
-        *(p for p in model.projects if sector_id in p.sector_ids),
-        *(w for w in model.works if sector_id in w.sector_ids),
-        *(m for m in model.meetings if sector_id in m.sector_ids),
-        *(n for n in model.news if n.city_wide or sector_id in n.sector_ids),
-    ]
-
-
 def pages_of(model: Model) -> Iterator[Page]:
     everything = incremental.EVERYTHING
     yield Page("index.html", "clairvoie_home", {"feeds": alternate_links(model, None)},
@@ -55,7 +45,7 @@ def pages_of(model: Model) -> Iterator[Page]:
                {"card": model.scorecard, "scope_name": "toute la ville", "sector": None},
                depends_on=everything)
     for sector in model.sectors:
-        in_sector = _in_sector(model, sector.id)
+        in_sector = model.views[sector.id].records
         yield Page(f"{sector.url}index.html", "clairvoie_sector",
                    {"sector": sector, "view": model.views[sector.id],
                     "feeds": alternate_links(model, sector.id)},
