@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# npm ci empties node_modules/ first, so this stamp is only there after a complete install.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: site serve test validate debian-packages clean publish
 
@@ -42,8 +44,8 @@ publish: $(STAMP)
 	$(BIN)/pelican content -s publishconf.py -o output
 	$(BIN)/clairvoie -s publishconf.py publish
 
-## make test : install what tests need (Chromium and rsync included) and run them all
-test: $(TEST_STAMP) debian-packages
+## make test : install what tests need (Chromium, rsync, Java and the Nu HTML checker included) and run them all
+test: $(TEST_STAMP) debian-packages $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 $(STAMP): pyproject.toml
@@ -56,11 +58,18 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-## Debian packages the tests need: Chromium (pages in a real browser), rsync (publishing)
-DEBIAN_PACKAGES := chromium rsync
+# The Nu HTML checker (vnu-jar, pinned in package-lock.json). --ignore-scripts: its postinstall
+# would download a Java runtime from GitHub; Debian's (debian-packages) runs it instead.
+$(NODE_STAMP): package.json package-lock.json | debian-packages
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Debian packages the tests need, as command:package when the package is named otherwise:
+## Chromium (pages in a real browser), rsync (publishing), Java and npm (the Nu HTML checker)
+DEBIAN_PACKAGES := chromium rsync java:default-jre-headless node:nodejs npm
 debian-packages:
-	@missing=""; for package in $(DEBIAN_PACKAGES); do \
-	  command -v $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	@missing=""; for entry in $(DEBIAN_PACKAGES); do \
+	  command -v "$${entry%%:*}" >/dev/null 2>&1 || missing="$$missing $${entry#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
