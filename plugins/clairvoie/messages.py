@@ -162,6 +162,67 @@ def bad_geojson(path: str, detail: str) -> str:
 
 
 BAD_COORDINATES = "coordonnées GeoJSON non valides : [longitude, latitude] attendus"
+NOT_A_POSITION = "position non valide : deux nombres [longitude, latitude] attendus, par exemple [4.85, 45.74]"
+NOT_A_POSITION_LIST = "liste de positions attendue, par exemple [[4.85, 45.74], [4.86, 45.75]]"
+RING_NOT_CLOSED = "le contour n'est pas fermé : son dernier point doit répéter le premier"
+OUTLINE_CROSSES_ITSELF = "le contour se recoupe lui-même"
+HOLE_OUTSIDE = "un trou du contour est en dehors du contour"
+POLYGONS_OVERLAP = "des contours se chevauchent ou se répètent"
+INVALID_OUTLINE = "le contour n'est pas valide"
+LONGITUDE_LATITUDE_SWAPPED = ("longitude et latitude semblent inversées : GeoJSON écrit [longitude, latitude], "
+                              "par exemple [4.85, 45.74]")
+
+
+def longitude_out_of_range(value: float) -> str:
+    return f"longitude {value} hors des bornes (de -180 à 180)"
+
+
+def latitude_out_of_range(value: float, longitude: float) -> str:
+    hint = " ; longitude et latitude sont-elles inversées ?" if -90 <= longitude <= 90 else ""
+    return f"latitude {value} hors des bornes (de -90 à 90){hint}"
+
+
+def line_too_short(count: int) -> str:
+    return f"un tracé doit relier au moins deux points différents ({count} donné{'s' if count > 1 else ''})"
+
+
+def ring_too_short(count: int) -> str:
+    return (f"un contour doit avoir au moins quatre positions, la dernière répétant la première "
+            f"({count} donnée{'s' if count > 1 else ''})")
+
+
+def geometry_type_not_here(kind: object, allowed: Iterable[str]) -> str:
+    return f"type « {kind} » non accepté ici ; types acceptés : {', '.join(allowed)}"
+
+
+def near_position(message: str, longitude: float, latitude: float) -> str:
+    return f"{message}, près de [{longitude:g}, {latitude:g}]"
+
+
+def far_from_city(kilometres: float) -> str:
+    distance = f"{kilometres:.1f}".replace(".", ",")
+    return f"cette géométrie est à {distance} km des secteurs de la ville : vérifiez les coordonnées ([longitude, latitude])"
+
+
+HTML_COMMENT_REFUSED = ("les commentaires HTML (« <!-- … --> ») seraient publiés avec le texte : "
+                        "retirez-les et gardez vos notes hors des fiches")
+IMAGE_WITHOUT_DESCRIPTION = ("une image doit dire ce qu'elle montre, pour qui ne la voit pas : "
+                             "![ce que montre l'image](images/fichier.jpg)")
+
+
+def html_refused(tag: str) -> str:
+    return (f"le HTML n'est pas accepté dans les textes (« {tag} ») : écrivez en Markdown, par exemple "
+            "**important**, [un lien](https://…) ou ![description](images/fichier.jpg)")
+
+
+def link_refused(href: str) -> str:
+    return (f"lien non accepté « {href[:60]} » : un lien commence par https://, http://, mailto: ou tel:, "
+            "ou est une adresse du site")
+
+
+def image_from_elsewhere(src: str) -> str:
+    return (f"image venant d'un autre site « {src[:60]} » : les pages ne chargent rien ailleurs ; "
+            "ajoutez l'image au dossier content/images/ et donnez son chemin")
 
 
 def ends_before_start(end_field: str, start_field: str) -> str:

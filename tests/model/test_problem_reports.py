@@ -69,3 +69,43 @@ def test_report_ends_with_a_summary_saying_nothing_was_published(tmp_path):
         load_site(tmp_path)
     assert caught.value.report().splitlines()[-1] == (
         "1 erreur dans les fiches : rien n'a été publié, le site précédent reste en ligne tel quel.")
+
+
+def test_schema_and_other_problems_of_one_file_in_one_run(tmp_path):
+    """A file the schema refuses is still checked for what a schema cannot see (dates in order,
+    files, references, geometry, Markdown): one build names every problem of every file."""
+    problems = problems_of(tmp_path, {
+        "content/projects/lilas.yaml": project_yaml(
+            status="status: finished",  # schema: not a status
+            schedule="schedule:\n  planned_start: 2026-12-01\n  planned_end: 2026-03-31",  # end before start
+            category="category: voirie\ndescription: Voir <b>ici</b>.",  # raw HTML
+            location="photos:\n  - file: images/absente.jpg\n    alt: La rue\n  - file: images/autre.jpg"),
+        "content/works/w.yaml": """
+            reference: 2026-ARR-0001
+            title: Fermeture
+            sectors: [secteur-1]
+            kind: fermeture
+            street: rue des Lilas
+            geometry: {type: LineString, coordinates: [[4.85, 45.74]]}
+            start: 2026-12-05
+            end: 2026-12-01
+            project: inconnu
+            """,
+    })
+    assert [str(p) for p in problems] == [
+        "content/projects/lilas.yaml:4:14 — description : le HTML n'est pas accepté dans les textes (« <b> ») : "
+        "écrivez en Markdown, par exemple **important**, [un lien](https://…) ou ![description](images/fichier.jpg)",
+        "content/projects/lilas.yaml:6:9 — status : valeur « finished » inconnue ; valeurs possibles : planned, "
+        "in_progress, suspended, completed, cancelled",
+        "content/projects/lilas.yaml:9:16 — schedule.planned_end : la fin (« planned_end ») est avant le début "
+        "(« planned_start »)",
+        "content/projects/lilas.yaml:11:11 — photos[1].file : fichier « images/absente.jpg » introuvable dans content/",
+        "content/projects/lilas.yaml:13:5 — photos[2].alt : champ obligatoire « alt » manquant",
+        "content/projects/lilas.yaml:13:11 — photos[2].file : fichier « images/autre.jpg » introuvable dans content/",
+        "content/works/w.yaml:4:7 — kind : valeur « fermeture » inconnue ; valeurs possibles : closure, "
+        "lane_restriction, parking_ban, detour, alternating_traffic, noise, other",
+        "content/works/w.yaml:6:30 — geometry.coordinates : un tracé doit relier au moins deux points différents "
+        "(1 donné)",
+        "content/works/w.yaml:8:6 — end : la fin (« end ») est avant le début (« start »)",
+        "content/works/w.yaml:9:10 — project : projet « inconnu » inconnu",
+    ]

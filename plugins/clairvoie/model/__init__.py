@@ -15,18 +15,19 @@ import mutagen
 import mutagen.mp3
 
 from .. import messages
-from ..markup import sanitize_html
+from ..markup import markdown_problems, sanitize_html
 from ..settings import ClairvoieSettings
 from .build import (
     BuildContext, _content_file, build_meeting, build_project, build_sector, build_works_order,
     check_sector_ids, is_slug,
 )
 from .derive import build_date, derive
+from .geometry import CityOutline
 from .history import record_histories
 from .load import YamlDocument, load_yaml_file
 from .problems import InvalidRecords, Problem
 from .records import Episode, Model, NewsItem
-from .schema import schema_problems
+from .schema import schema_errors
 from .synonyms import load_synonyms
 
 __all__ = ["InvalidRecords", "Model", "Problem", "load_model", "record_files"]
@@ -104,18 +105,22 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
                 "works": build_works_order, "meeting": build_meeting}
     records: dict[str, list[Any]] = {kind: [] for kind in builders}
     documents = {kind: _load_documents(paths, settings.site_root, problems) for kind, paths in files.items()}
-    for kind, kind_documents in documents.items():
+    for kind, kind_documents in documents.items():  # sectors first: others are placed in them
         for document, absolute_path, checked, content_hash in kind_documents:
             if kind != "sector":
                 check_sector_ids(document, ctx, allow_city_wide=(kind == "project"))
-            shape_problems = [] if checked else schema_problems(kind, document)
-            problems += shape_problems
-            if shape_problems:
+            shape_errors = [] if checked else schema_errors(kind, document)
+            problems += [document.problem(field_path, message) for field_path, message in shape_errors]
+            if shape_errors:
                 _parsed_files.forget(absolute_path, document.path)
-            else:
-                record = builders[kind](document, ctx)
-                record.source = dataclasses.replace(record.source, digest=content_hash or "")
-                records[kind].append(record)
+                # What the schema refused is taken out; the rest is still checked, in this run.
+                builders[kind](document.without(field_path for field_path, _ in shape_errors), ctx)
+                continue
+            record = builders[kind](document, ctx)
+            record.source = dataclasses.replace(record.source, digest=content_hash or "")
+            records[kind].append(record)
+        if kind == "sector":
+            ctx.city = CityOutline.of(sector.geometry for sector in records["sector"])
     if not files["sector"]:
         problems.append(Problem(settings.sectors_path, 1, 1, "", messages.NO_SECTOR_FILES))
     _check_unique(documents, problems)
@@ -212,6 +217,7 @@ def _news_items(articles: Iterable[Any], ctx: BuildContext, site_root: str) -> l
                 ctx.problems.append(_article_problem(article, site_root, "Sectors",
                                                      messages.unknown_sector(sector_id, ctx.sector_ids)))
         episode = _episode(article, ctx, site_root)
+        ctx.problems.extend(_article_markdown_problems(article, site_root))
         _sanitize_article(article)
         items.append(NewsItem(article, tuple(sector_ids), city_wide=not sector_ids, episode=episode))
     items.sort(key=lambda n: (n.article.date, n.article.slug), reverse=True)
@@ -279,6 +285,34 @@ def _article_problem(article: Any, site_root: str, name: str, message: str) -> P
     """A problem at the article's header line "name:" (e.g. "Sectors")."""
     shown = os.path.relpath(article.source_path, site_root).replace(os.sep, "/")
     return Problem(shown, _metadata_line(article.source_path, name), 1, name, message)
+
+
+_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+_HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s?(.*)$")
+
+
+def _article_markdown_problems(article: Any, site_root: str) -> list[Problem]:
+    """Articles follow the records' rule (markup.py): Markdown only, at the line to edit."""
+    path = article.source_path
+    if not path.lower().endswith(_MARKDOWN_SUFFIXES):
+        return []
+    try:
+        with open(path, encoding="utf-8") as stream:
+            lines = stream.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    shown = os.path.relpath(path, site_root).replace(os.sep, "/")
+    header_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    found = []
+    for number, line in enumerate(lines[:header_end], 1):
+        header = _HEADER_LINE.match(line)
+        if header and header[1].lower() == "summary":
+            found += [Problem(shown, number, 1, header[1], p.message) for p in markdown_problems(header[2])]
+    body = lines[header_end:]
+    for problem in markdown_problems("\n".join(body)):
+        line = next((header_end + i for i, text in enumerate(body, 1) if problem.typed in text), header_end + 1)
+        found.append(Problem(shown, line, 1, "", problem.message))
+    return found
 
 
 def _sanitize_article(article: Any) -> None:

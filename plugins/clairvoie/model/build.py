@@ -1,12 +1,16 @@
-"""Turn schema-valid YAML documents into records, checking references on the way.
+"""Turn YAML documents into records, checking what a schema cannot on the way.
 
-Each ``build_*`` function receives one document whose shape the JSON Schema
-has already checked, so it only checks what a schema cannot: that sector and
-project ids exist, that files are there, that dates are in order.
+Each ``build_*`` function checks that sector and project ids exist, that files
+are there, that dates are in order, that geometries and Markdown can be
+published. It also runs on documents the schema refused, with the refused
+values taken out (``YamlDocument.without``), so that one build reports every
+problem of a file: a builder therefore reads fields with ``.get`` and checks a
+value only when it is there. A record built from such a document is dropped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -15,12 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
 from .. import messages
-from ..markup import markdown_to_html
+from ..markup import markdown_problems, markdown_to_html
 from ..settings import ClairvoieSettings
-from .load import FieldPath, YamlDocument
+from .geometry import ANY_TYPE, SECTOR_TYPES, WORKS_TYPES, CityOutline, geometry_problems
+from .load import FieldPath, YamlDocument, format_field_path
 from .problems import Problem
 from .records import (
     Budget, Contact, Document, Location, Meeting, Milestone, Panel, Photo, Project,
@@ -41,6 +47,7 @@ class BuildContext:
     sector_ids: list[str]
     project_ids: list[str]
     problems: list[Problem]
+    city: CityOutline | None = None  # the sectors' outlines, once sectors are built
 
     def report(self, document: YamlDocument, field_path: FieldPath, message: str) -> None:
         self.problems.append(document.problem(field_path, message))
@@ -58,7 +65,9 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _date_or_datetime(text: str, timezone: ZoneInfo) -> dt.date | dt.datetime:
+def _date_or_datetime(text: str | None, timezone: ZoneInfo) -> dt.date | dt.datetime | None:
+    if not text:
+        return None
     if len(text) <= 10:
         return dt.date.fromisoformat(text)
     moment = dt.datetime.fromisoformat(text.replace(" ", "T"))
@@ -67,6 +76,18 @@ def _date_or_datetime(text: str, timezone: ZoneInfo) -> dt.date | dt.datetime:
 
 def _contact(data: dict[str, Any] | None) -> Contact | None:
     return Contact(**data) if data else None
+
+
+def _markdown(document: YamlDocument, ctx: BuildContext, path: FieldPath, text: str | None) -> Markup:
+    """A Markdown field as HTML; what it may not carry (raw HTML, script links…) is reported."""
+    for problem in markdown_problems(text):
+        ctx.report(document, path, problem.message)
+    return markdown_to_html(text)
+
+
+def _items(data: dict[str, Any], name: str) -> list[tuple[int, dict[str, Any]]]:
+    """The (index, item) pairs of a list of blocks; items the schema refused are left out."""
+    return [(index, item) for index, item in enumerate(data.get(name) or []) if isinstance(item, dict)]
 
 
 def check_sector_ids(document: YamlDocument, ctx: BuildContext, allow_city_wide: bool) -> None:
@@ -87,10 +108,10 @@ def check_sector_ids(document: YamlDocument, ctx: BuildContext, allow_city_wide:
             ctx.report(document, ("sectors", index), messages.unknown_sector(sector_id, ctx.sector_ids))
 
 
-def _resolve_sector_ids(sectors: list[str], ctx: BuildContext) -> tuple[tuple[str, ...], bool]:
+def _resolve_sector_ids(sectors: list[str] | None, ctx: BuildContext) -> tuple[tuple[str, ...], bool]:
     if sectors == [CITY_WIDE]:
         return tuple(ctx.sector_ids), True
-    return tuple(dict.fromkeys(sectors)), False
+    return tuple(dict.fromkeys(sectors or [])), False
 
 
 def _check_order(document: YamlDocument, ctx: BuildContext, path: FieldPath,
@@ -109,30 +130,16 @@ def _instant(value: dt.date | dt.datetime, timezone: ZoneInfo) -> dt.datetime:
 
 
 # --- geometry ---------------------------------------------------------------------
-_POSITION_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2,
-                   "Polygon": 2, "MultiPolygon": 3}
-
-
-def _valid_coordinates(kind: str, coordinates: Any) -> bool:
-    def check(value: Any, depth: int) -> bool:
-        if depth == 0:
-            return (isinstance(value, list) and len(value) in (2, 3)
-                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-                    and -180 <= value[0] <= 180 and -90 <= value[1] <= 90)
-        return isinstance(value, list) and len(value) > 0 and all(check(v, depth - 1) for v in value)
-    return kind in _POSITION_DEPTH and check(coordinates, _POSITION_DEPTH[kind])
-
-
-def resolve_geometry(document: YamlDocument, ctx: BuildContext, path: FieldPath,
-                     value: Any, base_dir: str, base_name: str) -> dict[str, Any] | None:
-    """Inline GeoJSON geometry, or the geometry read from a .geojson file."""
-    if value is None:
-        return None
+def resolve_geometry(document: YamlDocument, ctx: BuildContext, path: FieldPath, value: Any,
+                     base_dir: str, base_name: str, allowed_types: tuple[str, ...]) -> dict[str, Any] | None:
+    """Inline GeoJSON geometry, or the geometry read from a .geojson file, once checked."""
     if isinstance(value, dict):
-        if not _valid_coordinates(value.get("type", ""), value.get("coordinates")):
-            ctx.report(document, path, messages.BAD_COORDINATES)
-            return None
-        return {"type": value["type"], "coordinates": value["coordinates"]}
+        found = geometry_problems(value, allowed_types, ctx.city)
+        for problem in found:
+            ctx.report(document, path + problem.at, problem.message)
+        return None if found else {"type": value["type"], "coordinates": value["coordinates"]}
+    if not isinstance(value, str):
+        return None
     file_path = os.path.normpath(os.path.join(base_dir, value))
     if not file_path.startswith(base_dir + os.sep) or not os.path.isfile(file_path):
         missing = messages.missing_sector_file if base_name == "sectors" else messages.missing_file
@@ -145,10 +152,14 @@ def resolve_geometry(document: YamlDocument, ctx: BuildContext, path: FieldPath,
         ctx.report(document, path, messages.bad_geojson(value, str(error)))
         return None
     geometry = _geometry_of(geojson)
-    if geometry is None or not _valid_coordinates(geometry.get("type", ""), geometry.get("coordinates")):
+    if geometry is None:
         ctx.report(document, path, messages.bad_geojson(value, messages.BAD_COORDINATES))
         return None
-    return {"type": geometry["type"], "coordinates": geometry["coordinates"]}
+    found = geometry_problems(geometry, allowed_types, ctx.city)
+    for problem in found:
+        where = format_field_path(problem.at)
+        ctx.report(document, path, messages.bad_geojson(value, f"{where} : {problem.message}"))
+    return None if found else {"type": geometry["type"], "coordinates": geometry["coordinates"]}
 
 
 def _geometry_of(geojson: Any) -> dict[str, Any] | None:
@@ -160,7 +171,7 @@ def _geometry_of(geojson: Any) -> dict[str, Any] | None:
     if geojson.get("type") == "FeatureCollection":
         features = geojson.get("features") or []
         return _geometry_of(features[0]) if len(features) == 1 else None
-    return geojson if "coordinates" in geojson else None
+    return geojson if "coordinates" in geojson and "type" in geojson else None
 
 
 # --- files -----------------------------------------------------------------------------
@@ -172,7 +183,9 @@ def _content_file(ctx: BuildContext, relative: str) -> str | None:
 
 
 def _document_link(document: YamlDocument, ctx: BuildContext, path: FieldPath,
-                   title: str, target: str, is_url: bool) -> Document | None:
+                   title: str, target: str | None, is_url: bool) -> Document | None:
+    if not isinstance(target, str):
+        return None
     if is_url:
         return Document(title, target)
     source_path = _content_file(ctx, target)
@@ -185,6 +198,8 @@ def _document_link(document: YamlDocument, ctx: BuildContext, path: FieldPath,
 
 def _photo(document: YamlDocument, ctx: BuildContext, path: FieldPath,
            data: dict[str, Any], project_id: str, used_names: set[str]) -> Photo | None:
+    if not isinstance(data.get("file"), str):
+        return None
     source_path = _content_file(ctx, data["file"])
     if source_path is None:
         ctx.report(document, path + ("file",), messages.missing_file(data["file"]))
@@ -208,7 +223,7 @@ def _photo(document: YamlDocument, ctx: BuildContext, path: FieldPath,
         Rendition(w, max(1, round(height * w / width)), f"{stem}-{w}.jpg", f"{stem}-{w}.webp")
         for w in sorted(set(widths))
     )
-    return Photo(data["file"], data["alt"], data.get("caption"), data.get("stage"), source_path, renditions)
+    return Photo(data["file"], data.get("alt"), data.get("caption"), data.get("stage"), source_path, renditions)
 
 
 def _rotated(image: Image.Image) -> bool:
@@ -219,17 +234,18 @@ def _rotated(image: Image.Image) -> bool:
 def build_sector(document: YamlDocument, ctx: BuildContext) -> Sector:
     data = document.data
     panels = tuple(
-        Panel(p["id"], p["name"], p["lines"], p["columns"], p["charset"], document.record_id)
-        for p in data.get("panels", [])
+        Panel(p.get("id"), p.get("name"), p.get("lines"), p.get("columns"), p.get("charset"), document.record_id)
+        for _, p in _items(data, "panels")
     )
-    geometry = resolve_geometry(document, ctx, ("geometry",), data.get("geometry"),
-                                ctx.settings.sectors_dir(), "sectors")
+    # A sector's outline is not checked against the city: it draws the city.
+    geometry = resolve_geometry(document, dataclasses.replace(ctx, city=None), ("geometry",), data.get("geometry"),
+                                ctx.settings.sectors_dir(), "sectors", SECTOR_TYPES)
     return Sector(
         id=document.record_id,
-        name=data["name"],
-        short_name=data.get("short_name") or data["name"],
-        description_html=markdown_to_html(data.get("description")),
-        communes=tuple(data.get("communes", [])),
+        name=data.get("name"),
+        short_name=data.get("short_name") or data.get("name"),
+        description_html=_markdown(document, ctx, ("description",), data.get("description")),
+        communes=tuple(data.get("communes") or []),
         geometry=geometry,
         contact=_contact(data.get("contact")),
         panels=panels,
@@ -240,61 +256,63 @@ def build_sector(document: YamlDocument, ctx: BuildContext) -> Sector:
 def build_project(document: YamlDocument, ctx: BuildContext) -> Project:
     data = document.data
     project_id = document.record_id
-    if data["category"] not in ctx.settings.categories:
-        ctx.report(document, ("category",), messages.unknown_category(data["category"], ctx.settings.categories))
-    schedule = Schedule(*(_date(data["schedule"].get(k)) for k in
+    category = data.get("category")
+    if isinstance(category, str) and category not in ctx.settings.categories:
+        ctx.report(document, ("category",), messages.unknown_category(category, ctx.settings.categories))
+    schedule_data = data.get("schedule") or {}
+    schedule = Schedule(*(_date(schedule_data.get(k)) for k in
                           ("planned_start", "planned_end", "actual_start", "actual_end")))
     _check_order(document, ctx, ("schedule",), schedule.planned_start, schedule.planned_end,
                  "planned_start", "planned_end")
     _check_order(document, ctx, ("schedule",), schedule.actual_start, schedule.actual_end,
                  "actual_start", "actual_end")
     updates = []
-    for index, item in enumerate(data.get("updates", [])):
+    for index, item in _items(data, "updates"):
         update = Update(
-            project_id=project_id, index=index, date=_date(item["date"]), kind=item["kind"],
-            title=item["title"], body_html=markdown_to_html(item.get("body")),
+            project_id=project_id, index=index, date=_date(item.get("date")), kind=item.get("kind"),
+            title=item.get("title"),
+            body_html=_markdown(document, ctx, ("updates", index, "body"), item.get("body")),
             reason=item.get("reason"), new_planned_end=_date(item.get("new_planned_end")),
             new_budget=item.get("new_budget"),
         )
-        if update.new_planned_end and update.new_planned_end < schedule.planned_start:
+        if update.new_planned_end and schedule.planned_start and update.new_planned_end < schedule.planned_start:
             ctx.report(document, ("updates", index, "new_planned_end"), messages.NEW_END_BEFORE_START)
         updates.append(update)
-    updates.sort(key=lambda u: (u.date, u.index), reverse=True)
+    updates.sort(key=lambda u: (u.date or dt.date.min, u.index), reverse=True)
 
     location = None
-    if "location" in data:
+    if isinstance(data.get("location"), dict):
         loc = data["location"]
         location = Location(
             address=loc.get("address"), lat=loc.get("lat"), lon=loc.get("lon"),
             geometry=resolve_geometry(document, ctx, ("location", "geometry"), loc.get("geometry"),
-                                      ctx.content_path, "content"),
+                                      ctx.content_path, "content", ANY_TYPE),
         )
     used_names: set[str] = set()
-    photos = [_photo(document, ctx, ("photos", i), p, project_id, used_names)
-              for i, p in enumerate(data.get("photos", []))]
+    photos = [_photo(document, ctx, ("photos", i), p, project_id, used_names) for i, p in _items(data, "photos")]
     documents = [
         _document_link(document, ctx, ("documents", i, "url" if "url" in d else "file"),
-                       d["title"], d.get("url") or d["file"], "url" in d)
-        for i, d in enumerate(data.get("documents", []))
+                       d.get("title"), d.get("url") or d.get("file"), "url" in d)
+        for i, d in _items(data, "documents")
     ]
-    sector_ids, city_wide = _resolve_sector_ids(data["sectors"], ctx)
+    sector_ids, city_wide = _resolve_sector_ids(data.get("sectors"), ctx)
     budget = data.get("budget")
     return Project(
         id=project_id,
-        title=data["title"],
+        title=data.get("title"),
         sector_ids=sector_ids,
         city_wide=city_wide,
-        category=data["category"],
-        summary=data["summary"],
-        description_html=markdown_to_html(data.get("description")),
-        status=data["status"],
+        category=category,
+        summary=data.get("summary"),
+        description_html=_markdown(document, ctx, ("description",), data.get("description")),
+        status=data.get("status"),
         participation=data.get("participation"),
         location=location,
-        budget=Budget(budget.get("planned"), budget.get("spent")) if budget else None,
+        budget=Budget(budget.get("planned"), budget.get("spent")) if isinstance(budget, dict) else None,
         schedule=schedule,
         milestones=tuple(sorted(
-            (Milestone(_date(m["date"]), m["title"], bool(m.get("done", False)))
-             for m in data.get("milestones", [])), key=lambda m: m.date)),
+            (Milestone(_date(m.get("date")), m.get("title"), bool(m.get("done", False)))
+             for _, m in _items(data, "milestones")), key=lambda m: m.date or dt.date.min)),
         updates=tuple(updates),
         photos=tuple(p for p in photos if p),
         documents=tuple(d for d in documents if d),
@@ -306,37 +324,37 @@ def build_project(document: YamlDocument, ctx: BuildContext) -> Project:
 
 def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrder:
     data = document.data
-    start = _date_or_datetime(data["start"], ctx.timezone)
-    end = _date_or_datetime(data["end"], ctx.timezone)
+    start = _date_or_datetime(data.get("start"), ctx.timezone)
+    end = _date_or_datetime(data.get("end"), ctx.timezone)
     _check_order(document, ctx, (), start, end, "start", "end")
     project_id = data.get("project")
     if project_id is not None and project_id not in ctx.project_ids:
         ctx.report(document, ("project",), messages.unknown_project(project_id, ctx.project_ids))
         project_id = None
     signed_document = None
-    if "document" in data:
-        target = data["document"]
-        signed_document = _document_link(document, ctx, ("document",), f"Arrêté n° {data['reference']}",
+    target = data.get("document")
+    if isinstance(target, str):
+        signed_document = _document_link(document, ctx, ("document",), f"Arrêté n° {data.get('reference')}",
                                          target, target.startswith(("http://", "https://")))
     cancelled = data.get("cancelled")
     if isinstance(cancelled, dict):  # also accepted: "cancelled: {reason: …}"
-        cancelled = cancelled["reason"]
-    sector_ids, _ = _resolve_sector_ids(data["sectors"], ctx)
+        cancelled = cancelled.get("reason")
+    sector_ids, _ = _resolve_sector_ids(data.get("sectors"), ctx)
     return WorksOrder(
         id=document.record_id,
-        reference=str(data["reference"]),
-        title=data["title"],
+        reference=str(data.get("reference")),
+        title=data.get("title"),
         sector_ids=sector_ids,
-        kind=data["kind"],
-        street=data["street"],
+        kind=data.get("kind"),
+        street=data.get("street"),
         section=data.get("section"),
         geometry=resolve_geometry(document, ctx, ("geometry",), data.get("geometry"),
-                                  ctx.content_path, "content"),
+                                  ctx.content_path, "content", WORKS_TYPES),
         start=start,
         end=end,
         hours=data.get("hours"),
         direction=data.get("direction"),
-        detour_html=markdown_to_html(data.get("detour")),
+        detour_html=_markdown(document, ctx, ("detour",), data.get("detour")),
         project_id=project_id,
         issued_by=data.get("issued_by"),
         signed=_date(data.get("signed")),
@@ -348,19 +366,19 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrder:
 
 def build_meeting(document: YamlDocument, ctx: BuildContext) -> Meeting:
     data = document.data
-    start = _date_or_datetime(data["start"], ctx.timezone)
-    end = _date_or_datetime(data["end"], ctx.timezone)
+    start = _date_or_datetime(data.get("start"), ctx.timezone)
+    end = _date_or_datetime(data.get("end"), ctx.timezone)
     _check_order(document, ctx, (), start, end, "start", "end")
-    sector_ids, _ = _resolve_sector_ids(data["sectors"], ctx)
+    sector_ids, _ = _resolve_sector_ids(data.get("sectors"), ctx)
     return Meeting(
         id=document.record_id,
-        title=data["title"],
+        title=data.get("title"),
         sector_ids=sector_ids,
         start=start,
         end=end,
-        place=data["place"],
+        place=data.get("place"),
         participation=data.get("participation"),
-        description_html=markdown_to_html(data.get("description")),
+        description_html=_markdown(document, ctx, ("description",), data.get("description")),
         registration_url=data.get("registration_url"),
         source=_source(document),
     )

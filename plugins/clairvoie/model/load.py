@@ -6,8 +6,11 @@ Every value keeps its file, line and column so that a problem found later
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +80,34 @@ class YamlDocument:
     def problem(self, field_path: FieldPath, message: str) -> Problem:
         line, column = self.position(field_path)
         return Problem(self.path, line, column, format_field_path(field_path), message)
+
+    def without(self, field_paths: Iterable[FieldPath]) -> YamlDocument:
+        """A copy without the values at these paths (list items become None: the others keep their
+        place), positions kept: what a refused value leaves for the checks a schema cannot make."""
+        data = copy.deepcopy(self.data)
+        for field_path in sorted(set(map(tuple, field_paths)), key=len):
+            parent = data
+            for part in field_path[:-1]:
+                parent = _child(parent, part)
+            if isinstance(parent, dict) and field_path and field_path[-1] in parent:
+                del parent[field_path[-1]]
+            elif isinstance(parent, list) and field_path and _has_index(parent, field_path[-1]):
+                parent[field_path[-1]] = None
+            elif not field_path:
+                data = {}
+        return dataclasses.replace(self, data=data)
+
+
+def _has_index(items: list[Any], part: Any) -> bool:
+    return isinstance(part, int) and 0 <= part < len(items)
+
+
+def _child(value: Any, part: Any) -> Any:
+    if isinstance(value, dict):
+        return value.get(part)
+    if isinstance(value, list) and _has_index(value, part):
+        return value[part]
+    return None
 
 
 def format_field_path(field_path: FieldPath) -> str:

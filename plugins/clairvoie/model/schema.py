@@ -81,15 +81,20 @@ def _is_valid(kind: str) -> Check:
         return validator(kind).is_valid
 
 
-def schema_problems(kind: str, document: YamlDocument) -> list[Problem]:
+def schema_errors(kind: str, document: YamlDocument) -> list[tuple[FieldPath, str]]:
+    """Each (field path, French message) the schema of ``kind`` finds in a document."""
     # Most records are valid: jsonschema's costly error reporting only runs for the others.
     if _is_valid(kind)(document.data):
         return []
-    problems: dict[tuple[FieldPath, str], Problem] = {}
+    errors: dict[tuple[FieldPath, str], None] = {}
     for error in _leaf_errors(validator(kind).iter_errors(document.data)):
         for field_path, message in _explain(error):
-            problems.setdefault((field_path, message), document.problem(field_path, message))
-    return list(problems.values())
+            errors.setdefault((field_path, message))
+    return list(errors)
+
+
+def schema_problems(kind: str, document: YamlDocument) -> list[Problem]:
+    return [document.problem(field_path, message) for field_path, message in schema_errors(kind, document)]
 
 
 class _Unsupported(Exception):
