@@ -1,17 +1,28 @@
-"""HTML or script typed into any text field never runs on a resident's screen."""
+"""HTML or script typed into any text field never runs on a resident's screen.
 
+Plain-text fields are shown as typed, escaped, on every channel. Markdown
+fields may not carry HTML at all (tests/site/test_markdown_rule.py); here they
+carry it as Markdown code, which shows it as text too.
+"""
+
+import html
+import json
 import shutil
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
+import feedparser
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from building import REPO, run_pelican, serve, theme_asset_url
+from html_checker import nu_errors
 from sites import write_site
 
 pytestmark = pytest.mark.browser
 
 ATTACK = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 1">'
-MARKDOWN_ATTACK = ATTACK + ' [clic](javascript:window.pwned=1) <a href="#" onclick="window.pwned=1">a</a>'
+MARKDOWN_ATTACK = f'Le texte **montre** du code : `{ATTACK}` et `<a href="#" onclick="window.pwned=1">a</a>`'
 
 FILES = {
     "sectors/secteur-1.yaml": f"""
@@ -19,6 +30,7 @@ FILES = {
         short_name: 'Centre {ATTACK}'
         description: '{MARKDOWN_ATTACK}'
         contact: {{service: '{ATTACK}', email: 'a@b.fr'}}
+        panels: [{{id: panneau-1, name: 'Place {ATTACK}', lines: 4, columns: 20, charset: latin-1}}]
         """,
     "content/projects/p.yaml": f"""
         title: 'Projet {ATTACK}'
@@ -60,7 +72,7 @@ FILES = {
     "content/actualites/a.md": f"""
         Title: Actualité piégée
         Date: 2026-11-01 10:00
-        Summary: {ATTACK}
+        Summary: `{ATTACK}`
         Sectors: secteur-1
 
         {MARKDOWN_ATTACK}
@@ -126,3 +138,56 @@ def test_search_results_show_text_as_text(hostile_site, browser):
         assert "<script>" in page.inner_text("#resultats-liste")
         assert page.evaluate("window.pwned") is None
     page.close()
+
+
+HOSTILE_PAGES = ("/", "/secteurs/secteur-1/", "/projets/p/", "/travaux/w/", "/reunions/m/",
+                 "/actualites/actualite-piegee/", "/panneaux/")
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "resultTypes": ["violations"]}
+
+
+def test_every_hostile_page_passes_the_nu_checker(hostile_site):
+    """No element loses a required attribute (an <img> without alt, an <a> without href)."""
+    assert nu_errors(sorted(hostile_site.rglob("*.html")), root=hostile_site) == []
+
+
+def test_axe_finds_nothing_on_hostile_pages(hostile_site, browser):
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda r: urlsplit(r.url).hostname != "127.0.0.1" and outside.append(r.url))
+    with serve(hostile_site) as base:
+        for path in HOSTILE_PAGES:
+            assert page.goto(base + path).status == 200, path
+            violations = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+                          for v in Axe().run(page, options=WCAG_21_AA).response["violations"]]
+            assert violations == [], path
+    assert outside == []
+    page.close()
+
+
+def test_feeds_carry_the_text_as_typed(hostile_site):
+    """Feed readers show what staff typed, as text: RSS descriptions (read as HTML) are escaped,
+    Atom summaries are text, JSON Feed's HTML escapes it."""
+    feeds = hostile_site / "secteurs/secteur-1"
+    for name in ("flux.rss", "flux.atom"):
+        parsed = feedparser.parse(feeds / name)
+        assert not parsed.bozo, name
+        works = next(e for e in parsed.entries if e.link.endswith("/travaux/w/") and e.title.startswith("Travaux"))
+        assert works.title == f"Travaux {ATTACK}", name
+        if works.summary_detail.type == "text/html":  # RSS: HTML that shows the text, runs nothing
+            assert "<script" not in works.summary and "<img" not in works.summary, name
+            shown = html.unescape(works.summary)
+        else:
+            shown = works.summary
+        assert f"Rue {ATTACK}" in shown, name  # as typed, not half-cleaned into <img src="x">
+    items = json.loads((feeds / "flux.json").read_text())["items"]
+    works = next(i for i in items if i["title"] == f"Travaux {ATTACK}")
+    assert works["summary"].startswith(f"Rue {ATTACK}")
+    assert "&lt;script&gt;" in works["content_html"] and "<script" not in works["content_html"]
+
+
+def test_panels_carry_the_text_as_typed(hostile_site):
+    """A sign shows characters, not HTML: the typed text, wrapped, neither cleaned nor escaped."""
+    messages = json.loads((hostile_site / "panneaux/panneau-1.json").read_text())["messages"]
+    late = next(m for m in messages if m["kind"] == "late")
+    assert " ".join(late["lines"]).startswith("En retard : Projet <script>window.pwned = 1</script><img")

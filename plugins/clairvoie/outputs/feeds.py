@@ -32,6 +32,7 @@ subscribe, with the entries. JSON Feed, which feedgen does not write, is written
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 from dataclasses import dataclass
@@ -302,7 +303,9 @@ def _generator(feed: Feed, stylesheets: tuple[tuple[str, str], ...], main_format
         fe.published(entry.date)
         fe.updated(entry.date)
         if entry.summary:
-            fe.summary(entry.summary)
+            fe.summary(entry.summary)  # Atom: type="text"
+            if main_format == "rss":  # RSS readers read <description> as HTML: the text is escaped for them
+                fe.description(html.escape(entry.summary, quote=False))
         if entry.content_html:
             fe.content(str(entry.content_html), type="html")
         for category in entry.categories:
