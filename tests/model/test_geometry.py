@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from clairvoie.model import InvalidRecords
 from sites import load_site, project_yaml, write_site
@@ -150,3 +151,27 @@ def test_valid_geometries_of_every_kind_load(tmp_path):
     model = load_site(tmp_path)
     assert model.works[0].geometry["type"] == "MultiLineString"
     assert model.projects[0].location.geometry["type"] == "MultiPolygon"
+
+
+numbers = st.one_of(st.integers(-400, 400), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+                    st.text(max_size=3))
+positions = st.lists(numbers, min_size=0, max_size=4)
+nested = st.recursive(positions, lambda inner: st.lists(inner, max_size=5), max_leaves=40)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(kind=st.sampled_from(["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]),
+       coordinates=nested)
+def test_any_coordinates_are_loaded_or_refused_in_french(tmp_path, kind, coordinates):
+    """Fuzz: whatever the coordinates, the loader answers with problems, never a crash."""
+    geometry = json.dumps({"type": kind, "coordinates": coordinates}, allow_nan=True)
+    geometry = geometry.replace("NaN", ".nan").replace("-Infinity", "-.inf").replace("Infinity", ".inf")
+    write_site(tmp_path, {**OUTLINED_SECTORS, "content/projects/p.yaml": project_yaml(
+        location=f"location:\n  geometry: {geometry}")})
+    try:
+        load_site(tmp_path)
+    except InvalidRecords as refused:
+        assert refused.problems
+        assert all(p.file.startswith("content/projects/p.yaml") and p.line >= 1 and p.message
+                   for p in refused.problems)
