@@ -11,7 +11,7 @@ import logging
 
 from pelican import signals
 
-from . import staging
+from . import image_privacy, staging
 from .labels import template_filters, template_globals
 from .outputs.assets import template_globals as asset_globals
 from .model import InvalidRecords
@@ -27,7 +27,7 @@ class _NoTracebackForInvalidRecords(logging.Filter):
         from .outputs.search import SearchIndexFailed
 
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, (InvalidRecords, SearchIndexFailed)):
+        if isinstance(error, (InvalidRecords, SearchIndexFailed, image_privacy.ImagesWithMetadata)):
             record.msg, record.args, record.exc_info = "%s", (error.summary(),), None
         return True
 
@@ -45,8 +45,16 @@ def _generators(pelican):
     return ClairvoieGenerator
 
 
+def _finish(pelican) -> None:
+    """Content images without their metadata, the check that no image keeps any, then the swap."""
+    image_privacy.publish_stripped_originals(pelican)
+    image_privacy.refuse_images_with_metadata(pelican)
+    staging.finish(pelican)
+
+
 def register() -> None:
     logging.getLogger("pelican").addFilter(_NoTracebackForInvalidRecords())
     signals.initialized.connect(_add_template_helpers)
     signals.get_generators.connect(_generators)
-    signals.finalized.connect(staging.finish)
+    signals.static_generator_finalized.connect(image_privacy.take_over_static_images)
+    signals.finalized.connect(_finish)
