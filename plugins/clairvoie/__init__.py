@@ -45,6 +45,14 @@ def _generators(pelican):
     return ClairvoieGenerator
 
 
+def _build_models(generators) -> None:
+    from .generator import ClairvoieGenerator
+
+    for generator in generators:
+        if isinstance(generator, ClairvoieGenerator):
+            generator.build_model()
+
+
 def _finish(pelican) -> None:
     """Content images without their metadata, the check that no image keeps any, then the swap."""
     image_privacy.publish_stripped_originals(pelican)
@@ -56,5 +64,6 @@ def register() -> None:
     logging.getLogger("pelican").addFilter(_NoTracebackForInvalidRecords())
     signals.initialized.connect(_add_template_helpers)
     signals.get_generators.connect(_generators)
+    signals.all_generators_finalized.connect(_build_models)
     signals.static_generator_finalized.connect(image_privacy.take_over_static_images)
     signals.finalized.connect(_finish)

@@ -33,17 +33,19 @@ def _pelican_settings(settings_file: str) -> dict:
 
 
 def _published_articles(pelican_settings: dict) -> list:
-    """The articles Pelican itself would publish, read by Pelican's own generator."""
-    from pelican.generators import ArticlesGenerator
+    """The articles Pelican itself would publish, read by Pelican's own generators: the static
+    files are listed too, so that the articles' {static} links resolve as in a build."""
+    from pelican.generators import ArticlesGenerator, StaticGenerator
 
     context = pelican_settings.copy()
     context.update(generated_content={}, static_links=set(), static_content={},
                    localsiteurl=pelican_settings["SITEURL"])
-    generator = ArticlesGenerator(context=context, settings=pelican_settings,
-                                  path=pelican_settings["PATH"], theme=pelican_settings["THEME"],
-                                  output_path=pelican_settings["OUTPUT_PATH"])
-    generator.generate_context()
-    return generator.articles
+    generators = [kind(context=context, settings=pelican_settings, path=pelican_settings["PATH"],
+                       theme=pelican_settings["THEME"], output_path=pelican_settings["OUTPUT_PATH"])
+                  for kind in (ArticlesGenerator, StaticGenerator)]
+    for generator in generators:
+        generator.generate_context()
+    return generators[0].articles
 
 
 def validate(args: argparse.Namespace) -> int:

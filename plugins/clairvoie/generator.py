@@ -17,9 +17,17 @@ logger = logging.getLogger(__name__)
 
 
 class ClairvoieGenerator(Generator):
-    """Phase 1 builds the model into the shared context; phase 2 runs the outputs."""
+    """Phase 1 builds the model into the shared context; phase 2 runs the outputs.
+
+    Phase 1 runs at all_generators_finalized rather than in ``generate_context``:
+    an article read before Pelican's static generator has listed the files would
+    keep its ``{static}`` links unresolved, in the model and so on every channel.
+    """
 
     def generate_context(self) -> None:
+        """Nothing yet: ``build_model`` runs once every generator has found its content."""
+
+    def build_model(self) -> None:
         assets.forget_theme_files()
         incremental.KeptBetweenBuilds.new_build()
         settings = ClairvoieSettings.from_pelican(self.settings)
