@@ -4,6 +4,7 @@ file is checked like the records, with French messages at file:line:column."""
 import gzip
 import json
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +55,71 @@ def test_a_failed_index_stops_the_build_and_keeps_the_site(site, tmp_path, monke
     assert "Traceback" not in result.stdout + result.stderr
     assert tree_digest(site / "output") == before
     assert not (site / "output.clairvoie-new").exists()
+
+
+# The real Pagefind service behind a relay that empties pagefind-entry.json in its answer,
+# as a service stopped before its writes reached the disk left it (issue 12).
+EMPTIED_ENTRY = """\
+import base64, json, os, subprocess, sys
+real = {real!r}
+if sys.argv[1:] != ["--service"]:
+    os.execv(real, [real, *sys.argv[1:]])
+service = subprocess.Popen([real, "--service"], stdout=subprocess.PIPE)
+pending = b""
+while chunk := service.stdout.read1(1 << 20):
+    pending += chunk
+    while b"," in pending:
+        message, pending = pending.split(b",", 1)
+        answer = json.loads(base64.b64decode(message))
+        for file in answer["payload"].get("files", []):
+            if file["path"] == "pagefind-entry.json":
+                file["content"] = ""
+        sys.stdout.buffer.write(base64.b64encode(json.dumps(answer).encode()) + b",")
+        sys.stdout.buffer.flush()
+"""
+
+
+def test_an_incomplete_index_stops_the_build_and_keeps_the_site(site, tmp_path, monkeypatch):
+    import sys
+
+    from pagefind.service import get_executable
+
+    relay = fake_pagefind(tmp_path, "")
+    Path(relay).write_text(f"#!{sys.executable}\n" + EMPTIED_ENTRY.format(real=str(get_executable())),
+                           encoding="utf-8")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", relay)
+    before = tree_digest(site / "output")
+    result = run_pelican(site, site / "output")
+    assert result.returncode == 1
+    said = [line for line in result.stderr.splitlines() if line.startswith("La recherche du site")]
+    assert said == ["La recherche du site n'a pas pu être indexée (index de Pagefind incomplet : "
+                    "pagefind-entry.json est vide) : rien n'a été publié, le site précédent reste en "
+                    "ligne tel quel."], result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert tree_digest(site / "output") == before
+    assert not (site / "output.clairvoie-new").exists()
+
+
+def _bundle(output):
+    folder = output / "pagefind"
+    return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_the_bundle_check_names_what_is_missing_or_cut_short(demo_output):
+    from clairvoie.outputs.pagefind_order import problems
+
+    files = _bundle(demo_output)
+    pages = json.loads(files["pagefind-entry.json"])["languages"]["fr"]["page_count"]
+    assert problems(files, pages) == []
+    assert problems(files, pages + 1) == [f"pagefind-entry.json compte {pages} pages au lieu de {pages + 1}"]
+    fragment = sorted(name for name in files if name.startswith("fragment/"))[0]
+    cut = {**files, fragment: files[fragment][:-9]}
+    assert [p.split(" (")[0] for p in problems(cut, pages)] == [f"{fragment} est illisible"]
+    emptied = {**files, "wasm.unknown.pagefind": b""}
+    assert problems(emptied, pages) == ["wasm.unknown.pagefind est vide"]
+    filter_name = sorted(name for name in files if name.startswith("filter/"))[0]
+    without = {name: data for name, data in files.items() if name not in (fragment, filter_name)}
+    assert sorted(problems(without, pages)) == sorted([f"{fragment} manque", f"{filter_name} manque"])
 
 
 def test_synonym_errors_are_reported_like_record_errors(site):

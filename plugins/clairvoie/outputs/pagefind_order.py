@@ -9,16 +9,17 @@ the metadata and ``pagefind-entry.json`` at them.
 
 The files are gzip-compressed CBOR behind a "pagefind_dcd" signature. Only
 what they use is read and written; anything unexpected leaves the bundle as
-Pagefind wrote it (search works the same, only the bytes may differ).
+Pagefind made it (search works the same, only the bytes may differ).
+
+The bundle is sorted and checked in memory (``problems``: every file whole,
+every page and file the index names present) before search.py writes it.
 """
 
 from __future__ import annotations
 
-import glob
 import gzip
 import hashlib
 import json
-import os
 import struct
 from typing import Any
 
@@ -95,13 +96,18 @@ def _encode(value: Any) -> bytes:
     raise UnexpectedFormat(type(value).__name__)
 
 
-def read(path: str) -> Any:
-    data = gzip.decompress(open(path, "rb").read())
+def decode(name: str, data: bytes) -> Any:
+    """A bundle file's value; UnexpectedFormat when it is not one whole gzip'd CBOR value
+    (a truncated file fails gzip's length and CRC checks)."""
+    try:
+        data = gzip.decompress(data)
+    except (OSError, EOFError) as error:
+        raise UnexpectedFormat(f"{name}: {error}") from error
     if not data.startswith(SIGNATURE):
-        raise UnexpectedFormat(f"{os.path.basename(path)}: no signature")
+        raise UnexpectedFormat(f"{name}: no signature")
     value, end = _decode(data, len(SIGNATURE))
     if end != len(data) or _encode(value) != data[len(SIGNATURE):]:
-        raise UnexpectedFormat(f"{os.path.basename(path)}: not read back identically")
+        raise UnexpectedFormat(f"{name}: not read back identically")
     return value
 
 
@@ -112,60 +118,126 @@ def _named(prefix: str, digits: int, value: Any) -> tuple[str, bytes]:
 
 
 # --- the bundle ------------------------------------------------------------------------------------
-def sort_bundle(bundle: str) -> None:
-    """Rewrite the filter indexes and the metadata of every language in sorted order.
+# The bundle is handled in memory, as Pagefind's service returns it: {path in the bundle: bytes}.
+ENTRY = "pagefind-entry.json"
 
-    Everything is read and checked first: a surprise leaves the bundle untouched.
+
+def sort_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle with the filter indexes and the metadata of every language in sorted order.
+
+    Everything is read and checked first: a surprise raises before anything changed.
     """
-    entry_path = os.path.join(bundle, "pagefind-entry.json")
-    with open(entry_path, encoding="utf-8") as stream:
-        entry_text = stream.read()
+    entry_text = files[ENTRY].decode("utf-8")
     entry = json.loads(entry_text)
-    writes: dict[str, bytes] = {}
-    removals: list[str] = []
+    result = dict(files)
     for language in entry["languages"].values():
         old_meta = language["hash"]
-        new_meta = _sort_language(bundle, old_meta, writes, removals)
+        new_meta = _sort_language(files, old_meta, result)
         entry_text = entry_text.replace(f'"{old_meta}"', f'"{new_meta}"')
-    for path in removals:
-        os.remove(path)
-    for path, data in writes.items():
-        with open(path, "wb") as stream:
-            stream.write(data)
-    with open(entry_path, "w", encoding="utf-8") as stream:
-        stream.write(entry_text)
+    result[ENTRY] = entry_text.encode("utf-8")
+    return result
 
 
-def _sort_language(bundle: str, meta_hash: str, writes: dict[str, bytes], removals: list[str]) -> str:
-    meta_path = os.path.join(bundle, f"pagefind.{meta_hash}.pf_meta")
-    meta = read(meta_path)
+def _sort_language(files: dict[str, bytes], meta_hash: str, result: dict[str, bytes]) -> str:
+    meta_name = f"pagefind.{meta_hash}.pf_meta"
+    meta = decode(meta_name, files[meta_name])
     if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
         raise UnexpectedFormat("metadata layout")
     language = meta_hash.rsplit("_", 1)[0] + "_"
     filters = []
     for name, old_hash in meta[3]:
-        path = os.path.join(bundle, "filter", f"{old_hash}.pf_filter")
-        content = read(path)
+        old_name = f"filter/{old_hash}.pf_filter"
+        content = decode(old_name, files[old_name])
         if not (isinstance(content, list) and len(content) == 2 and isinstance(content[1], list)):
             raise UnexpectedFormat("filter layout")
         content[1].sort(key=lambda value_pages: value_pages[0])
         new_hash, data = _named(language, len(old_hash) - len(language), content)
-        removals.append(path)
-        writes[os.path.join(bundle, "filter", f"{new_hash}.pf_filter")] = data
+        result.pop(old_name, None)
+        result[f"filter/{new_hash}.pf_filter"] = data
         filters.append([name, new_hash])
     meta[3] = sorted(filters)
     new_meta, data = _named(language, len(meta_hash) - len(language), meta)
-    removals.append(meta_path)
-    writes[os.path.join(bundle, f"pagefind.{new_meta}.pf_meta")] = data
+    result.pop(meta_name, None)
+    result[f"pagefind.{new_meta}.pf_meta"] = data
     return new_meta
 
 
-def sort_bundle_quietly(bundle: str) -> str | None:
-    """sort_bundle(), or why it could not: Pagefind's format changed (the bundle still works)."""
-    if not glob.glob(os.path.join(bundle, "pagefind.*.pf_meta")):
-        return "no metadata file"
+def sort_files_quietly(files: dict[str, bytes]) -> tuple[dict[str, bytes], str | None]:
+    """sort_files(), or the bundle as it is and why: Pagefind's format changed (search still works)."""
     try:
-        sort_bundle(bundle)
-    except (UnexpectedFormat, KeyError, TypeError, ValueError, OSError, EOFError) as error:
-        return str(error)
-    return None
+        return sort_files(files), None
+    except (UnexpectedFormat, KeyError, TypeError, ValueError, EOFError) as error:
+        return files, str(error) or type(error).__name__
+
+
+def _check_whole(name: str, data: bytes) -> None:
+    """Raise UnexpectedFormat unless the file is whole: gzip checks its length and CRC; a page
+    must also be one JSON value (word indexes are not decoded: large, and slow in Python)."""
+    try:
+        content = gzip.decompress(data)
+        if not content.startswith(SIGNATURE):
+            raise UnexpectedFormat("no signature")
+        if name.endswith(".pf_fragment"):
+            json.loads(content[len(SIGNATURE):])
+    except (OSError, EOFError, ValueError) as error:
+        raise UnexpectedFormat(str(error)) from error
+
+
+def problems(files: dict[str, bytes], expected_pages: int) -> list[str]:
+    """What makes this bundle unfit to publish (in French, for staff), or nothing.
+
+    Every file must be whole (gzip'd ones decompress, with their signature; a page
+    is one JSON value), the entry must count the expected pages, and every file the
+    metadata names (pages, word indexes, filters) must be there. When Pagefind's
+    metadata has a layout this module does not know, its references are not followed.
+    """
+    found: list[str] = []
+    for name, data in sorted(files.items()):
+        if not data:
+            found.append(f"{name} est vide")
+        elif name.endswith((".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter")):
+            try:
+                _check_whole(name, data)
+            except UnexpectedFormat as error:
+                found.append(f"{name} est illisible ({error})")
+    if found:
+        return found
+    try:
+        entry = json.loads(files[ENTRY].decode("utf-8"))
+        languages = entry["languages"]
+        counted = sum(int(language["page_count"]) for language in languages.values())
+        if not languages or not all(isinstance(language["hash"], str) for language in languages.values()):
+            raise KeyError("hash")
+    except KeyError:
+        return [f"{ENTRY} manque ou ne décrit aucune langue"]
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as error:
+        return [f"{ENTRY} est illisible ({error})"]
+    if counted != expected_pages:
+        found.append(f"{ENTRY} compte {counted} pages au lieu de {expected_pages}")
+    for name in ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"):
+        if name not in files:
+            found.append(f"{name} manque")
+    for language in languages.values():
+        if language.get("wasm") and f"wasm.{language['wasm']}.pagefind" not in files:
+            found.append(f"wasm.{language['wasm']}.pagefind manque")
+        meta_name = f"pagefind.{language['hash']}.pf_meta"
+        if meta_name not in files:
+            found.append(f"{meta_name} manque")
+            continue
+        try:
+            meta = decode(meta_name, files[meta_name])
+        except UnexpectedFormat:
+            continue  # another encoding: its references are Pagefind's business
+        if not (isinstance(meta, list) and len(meta) > 3
+                and all(isinstance(part, list) for part in meta[1:4])):
+            continue  # another layout, likewise
+        if len(meta[1]) != language["page_count"]:
+            found.append(f"{meta_name} décrit {len(meta[1])} pages au lieu de {language['page_count']}")
+        try:
+            named = ([f"fragment/{page[0]}.pf_fragment" for page in meta[1]]
+                     + [f"index/{chunk[-1]}.pf_index" for chunk in meta[2]]
+                     + [f"filter/{item[-1]}.pf_filter" for item in meta[3]])
+        except (TypeError, IndexError, KeyError):
+            continue
+        found += [f"{name} manque" for name in named if name not in files]
+    return found

@@ -1,11 +1,12 @@
 """Search: the /recherche/ and /rues/ pages, the suggestion vocabulary, and the Pagefind index.
 
-The index is built by Pagefind (installed from PyPI with its binary) through its
-Python API, after every page is written and before the build is swapped in
+The index is built by Pagefind (installed from PyPI with its binary) in its
+service process, after every page is written and before the build is swapped in
 (``staging.py``): this output runs last. It indexes the project, works order,
 meeting, news and sector pages — never the lists — from the parts their
 templates mark ``data-pagefind-body``, with the metadata and filters the
-templates declare (``partials/search_data.html``).
+templates declare (``partials/search_data.html``). Pagefind hands the bundle
+over in memory: this module puts it in order, checks it whole, then writes it.
 
 Residents' words (``content/search/synonymes.yaml``) are added to the index
 entry of every page that uses one of the matching terms, in a copy of the page
@@ -20,10 +21,11 @@ A failed index stops the build like an invalid record: nothing is published.
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import collections
 import concurrent.futures
 import contextlib
+import json
 import logging
 import os
 import re
@@ -41,7 +43,8 @@ from typing import Any
 from .. import incremental, messages, staging
 from ..model.records import Model
 from ..model.words import fold, singular, words
-from .pagefind_order import sort_bundle_quietly
+from .pagefind_order import ENTRY, sort_files_quietly
+from .pagefind_order import problems as bundle_problems
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ SYNONYM_WEIGHT = "0.5"
 # Pagefind's own search interfaces: the search page (recherche.js) uses Pagefind's JavaScript API only.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-# Longest time Pagefind may take (seconds); it indexes the demo city in about one.
+# Longest time Pagefind's service may run (seconds); it indexes the demo city in about one.
 INDEX_TIMEOUT = 600
 # Filter values of the search page (partials/search_data.html gives pages the same ones).
 TYPES = ("Projet", "Arrêté de travaux", "Réunion", "Actualité", "Secteur")
@@ -401,7 +404,13 @@ def _stop(generator: Any, error: SearchIndexFailed, cause: Exception | None = No
 
 
 def run_pagefind(site: str, bundle: str, expected_pages: int) -> None:
-    """Index every HTML file of ``site`` into ``bundle`` with Pagefind's Python API."""
+    """Index every HTML file of ``site`` with Pagefind's service, check the bundle, write it to ``bundle``.
+
+    The bundle is asked for in memory (GetFiles) and written here, not by Pagefind's
+    WriteFiles: the service answers that one before its writes reach the disk, and
+    closing it (a SIGTERM) drops what it has not written yet, leaving empty files
+    when the machine is busy.
+    """
     from pagefind.service import get_executable
 
     executable = get_executable()
@@ -415,46 +424,134 @@ def run_pagefind(site: str, bundle: str, expected_pages: int) -> None:
         detail = (check.stderr or check.stdout).strip().splitlines()
         raise SearchIndexFailed(messages.pagefind_broken(
             f"{executable} --version : code {check.returncode}" + (f", {detail[-1]}" if detail else "")))
+    with _PagefindService(str(executable)) as service:
+        index_id = service.request({"type": "NewIndex", "config": {"force_language": "fr"}},
+                                   "NewIndex").get("index_id")
+        indexed = service.request({"type": "AddDir", "index_id": index_id, "path": site, "glob": None},
+                                  "IndexedDir")
+        if indexed.get("page_count") != expected_pages:
+            raise SearchIndexFailed(messages.pages_not_indexed(indexed.get("page_count", 0), expected_pages))
+        answer = service.request({"type": "GetFiles", "index_id": index_id}, "GetFiles")
     try:
-        indexed = _in_own_loop(_index(site, bundle))
-    except SearchIndexFailed:
-        raise
-    except asyncio.TimeoutError as error:
-        raise SearchIndexFailed(f"Pagefind n'a pas fini en {INDEX_TIMEOUT} secondes") from error
-    except Exception as error:  # Pagefind's service reports its errors as plain exceptions
-        raise SearchIndexFailed(f"Pagefind : {error.args[0] if error.args else error}") from error
-    if indexed != expected_pages:
-        raise SearchIndexFailed(messages.pages_not_indexed(indexed, expected_pages))
-    for name in ("pagefind.js", "pagefind-entry.json"):
-        if not os.path.isfile(os.path.join(bundle, name)):
-            raise SearchIndexFailed(f"Pagefind n'a pas écrit {BUNDLE_DIR}/{name}")
-    for name in UNUSED_BUNDLE_FILES:  # Pagefind's API writes them all; nothing lets it skip them
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(bundle, name))
-    problem = sort_bundle_quietly(bundle)
+        files = {file["path"]: base64.b64decode(file["content"], validate=True) for file in answer["files"]}
+    except (KeyError, TypeError, ValueError) as error:
+        raise SearchIndexFailed(f"Pagefind a rendu un index illisible ({error})") from error
+    for name in UNUSED_BUNDLE_FILES:  # Pagefind makes them all; nothing lets it skip them
+        files.pop(name, None)
+    files, problem = sort_files_quietly(files)
     if problem:
         logger.warning("Recherche : l'index de Pagefind n'a pas pu être mis en ordre (%s) ; deux "
                        "constructions des mêmes sources n'en donneront pas les mêmes octets.", problem)
+    found = bundle_problems(files, expected_pages)
+    if found:
+        raise SearchIndexFailed("index de Pagefind incomplet : " + " ; ".join(found[:3])
+                                + (f" (et {len(found) - 3} autres problèmes)" if len(found) > 3 else ""))
+    write_bundle(bundle, files)
 
 
-async def _index(site: str, bundle: str) -> int:
-    from pagefind.index import IndexConfig, PagefindIndex
+def write_bundle(bundle: str, files: dict[str, bytes]) -> None:
+    """Write the checked bundle into a new folder, the entry file last, and check each file's size."""
+    root = os.path.realpath(bundle)
+    shutil.rmtree(bundle, ignore_errors=True)  # no file of another build left in it
+    folders: set[str] = set()
+    for name in sorted(files, key=lambda name: (name == ENTRY, name)):
+        path = os.path.realpath(os.path.join(bundle, name))
+        if not path.startswith(root + os.sep):
+            raise SearchIndexFailed(f"Pagefind a nommé un fichier hors de {BUNDLE_DIR}/ : {name}")
+        if os.path.dirname(path) not in folders:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            folders.add(os.path.dirname(path))
+        with open(path, "xb") as stream:  # a new file: never the bytes of a hard link from elsewhere
+            stream.write(files[name])
+    for name, data in files.items():
+        size = os.path.getsize(os.path.join(bundle, name))
+        if size != len(data):
+            raise SearchIndexFailed(f"{BUNDLE_DIR}/{name} : {size} octets écrits sur {len(data)}")
 
-    config = IndexConfig(force_language="fr", output_path=bundle)
 
-    async def work() -> int:
-        async with PagefindIndex(config=config) as index:  # writes the bundle when leaving
-            result = await index.add_directory(site)
-        return int(result.get("page_count", 0))
+class _PagefindService:
+    """Pagefind's service process (``pagefind --service``), spoken to one request at a time.
 
-    return await asyncio.wait_for(work(), timeout=INDEX_TIMEOUT)
+    The protocol is the one of Pagefind's Python package (base64 JSON messages, each
+    ending with a comma), without its 2 MiB limit on one answer: GetFiles returns the
+    whole bundle. The process is stopped after INDEX_TIMEOUT seconds, and on leaving.
+    """
 
+    def __init__(self, executable: str):
+        self.executable = executable
 
-def _in_own_loop(coroutine: Any) -> Any:
-    """Run a coroutine to its end, also when the caller already runs an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+    def __enter__(self) -> "_PagefindService":
+        self.errors = tempfile.TemporaryFile()
+        try:
+            self.process = subprocess.Popen([self.executable, "--service"], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=self.errors)
+        except OSError as error:
+            self.errors.close()
+            raise SearchIndexFailed(messages.pagefind_broken(str(error))) from error
+        self.timed_out = False
+        self.timer = threading.Timer(INDEX_TIMEOUT, self._time_out)
+        self.timer.daemon = True
+        self.timer.start()
+        self.message_id = 0
+        self.pending = bytearray()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.timer.cancel()
+        self.process.kill()  # every answer is in: nothing of its own is left to write
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.errors):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+    def request(self, payload: dict[str, Any], answer_type: str) -> dict[str, Any]:
+        """Send one request, return its answer's payload (of type ``answer_type``)."""
+        self.message_id += 1
+        message = json.dumps({"message_id": self.message_id, "payload": payload}).encode("utf-8")
+        try:
+            self.process.stdin.write(base64.b64encode(message) + b",")
+            self.process.stdin.flush()
+            answer = self._read_answer()
+        except OSError as error:
+            raise SearchIndexFailed(f"Pagefind s'est arrêté ({self._ended()})") from error
+        try:
+            answer = json.loads(base64.b64decode(answer, validate=True))
+            reply = answer["payload"]
+            if not isinstance(reply, dict):
+                raise TypeError(type(reply).__name__)
+        except (ValueError, KeyError, TypeError) as error:
+            raise SearchIndexFailed(f"Pagefind a donné une réponse illisible ({error})") from error
+        if reply.get("type") == "Error":
+            raise SearchIndexFailed(f"Pagefind : {reply.get('message')}")
+        if answer.get("message_id") != self.message_id or reply.get("type") != answer_type:
+            raise SearchIndexFailed(f"Pagefind a donné une réponse inattendue ({reply.get('type')})")
+        return reply
+
+    def _read_answer(self) -> bytes:
+        descriptor = self.process.stdout.fileno()
+        end = self.pending.find(b",")
+        while end < 0:  # GetFiles' answer is large: only the new bytes are searched
+            chunk = os.read(descriptor, 1 << 20)
+            if not chunk:
+                raise OSError("end of Pagefind's output")
+            found = chunk.find(b",")
+            end = len(self.pending) + found if found >= 0 else -1
+            self.pending += chunk
+        answer = bytes(self.pending[:end])
+        del self.pending[:end + 1]
+        return answer
+
+    def _time_out(self) -> None:
+        self.timed_out = True
+        self.process.kill()
+
+    def _ended(self) -> str:
+        if self.timed_out:
+            return f"pas fini en {INDEX_TIMEOUT} secondes"
+        try:
+            code = self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            return "il ne répond plus"
+        self.errors.seek(0)
+        last = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        return f"code {code}" + (f", {last[-1]}" if last else "")
