@@ -22,12 +22,11 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..labels import date_fr, template_filters
-from .state import Issue, archive_url
+from ..model.newsletter_issues import RSS_FILE, Issue, archive_url
 
 UNSUBSCRIBE_PLACEHOLDER = "https://desinscription.invalid/clairvoie-lettre"
 HTML_TEMPLATE = "email/newsletter.html"
 TEXT_TEMPLATE = "email/newsletter.txt"
-RSS_FILE = "lettres.rss"  # in the sector's archive folder (outputs/newsletter_archive.py)
 
 
 @dataclass(frozen=True)
