@@ -35,7 +35,7 @@ class Site:
 
     url: str  # absolute, without trailing slash, e.g. https://www.villebrune-sur-lise.fr
     name: str  # SITENAME
-    domain: str  # identity.site_domain
+    domain: str  # outputs.site.site_domain
     sender: str  # From:, e.g. "Ville de Villebrune-sur-Lise <lettre@villebrune-sur-lise.fr>"
     unsubscribe_url: str  # the city's page; ?token=…&secteur=… are added
     unsubscribe_email: str

@@ -6,13 +6,13 @@ Written to ``/panneaux/``:
   and its messages chosen and fitted by ``compose`` and ``fit``;
 - ``schema.json``: the JSON Schema (Draft 2020-12) of those files, shipped with the package;
 - ``apercus/<panel-id>/<message-id>.png``: each message as the panel shows it (``preview``),
-  kept between builds in ``<CACHE_PATH>/clairvoie-images/panneaux/`` (``images.EncodedImages``);
+  kept between builds in ``<CACHE_PATH>/clairvoie-images/panneaux/`` (``imaging.EncodedImages``);
 - ``index.html``: the preview page, panel by panel, with the links to the raw files.
 
 A panel file changes only when its messages change: keys are sorted, messages keep a
 stable order, and there is no build time in it, so panels polling with ``If-None-Match``
 get ``304 Not Modified``. When the previous build's file holds the same bytes, the new
-one also keeps its modification time, for servers whose ETag is made from it (nginx,
+one is linked to it and keeps its modification time (staging.py), for servers whose ETag is made from it (nginx,
 Apache).
 
 Settings: ``CLAIRVOIE_PANELS_MAX_MESSAGES`` (default 10), the most messages
