@@ -12,8 +12,8 @@ Written to ``/panneaux/``:
 A panel file changes only when its messages change: keys are sorted, messages keep a
 stable order, and there is no build time in it, so panels polling with ``If-None-Match``
 get ``304 Not Modified``. When the previous build's file holds the same bytes, the new
-one is linked to it and keeps its modification time (staging.py), for servers whose ETag is made from it (nginx,
-Apache).
+one is linked to it (staging.py) and keeps its modification time, for servers whose ETag
+is made from it (nginx, Apache).
 
 Settings: ``CLAIRVOIE_PANELS_MAX_MESSAGES`` (default 10), the most messages
 a panel file carries; ``CLAIRVOIE_UPCOMING_WORKS_DAYS`` (default 14), the upcoming window.
