@@ -54,7 +54,7 @@ def copy_demo_site(target: Path) -> Path:
 
 def theme_asset_url(relative_path: str) -> str:
     """The address pages use for a theme file: its fingerprinted name (outputs/assets.py)."""
-    from clairvoie.outputs.assets import fingerprinted_name
+    from clairvoie.fingerprints import fingerprinted_name
 
     data = (REPO / "themes/clairvoie/static" / relative_path).read_bytes()
     return "/theme/" + fingerprinted_name(relative_path, data)

@@ -14,6 +14,7 @@ from importlib import resources
 from . import messages
 from .model import InvalidRecords, load_model
 from .model.build import is_slug
+from .pelican_sources import published_articles, read_pelican_settings
 from .settings import ClairvoieSettings
 
 NEW_RECORD_KINDS = {
@@ -26,34 +27,12 @@ NEW_RECORD_KINDS = {
 }
 
 
-def _pelican_settings(settings_file: str) -> dict:
-    from pelican.settings import read_settings
-
-    return read_settings(settings_file)
-
-
-def _published_articles(pelican_settings: dict) -> list:
-    """The articles Pelican itself would publish, read by Pelican's own generators: the static
-    files are listed too, so that the articles' {static} links resolve as in a build."""
-    from pelican.generators import ArticlesGenerator, StaticGenerator
-
-    context = pelican_settings.copy()
-    context.update(generated_content={}, static_links=set(), static_content={},
-                   localsiteurl=pelican_settings["SITEURL"])
-    generators = [kind(context=context, settings=pelican_settings, path=pelican_settings["PATH"],
-                       theme=pelican_settings["THEME"], output_path=pelican_settings["OUTPUT_PATH"])
-                  for kind in (ArticlesGenerator, StaticGenerator)]
-    for generator in generators:
-        generator.generate_context()
-    return generators[0].articles
-
-
 def validate(args: argparse.Namespace) -> int:
-    pelican_settings = _pelican_settings(args.settings)
+    pelican_settings = read_pelican_settings(args.settings)
     settings = ClairvoieSettings.from_pelican(pelican_settings)
     try:
         model = load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
-                           _published_articles(pelican_settings))
+                           published_articles(pelican_settings))
     except InvalidRecords as error:
         print(error.report(), file=sys.stderr)
         return 1
@@ -70,7 +49,7 @@ def new_record(args: argparse.Namespace) -> int:
         print(messages.bad_file_name(args.identifier), file=sys.stderr)
         return 2
     template_name, folder = NEW_RECORD_KINDS[args.kind]
-    pelican_settings = _pelican_settings(args.settings)
+    pelican_settings = read_pelican_settings(args.settings)
     settings = ClairvoieSettings.from_pelican(pelican_settings)
     if folder is None:
         target_dir = settings.sectors_dir()
@@ -93,7 +72,7 @@ def serve(args: argparse.Namespace) -> int:
     """Build, serve output/ on localhost and rebuild on every saved change."""
     import watchfiles
 
-    pelican_settings = _pelican_settings(args.settings)
+    pelican_settings = read_pelican_settings(args.settings)
     settings = ClairvoieSettings.from_pelican(pelican_settings)
     output = os.path.abspath(pelican_settings["OUTPUT_PATH"])
     build = [sys.executable, "-m", "pelican", pelican_settings["PATH"], "-s", args.settings]
@@ -118,7 +97,7 @@ def publish(args: argparse.Namespace) -> int:
     """Put the built site online (publish/): a bucket, or a web server by rsync."""
     from .publish import TARGET_VARIABLE, PublishFailed, publish_site
 
-    pelican_settings = _pelican_settings(args.settings)
+    pelican_settings = read_pelican_settings(args.settings)
     output = args.output or pelican_settings["OUTPUT_PATH"]
     target = args.target or os.environ.get(TARGET_VARIABLE, "")
     try:

@@ -10,7 +10,8 @@ from pelican.generators import Generator
 
 from . import incremental, staging
 from .model import InvalidRecords, load_model
-from .outputs import OUTPUTS, assets
+from .outputs import ALTERNATE_LINKS, OUTPUTS, assets
+from .outputs.site import Site
 from .settings import ClairvoieSettings
 
 logger = logging.getLogger(__name__)
@@ -46,10 +47,11 @@ class ClairvoieGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         model = self.context["model"]
+        site = Site.of_build(model, self, writer, ALTERNATE_LINKS)
         pending = []
         try:
             for output in OUTPUTS:
-                unfinished = output(model, self, writer)
+                unfinished = output(model, site)
                 if unfinished is not None:
                     pending.append(unfinished)
         except BaseException:

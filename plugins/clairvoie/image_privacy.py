@@ -390,7 +390,7 @@ def take_over_static_images(static_generator: Any) -> None:
 
 def publish_stripped_originals(pelican: Any) -> None:
     """Pelican's finalized: write each taken-over image without its metadata, where Pelican would have."""
-    from .outputs.images import EncodedImages
+    from .outputs.imaging import EncodedImages
 
     content_path, images = _taken_over.pop(pelican.output_path, ("", []))
     cache = EncodedImages(os.path.join(os.path.dirname(os.path.abspath(pelican.settings["PATH"])),

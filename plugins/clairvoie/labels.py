@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .model.opening_hours import WeeklyHours
 from .model.records import STATUS_TONE
 
 PROJECT_STATUS = {
@@ -83,6 +84,8 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
                 "nov.", "déc.")
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+DAY_MINUTES = 24 * 60
 
 
 def date_fr(value: dt.date | dt.datetime | None, weekday: bool = False) -> str:
@@ -128,6 +131,48 @@ def money_fr(value: float | None) -> str:
 
 def days_fr(count: int) -> str:
     return f"{count} jour" if abs(count) == 1 else f"{count} jours"
+
+
+def _hour_fr(minutes: int) -> str:
+    hour, minute = divmod(minutes, 60)
+    return f"{hour}h{minute:02d}" if minute else f"{hour}h"
+
+
+def _weekdays_fr(days: tuple[int, ...]) -> str:
+    """lun.-ven. ; mer., sam. ; lun.-jeu."""
+    groups: list[list[int]] = []
+    for day in sorted(days):
+        if groups and day == groups[-1][-1] + 1:
+            groups[-1].append(day)
+        else:
+            groups.append([day])
+    parts = []
+    for group in groups:
+        if len(group) >= 3:
+            parts.append(f"{WEEKDAYS_SHORT[group[0]]}-{WEEKDAYS_SHORT[group[-1]]}")
+        else:
+            parts.extend(WEEKDAYS_SHORT[d] for d in group)
+    return ", ".join(parts)
+
+
+def hours_fr(hours: WeeklyHours | None) -> str | None:
+    """The hours in short French: "lun.-ven. 7h30-17h30", "24h/24"; None when unread."""
+    if hours is None:
+        return None
+    if hours.continuous:
+        text = "24h/24"
+    else:
+        by_days: dict[tuple[int, ...], list[str]] = {}
+        for slot in hours.slots:
+            end = slot.time.end if slot.time.end == DAY_MINUTES else slot.time.end % DAY_MINUTES
+            by_days.setdefault(slot.days, []).append(
+                f"{_hour_fr(slot.time.start)}-{_hour_fr(end)}")
+        parts = []
+        for days, times in by_days.items():
+            prefix = "" if len(days) == 7 else _weekdays_fr(days) + " "
+            parts.append(prefix + ", ".join(times))
+        text = " ; ".join(parts)
+    return text + (", sauf fériés" if hours.public_holidays_off else "")
 
 
 def template_filters() -> dict[str, object]:

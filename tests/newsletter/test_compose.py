@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from clairvoie.newsletter.compose import compose
-from clairvoie.newsletter.state import State, Store, issue_from_json, issue_to_json
+from clairvoie.model.newsletter_issues import State, Store, issue_from_json, issue_to_json
 from sites import PARIS, load_site, project_yaml, write_site
 
 SECTOR = "secteur-1"

@@ -9,7 +9,7 @@ import sys
 
 from building import DEMO_EPOCH
 from clairvoie.newsletter.message import message_id
-from clairvoie.newsletter.state import issue_from_json
+from clairvoie.model.newsletter_issues import issue_from_json
 from letters import (
     AUDIENCE, SECTOR, SUBSCRIBERS, flat, item_strings, media_rules_only, parse, parts, read_html, send,
     stored_issue,

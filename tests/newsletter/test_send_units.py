@@ -22,7 +22,7 @@ from clairvoie.newsletter.send import (
     Ledger, SendError, SmtpServer, SubscriberList, Subscriber, _Pacer, deliver, parse_smtp_url,
     read_subscribers,
 )
-from clairvoie.newsletter.state import Store
+from clairvoie.model.newsletter_issues import Store
 from letters import SECTOR, Recorder, flat, parse, run_clairvoie_env
 
 SITE = Site(url="https://www.villebrune-sur-lise.fr", name="Villebrune-sur-Lise", domain="villebrune-sur-lise.fr",

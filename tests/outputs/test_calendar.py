@@ -15,13 +15,12 @@ from icalendar import Calendar
 from building import REPO, run_pelican
 from clairvoie.model import opening_hours
 from clairvoie.outputs import calendar
-from clairvoie.outputs.identity import site_domain
-from clairvoie.outputs.calendar import Site
+from clairvoie.outputs.site import Site, site_domain
 from sites import load_site, write_site
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = dt.timezone.utc
-SITE = Site("villebrune.example", "https://www.villebrune.example")
+SITE = Site("https://www.villebrune.example", "villebrune.example")
 IDENTITY = "villebrune-sur-lise.fr"  # CLAIRVOIE_FEED_DOMAIN in the demo's pelicanconf.py
 
 
@@ -418,7 +417,7 @@ def test_all_day_meetings_and_absolute_urls(tmp_path):
     assert str(event["URL"]) == "https://www.villebrune.example/reunions/reunion-lilas/"
     assert "Présentation du projet et questions." in str(event["DESCRIPTION"])
     # without SITEURL: no URL property (it must be absolute), the page's path in the description
-    relative = Site("villebrune.example", "")
+    relative = Site("", "villebrune.example")
     event = events_by_uid(Calendar.from_ical(calendar.calendar_bytes(model, None, relative)))[
         "meeting-reunion-lilas@villebrune.example"]
     assert "URL" not in event and "Page : /reunions/reunion-lilas/" in str(event["DESCRIPTION"])

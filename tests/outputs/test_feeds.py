@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from building import CHROMIUM, CHROMIUM_ARGS, REPO, run_pelican, serve
-from clairvoie.outputs import feeds
+from clairvoie.outputs import feeds, syndication
 from sites import load_site, project_yaml, write_site
 
 DEMO_TODAY = dt.date(2026, 11, 24)  # DEMO_EPOCH, in Europe/Paris
@@ -268,14 +268,14 @@ def test_cap_negative_titles_and_reasons(tmp_path):
 
 
 def test_entry_ids_come_from_a_stable_site_identity():
-    assert (feeds.entry_id("villebrune.fr", "projets/lilas/2026-05-02/delay")
+    assert (syndication.entry_id("villebrune.fr", "projets/lilas/2026-05-02/delay")
             == "tag:villebrune.fr,2026:projets/lilas/2026-05-02/delay")
-    assert feeds.entry_id("a.fr", "actualites/été") == "tag:a.fr,2026:actualites/%C3%A9t%C3%A9"
+    assert syndication.entry_id("a.fr", "actualites/été") == "tag:a.fr,2026:actualites/%C3%A9t%C3%A9"
 
 
 def test_stylesheets_live_under_the_site_path():
-    assert feeds.stylesheets({"SITEURL": ""})[0] == ("text/xsl", "/theme/feeds/feed.xsl")
-    assert feeds.stylesheets({"SITEURL": "https://exemple.fr/ville/"}) == (
+    assert syndication.stylesheets({"SITEURL": ""})[0] == ("text/xsl", "/theme/feeds/feed.xsl")
+    assert syndication.stylesheets({"SITEURL": "https://exemple.fr/ville/"}) == (
         ("text/xsl", "/ville/theme/feeds/feed.xsl"), ("text/css", "/ville/theme/feeds/feed-xml.css"))
 
 

@@ -4,12 +4,12 @@ A rebuild copies the kept files instead of encoding again, with the same bytes;
 a changed photo is encoded again, and what no build uses any more is forgotten.
 """
 
-from types import SimpleNamespace
 
 import pytest
 from PIL import Image
 
-from clairvoie.outputs import images
+from clairvoie.outputs import images, imaging
+from clairvoie.outputs.site import Site
 from sites import load_site, project_yaml, write_site
 
 
@@ -41,21 +41,21 @@ def encoded(monkeypatch):
     """The images encoded, one entry each."""
     calls = []
     for name in ("jpeg_bytes", "webp_bytes"):
-        encode = getattr(images, name)
-        monkeypatch.setattr(images, name, lambda *args, encode=encode, **options: calls.append(1) or
+        encode = getattr(imaging, name)
+        monkeypatch.setattr(imaging, name, lambda *args, encode=encode, **options: calls.append(1) or
                             encode(*args, **options))
     return calls
 
 
 def build(root, output):
     """Every file write_photos writes, by path."""
-    generator = SimpleNamespace(output_path=str(output), settings={"SITENAME": "Villebrune", "CACHE_PATH": "cache"})
-    images.write_photos(load_site(root), generator, None)
+    model = load_site(root)
+    images.write_photos(model, Site.for_files(model, str(output), {"SITENAME": "Villebrune", "CACHE_PATH": "cache"}))
     return {path.relative_to(output).as_posix(): path.read_bytes() for path in output.rglob("*") if path.is_file()}
 
 
 def kept_files(root):
-    return sorted(path.name for path in (root / "cache" / images.CACHE_FOLDER).iterdir())
+    return sorted(path.name for path in (root / "cache" / imaging.CACHE_FOLDER).iterdir())
 
 
 def test_a_rebuild_copies_the_kept_images_with_the_same_bytes(site, tmp_path, encoded):

@@ -15,9 +15,10 @@ import yaml
 from building import DEMO_EPOCH, REPO, copy_demo_site, run_pelican
 from clairvoie.model import load_model
 from clairvoie.outputs import navigation
-from clairvoie.outputs.navigation import (
-    cifs_schedule, hours_fr, orders_without_geometry, parse_hours, polyline, write_navigation,
-)
+from clairvoie.labels import hours_fr
+from clairvoie.outputs.navigation import cifs_schedule, parse_hours, polyline, write_navigation
+from clairvoie.outputs.roadworks import orders_without_geometry
+from clairvoie.outputs.site import Site
 from clairvoie.settings import ClairvoieSettings
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -206,9 +207,9 @@ def test_active_works_geojson(demo_output):
 def test_orders_without_geometry_are_named_in_a_warning(demo, tmp_path, caplog):
     missing = orders_without_geometry(demo)
     assert [o.reference for o in missing] == ["2026-ARR-0624"]
-    generator = SimpleNamespace(settings={"SITEURL": ""}, output_path=str(tmp_path))
+    site = Site.for_files(demo, str(tmp_path), {"SITEURL": ""})
     with caplog.at_level(logging.WARNING, logger="clairvoie.outputs.navigation"):
-        write_navigation(demo, generator, None)
+        write_navigation(demo, site)
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     message = warnings[0].getMessage()

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from building import REPO
-from clairvoie.outputs import opendata
+from clairvoie.outputs import geo, opendata
 from clairvoie.settings import ClairvoieSettings
 
 PROJECT_HEADER = [
@@ -343,9 +343,9 @@ def test_value_formats():
     assert opendata.csv_value(True) == "true" and opendata.csv_value(None) == ""
     assert opendata.csv_value(["secteur-1", "secteur-2"]) == "secteur-1;secteur-2"
     assert opendata.json_value(1450000.0) == 1450000
-    assert opendata.first_position({"type": "LineString", "coordinates": [[4.8, 45.7], [4.9, 45.8]]}) \
+    assert geo.first_position({"type": "LineString", "coordinates": [[4.8, 45.7], [4.9, 45.8]]}) \
         == (4.8, 45.7)
-    assert opendata.first_position(None) is None
+    assert geo.first_position(None) is None
     assert opendata.size_fr(999) == "999\u00a0octets"
     assert opendata.size_fr(20378) == "20,4\u00a0ko"
 

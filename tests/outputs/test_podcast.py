@@ -7,7 +7,6 @@ import io
 import re
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import mutagen.mp3
 import podcastparser
@@ -16,8 +15,9 @@ from lxml import etree
 from PIL import Image
 
 from building import DEMO_EPOCH, REPO, run_pelican
-from clairvoie.outputs import images, podcast
-from clairvoie.outputs.links import alternate_links
+from clairvoie.outputs import imaging, podcast
+from clairvoie.outputs import ALTERNATE_LINKS
+from clairvoie.outputs.site import Site
 from sites import PARIS, load_site, write_site
 
 DEMO_MP3 = REPO / "content" / "media" / "point-travaux-2026-11.mp3"
@@ -140,15 +140,14 @@ def with_settings(model, **overrides):
 
 
 def write(model, output: Path, **overrides):
-    generator = SimpleNamespace(output_path=str(output), settings=pelican_settings(**overrides))
-    podcast.write_podcast(model, generator, None)
+    podcast.write_podcast(model, Site.for_files(model, str(output), pelican_settings(**overrides)))
 
 
 def test_no_episode_no_feed_and_no_link(city, tmp_path):
     news = Article(city, "sans-son", dt.datetime(2026, 11, 1, 9, tzinfo=PARIS))
     model = load_site(city, articles=[news])
     assert podcast.alternate_links(model, None) == []
-    assert all(not link.title.startswith("Podcast") for link in alternate_links(model, None))
+    assert all(not link.title.startswith("Podcast") for link in Site("", "", alternate_link_sources=ALTERNATE_LINKS).alternate_links(model, None))
     write(model, tmp_path / "out")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -165,7 +164,7 @@ def test_episodes_newest_first_absolute_addresses_and_settings(city, tmp_path):
     model = with_settings(load_site(city, articles=articles), podcast_explicit=True,
                           podcast_owner_email="podcast@example.fr", podcast_category="News",
                           podcast_subcategory="Politics")
-    rss = podcast.podcast_feed(model, pelican_settings(SITEURL="https://www.example.fr"))
+    rss = podcast.podcast_feed(model, Site.for_files(model, "", pelican_settings(SITEURL="https://www.example.fr")))
     feed = podcastparser.parse("https://elsewhere.example/podcast.rss", io.BytesIO(rss))
     assert [e["number"] for e in feed["episodes"]] == [2, 1]
     assert feed["explicit"] is True
@@ -189,7 +188,7 @@ def test_cover_drawn_from_the_site_name_has_the_accents(city, tmp_path):
     with Image.open(tmp_path / "out" / "podcast" / "couverture.jpg") as cover:
         assert cover.size == (3000, 3000) and cover.mode == "RGB"
     # Same words, the same pixels; other words, other pixels.
-    face = images.Typeface(None)
+    face = imaging.Typeface(None)
     first = podcast.draw_cover("Le podcast d'Évreux", "Évreux", face, 1400)
     assert first.tobytes() == podcast.draw_cover("Le podcast d'Évreux", "Évreux", face, 1400).tobytes()
     assert first.tobytes() != podcast.draw_cover("Le podcast d'Evreux", "Évreux", face, 1400).tobytes()

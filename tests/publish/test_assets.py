@@ -3,7 +3,7 @@
 import re
 
 from building import REPO, copy_demo_site, run_pelican, theme_asset_url
-from clairvoie.outputs.assets import fingerprinted_name
+from clairvoie.fingerprints import fingerprinted_name
 
 CSS = "themes/clairvoie/static/css/clairvoie.css"
 

@@ -8,7 +8,7 @@ import yaml
 
 from building import REPO
 from clairvoie.labels import date_fr
-from clairvoie.outputs.assets import FINGERPRINT_PATTERN
+from clairvoie.fingerprints import FINGERPRINT_PATTERN
 
 
 def text_of(html):

@@ -20,7 +20,8 @@ from building import REPO, tree_digest
 from clairvoie.labels import PHOTO_STAGE, PROJECT_STATUS
 from clairvoie.model import load_model
 from clairvoie.model.records import Photo, Rendition
-from clairvoie.outputs import images
+from clairvoie.outputs import images, imaging
+from clairvoie.outputs.site import Site
 from clairvoie.settings import ClairvoieSettings
 
 GPS_IFD = 0x8825
@@ -159,14 +160,14 @@ def test_pixels_are_published_without_metadata_and_identically(tmp_path):
     outputs = []
     for run in ("one", "two"):
         for original in (source, jpeg_source):
-            upright = images.published_pixels(str(original))
+            upright = imaging.published_pixels(str(original))
             assert upright.size == (400, 640)  # orientation 8 applied
             assert not upright.info
             name = f"{run}/from-{original.suffix[1:]}"
             renditions = (Rendition(200, 320, f"{name}-200.jpg", f"{name}-200.webp"),
                           Rendition(400, 640, f"{name}-400.jpg", f"{name}-400.webp"))
             photo = Photo(original.name, "alt", None, None, str(original), renditions)
-            images.write_renditions(upright, photo, str(tmp_path), 80)
+            images.write_renditions(upright, photo, Site("", "", str(tmp_path)), 80)
         outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())})
     assert len(outputs[0]) == 8
     assert outputs[0] == outputs[1]
@@ -200,16 +201,16 @@ def test_social_card_shows_the_first_photo_or_a_plain_background(demo_output, de
     for project in with_photo:
         with Image.open(demo_output / project.social_card.url) as card:
             left = card.convert("RGB").crop((0, 0, images.CARD_PHOTO_WIDTH, 630))
-        expected = ImageOps.fit(images.published_pixels(project.photos[0].source_path), left.size)
+        expected = ImageOps.fit(imaging.published_pixels(project.photos[0].source_path), left.size)
         assert max(ImageStat.Stat(ImageChops.difference(left, expected)).mean) < 8, project.id
     for project in without:
         with Image.open(demo_output / project.social_card.url) as card:
             corner = card.convert("RGB").getpixel((20, 315))
-        assert all(abs(a - b) <= 6 for a, b in zip(corner, images.BRAND)), project.id
+        assert all(abs(a - b) <= 6 for a, b in zip(corner, imaging.BRAND)), project.id
 
 
 def test_card_text_spells_french_with_the_font_shipped_with_pillow():
-    face = images.Typeface()
+    face = imaging.Typeface()
     letters, marks = face.spell("Réfection à l'école, cœur")
     assert letters == "Refection a l'ecole, coeur"
     assert sorted(marks) == [1, 10, 14]

@@ -26,13 +26,14 @@ from zoneinfo import ZoneInfo
 
 from ..model import InvalidRecords, load_model
 from ..model.derive import build_date
-from ..outputs.identity import site_domain
+from ..outputs.site import site_domain
+from ..pelican_sources import published_articles, read_pelican_settings
 from ..settings import ClairvoieSettings
 from .compose import compose
 from .message import as_bytes, build_message
 from .render import Body, Site, render, theme_template_dirs
 from .send import SendError, deliver, read_subscribers, server_from_environment
-from .state import Issue, Store
+from ..model.newsletter_issues import Issue, Store
 
 PREVIEW_FOLDER = "apercu-lettres"
 LEDGER_FOLDER = "lettres-envois"  # next to the subscribers file, outside the repository
@@ -43,9 +44,7 @@ LISTMONK_UNSUBSCRIBE = "{{ UnsubscribeURL }}"
 
 # --- shared ---------------------------------------------------------------------------------
 def _settings(args: argparse.Namespace) -> tuple[dict, ClairvoieSettings]:
-    from ..cli import _pelican_settings
-
-    pelican_settings = _pelican_settings(args.settings)
+    pelican_settings = read_pelican_settings(args.settings)
     return pelican_settings, ClairvoieSettings.from_pelican(pelican_settings)
 
 
@@ -54,10 +53,8 @@ def _store(settings: ClairvoieSettings) -> Store:
 
 
 def _model(pelican_settings: dict, settings: ClairvoieSettings):
-    from ..cli import _published_articles
-
     return load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
-                      _published_articles(pelican_settings))
+                      published_articles(pelican_settings))
 
 
 def site_of(pelican_settings: dict, settings: ClairvoieSettings, site_url: str | None = None) -> Site:

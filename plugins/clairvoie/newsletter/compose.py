@@ -12,7 +12,7 @@ The items of an issue, in this order:
    to another day is announced again);
 6. « Actualités »: news articles.
 
-What was told is known by keys kept in ``state.json`` (``state.py``): the stable keys of
+What was told is known by keys kept in ``state.json`` (``model/newsletter_issues.py``): the stable keys of
 ``model.announcements`` (``projets/<id>/<date>/<kind>``, ``travaux/<id>``,
 ``travaux/<id>/retrait``, ``actualites/<slug>``), plus ``travaux/<id>/fin`` and
 ``reunions/<id>/<start date>``. An item is in the next issue when its key was never sent
@@ -34,7 +34,7 @@ from ..labels import (
 )
 from ..model.announcements import Announcement
 from ..model.records import Meeting, Model, Photo, Project, WorksOrder
-from .state import Image, Issue, Item, Section, State
+from ..model.newsletter_issues import Image, Issue, Item, Section, State
 
 # Width (px) of the email's content column: 600 px less 2 × 32 px of padding.
 CONTENT_WIDTH = 536

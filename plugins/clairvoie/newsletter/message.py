@@ -28,7 +28,7 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 
 from .render import Body, Site
-from .state import Issue, archive_url
+from ..model.newsletter_issues import Issue, archive_url
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
 _LITERAL_HEADERS = {"list-unsubscribe", "list-id", "list-archive", "list-unsubscribe-post"}

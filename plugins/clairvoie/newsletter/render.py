@@ -22,12 +22,11 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..labels import date_fr, template_filters
-from .state import Issue, archive_url
+from ..model.newsletter_issues import RSS_FILE, Issue, archive_url
 
 UNSUBSCRIBE_PLACEHOLDER = "https://desinscription.invalid/clairvoie-lettre"
 HTML_TEMPLATE = "email/newsletter.html"
 TEXT_TEMPLATE = "email/newsletter.txt"
-RSS_FILE = "lettres.rss"  # in the sector's archive folder (outputs/newsletter_archive.py)
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Site:
 
     url: str  # absolute, without trailing slash, e.g. https://www.villebrune-sur-lise.fr
     name: str  # SITENAME
-    domain: str  # identity.site_domain
+    domain: str  # outputs.site.site_domain
     sender: str  # From:, e.g. "Ville de Villebrune-sur-Lise <lettre@villebrune-sur-lise.fr>"
     unsubscribe_url: str  # the city's page; ?token=…&secteur=… are added
     unsubscribe_email: str

@@ -40,7 +40,7 @@ from urllib.parse import unquote, urlsplit
 
 from .message import as_bytes, build_message, envelope_sender
 from .render import Body, Site
-from .state import Issue
+from ..model.newsletter_issues import Issue
 
 SMTP_URL_VARIABLE = "CLAIRVOIE_SMTP_URL"
 SCHEMES = {"smtp": (25, None), "smtp+starttls": (587, "starttls"), "smtps": (465, "tls")}

@@ -1,9 +1,12 @@
-"""One module per output channel; each reads the model and nothing else.
+"""One module per output channel; each reads the model and writes through the ``Site``.
 
-An output is a function ``write(model, generator, writer)`` run in Pelican's
-output phase. A new channel is a new module added to ``OUTPUTS``. An output
-may return an object whose ``wait()`` finishes its work: it runs while the
-next outputs are written (the search index: Pagefind works in its own process).
+An output is a function ``write(model, site)`` run in Pelican's output phase
+(``site.py``: the site's address and identity, and the one way to write a file).
+A new channel is a new module added to ``OUTPUTS``; a channel imports no other
+channel: what two channels share lives in a module of its own here (``site``,
+``syndication``, ``imaging``, ``geo``, ``roadworks``, ``maps``). An output may
+return an object whose ``wait()`` finishes its work: it runs while the next
+outputs are written (the search index: Pagefind works in its own process).
 
 Order matters: the search index reads the pages, so it comes after them; and
 outputs that fork processes (pages, images) come before it, since forking
@@ -28,4 +31,12 @@ OUTPUTS = (
     podcast.write_podcast,
     panels.write_panels,
     navigation.write_navigation,
+)
+
+# The feeds pages announce with <link rel="alternate">, in this order.
+ALTERNATE_LINKS = (
+    feeds.alternate_links,
+    podcast.alternate_links,
+    calendar.alternate_links,
+    newsletter_archive.alternate_links,
 )

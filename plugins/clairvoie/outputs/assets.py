@@ -10,21 +10,14 @@ the feeds' XSL finds ``feed.css`` beside itself by that name.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import posixpath
 from typing import Any
 
 from jinja2 import pass_context
 
-HASH_LENGTH = 10
-# The end of a fingerprinted name (".<hash>.css"), a regular expression for publish/policy.py.
-FINGERPRINT_PATTERN = r"\.[0-9a-f]{%d}\.[^./]+" % HASH_LENGTH
-
-
-def fingerprinted_name(relative_path: str, data: bytes) -> str:
-    stem, extension = posixpath.splitext(relative_path)
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{extension}"
+from ..fingerprints import fingerprinted_name
+from ..model.records import Model
+from .site import Site
 
 
 # theme_files() of this build: every page asks, the theme is walked once per build.
@@ -78,13 +71,10 @@ def template_globals() -> dict[str, object]:
     return {"asset": asset}
 
 
-def write_fingerprinted_assets(model: Any, generator: Any, writer: Any) -> None:
-    settings = generator.settings
-    target_root = os.path.join(generator.output_path, settings.get("THEME_STATIC_DIR", "theme"))
+def write_fingerprinted_assets(model: Model, site: Site) -> None:
+    settings = site.pelican_settings
+    static_dir = settings.get("THEME_STATIC_DIR", "theme")
     for relative_path, source in sorted(theme_files(settings).items()):
         with open(source, "rb") as stream:
             data = stream.read()
-        target = os.path.join(target_root, *fingerprinted_name(relative_path, data).split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as out:
-            out.write(data)
+        site.write(f"{static_dir}/{fingerprinted_name(relative_path, data)}", data)

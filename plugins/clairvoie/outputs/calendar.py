@@ -28,7 +28,7 @@ them: bad news travels the same way as good news.
 Identifiers never change when a record's text is edited. ``UID`` is
 ``<kind>-<record id>[-<n>]@<site identity>``: kind ``meeting`` or ``works``, the record
 id (its file name), ``-1``, ``-2``… for the time ranges of an order with several, and
-the site identity (``identity.site_domain``, shared with the news feeds and the podcast:
+the site identity (``Site.domain``, shared with the news feeds and the podcast:
 ``CLAIRVOIE_FEED_DOMAIN``, else the host of ``SITEURL``). The setting comes first so that the published identity can be kept when the site's address changes:
 a new identity would make every subscriber's calendar show every event twice.
 
@@ -39,12 +39,10 @@ one date that is not in the records.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any, Iterable
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDuration
@@ -53,9 +51,8 @@ from .. import incremental, labels
 from ..model import opening_hours
 from ..model.opening_hours import Slot, WeeklyHours
 from ..model.records import Meeting, Model, WorksOrder
-from .identity import site_domain
-from .links import AlternateLink
-from .opendata import first_position
+from .geo import first_position
+from .site import AlternateLink, Site
 
 FILE_NAME = "agenda.ics"
 MEDIA_TYPE = "text/calendar"
@@ -86,20 +83,6 @@ def alternate_links(model: Model, sector_id: str | None) -> list[AlternateLink]:
 def uid(kind: str, record_id: str, identity: str, number: int | None = None) -> str:
     suffix = f"-{number}" if number is not None else ""
     return f"{kind}-{record_id}{suffix}@{identity}"
-
-
-@dataclass(frozen=True)
-class Site:
-    identity: str  # identity.site_domain
-    url: str  # SITEURL, may be empty
-
-    def page(self, path: str) -> str:
-        """The record's address: absolute when SITEURL is set, else from the site root."""
-        return f"{self.url.rstrip('/')}/{path.lstrip('/')}"
-
-    @property
-    def has_absolute_urls(self) -> bool:
-        return bool(urlsplit(self.url).scheme)
 
 
 # --- plain text -------------------------------------------------------------------------------
@@ -207,13 +190,13 @@ def _describe(lines: Iterable[str | None]) -> str:
 
 
 def _page_line(site: Site, path: str) -> str:
-    return f"Page : {site.page(path)}"
+    return f"Page : {site.absolute(path)}"
 
 
 def meeting_events(meeting: Meeting, model: Model, site: Site) -> list[Event]:
     tz = ZoneInfo(model.timezone)
     start, end = _span(meeting.start, meeting.end, tz)
-    event = _event(uid("meeting", meeting.id, site.identity), stamp(meeting, model), start, end,
+    event = _event(uid("meeting", meeting.id, site.domain), stamp(meeting, model), start, end,
                    f"Réunion : {meeting.title}")
     event.add("location", meeting.place)
     participation = labels.PARTICIPATION.get(meeting.participation or "")
@@ -228,7 +211,7 @@ def meeting_events(meeting: Meeting, model: Model, site: Site) -> list[Event]:
         _page_line(site, meeting.url),
     ]))
     if site.has_absolute_urls:
-        event.add("url", site.page(meeting.url))
+        event.add("url", site.absolute(meeting.url))
     event.add("categories", ["Réunion publique"] + ([participation["name"]] if participation else []))
     event.add("status", "CONFIRMED")
     return [event]
@@ -332,13 +315,13 @@ def works_events(order: WorksOrder, model: Model, site: Site) -> list[Event]:
     if hours is not None and not hours.continuous:
         several = len(hours.slots) > 1
         for number, slot in enumerate(hours.slots, start=1):
-            uid_text = uid("works", order.id, site.identity, number if several else None)
+            uid_text = uid("works", order.id, site.domain, number if several else None)
             event = _recurring_event(order, slot, uid_text, dtstamp, tz)
             if event is not None:
                 events.append(event)
     if not events:  # one continuous event between the order's dates
         start, end = _span(order.start, order.end, tz)
-        events.append(_event(uid("works", order.id, site.identity), dtstamp, start, end,
+        events.append(_event(uid("works", order.id, site.domain), dtstamp, start, end,
                              works_summary(order)))
     description = _works_description(order, hours, site)
     position = first_position(order.geometry)
@@ -348,7 +331,7 @@ def works_events(order: WorksOrder, model: Model, site: Site) -> list[Event]:
             event.add("geo", (position[1], position[0]))
         event.add("description", description)
         if site.has_absolute_urls:
-            event.add("url", site.page(order.url))
+            event.add("url", site.absolute(order.url))
         event.add("categories", ["Travaux", labels.WORKS_KIND[order.kind]])
         event.add("status", "CANCELLED" if order.is_cancelled else "CONFIRMED")
         event.add("transp", "TRANSPARENT")  # a works order does not make residents busy
@@ -427,7 +410,7 @@ class RecordEvents:
             if self.signatures is None:
                 self._written[key] = self._build(kind, record)
             else:
-                signature = (self.signatures.of(f"calendar:{kind}", [record]), self.site)
+                signature = (self.signatures.of(f"calendar:{kind}", [record]), self.site.url, self.site.domain)
                 self._written[key] = _kept_events.get(signature, lambda: self._build(kind, record))
         return self._written[key]
 
@@ -476,13 +459,7 @@ def calendar_bytes(model: Model, sector_id: str | None, site: Site,
                      *(e.ical for e in events), end])
 
 
-def write_calendars(model: Model, generator: Any, writer: Any) -> None:
-    settings = generator.settings
-    site_url = settings.get("SITEURL", "") or ""
-    site = Site(site_domain(model.settings.feed_domain, site_url), site_url)
-    record_events = RecordEvents(model, site, generator.context.get(incremental.SIGNATURES))
+def write_calendars(model: Model, site: Site) -> None:
+    record_events = RecordEvents(model, site, site.signatures)
     for sector_id in [None] + [s.id for s in model.sectors]:
-        path = os.path.join(generator.output_path, calendar_path(sector_id))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as stream:
-            stream.write(calendar_bytes(model, sector_id, site, record_events))
+        site.write(calendar_path(sector_id), calendar_bytes(model, sector_id, site, record_events))

@@ -34,23 +34,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
-from lxml import etree
 from markupsafe import Markup
 
 from ..labels import UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr
 from ..model.announcements import Announcement
 from ..model.records import Model, Project, Update, WorksOrder
-from .identity import site_domain
-from .links import AlternateLink
-from .opendata import absolute  # absolute when SITEURL is set, else from the site root
+from .site import AlternateLink, Site, absolute, site_domain
+from .syndication import EMPTY_FEED_DATE, XmlStylesheet, entry_id, stylesheets
 
 FILE_STEM = "flux"
 # (extension, media type, name shown in titles)
@@ -60,30 +55,16 @@ FORMATS = (
     ("json", "application/feed+json", "JSON Feed"),
 )
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-# The date part of the tag URIs: Clairvoie's sites hold their domain on 1 January 2026.
-TAG_DATE = "2026"
-TAG_SAFE = "/:@-._~!$&'()*+,;="  # characters RFC 4151 allows as they are in the specific part
-# In the theme's static folder: the XSL that turns a feed into a page (it loads feed.css),
-# and the CSS of the raw feed, for browsers without XSLT.
-STYLESHEET_FOLDER = "feeds"
-XSL = "feed.xsl"
-XML_CSS = "feed-xml.css"
 NEGATIVE = "Mauvaise nouvelle"
 NEWS = "Actualité"
 WORKS_CANCELLED = "Arrêté retiré"
 WORKS = "Arrêté de travaux"
 FEED_SUBJECT = "actualités et travaux"
 CITY = "Toute la ville"
-# The date of a feed that has no entry yet (any fixed date: never the build time).
-EMPTY_FEED_DATE = dt.date(2026, 1, 1)
+
 
 
 # --- identity and addresses ---------------------------------------------------------------
-def entry_id(domain: str, key: str) -> str:
-    """tag:<domain>,2026:<key> — the announcement's key, percent-encoded where RFC 4151 asks."""
-    return f"tag:{domain},{TAG_DATE}:{quote(key, safe=TAG_SAFE)}"
-
-
 def feed_path(sector_id: str | None, ext: str) -> str:
     """The feed's address relative to the site root, e.g. secteurs/secteur-4/flux.rss."""
     folder = f"secteurs/{sector_id}/" if sector_id else ""
@@ -254,29 +235,6 @@ def feed_of(model: Model, sector_id: str | None, site_url: str, author: str) -> 
 
 
 # --- RSS and Atom (feedgen) ---------------------------------------------------------------
-class XmlStylesheet(BaseExtension):
-    """feedgen extension: <?xml-stylesheet?> instructions before the feed's root element.
-
-    feedgen has no such option; its extensions receive the root element, and lxml
-    serialises the root's preceding siblings (here, the instructions) after the XML
-    declaration, in order. ``stylesheets`` is a list of (media type, address).
-    """
-
-    stylesheets: tuple[tuple[str, str], ...] = ()
-
-    def _add(self, root: Any) -> Any:
-        for media_type, href in self.stylesheets:
-            root.addprevious(etree.ProcessingInstruction(
-                "xml-stylesheet", f'type="{media_type}" href="{href}"'))
-        return root
-
-    def extend_rss(self, feed: Any) -> Any:
-        return self._add(feed)
-
-    def extend_atom(self, feed: Any) -> Any:
-        return self._add(feed)
-
-
 def _generator(feed: Feed, stylesheets: tuple[tuple[str, str], ...], main_format: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.register_extension("xmlstylesheet", XmlStylesheet, None)
@@ -355,29 +313,11 @@ def json_bytes(feed: Feed) -> bytes:
 
 
 # --- the output ---------------------------------------------------------------------------
-def stylesheets(settings: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The browser stylesheets of RSS and Atom: the XSL first, then the CSS that styles the
-    raw XML where XSLT is gone. Addresses from the site root, on the feed's own server
-    (browsers apply only same-origin XSL), under SITEURL's path when the site lives in a folder."""
-    base = urlsplit(settings.get("SITEURL", "") or "").path.rstrip("/")
-    folder = f"{base}/{settings.get('THEME_STATIC_DIR', 'theme')}/{STYLESHEET_FOLDER}"
-    return (("text/xsl", f"{folder}/{XSL}"), ("text/css", f"{folder}/{XML_CSS}"))
-
-
-def _write(path: str, data: bytes) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as stream:
-        stream.write(data)
-
-
-def write_feeds(model: Model, generator: Any, writer: Any) -> None:
-    settings = generator.settings
-    site_url = settings.get("SITEURL", "") or ""
-    author = settings.get("AUTHOR") or settings.get("SITENAME", "")
-    browser_styles = stylesheets(settings)
+def write_feeds(model: Model, site: Site) -> None:
+    browser_styles = stylesheets(site.pelican_settings)
     for sector_id in [None, *(s.id for s in model.sectors)]:
-        feed = feed_of(model, sector_id, site_url, author)
+        feed = feed_of(model, sector_id, site.url, site.publisher)
         for ext, data in (("rss", rss_bytes(feed, browser_styles)),
                           ("atom", atom_bytes(feed, browser_styles)),
                           ("json", json_bytes(feed))):
-            _write(os.path.join(generator.output_path, feed_path(sector_id, ext)), data)
+            site.write(feed_path(sector_id, ext), data)

@@ -36,16 +36,14 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from ..labels import DIRECTION, WORKS_KIND, date_fr
+from ..labels import DIRECTION, WORKS_KIND, date_fr, hours_fr
 from ..model import opening_hours
 from ..model.opening_hours import WeeklyHours
 from ..model.records import Model, WorksOrder
-from .opendata import absolute
+from .geo import usable_lines
+from .roadworks import ACTIVE_GEOJSON, CIFS_JSON, CIFS_XML, FOLDER, in_feed, orders_without_geometry
+from .site import Site, absolute
 
-FOLDER = "navigation"
-CIFS_JSON = "waze-cifs.json"
-CIFS_XML = "waze-cifs.xml"
-ACTIVE_GEOJSON = "travaux-actifs.geojson"
 CIFS_XSD = "http://www.gstatic.com/road-incidents/cifsv2.xsd"
 DESCRIPTION_LIMIT = 500  # characters; the rest is on the order's page
 
@@ -63,7 +61,6 @@ CIFS_DIRECTION = {"one": "ONE_DIRECTION", "both": "BOTH_DIRECTIONS"}
 
 # --- opening hours ------------------------------------------------------------------------
 CIFS_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DAYS_FR_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 DAY = 24 * 60
 
 
@@ -105,76 +102,7 @@ def cifs_schedule(hours: WeeklyHours) -> dict[str, str]:
             for day in range(7) if day in days}
 
 
-def _hour_fr(minutes: int) -> str:
-    hour, minute = divmod(minutes, 60)
-    return f"{hour}h{minute:02d}" if minute else f"{hour}h"
-
-
-def _days_fr(days: tuple[int, ...]) -> str:
-    """lun.-ven. ; mer., sam. ; lun.-jeu."""
-    groups: list[list[int]] = []
-    for day in sorted(days):
-        if groups and day == groups[-1][-1] + 1:
-            groups[-1].append(day)
-        else:
-            groups.append([day])
-    parts = []
-    for group in groups:
-        if len(group) >= 3:
-            parts.append(f"{DAYS_FR_SHORT[group[0]]}-{DAYS_FR_SHORT[group[-1]]}")
-        else:
-            parts.extend(DAYS_FR_SHORT[d] for d in group)
-    return ", ".join(parts)
-
-
-def hours_fr(hours: WeeklyHours | None) -> str | None:
-    """The hours in short French: "lun.-ven. 7h30-17h30", "24h/24"; None when unread."""
-    if hours is None:
-        return None
-    if hours.continuous:
-        text = "24h/24"
-    else:
-        by_days: dict[tuple[int, ...], list[str]] = {}
-        for slot in hours.slots:
-            end = slot.time.end if slot.time.end == DAY else slot.time.end % DAY
-            by_days.setdefault(slot.days, []).append(
-                f"{_hour_fr(slot.time.start)}-{_hour_fr(end)}")
-        parts = []
-        for days, times in by_days.items():
-            prefix = "" if len(days) == 7 else _days_fr(days) + " "
-            parts.append(prefix + ", ".join(times))
-        text = " ; ".join(parts)
-    return text + (", sauf fériés" if hours.public_holidays_off else "")
-
-
 # --- what goes in the feeds ------------------------------------------------------------------
-def usable_lines(geometry: dict[str, Any] | None) -> list[list[tuple[float, float]]]:
-    """The (lon, lat) lines of a Point, LineString or their Multi forms; [] for others."""
-    if not geometry:
-        return []
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    if kind == "Point":
-        return [[(coordinates[0], coordinates[1])]]
-    if kind == "MultiPoint":
-        return [[(c[0], c[1])] for c in coordinates]
-    if kind == "LineString":
-        return [[(c[0], c[1]) for c in coordinates]]
-    if kind == "MultiLineString":
-        return [[(c[0], c[1]) for c in line] for line in coordinates if line]
-    return []
-
-
-def in_feed(order: WorksOrder) -> bool:
-    """Orders the CIFS feed is about: not over, not withdrawn."""
-    return order.timing != "past" and not order.is_cancelled
-
-
-def orders_without_geometry(model: Model) -> list[WorksOrder]:
-    """Orders the feeds should carry but cannot: no usable geometry. By start, then id."""
-    return sorted((o for o in model.works if in_feed(o) and not usable_lines(o.geometry)),
-                  key=lambda o: (o.start_date, o.id))
-
-
 def polyline(line: list[tuple[float, float]]) -> str:
     """CIFS polyline: "lat lon lat lon …", six decimals."""
     return " ".join(f"{lat:.6f} {lon:.6f}" for lon, lat in line)
@@ -303,12 +231,6 @@ def active_geojson(model: Model, site_url: str) -> dict[str, Any]:
 
 
 # --- the output ----------------------------------------------------------------------------
-def _write(folder: str, name: str, text: str) -> None:
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, name), "wb") as stream:
-        stream.write(text.encode("utf-8"))
-
-
 def report_missing_geometry(model: Model) -> list[WorksOrder]:
     """The build report: a warning naming every order the feeds leave out for lack of a tracé."""
     missing = orders_without_geometry(model)
@@ -321,12 +243,10 @@ def report_missing_geometry(model: Model) -> list[WorksOrder]:
     return missing
 
 
-def write_navigation(model: Model, generator: Any, writer: Any) -> None:
-    site_url = generator.settings.get("SITEURL", "") or ""
-    folder = os.path.join(generator.output_path, FOLDER)
-    items = incidents(model, site_url)
-    _write(folder, CIFS_JSON, json.dumps({"incidents": items}, ensure_ascii=False, indent=1) + "\n")
-    _write(folder, CIFS_XML, cifs_xml(items))
-    _write(folder, ACTIVE_GEOJSON,
-           json.dumps(active_geojson(model, site_url), ensure_ascii=False, separators=(",", ":")) + "\n")
+def write_navigation(model: Model, site: Site) -> None:
+    items = incidents(model, site.url)
+    site.write(f"{FOLDER}/{CIFS_JSON}", json.dumps({"incidents": items}, ensure_ascii=False, indent=1) + "\n")
+    site.write(f"{FOLDER}/{CIFS_XML}", cifs_xml(items))
+    site.write(f"{FOLDER}/{ACTIVE_GEOJSON}",
+               json.dumps(active_geojson(model, site.url), ensure_ascii=False, separators=(",", ":")) + "\n")
     report_missing_geometry(model)

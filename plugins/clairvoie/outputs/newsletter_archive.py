@@ -18,19 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from ..model.records import Model
-from ..newsletter.render import RSS_FILE
-from ..newsletter.state import Issue, Store, archive_url
-from .feeds import EMPTY_FEED_DATE, XmlStylesheet, entry_id, stylesheets
-from .identity import site_domain
-from .links import AlternateLink
-from .opendata import absolute
+from ..model.newsletter_issues import RSS_FILE, Issue, Store, archive_url
+from .site import AlternateLink, Site, absolute
+from .syndication import EMPTY_FEED_DATE, XmlStylesheet, entry_id, stylesheets
 
 logger = logging.getLogger(__name__)
 
@@ -85,18 +81,17 @@ def _entry_html(issue: Issue, site_url: str) -> str:
     return str(Markup("").join(parts))
 
 
-def rss_bytes(model: Model, sector_id: str, issues: list[Issue], settings: dict[str, Any]) -> bytes:
-    site_url = settings.get("SITEURL", "") or ""
-    domain = site_domain(model.settings.feed_domain, site_url)
+def rss_bytes(model: Model, sector_id: str, issues: list[Issue], site: Site) -> bytes:
+    site_url, domain = site.url, site.domain
     sector = model.sector(sector_id)
     fg = FeedGenerator()
     fg.register_extension("xmlstylesheet", XmlStylesheet, None)
-    fg.xmlstylesheet.stylesheets = stylesheets(settings)
+    fg.xmlstylesheet.stylesheets = stylesheets(site.pelican_settings)
     fg.id(entry_id(domain, f"lettres/{sector_id}"))
     fg.title(feed_title(sector.name))
     fg.description(f"Les lettres d'information du {sector.name} : les nouvelles des projets, y compris "
                    "les retards et les annulations, les travaux qui commencent et les réunions.")
-    fg.author({"name": settings.get("AUTHOR") or settings.get("SITENAME", "")})
+    fg.author({"name": site.publisher})
     fg.language("fr")
     fg.generator("Clairvoie")
     fg.link([{"href": absolute(site_url, rss_path(sector_id)), "rel": "self", "type": RSS_TYPE},
@@ -117,20 +112,13 @@ def rss_bytes(model: Model, sector_id: str, issues: list[Issue], settings: dict[
     return fg.rss_str(pretty=True, encoding="UTF-8")
 
 
-def write_newsletter_archive(model: Model, generator: Any, writer: Any) -> None:
-    index_template = generator.get_template("clairvoie_newsletters")
-    issue_template = generator.get_template("clairvoie_newsletter")
+def write_newsletter_archive(model: Model, site: Site) -> None:
     for sector in model.sectors:
         issues = stored_issues(model, sector.id)
         base = archive_url(sector.id)
         variables = {"sector": sector, "issues": issues, "archive": base, "rss": rss_path(sector.id),
                      "subscribe_url": model.settings.newsletter_subscribe_url}
-        writer.write_file(f"{base}index.html", index_template, generator.context,
-                          relative_urls=False, page_name=base, **variables)
+        site.render(f"{base}index.html", "clairvoie_newsletters", **variables)
         for issue in issues:
-            writer.write_file(f"{issue.url}index.html", issue_template, generator.context,
-                              relative_urls=False, page_name=issue.url, issue=issue, **variables)
-        target = os.path.join(generator.output_path, *rss_path(sector.id).split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as stream:
-            stream.write(rss_bytes(model, sector.id, issues, generator.settings))
+            site.render(f"{issue.url}index.html", "clairvoie_newsletter", issue=issue, **variables)
+        site.write(rss_path(sector.id), rss_bytes(model, sector.id, issues, site))

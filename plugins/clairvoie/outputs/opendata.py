@@ -22,11 +22,12 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..model.records import Model, Project, WorksOrder
+from .geo import first_position
+from .site import Site, absolute
 
 FOLDER = "opendata"
 LICENSE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -54,18 +55,6 @@ class Dataset:
 
 
 # --- values ------------------------------------------------------------------------------
-def first_position(geometry: dict[str, Any] | None) -> tuple[float, float] | None:
-    """(lon, lat) of a Point, or of the first point of a line or shape."""
-    if not geometry:
-        return None
-    coordinates = geometry.get("coordinates")
-    while isinstance(coordinates, list) and coordinates and isinstance(coordinates[0], list):
-        coordinates = coordinates[0]
-    if isinstance(coordinates, list) and len(coordinates) >= 2:
-        return coordinates[0], coordinates[1]
-    return None
-
-
 def _project_position(project: Project) -> tuple[float, float] | None:
     location = project.location
     if location is None:
@@ -120,11 +109,6 @@ def json_value(value: Any) -> Any:
     if isinstance(value, float):
         return _plain_number(value)
     return value
-
-
-def absolute(site_url: str, path: str) -> str:
-    """The record's address: absolute when SITEURL is set, else a site path."""
-    return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
 
 
 # --- columns: the one source of truth -----------------------------------------------------
@@ -367,19 +351,8 @@ def size_fr(size: int) -> str:
 
 
 # --- the output ----------------------------------------------------------------------------
-def _write_text(path: str, text: str) -> int:
-    data = text.encode("utf-8")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as stream:
-        stream.write(data)
-    return len(data)
-
-
-def write_opendata(model: Model, generator: Any, writer: Any) -> None:
-    site_url = generator.settings.get("SITEURL", "") or ""
-    # The publisher is the organisation (AUTHOR, e.g. "Ville de …"), not the site's title.
-    site_name = generator.settings.get("AUTHOR") or generator.settings.get("SITENAME", "")
-    folder = os.path.join(generator.output_path, FOLDER)
+def write_opendata(model: Model, site: Site) -> None:
+    site_url = site.url
     documented = []
     for dataset in DATASETS:
         files = []
@@ -389,14 +362,14 @@ def write_opendata(model: Model, generator: Any, writer: Any) -> None:
             else:
                 text = dumps(to_geojson(dataset, model, site_url), compact=True)
             file_name = f"{dataset.id}.{ext}"
-            size = _write_text(os.path.join(folder, file_name), text)
+            data = text.encode("utf-8")
+            site.write(f"{FOLDER}/{file_name}", data)
+            size = len(data)
             files.append({"name": file_name, "url": f"{FOLDER}/{file_name}", "format": name,
                           "media_type": media_type, "size": size, "size_text": size_fr(size)})
         documented.append({"dataset": dataset, "files": files,
                            "count": len(dataset.records(model))})
-    _write_text(os.path.join(folder, "data.json"), dumps(catalogue(model, site_url, site_name)))
-    save_as = f"{FOLDER}/index.html"
-    writer.write_file(save_as, generator.get_template("clairvoie_opendata"), generator.context,
-                      relative_urls=False, page_name=f"{FOLDER}/",
-                      opendata=documented, opendata_license_url=LICENSE_URL,
-                      opendata_license_name=LICENSE_NAME)
+    # The publisher is the organisation, not the site's title.
+    site.write(f"{FOLDER}/data.json", dumps(catalogue(model, site_url, site.publisher)))
+    site.render(f"{FOLDER}/index.html", "clairvoie_opendata", opendata=documented,
+                opendata_license_url=LICENSE_URL, opendata_license_name=LICENSE_NAME)

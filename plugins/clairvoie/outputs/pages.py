@@ -13,8 +13,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import incremental, parallel, staging
 from ..model.records import Model
-from .links import alternate_links
 from .maps import sector_map
+from .site import Site
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +33,9 @@ class Page:
     depends_on: Iterable[Any] | str = ()
 
 
-def pages_of(model: Model) -> Iterator[Page]:
+def pages_of(model: Model, site: Site) -> Iterator[Page]:
     everything = incremental.EVERYTHING
-    yield Page("index.html", "clairvoie_home", {"feeds": alternate_links(model, None)},
+    yield Page("index.html", "clairvoie_home", {"feeds": site.alternate_links(model, None)},
                depends_on=everything)
     yield Page("secteurs/index.html", "clairvoie_sectors", depends_on=everything)
     yield Page("projets/index.html", "clairvoie_projects", depends_on=everything)
@@ -48,7 +48,7 @@ def pages_of(model: Model) -> Iterator[Page]:
         in_sector = model.views[sector.id].records
         yield Page(f"{sector.url}index.html", "clairvoie_sector",
                    {"sector": sector, "view": model.views[sector.id],
-                    "feeds": alternate_links(model, sector.id)},
+                    "feeds": site.alternate_links(model, sector.id)},
                    {"sector_map": lambda sector_id=sector.id: sector_map(model, sector_id)}, in_sector)
         yield Page(f"transparence/{sector.id}/index.html", "clairvoie_transparency",
                    {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector},
@@ -64,35 +64,31 @@ def pages_of(model: Model) -> Iterator[Page]:
                    depends_on=[meeting])
 
 
-def write_pages(model: Model, generator: Any, writer: Any) -> None:
-    pages = list(pages_of(model))
-    to_render = _pages_to_render(model, generator, pages)
+def write_pages(model: Model, site: Site) -> None:
+    pages = list(pages_of(model, site))
+    to_render = _pages_to_render(model, site, pages)
     for template in {page.template for page in to_render}:
-        generator.get_template(template)  # compiled once, before the processes share the work
+        site.template(template)  # compiled once, before the processes share the work
     processes = parallel.process_count(model.settings.build_processes, len(to_render), PAGES_PER_EXTRA_PROCESS)
-    parallel.for_each(to_render, lambda share: _render(share, generator, writer), processes, "des pages")
+    parallel.for_each(to_render, lambda share: _render(share, site), processes, "des pages")
     logger.info("Clairvoie : %d pages faites (%d processus), %d reprises telles quelles de la construction "
                 "précédente", len(to_render), processes, len(pages) - len(to_render))
 
 
-def _pages_to_render(model: Model, generator: Any, pages: list[Page]) -> list[Page]:
+def _pages_to_render(model: Model, site: Site, pages: list[Page]) -> list[Page]:
     """The pages whose records changed; the others are linked from the previous build."""
-    settings = generator.settings
-    signatures = generator.context[incremental.SIGNATURES]
-    new = {page.save_as: signatures.of(page.template, page.depends_on) for page in pages}
-    final = staging.final_path_of(generator.output_path)
-    state = incremental.BuildState(settings["CACHE_PATH"], final or generator.output_path)
-    staging.on_success(generator.output_path, lambda: state.save(new))
+    new = {page.save_as: site.signatures.of(page.template, page.depends_on) for page in pages}
+    final = staging.final_path_of(site.output_path)
+    state = incremental.BuildState(site.pelican_settings["CACHE_PATH"], final or site.output_path)
+    staging.on_success(site.output_path, lambda: state.save(new))
     if final is None or not model.settings.incremental:
         return pages
     return [page for page in pages
             if state.signatures.get(page.save_as) != new[page.save_as]
-            or not incremental.link_previous(final, generator.output_path, page.save_as)]
+            or not incremental.link_previous(final, site.output_path, page.save_as)]
 
 
-def _render(pages: Sequence[Page], generator: Any, writer: Any) -> None:
+def _render(pages: Sequence[Page], site: Site) -> None:
     for page in pages:
         variables = {**page.variables, **{name: compute() for name, compute in page.computed_variables.items()}}
-        writer.write_file(page.save_as, generator.get_template(page.template), generator.context,
-                          relative_urls=False, page_name=page.save_as.removesuffix("index.html"),
-                          **variables)
+        site.render(page.save_as, page.template, **variables)

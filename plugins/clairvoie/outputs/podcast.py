@@ -19,13 +19,13 @@ an author, the language, and for each item an enclosure, a GUID, a date, a durat
 and the episode and season numbers when the article gives them.
 
 The GUID is the tag URI of the article's entry in the news feeds
-(``feeds.entry_id``): it does not change when SITEURL, the title or the file does.
+(``syndication.entry_id``): it does not change when SITEURL, the title or the file does.
 The feed's dates are its newest episode's, never the build time: the same sources give
 byte-identical files.
 
 The cover is cut from ``CLAIRVOIE_PODCAST_COVER`` when set, else drawn with the
 podcast's name in the theme's colours, with the social cards' typeface
-(``images.Typeface``: the accents Pillow's own font lacks are drawn on).
+(``imaging.Typeface``: the accents Pillow's own font lacks are drawn on).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import shutil
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,10 +43,9 @@ from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 from ..model.announcements import Announcement
 from ..model.records import Model
-from . import images
-from .feeds import entry_id
-from .identity import site_domain
-from .links import AlternateLink
+from . import imaging
+from .site import AlternateLink, Site
+from .syndication import entry_id
 
 FEED_URL = "podcast.rss"
 COVER_URL = "podcast/couverture.jpg"
@@ -99,24 +97,17 @@ class ItunesExplicit(BaseExtension):
         return feed
 
 
-def _absolute(site_url: str, path: str) -> str:
-    """Absolute when SITEURL is set, else from the site root (/media/…)."""
-    return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
-
-
 def _aware(date: dt.datetime, timezone: str) -> dt.datetime:
     """Pelican's dates are aware when TIMEZONE is set; a naive one is taken in the site's zone."""
     return date if date.tzinfo else date.replace(tzinfo=ZoneInfo(timezone))
 
 
-def podcast_feed(model: Model, pelican_settings: dict[str, Any]) -> bytes:
+def podcast_feed(model: Model, site: Site) -> bytes:
     """The RSS document of the podcast (there must be at least one episode)."""
     settings = model.settings
-    site_url = pelican_settings.get("SITEURL", "") or ""
-    site_name = pelican_settings.get("SITENAME", "")
-    author = settings.podcast_author.strip() or pelican_settings.get("AUTHOR") or site_name
-    title = podcast_title(settings, site_name)
-    home = _absolute(site_url, "")
+    author = settings.podcast_author.strip() or site.publisher
+    title = podcast_title(settings, site.name)
+    home = site.absolute("")
     chosen = episodes(model)
     newest = _aware(chosen[0].date, model.timezone)
 
@@ -126,14 +117,14 @@ def podcast_feed(model: Model, pelican_settings: dict[str, Any]) -> bytes:
     fg.itunesexplicit.explicit = bool(settings.podcast_explicit)
     fg.title(title)
     # RSS takes its <link> from the last link given, its <atom:link rel="self"> from the self one.
-    fg.link(href=_absolute(site_url, FEED_URL), rel="self", type="application/rss+xml")
+    fg.link(href=site.absolute(FEED_URL), rel="self", type="application/rss+xml")
     fg.link(href=home, rel="alternate")
     fg.description(settings.podcast_description.strip() or title)
-    fg.language(pelican_settings.get("DEFAULT_LANG") or "fr")
+    fg.language(site.pelican_settings.get("DEFAULT_LANG") or "fr")
     fg.generator("Clairvoie")
     fg.lastBuildDate(newest)
     fg.pubDate(newest)
-    cover = _absolute(site_url, COVER_URL)
+    cover = site.absolute(COVER_URL)
     fg.image(url=cover, title=title, link=home)
     fg.podcast.itunes_image(cover)
     fg.podcast.itunes_author(author)
@@ -148,21 +139,20 @@ def podcast_feed(model: Model, pelican_settings: dict[str, Any]) -> bytes:
         logger.warning("CLAIRVOIE_PODCAST_OWNER_EMAIL est vide : Apple Podcasts refuse un podcast "
                        "sans adresse de contact (mettez celle d'un service, pas d'une personne).")
 
-    domain = site_domain(settings.feed_domain, site_url)
     for announcement in chosen:
         news = announcement.record
         episode = news.episode
         article = news.article
         fe = fg.add_entry(order="append")
         fe.title(str(Markup(article.title).striptags()))
-        fe.link(href=_absolute(site_url, article.url))
-        fe.guid(entry_id(domain, announcement.key), permalink=False)
+        fe.link(href=site.absolute(article.url))
+        fe.guid(entry_id(site.domain, announcement.key), permalink=False)
         fe.pubDate(_aware(article.date, model.timezone))
         summary = announcement.summary or str(Markup(getattr(article, "summary", "") or "").striptags())
         fe.description(summary or fe.title())
         if getattr(article, "content", None):
             fe.content(str(article.content), type="html")  # the transcript, for who cannot listen
-        fe.enclosure(_absolute(site_url, episode.url), str(episode.length), episode.mime_type)
+        fe.enclosure(site.absolute(episode.url), str(episode.length), episode.mime_type)
         fe.podcast.itunes_duration(str(max(1, round(episode.duration))))
         if episode.season is not None:
             fe.podcast.itunes_season(episode.season)
@@ -179,7 +169,7 @@ def _cover_source(settings: Any) -> Image.Image | None:
         return None
     path = os.path.join(settings.site_root, settings.podcast_cover)
     try:
-        return images.published_pixels(path)
+        return imaging.published_pixels(path)
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
         logger.warning("CLAIRVOIE_PODCAST_COVER : image introuvable ou illisible (%s) ; "
                        "la couverture du podcast est dessinée avec son nom.", settings.podcast_cover)
@@ -197,7 +187,7 @@ TITLE_LINES = 5
 WAVE = (40, 90, 150, 70, 120, 180, 100, 60, 140, 80, 30)  # bar heights, per 1000 px
 
 
-def draw_cover(title: str, site_name: str, face: images.Typeface, size: int = COVER_SIZE) -> Image.Image:
+def draw_cover(title: str, site_name: str, face: imaging.Typeface, size: int = COVER_SIZE) -> Image.Image:
     """A sound wave, the word PODCAST, the podcast's name large and the site's name at the
     bottom, on the theme's colour."""
     scale = size / 1000
@@ -205,29 +195,29 @@ def draw_cover(title: str, site_name: str, face: images.Typeface, size: int = CO
     def px(value: float) -> int:
         return round(value * scale)
 
-    cover = Image.new("RGB", (size, size), images.BRAND)
+    cover = Image.new("RGB", (size, size), imaging.BRAND)
     draw = ImageDraw.Draw(cover)
     margin = px(90)
     width = size - 2 * margin
 
     # A sound wave, top: white bars, every third in one of the theme's tone colours.
-    tones = list(images.TONE_LINE.values())
+    tones = list(imaging.TONE_LINE.values())
     x, middle, bar = margin, px(190), px(26)
     for index, height in enumerate(WAVE):
         colour = tones[(index // 3) % len(tones)] if index % 3 == 0 else (255, 255, 255)
         draw.rounded_rectangle((x, middle - px(height) // 2, x + bar, middle + px(height) // 2),
                                radius=bar // 2, fill=colour)
         x += bar + px(18)
-    face.draw(draw, (margin, px(370)), "PODCAST", face.at(px(52)), images.MUTED_ON_BRAND, bold=True)
+    face.draw(draw, (margin, px(370)), "PODCAST", face.at(px(52)), imaging.MUTED_ON_BRAND, bold=True)
 
     # The site's name, bottom, under a thin rule.
     name_font = face.at(px(42))
     bottom = size - margin
     for line in reversed(face.wrap(site_name, name_font, width, 2)):
-        face.draw(draw, (margin, bottom), line, name_font, images.MUTED_ON_BRAND)
+        face.draw(draw, (margin, bottom), line, name_font, imaging.MUTED_ON_BRAND)
         bottom -= px(56)
     rule = bottom - px(8)
-    draw.rectangle((margin, rule, margin + px(140), rule + px(6)), fill=images.MUTED_ON_BRAND)
+    draw.rectangle((margin, rule, margin + px(140), rule + px(6)), fill=imaging.MUTED_ON_BRAND)
 
     # The podcast's name between them: the largest size at which it fits whole (no word
     # cut, nothing left out), else the smallest.
@@ -251,25 +241,17 @@ def podcast_cover(model: Model, site_name: str) -> Image.Image:
     source = _cover_source(settings)
     if source is not None:
         return cut_cover(source)
-    face = images.Typeface(images.card_font_path(settings))
+    face = imaging.Typeface(imaging.card_font_path(settings))
     return draw_cover(podcast_title(settings, site_name), site_name, face)
 
 
 # --- writing ------------------------------------------------------------------------------
-def _target(output_path: str, url: str) -> str:
-    target = os.path.join(output_path, *url.split("/"))
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    return target
-
-
-def write_podcast(model: Model, generator: Any, writer: Any) -> None:
+def write_podcast(model: Model, site: Site) -> None:
     if not episodes(model):
         return
-    output_path = generator.output_path
-    with open(_target(output_path, FEED_URL), "wb") as stream:
-        stream.write(podcast_feed(model, generator.settings))
-    cover = podcast_cover(model, generator.settings.get("SITENAME", ""))
-    images.save_jpeg(cover, _target(output_path, COVER_URL), COVER_QUALITY, sharp=True)
+    site.write(FEED_URL, podcast_feed(model, site))
+    cover = podcast_cover(model, site.name)
+    site.write(COVER_URL, imaging.jpeg_bytes(cover, COVER_QUALITY, sharp=True))
     for announcement in episodes(model):
         episode = announcement.record.episode
-        shutil.copyfile(episode.source_path, _target(output_path, episode.url))
+        site.copy(episode.url, episode.source_path)

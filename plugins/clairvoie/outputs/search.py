@@ -45,6 +45,7 @@ from ..model.records import Model
 from ..model.words import fold, singular, words
 from .pagefind_order import ENTRY, sort_files_quietly
 from .pagefind_order import problems as bundle_problems
+from .site import Site
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def indexed_pages(model: Model) -> list[str]:
     return [f"{record.url}index.html" for record in records] + [item.article.save_as for item in model.news]
 
 
-def write_search_pages(model: Model, generator: Any, writer: Any) -> None:
+def write_search_pages(model: Model, site: Site) -> None:
     """/recherche/ (the search page) and /rues/ (the street index)."""
     for save_as, template, variables in (
         ("recherche/index.html", "clairvoie_search",
@@ -95,8 +96,7 @@ def write_search_pages(model: Model, generator: Any, writer: Any) -> None:
           "search_vocabulary": VOCABULARY_FILE}),
         ("rues/index.html", "clairvoie_streets", {}),
     ):
-        writer.write_file(save_as, generator.get_template(template), generator.context,
-                          relative_urls=False, page_name=save_as.removesuffix("index.html"), **variables)
+        site.render(save_as, template, **variables)
 
 
 # --- the text Pagefind indexes ------------------------------------------------------------------
@@ -314,18 +314,18 @@ def vocabulary(texts: list[str]) -> list[str]:
 
 
 # --- the index ------------------------------------------------------------------------------------
-def write_search_index(model: Model, generator: Any, writer: Any) -> "PendingIndex":
+def write_search_index(model: Model, site: Site) -> "PendingIndex":
     """Start indexing the written pages with Pagefind into <output>/pagefind/.
 
     Pagefind works in its own process while the other outputs are written; the
     returned ``PendingIndex`` waits for it and stops the build if it failed.
     """
     started = time.perf_counter()
-    output = os.path.abspath(generator.output_path)
+    output = site.output_path
     pages = indexed_pages(model)
     residents = ResidentsWords(model.synonyms)
     texts: list[str] = []
-    site = tempfile.mkdtemp(prefix="clairvoie-recherche-")
+    copy = tempfile.mkdtemp(prefix="clairvoie-recherche-")
     try:
         synonyms = repr(model.synonyms)
         for save_as in pages:
@@ -337,17 +337,17 @@ def write_search_index(model: Model, generator: Any, writer: Any) -> "PendingInd
                 (save_as, status.st_ino, status.st_mtime_ns, status.st_size, synonyms),
                 lambda: _page_and_texts(path, residents))
             texts += [text, meta]
-            target = os.path.join(site, save_as)
+            target = os.path.join(copy, save_as)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as stream:
                 stream.write(indexed)
     except OSError as error:
-        _remove_in_background(site)
-        _stop(generator, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
+        _remove_in_background(copy)
+        _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
     indexing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clairvoie-pagefind")
-    pagefind = indexing.submit(run_pagefind, site, os.path.join(output, BUNDLE_DIR), len(pages))
+    pagefind = indexing.submit(run_pagefind, copy, os.path.join(output, BUNDLE_DIR), len(pages))
     indexing.shutdown(wait=False)
-    return PendingIndex(generator, site, pagefind, texts, len(pages), started)
+    return PendingIndex(output, copy, pagefind, texts, len(pages), started)
 
 
 # What Pagefind gets of each page, and its texts, kept between builds of one process.
@@ -365,7 +365,7 @@ def _page_and_texts(path: str, residents: ResidentsWords) -> tuple[str, str, str
 class PendingIndex:
     """Pagefind at work; ``wait()`` finishes the index (the suggestions' vocabulary) or stops the build."""
 
-    generator: Any
+    output: str  # the output folder
     site: str  # the pages as Pagefind reads them, in a temporary folder
     pagefind: concurrent.futures.Future
     texts: list[str]
@@ -373,15 +373,15 @@ class PendingIndex:
     started: float
 
     def wait(self) -> None:
-        output = os.path.abspath(self.generator.output_path)
+        output = self.output
         try:
             self.pagefind.result()
             with open(os.path.join(output, VOCABULARY_FILE), "w", encoding="utf-8") as stream:
                 stream.write("".join(word + "\n" for word in vocabulary(self.texts)))
         except SearchIndexFailed as error:
-            _stop(self.generator, error)
+            _stop(output, error)
         except OSError as error:
-            _stop(self.generator, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
+            _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
         finally:
             _remove_in_background(self.site)
         logger.info("Recherche : index Pagefind de %s pages en %s s",
@@ -396,10 +396,10 @@ def _remove_in_background(folder: str) -> None:
                      name="clairvoie-remove-search-copy").start()
 
 
-def _stop(generator: Any, error: SearchIndexFailed, cause: Exception | None = None) -> None:
+def _stop(output: str, error: SearchIndexFailed, cause: Exception | None = None) -> None:
     """Say why in one plain line, drop the unfinished build, stop (the previous site stays)."""
     print(error.summary(), file=sys.stderr)
-    staging.discard(generator.output_path)
+    staging.discard(output)
     raise error from cause
 
 

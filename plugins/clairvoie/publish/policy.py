@@ -11,7 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from ..outputs.assets import FINGERPRINT_PATTERN
+from ..fingerprints import FINGERPRINT_PATTERN
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 

@@ -6,14 +6,14 @@ Written to ``/panneaux/``:
   and its messages chosen and fitted by ``compose`` and ``fit``;
 - ``schema.json``: the JSON Schema (Draft 2020-12) of those files, shipped with the package;
 - ``apercus/<panel-id>/<message-id>.png``: each message as the panel shows it (``preview``),
-  kept between builds in ``<CACHE_PATH>/clairvoie-images/panneaux/`` (``images.EncodedImages``);
+  kept between builds in ``<CACHE_PATH>/clairvoie-images/panneaux/`` (``imaging.EncodedImages``);
 - ``index.html``: the preview page, panel by panel, with the links to the raw files.
 
 A panel file changes only when its messages change: keys are sorted, messages keep a
 stable order, and there is no build time in it, so panels polling with ``If-None-Match``
 get ``304 Not Modified``. When the previous build's file holds the same bytes, the new
-one also keeps its modification time, for servers whose ETag is made from it (nginx,
-Apache).
+one is linked to it (staging.py) and keeps its modification time, for servers whose ETag
+is made from it (nginx, Apache).
 
 Settings: ``CLAIRVOIE_PANELS_MAX_MESSAGES`` (default 10), the most messages
 a panel file carries; ``CLAIRVOIE_UPCOMING_WORKS_DAYS`` (default 14), the upcoming window.
@@ -22,15 +22,14 @@ a panel file carries; ``CLAIRVOIE_UPCOMING_WORKS_DAYS`` (default 14), the upcomi
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from ...model.records import Model, Panel, Sector
-from ..images import EncodedImages
-from ..navigation import ACTIVE_GEOJSON, CIFS_JSON, CIFS_XML, orders_without_geometry
-from ..navigation import FOLDER as NAVIGATION_FOLDER
+from .. import roadworks
+from ..imaging import EncodedImages
+from ..site import Site
 from . import preview
 from .compose import PRIORITY_NAMES, Message, messages, panel_document
 
@@ -65,61 +64,31 @@ def dumps(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
-class _Files:
-    """Writes under the output folder; keeps the previous build's time on unchanged files."""
-
-    def __init__(self, output_path: str, previous_output: str | None) -> None:
-        self.output_path = output_path
-        self.previous_output = previous_output if previous_output != output_path else None
-
-    def write(self, site_path: str, data: bytes) -> None:
-        target = os.path.join(self.output_path, *site_path.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as stream:
-            stream.write(data)
-        if not self.previous_output:
-            return
-        previous = os.path.join(self.previous_output, *site_path.split("/"))
-        try:
-            with open(previous, "rb") as stream:
-                same = stream.read() == data
-            if same:
-                stat = os.stat(previous)
-                os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        except OSError:
-            pass
-
-
-def write_panels(model: Model, generator: Any, writer: Any) -> None:
-    site_url = generator.settings.get("SITEURL", "") or ""
+def write_panels(model: Model, site: Site) -> None:
     max_messages = model.settings.panels_max_messages
     window = model.settings.upcoming_works_days
-    previous = generator.settings.get("OUTPUT_PATH")
-    files = _Files(generator.output_path, os.path.abspath(previous) if previous else None)
-    files.write(f"{FOLDER}/{SCHEMA_NAME}", schema_bytes())
+    site.write(f"{FOLDER}/{SCHEMA_NAME}", schema_bytes())
     pages = []
-    kept_previews = EncodedImages.of_site(model, generator, FOLDER)  # PNG compression is slow
+    kept_previews = EncodedImages.of_site(model, site, FOLDER)  # PNG compression is slow
     for sector in model.sectors:
         for panel in sector.panels:
-            items = messages(model, panel, site_url, window, max_messages)
+            items = messages(model, panel, site.url, window, max_messages)
             json_url = f"{FOLDER}/{panel.id}.json"
-            files.write(json_url, dumps(panel_document(model, panel, items)))
+            site.write(json_url, dumps(panel_document(model, panel, items)))
             previews = []
             for message in items:
                 png_url = f"{FOLDER}/{PREVIEW_FOLDER}/{panel.id}/{message.id}.png"
-                files.write(png_url, kept_previews.data(
+                site.write(png_url, kept_previews.data(
                     ("panel", preview.CODE_VERSION, tuple(message.fitted.lines), panel.lines, panel.columns),
                     ".png", lambda: preview.png_bytes(
                         preview.draw_panel(message.fitted.lines, panel.lines, panel.columns))))
                 previews.append((message, png_url, preview.image_size(panel.lines, panel.columns)))
             pages.append(PanelPage(panel, sector, items, json_url, previews))
     kept_previews.forget_unused()
-    save_as = f"{FOLDER}/index.html"
-    writer.write_file(
-        save_as, generator.get_template("clairvoie_panels"), generator.context,
-        relative_urls=False, page_name=f"{FOLDER}/",
+    site.render(
+        f"{FOLDER}/index.html", "clairvoie_panels",
         panel_pages=pages, panel_schema_url=f"{FOLDER}/{SCHEMA_NAME}",
         panel_priorities=PRIORITY_NAMES, panel_max_messages=max_messages,
-        navigation_files=[f"{NAVIGATION_FOLDER}/{name}" for name in (CIFS_JSON, CIFS_XML, ACTIVE_GEOJSON)],
-        works_without_geometry=orders_without_geometry(model),
+        navigation_files=[f"{roadworks.FOLDER}/{name}" for name in roadworks.FILES],
+        works_without_geometry=roadworks.orders_without_geometry(model),
     )

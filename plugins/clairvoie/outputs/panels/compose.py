@@ -33,8 +33,9 @@ from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
 from ...model.records import BadNews, Meeting, Model, Panel, WorksOrder
-from ..navigation import hours_fr, parse_hours
-from ..opendata import absolute
+from ...labels import hours_fr
+from ...model import opening_hours
+from ..site import absolute
 from .fit import NBSP, Fitted, fit
 
 DEFAULT_MAX_MESSAGES = 10
@@ -199,7 +200,7 @@ def bad_news_draft(news: BadNews, model: Model, site_url: str, timezone: ZoneInf
 
 
 def _hours_words(order: WorksOrder) -> str | None:
-    return hours_fr(parse_hours(order.hours))
+    return hours_fr(opening_hours.parse(order.hours))
 
 
 def active_draft(order: WorksOrder, model: Model, site_url: str, timezone: ZoneInfo) -> Draft:

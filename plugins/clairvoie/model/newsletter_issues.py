@@ -1,5 +1,8 @@
 """What a sector's newsletter has already told, and the issues it told it in.
 
+Written by ``clairvoie newsletter build`` (``newsletter/``), read by the site's archive
+of issues (``outputs/newsletter_archive.py``): records, like the YAML files.
+
 Kept in the content repository, next to ``content/`` and ``sectors/``, and committed
 with them (``CLAIRVOIE_NEWSLETTER_PATH``, default ``newsletters``)::
 
@@ -98,6 +101,9 @@ class Issue:
     @property
     def is_empty(self) -> bool:
         return not self.items
+
+
+RSS_FILE = "lettres.rss"  # in the sector's archive folder (outputs/newsletter_archive.py)
 
 
 def archive_url(sector_id: str) -> str:

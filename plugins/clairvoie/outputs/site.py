@@ -1,0 +1,147 @@
+"""The site as every channel sees it: its address, its identity, its output folder.
+
+A ``Site`` is built once per build (``Site.of_build``) and handed to every channel
+with the model. It is the one way a channel writes: ``write`` for the files a channel
+makes (feeds, data, images), ``copy`` for files published as they are, ``render`` for
+pages made from the theme's templates (Pelican's writer). Every written file fires
+Pelican's ``content_written``, as Pelican's own pages do.
+
+The identity (``site_domain``) names the site in feed entry ids, calendar UIDs and
+podcast GUIDs: ``CLAIRVOIE_FEED_DOMAIN``, else SITEURL's host (without "www."), else
+a placeholder. Set the setting: ids must outlive a change of the site's address, or
+readers and calendars show everything again.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+from urllib.parse import urlsplit
+
+from pelican import signals
+
+from .. import incremental
+from ..model.records import Model
+
+PLACEHOLDER_DOMAIN = "clairvoie.invalid"
+
+
+@dataclass(frozen=True)
+class AlternateLink:
+    """A feed a page announces with ``<link rel="alternate">``."""
+
+    type: str  # MIME type, e.g. "application/rss+xml"
+    title: str  # French, shown by browsers and feed readers
+    url: str  # relative to the site root
+
+
+# A channel's feeds for a sector page (sector_id None: the home page).
+AlternateLinks = Callable[[Model, "str | None"], list[AlternateLink]]
+
+
+def site_domain(feed_domain: str, site_url: str) -> str:
+    domain = (feed_domain or "").strip().lower()
+    if not domain:
+        domain = (urlsplit(site_url or "").hostname or "").lower().removeprefix("www.")
+    return domain or PLACEHOLDER_DOMAIN
+
+
+def absolute(site_url: str, path: str) -> str:
+    """A site path's address: absolute when SITEURL is set, else from the site root."""
+    return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
+
+
+class Site:
+    def __init__(self, url: str, domain: str, output_path: str = "", pelican_settings: dict[str, Any] | None = None,
+                 context: dict[str, Any] | None = None, generator: Any = None, writer: Any = None,
+                 alternate_link_sources: Sequence[AlternateLinks] = ()):
+        self.url = url  # SITEURL, may be empty
+        self.domain = domain
+        self.output_path = output_path
+        self.pelican_settings = pelican_settings if pelican_settings is not None else {}
+        self.context = context if context is not None else {}
+        self._generator, self._writer = generator, writer
+        self._alternate_link_sources = tuple(alternate_link_sources)
+
+    @classmethod
+    def of_build(cls, model: Model, generator: Any, writer: Any,
+                 alternate_link_sources: Sequence[AlternateLinks]) -> "Site":
+        url = generator.settings.get("SITEURL", "") or ""
+        return cls(url, site_domain(model.settings.feed_domain, url), os.path.abspath(generator.output_path),
+                   generator.settings, generator.context, generator, writer, alternate_link_sources)
+
+    @classmethod
+    def for_files(cls, model: Model, output_path: str, pelican_settings: dict[str, Any]) -> "Site":
+        """A site that writes files but renders no template: for the channels' tests and tools."""
+        url = pelican_settings.get("SITEURL", "") or ""
+        return cls(url, site_domain(model.settings.feed_domain, url), os.path.abspath(output_path),
+                   pelican_settings)
+
+    # --- who the site is ----------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.pelican_settings.get("SITENAME", "")
+
+    @property
+    def publisher(self) -> str:
+        """The organisation (AUTHOR, e.g. "Ville de …"), else the site's name."""
+        return self.pelican_settings.get("AUTHOR") or self.name
+
+    @property
+    def has_absolute_urls(self) -> bool:
+        return bool(urlsplit(self.url).scheme)
+
+    @property
+    def signatures(self) -> "incremental.PageSignatures | None":
+        return self.context.get(incremental.SIGNATURES)
+
+    def absolute(self, path: str) -> str:
+        return absolute(self.url, path)
+
+    def alternate_links(self, model: Model, sector_id: str | None) -> list[AlternateLink]:
+        """The feeds a sector page (None: the home page) announces, in the channels' order."""
+        return [link for links_of in self._alternate_link_sources for link in links_of(model, sector_id)]
+
+    # --- writing --------------------------------------------------------------------------------
+    def path(self, save_as: str) -> str:
+        """Where a site path is written, its folder made."""
+        target = os.path.join(self.output_path, *save_as.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        return target
+
+    def write(self, save_as: str, data: bytes | str) -> str:
+        """Write a file (text in UTF-8); a reader never sees half of it. Returns its path."""
+        target = self.path(save_as)
+        temporary = self._temporary(target)
+        with open(temporary, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return self._publish(temporary, target)
+
+    def copy(self, save_as: str, source_path: str) -> str:
+        """Publish a file as it is (a document, a sound)."""
+        target = self.path(save_as)
+        temporary = self._temporary(target)
+        shutil.copyfile(source_path, temporary)
+        return self._publish(temporary, target)
+
+    def render(self, save_as: str, template: str, **variables: Any) -> None:
+        """A page from one of the theme's templates, through Pelican's writer."""
+        self._writer.write_file(save_as, self.template(template), self._generator.context,
+                                relative_urls=False, page_name=save_as.removesuffix("index.html"),
+                                **variables)
+
+    def template(self, name: str) -> Any:
+        return self._generator.get_template(name)
+
+    @staticmethod
+    def _temporary(target: str) -> str:
+        # Unique per process and thread: channels write from worker processes too.
+        return f"{target}.{os.getpid()}-{threading.get_ident()}.tmp"
+
+    def _publish(self, temporary: str, target: str) -> str:
+        os.replace(temporary, target)
+        signals.content_written.send(target, context=self.context)
+        return target
