@@ -6,14 +6,10 @@ import datetime as dt
 
 from clairvoie.newsletter.compose import compose
 from clairvoie.model.newsletter_issues import State, Store, issue_from_json, issue_to_json
-from sites import PARIS, load_site, project_yaml, write_site
+from sites import load_site, project_yaml, write_site
 
 SECTOR = "secteur-1"
 TODAY = dt.date(2026, 11, 24)
-
-
-def at(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(12), tzinfo=PARIS)
 
 
 def updates(*entries: tuple[str, str, str]) -> str:
@@ -55,7 +51,7 @@ MEETING = """
 
 def issue_at(root, state: State, day: dt.date = TODAY):
     model = load_site(root, day)
-    return compose(model, SECTOR, state, at(day), first_days=30, works_days=21)
+    return compose(model, SECTOR, state, first_days=30, works_days=21)
 
 
 def keys(issue) -> set[str]:

@@ -260,7 +260,7 @@ def test_cap_negative_titles_and_reasons(tmp_path):
     assert "Nouveau budget : 150\u202f000\u00a0€" in feed.entries[1].summary
     assert feed.updated == feed.entries[0].date == dt.datetime(2026, 7, 1, tzinfo=feed.updated.tzinfo)
     assert feeds.feed_of(model, "secteur-2", "", "Ville").entries == ()
-    model.settings = dataclasses.replace(model.settings, feed_entries=2)
+    model = dataclasses.replace(model, settings=dataclasses.replace(model.settings, feed_entries=2))
     capped = feeds.feed_of(model, None, "", "Ville")
     assert [e.id for e in capped.entries] == [e.id for e in feed.entries[:2]]
     result = feedparser.parse(feeds.rss_bytes(capped))

@@ -16,7 +16,8 @@ from building import DEMO_EPOCH, REPO, copy_demo_site, run_pelican
 from clairvoie.model import load_model
 from clairvoie.outputs import navigation
 from clairvoie.labels import hours_fr
-from clairvoie.outputs.navigation import cifs_schedule, parse_hours, polyline, write_navigation
+from clairvoie.model.opening_hours import parse as parse_hours
+from clairvoie.outputs.navigation import cifs_schedule, polyline, write_navigation
 from clairvoie.outputs.roadworks import orders_without_geometry
 from clairvoie.outputs.site import Site
 from clairvoie.settings import ClairvoieSettings
@@ -182,8 +183,8 @@ def test_hours_outside_the_subset_are_quoted_not_guessed():
     assert hours_fr(None) is None
     order = SimpleNamespace(street="Rue Haute", section=None, title="Travaux rue Haute", kind="other",
                             start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 2),
-                            hours="Mo-Fr sunrise-sunset", direction=None, detour_html="",
-                            reference="2026-ARR-9")
+                            hours="Mo-Fr sunrise-sunset", weekly_hours=parse_hours("Mo-Fr sunrise-sunset"),
+                            direction=None, detour_html="", reference="2026-ARR-9")
     assert "horaires : Mo-Fr sunrise-sunset" in navigation.description(order)
 
 

@@ -135,8 +135,7 @@ def pelican_settings(**overrides):
 
 
 def with_settings(model, **overrides):
-    model.settings = dataclasses.replace(model.settings, **overrides)
-    return model
+    return dataclasses.replace(model, settings=dataclasses.replace(model.settings, **overrides))
 
 
 def write(model, output: Path, **overrides):

@@ -26,7 +26,7 @@ from .geometry import CityOutline
 from .history import record_histories
 from .load import YamlDocument, load_yaml_file
 from .problems import InvalidRecords, Problem
-from .records import Episode, Model, NewsItem
+from .records import Episode, Model, NewsItem, Records
 from .schema import schema_errors
 from .synonyms import load_synonyms
 
@@ -117,8 +117,8 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
                 builders[kind](document.without(field_path for field_path, _ in shape_errors), ctx)
                 continue
             record = builders[kind](document, ctx)
-            record.source = dataclasses.replace(record.source, digest=content_hash or "")
-            records[kind].append(record)
+            records[kind].append(dataclasses.replace(
+                record, source=dataclasses.replace(record.source, digest=content_hash or "")))
         if kind == "sector":
             ctx.city = CityOutline.of(sector.geometry for sector in records["sector"])
     if not files["sector"]:
@@ -129,21 +129,20 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     if problems:
         raise InvalidRecords(problems)
 
-    model = Model(
-        today=now.date(), timezone=timezone_name, categories=settings.categories,
-        sectors=records["sector"], projects=records["project"], works=records["works"],
-        meetings=records["meeting"], news=news, settings=settings, synonyms=synonyms,
-    )
-    _attach_histories(model, settings)
-    derive(model, now, settings.upcoming_works_days, settings.sector_news_count)
-    return model
+    with_history = _with_histories(records, settings)
+    return derive(Records(
+        sectors=with_history["sector"], projects=with_history["project"], works=with_history["works"],
+        meetings=with_history["meeting"], news=news, synonyms=synonyms,
+    ), now, settings, timezone_name)
 
 
-def _attach_histories(model: Model, settings: ClairvoieSettings) -> None:
+def _with_histories(records: dict[str, list[Any]], settings: ClairvoieSettings) -> dict[str, list[Any]]:
     folders = [os.path.relpath(settings.sectors_dir(), settings.site_root), "content"]
     histories = record_histories(settings.site_root, folders)
-    for record in [*model.sectors, *model.projects, *model.works, *model.meetings]:
-        record.source = dataclasses.replace(record.source, history=histories.get(record.source.path, ()))
+    return {kind: [dataclasses.replace(record, source=dataclasses.replace(
+                       record.source, history=histories.get(record.source.path, ())))
+                   for record in kind_records]
+            for kind, kind_records in records.items()}
 
 
 def _record_id(path: str) -> str:

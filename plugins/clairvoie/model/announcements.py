@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from .records import Model, Project, Update, WorksOrder
+from .records import NewsItem, Project, Update, WorksOrder
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,11 @@ def _works(order: WorksOrder, timezone: ZoneInfo) -> list[Announcement]:
     return items
 
 
-def announcements(model: Model, now: dt.datetime) -> list[Announcement]:
+def announcements(news_items: list[NewsItem], projects: list[Project], works: list[WorksOrder],
+                  timezone: ZoneInfo, now: dt.datetime) -> list[Announcement]:
     """Every announcement out by ``now``, newest first (ties: by key)."""
-    timezone = ZoneInfo(model.timezone)
     items: list[Announcement] = []
-    for news in model.news:
+    for news in news_items:
         article = news.article
         items.append(Announcement(
             key=f"actualites/{article.slug}", kind="news", date=article.date, title=article.title,
@@ -102,10 +102,10 @@ def announcements(model: Model, now: dt.datetime) -> list[Announcement]:
             body_html=Markup(article.content), url=article.url, sector_ids=news.sector_ids,
             city_wide=news.city_wide, negative=False, category="news", record=news,
         ))
-    for project in model.projects:
+    for project in projects:
         keys = _update_keys(project)
         items += [_update(project, u, keys[u.index], timezone) for u in project.updates]
-    for order in model.works:
+    for order in works:
         items += _works(order, timezone)
     items = [a for a in items if a.date <= now]
     items.sort(key=lambda a: (a.date, a.key), reverse=True)

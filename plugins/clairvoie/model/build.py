@@ -25,6 +25,7 @@ from PIL import Image, UnidentifiedImageError
 from .. import messages
 from ..markup import markdown_problems, markdown_to_html
 from ..settings import ClairvoieSettings
+from . import opening_hours
 from .geometry import ANY_TYPE, SECTOR_TYPES, WORKS_TYPES, CityOutline, geometry_problems
 from .load import FieldPath, YamlDocument, format_field_path
 from .problems import Problem
@@ -353,6 +354,7 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrder:
         start=start,
         end=end,
         hours=data.get("hours"),
+        weekly_hours=opening_hours.parse(data.get("hours")),
         direction=data.get("direction"),
         detour_html=_markdown(document, ctx, ("detour",), data.get("detour")),
         project_id=project_id,

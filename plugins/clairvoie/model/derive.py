@@ -6,14 +6,16 @@ builds), else the clock, in the site's time zone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..settings import ClairvoieSettings
 from .records import (
-    ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, Model, Project, SectorView, WorksOrder,
-    title_key,
+    ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, Model, NewsItem, Project, Records, Sector,
+    SectorView, WorksOrder, title_key,
 )
 from .announcements import announcements
 from .scorecard import scorecard
@@ -56,15 +58,14 @@ def progress(project: Project) -> int | None:
     return None
 
 
-def lateness(project: Project, today: dt.date) -> tuple[bool, int]:
+def lateness(project: Project, end: dt.date, today: dt.date) -> tuple[bool, int]:
     """Whether the project is late, and by how many days against its original end.
 
     Late: still planned or in progress with today past the current planned
-    end, or any ``delay`` update. The days count from the original planned
+    ``end``, or any ``delay`` update. The days count from the original planned
     end to the real end (completed), to today (still running past its
     current end) or to the current planned end (re-planned, not yet due).
     """
-    end = project.current_planned_end
     overdue = project.status in ACTIVE_STATUSES and today > end
     late = overdue or any(u.kind == "delay" for u in project.updates)
     if not late:
@@ -118,45 +119,53 @@ def works_bad_news(order: WorksOrder) -> BadNews:
                    (order.cancelled_reason,), works=order)
 
 
-def derive(model: Model, now: dt.datetime, upcoming_works_days: int, news_count: int) -> None:
-    """Fill in every derived fact of the model, in place."""
+def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, timezone: str) -> Model:
+    """The whole model: every derived fact computed here, once; nothing changes it afterwards."""
     today = now.date()
-    model.today = today
-    projects_by_id = {p.id: p for p in model.projects}
-    for project in model.projects:
-        project.current_planned_end = current_planned_end(project)
-        project.progress = progress(project)
-        project.is_late, project.days_late = lateness(project, today)
-        project.last_budget = last_budget(project)
-        spent = project.budget.spent if project.budget else None
-        project.is_over_budget = bool(spent is not None and project.last_budget is not None
-                                      and spent > project.last_budget)
-        project.overrun_amount = (spent - project.last_budget) if project.is_over_budget else 0
-        project.timeline = timeline(project, today)
-        project.works = []
-    for order in model.works:
-        order.timing = works_timing(order, today, upcoming_works_days)
-        order.project = projects_by_id.get(order.project_id) if order.project_id else None
-        if order.project:
-            order.project.works.append(order)
-    for project in model.projects:
-        project.works.sort(key=lambda w: (w.start_date, w.id))
-    for meeting in model.meetings:
-        meeting.is_upcoming = meeting_is_upcoming(meeting, now)
+    projects = [_derived_project(p, today) for p in records.projects]
+    projects_by_id = {p.id: p for p in projects}
+    works = [dataclasses.replace(order, timing=works_timing(order, today, settings.upcoming_works_days),
+                                 project=projects_by_id.get(order.project_id) if order.project_id else None)
+             for order in records.works]
+    for project in projects:
+        # Projects and their orders point at each other: the one tie frozen records need,
+        # made here before anything reads the model.
+        object.__setattr__(project, "works", tuple(sorted(
+            (w for w in works if w.project is project), key=lambda w: (w.start_date, w.id))))
+    meetings = [dataclasses.replace(m, is_upcoming=meeting_is_upcoming(m, now)) for m in records.meetings]
 
-    project_news = [n for n in map(project_bad_news, model.projects) if n]
-    works_news = [works_bad_news(w) for w in model.works if w.is_cancelled and w.timing != "past"]
-    model.bad_news = _newest_first(project_news + works_news)
-    model.upcoming_meetings, model.past_meetings = _split_meetings(model.meetings)
-    model.scorecard = scorecard(model.projects, model.works, model.meetings, today)
-    model.announcements = announcements(model, now)
-    model.streets = street_index(model)
-    projects, works, meetings = map(_by_sector, (model.projects, model.works, model.meetings))
-    model.views = {
-        sector.id: _sector_view(model, sector.id, news_count, projects.get(sector.id, []),
-                                works.get(sector.id, []), meetings.get(sector.id, []))
-        for sector in model.sectors
-    }
+    project_news = [n for n in map(project_bad_news, projects) if n]
+    works_news = [works_bad_news(w) for w in works if w.is_cancelled and w.timing != "past"]
+    bad_news = _newest_first(project_news + works_news)
+    upcoming_meetings, past_meetings = _split_meetings(meetings)
+    by_sector = [_by_sector(kind) for kind in (projects, works, meetings)]
+    return Model(
+        now=now, today=today, timezone=timezone, categories=settings.categories,
+        sectors=records.sectors, projects=projects, works=works, meetings=meetings, news=records.news,
+        settings=settings, synonyms=records.synonyms, bad_news=bad_news,
+        upcoming_meetings=upcoming_meetings, past_meetings=past_meetings,
+        scorecard=scorecard(projects, works, meetings, today),
+        announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now),
+        streets=street_index(projects, works),
+        views={
+            sector.id: _sector_view(sector, records.news, bad_news, today, settings.sector_news_count,
+                                    *(grouped.get(sector.id, []) for grouped in by_sector))
+            for sector in records.sectors
+        },
+    )
+
+
+def _derived_project(project: Project, today: dt.date) -> Project:
+    end = current_planned_end(project)
+    budget = last_budget(project)
+    spent = project.budget.spent if project.budget else None
+    over_budget = bool(spent is not None and budget is not None and spent > budget)
+    is_late, days_late = lateness(project, end, today)
+    return dataclasses.replace(
+        project, current_planned_end=end, progress=progress(project), is_late=is_late,
+        days_late=days_late, last_budget=budget, is_over_budget=over_budget,
+        overrun_amount=(spent - budget) if over_budget else 0, timeline=timeline(project, end, today),
+    )
 
 
 def _newest_first(items: list[BadNews]) -> list[BadNews]:
@@ -181,16 +190,17 @@ def _by_sector(records: list[Any]) -> dict[str, list[Any]]:
     return grouped
 
 
-def _sector_view(model: Model, sector_id: str, news_count: int, projects: list[Project],
-                 works: list[WorksOrder], meetings: list[Meeting]) -> SectorView:
+def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], today: dt.date,
+                 news_count: int, projects: list[Project], works: list[WorksOrder],
+                 meetings: list[Meeting]) -> SectorView:
     upcoming_meetings, past_meetings = _split_meetings(meetings)
-    news = [n for n in model.news if n.city_wide or sector_id in n.sector_ids]
+    news = [n for n in news if n.city_wide or sector.id in n.sector_ids]
     by_status = {status: sorted((p for p in projects if p.status == status), key=title_key)
                  for status in PROJECT_STATUSES}
     return SectorView(
-        sector=model.sector(sector_id),
-        bad_news=[n for n in model.bad_news
-                  if sector_id in (n.project.sector_ids if n.project else n.works.sector_ids)],
+        sector=sector,
+        bad_news=[n for n in bad_news
+                  if sector.id in (n.project.sector_ids if n.project else n.works.sector_ids)],
         projects_by_status=by_status,
         active_works=sorted((w for w in works if w.timing == "active" and not w.is_cancelled),
                             key=lambda w: (w.end_date, w.id)),
@@ -199,6 +209,6 @@ def _sector_view(model: Model, sector_id: str, news_count: int, projects: list[P
         upcoming_meetings=upcoming_meetings,
         past_meetings=past_meetings,
         news=news[:news_count],
-        scorecard=scorecard(projects, works, meetings, model.today),
+        scorecard=scorecard(projects, works, meetings, today),
         records=[*projects, *works, *meetings, *news],
     )

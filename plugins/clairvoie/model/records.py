@@ -1,18 +1,21 @@
 """The typed records of a Clairvoie site, as renderers see them.
 
-Records are built once from validated YAML (see ``build.py``) and never change
-afterwards; facts that depend on the build date are computed by ``derive.py``
-and stored on the records, so that no renderer recomputes them.
+Records are built once from validated YAML (see ``build.py``) and are frozen;
+facts that depend on the build date are computed by ``derive.py``, which makes
+the derived copy of each record (``dataclasses.replace``) and the whole ``Model``
+at once, so that no renderer recomputes them and nothing fills them in later.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
+
+from .opening_hours import WeeklyHours
 
 PROJECT_STATUSES = ("planned", "in_progress", "suspended", "completed", "cancelled")
 ACTIVE_STATUSES = ("planned", "in_progress")
@@ -67,7 +70,7 @@ class Panel:
     sector_id: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sector:
     id: str
     name: str
@@ -113,7 +116,7 @@ class Milestone:
     done: bool
 
 
-@dataclass
+@dataclass(frozen=True)
 class Update:
     project_id: str
     index: int  # position in the file, stable across edits of the text
@@ -140,7 +143,7 @@ class Rendition:
     webp_url: str | None = None  # the same size in WebP, e.g. "photos/lilas/avant-960.webp"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Photo:
     file: str  # relative to content/
     alt: str
@@ -169,7 +172,7 @@ class Document:
         return self.source_path is not None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Project:
     id: str
     title: str
@@ -190,7 +193,7 @@ class Project:
     contact: Contact | None
     source: Source
     declared_progress: int | None = None
-    # Derived facts (derive.py):
+    # Derived facts, set by derive.py's copy (the defaults are only those of build.py's):
     progress: int | None = None
     current_planned_end: dt.date | None = None
     is_late: bool = False
@@ -198,7 +201,7 @@ class Project:
     last_budget: float | None = None
     is_over_budget: bool = False
     overrun_amount: float = 0
-    works: list["WorksOrder"] = field(default_factory=list)
+    works: tuple["WorksOrder", ...] = ()
     timeline: Any = None  # timeline.Timeline
 
     @property
@@ -228,7 +231,7 @@ class Project:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class WorksOrder:
     id: str
     reference: str
@@ -240,7 +243,8 @@ class WorksOrder:
     geometry: dict[str, Any] | None
     start: dt.date | dt.datetime
     end: dt.date | dt.datetime
-    hours: str | None
+    hours: str | None  # as typed (open data and pages show it so)
+    weekly_hours: WeeklyHours | None  # ``hours`` read once (opening_hours.py); None if absent or unread
     direction: str | None
     detour_html: Markup
     project_id: str | None
@@ -249,7 +253,7 @@ class WorksOrder:
     document: Document | None
     cancelled_reason: str | None
     source: Source
-    # Derived facts (derive.py):
+    # Derived facts, set by derive.py's copy:
     project: Project | None = None
     timing: str = "past"  # "past", "active", "upcoming" (soon) or "future"
 
@@ -270,7 +274,7 @@ class WorksOrder:
         return self.end.date() if isinstance(self.end, dt.datetime) else self.end
 
 
-@dataclass
+@dataclass(frozen=True)
 class Meeting:
     id: str
     title: str
@@ -282,7 +286,7 @@ class Meeting:
     description_html: Markup
     registration_url: str | None
     source: Source
-    # Derived fact (derive.py):
+    # Derived fact, set by derive.py's copy:
     is_upcoming: bool = False
 
     @property
@@ -308,7 +312,7 @@ class Episode:
         return self.file
 
 
-@dataclass
+@dataclass(frozen=True)
 class NewsItem:
     """A Markdown article (Pelican's) tied to sectors."""
 
@@ -347,7 +351,7 @@ class BadNews:
     works: WorksOrder | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class SectorView:
     """Everything a sector's outputs show, selected once by derive.py."""
 
@@ -359,10 +363,10 @@ class SectorView:
     upcoming_meetings: list[Meeting]
     past_meetings: list[Meeting]
     news: list[NewsItem]
-    scorecard: Any = None  # scorecard.Scorecard
+    scorecard: Any  # scorecard.Scorecard
     # Every record of the sector (projects, works orders, meetings, news): what its pages
     # may show, and so what they depend on (outputs/pages.py, incremental builds).
-    records: list[Any] = field(default_factory=list)
+    records: list[Any]
 
     @property
     def projects(self) -> list[Project]:
@@ -377,10 +381,23 @@ class SectorView:
         return len(self.projects_by_status.get("in_progress", []))
 
 
-@dataclass
-class Model:
-    """The one validated model every output reads."""
+@dataclass(frozen=True)
+class Records:
+    """What the files say, built and checked (model/__init__.py), before derive.py."""
 
+    sectors: list[Sector]
+    projects: list[Project]
+    works: list[WorksOrder]
+    meetings: list[Meeting]
+    news: list[NewsItem]
+    synonyms: tuple[Any, ...]  # synonyms.Synonym: residents' words for the records' terms
+
+
+@dataclass(frozen=True)
+class Model:
+    """The one validated model every output reads, whole when built (derive.py)."""
+
+    now: dt.datetime  # the build moment (derive.build_date), in the site's time zone
     today: dt.date
     timezone: str
     categories: tuple[str, ...]
@@ -389,15 +406,15 @@ class Model:
     works: list[WorksOrder]
     meetings: list[Meeting]
     news: list[NewsItem]
-    settings: Any = None  # ClairvoieSettings the outputs render with
-    views: dict[str, SectorView] = field(default_factory=dict)
-    bad_news: list[BadNews] = field(default_factory=list)  # city-wide
-    upcoming_meetings: list[Meeting] = field(default_factory=list)  # soonest first
-    past_meetings: list[Meeting] = field(default_factory=list)  # latest first
-    scorecard: Any = None  # scorecard.Scorecard of the whole city
-    announcements: list[Any] = field(default_factory=list)  # announcements.Announcement, newest first
-    synonyms: tuple[Any, ...] = ()  # synonyms.Synonym: residents' words for the records' terms
-    streets: list[Any] = field(default_factory=list)  # streets.Street, A–Z (derived)
+    settings: Any  # ClairvoieSettings the outputs render with
+    views: dict[str, SectorView]
+    bad_news: list[BadNews]  # city-wide
+    upcoming_meetings: list[Meeting]  # soonest first
+    past_meetings: list[Meeting]  # latest first
+    scorecard: Any  # scorecard.Scorecard of the whole city
+    announcements: list[Any]  # announcements.Announcement, newest first
+    synonyms: tuple[Any, ...]  # synonyms.Synonym: residents' words for the records' terms
+    streets: list[Any]  # streets.Street, A–Z
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .records import Model, Project, WorksOrder
+from .records import Project, WorksOrder
 from .words import fold, key
 
 # Kinds of public ways, as French addresses write them (lower case).
@@ -100,7 +100,7 @@ def _project_order(project: Project) -> tuple:
     return ACTIVE_PROJECT_STATUSES.index(project.status), not project.is_late, fold(project.title), project.id
 
 
-def street_index(model: Model) -> list[Street]:
+def street_index(projects: list[Project], works: list[WorksOrder]) -> list[Street]:
     """Every street with works not over yet or a current or planned project, A–Z."""
     streets: dict[str, Street] = {}
 
@@ -110,10 +110,10 @@ def street_index(model: Model) -> list[Street]:
             found = streets[key(name)] = Street(name, key(name))
         return found
 
-    for order in model.works:
+    for order in works:
         if order.timing != "past":
             street(order.street).works.append(order)
-    for project in model.projects:
+    for project in projects:
         if project.status not in ACTIVE_PROJECT_STATUSES:
             continue
         names = streets_in(project.location.address if project.location else None)

@@ -58,18 +58,19 @@ def replannings(project: Project) -> tuple[Replanning, ...]:
     return tuple(moves)
 
 
-def timeline(project: Project, today: dt.date) -> Timeline:
+def timeline(project: Project, end: dt.date, today: dt.date) -> Timeline:
+    """``end``: the project's current planned end (derive.py)."""
     schedule = project.schedule
     moves = replannings(project)
     actual_start = schedule.actual_start
     if schedule.actual_end:
         actual_end = schedule.actual_end
     elif project.status in ACTIVE_STATUSES and actual_start:
-        actual_end = max(project.current_planned_end, today)
+        actual_end = max(end, today)
     else:
-        actual_end = project.current_planned_end if actual_start else None
+        actual_end = end if actual_start else None
 
-    dates = [schedule.planned_start, schedule.planned_end, project.current_planned_end]
+    dates = [schedule.planned_start, schedule.planned_end, end]
     dates += [d for d in (actual_start, actual_end) if d]
     dates += [m.date for m in project.milestones]
     first, last = min(dates), max(dates)
@@ -78,8 +79,8 @@ def timeline(project: Project, today: dt.date) -> Timeline:
     def at(day: dt.date) -> float:
         return round(100 * (day - first).days / span, 1)
 
-    def bar(start: dt.date, end: dt.date) -> Bar:
-        return Bar(at(start), max(round(at(end) - at(start), 1), 0.5))
+    def bar(start: dt.date, stop: dt.date) -> Bar:
+        return Bar(at(start), max(round(at(stop) - at(start), 1), 0.5))
 
     events = [TimelineEvent(schedule.planned_start, "planned_start", position=at(schedule.planned_start))]
     if actual_start:

@@ -22,10 +22,8 @@ import os
 import sys
 import urllib.error
 import urllib.request
-from zoneinfo import ZoneInfo
 
 from ..model import InvalidRecords, load_model
-from ..model.derive import build_date
 from ..outputs.site import site_domain
 from ..pelican_sources import published_articles, read_pelican_settings
 from ..settings import ClairvoieSettings
@@ -131,11 +129,10 @@ def build(args: argparse.Namespace) -> int:
         _check_sector(args.sector, known)
     except SendError as error:
         return _fail(error)
-    now = build_date(ZoneInfo(pelican_settings["TIMEZONE"]))
     store = _store(settings)
     for sector_id in [args.sector] if args.sector else known:
         state = store.load_state(sector_id)
-        issue = compose(model, sector_id, state, now, settings.newsletter_first_days,
+        issue = compose(model, sector_id, state, settings.newsletter_first_days,
                         settings.newsletter_works_days)
         if issue.is_empty and not args.force:
             since = (f"la lettre n° {state.last_issue}" if state.last_issue
@@ -160,8 +157,7 @@ def preview(args: argparse.Namespace) -> int:
         _check_sector(args.sector, known)
         if args.next:
             model = _model(pelican_settings, settings)
-            now = build_date(ZoneInfo(pelican_settings["TIMEZONE"]))
-            issues = [compose(model, s, store.load_state(s), now, settings.newsletter_first_days,
+            issues = [compose(model, s, store.load_state(s), settings.newsletter_first_days,
                               settings.newsletter_works_days)
                       for s in ([args.sector] if args.sector else known)]
         else:
@@ -177,14 +173,13 @@ def preview(args: argparse.Namespace) -> int:
         return _fail(error)
     folder = os.path.abspath(args.output or PREVIEW_FOLDER)
     os.makedirs(folder, exist_ok=True)
-    now = build_date(ZoneInfo(pelican_settings["TIMEZONE"]))
     for issue in issues:
         body = render(issue, site)
         personal = body.for_subscriber(site.unsubscribe_link(issue.sector_id, PREVIEW_TOKEN))
         stem = os.path.join(folder, f"{issue.sector_id}-{issue.number}")
         for suffix, data in ((".html", personal.html.encode("utf-8")), (".txt", personal.text.encode("utf-8")),
                              (".eml", as_bytes(build_message(issue, body, site, PREVIEW_ADDRESS,
-                                                             PREVIEW_TOKEN, now)))):
+                                                             PREVIEW_TOKEN, issue.date)))):
             with open(stem + suffix, "wb") as stream:
                 stream.write(data)
         draft = " (brouillon : rien n'est enregistré)" if args.next else ""
@@ -205,9 +200,8 @@ def send(args: argparse.Namespace) -> int:
         subscribers_path = _outside(args.subscribers, settings.site_root, "La liste des abonnés")
         subscribers = read_subscribers(subscribers_path, known)
         body = render(issue, site)
-        date = build_date(ZoneInfo(pelican_settings["TIMEZONE"]))
         if args.dry_run:
-            report = deliver(issue, body, site, subscribers, dry_run=args.dry_run, date=date)
+            report = deliver(issue, body, site, subscribers, dry_run=args.dry_run)
         else:
             server = server_from_environment()
             ledger = args.ledger or os.path.join(os.path.dirname(subscribers_path), LEDGER_FOLDER)
@@ -216,7 +210,7 @@ def send(args: argparse.Namespace) -> int:
             print(f"Lettre n° {issue.number} du {issue.sector_name} : « {issue.subject} »")
             print(f"Serveur : {server.describe()} ; registre : {ledger}")
             report = deliver(issue, body, site, subscribers, server=server, ledger_root=ledger,
-                             rate=rate, date=date, progress=lambda line: print("  " + line, flush=True))
+                             rate=rate, progress=lambda line: print("  " + line, flush=True))
     except SendError as error:
         return _fail(error)
     for line in report.lines(dry_run=bool(args.dry_run)):

@@ -238,9 +238,11 @@ def first_window_start(now: dt.datetime, first_days: int) -> dt.date:
     return now.date() - dt.timedelta(days=first_days)
 
 
-def compose(model: Model, sector_id: str, state: State, now: dt.datetime,
-            first_days: int = 30, works_days: int = 21) -> Issue:
-    """The sector's next issue (possibly empty): pure, nothing is written."""
+def compose(model: Model, sector_id: str, state: State, first_days: int = 30,
+            works_days: int = 21) -> Issue:
+    """The sector's next issue (possibly empty), as of the model's build moment: pure, nothing is
+    written."""
+    now = model.now
     sector = model.sector(sector_id)
     today = now.astimezone(ZoneInfo(model.timezone)).date()
     floor = state.since or first_window_start(now, first_days)

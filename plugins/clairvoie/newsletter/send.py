@@ -324,6 +324,7 @@ def deliver(issue: Issue, body: Body, site: Site, subscribers: SubscriberList, *
             dry_run: str | None = None, rate: float = 0, date: dt.datetime | None = None,
             progress: Callable[[str], None] = lambda line: None) -> Report:
     """Send (or write, ``dry_run``) the issue to every subscriber of its sector."""
+    # The Date header says when the message left: the clock, not the build date.
     date = date or dt.datetime.now(dt.timezone.utc)
     report = Report(problems=list(subscribers.problems))
     audience = [s for s in subscribers.subscribers if s.wants(issue.sector_id)]

@@ -48,7 +48,6 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from .. import incremental, labels
-from ..model import opening_hours
 from ..model.opening_hours import Slot, WeeklyHours
 from ..model.records import Meeting, Model, WorksOrder
 from .geo import first_position
@@ -310,7 +309,7 @@ def _recurring_event(order: WorksOrder, slot: Slot, uid_text: str, dtstamp: dt.d
 def works_events(order: WorksOrder, model: Model, site: Site) -> list[Event]:
     tz = ZoneInfo(model.timezone)
     dtstamp = stamp(order, model)
-    hours = opening_hours.parse(order.hours)
+    hours = order.weekly_hours
     events: list[Event] = []
     if hours is not None and not hours.continuous:
         several = len(hours.slots) > 1

@@ -37,7 +37,6 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from ..labels import DIRECTION, WORKS_KIND, date_fr, hours_fr
-from ..model import opening_hours
 from ..model.opening_hours import WeeklyHours
 from ..model.records import Model, WorksOrder
 from .geo import usable_lines
@@ -62,11 +61,6 @@ CIFS_DIRECTION = {"one": "ONE_DIRECTION", "both": "BOTH_DIRECTIONS"}
 # --- opening hours ------------------------------------------------------------------------
 CIFS_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY = 24 * 60
-
-
-def parse_hours(text: str | None) -> WeeklyHours | None:
-    """The order's ``hours`` read by the model's ``opening_hours`` subset; None otherwise."""
-    return opening_hours.parse(text)
 
 
 def weekly(hours: WeeklyHours) -> dict[int, list[tuple[int, int]]]:
@@ -133,9 +127,8 @@ def description(order: WorksOrder, url: str = "") -> str:
     lead = f"{title}." if kind.casefold() in title.casefold() else f"{kind} : {title}."
     parts = [lead, f"Lieu : {where}."]
     period = f"Du {date_fr(order.start)} au {date_fr(order.end)}"
-    hours = parse_hours(order.hours)
     if order.hours:
-        spoken = hours_fr(hours)
+        spoken = hours_fr(order.weekly_hours)
         period += f", horaires : {spoken}" if spoken else f", horaires : {order.hours}"
     parts.append(period + ".")
     if order.direction in DIRECTION:
@@ -157,7 +150,7 @@ def incidents(model: Model, site_url: str) -> list[dict[str, Any]]:
     for order in sorted((o for o in model.works if in_feed(o)), key=lambda o: o.id):
         lines = usable_lines(order.geometry)
         cifs_type, subtype = CIFS_TYPES.get(order.kind, CIFS_OTHER)
-        hours = parse_hours(order.hours)
+        hours = order.weekly_hours
         for index, line in enumerate(lines, start=1):
             incident: dict[str, Any] = {
                 "id": order.id if len(lines) == 1 else f"{order.id}-{index}",

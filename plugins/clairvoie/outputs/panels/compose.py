@@ -34,7 +34,6 @@ from zoneinfo import ZoneInfo
 
 from ...model.records import BadNews, Meeting, Model, Panel, WorksOrder
 from ...labels import hours_fr
-from ...model import opening_hours
 from ..site import absolute
 from .fit import NBSP, Fitted, fit
 
@@ -200,7 +199,7 @@ def bad_news_draft(news: BadNews, model: Model, site_url: str, timezone: ZoneInf
 
 
 def _hours_words(order: WorksOrder) -> str | None:
-    return hours_fr(opening_hours.parse(order.hours))
+    return hours_fr(order.weekly_hours)
 
 
 def active_draft(order: WorksOrder, model: Model, site_url: str, timezone: ZoneInfo) -> Draft:
