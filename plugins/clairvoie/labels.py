@@ -1,19 +1,43 @@
-"""French wording shown to residents: statuses, kinds, participation levels, dates."""
+"""French wording shown to residents: statuses, kinds, participation levels, dates.
+
+The one place of each word: Python reads these tables and functions, templates too
+(``template_globals``, ``template_filters``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from .model.opening_hours import WeeklyHours
-from .model.records import STATUS_TONE
+from .model.records import STATUS_TONE, Meeting, Project, WorksOrder
 
-PROJECT_STATUS = {
-    "planned": "Prévu",
-    "in_progress": "En cours",
-    "suspended": "Suspendu",
-    "completed": "Terminé",
-    "cancelled": "Annulé",
+
+class StatusWords(NamedTuple):
+    word: str  # on a badge: "Prévu"
+    group: str  # heading the projects that have it: "Prévus"
+    search: str  # its search filter, one of SEARCH_STATUSES: "À venir"
+
+
+# The search page's status filters, in the order it offers them (outputs/search.py).
+SEARCH_STATUSES = ("En cours", "À venir", "En retard", "Suspendu", "Terminé", "Annulé")
+
+PROJECT_STATUS_WORDS = {
+    "planned": StatusWords("Prévu", "Prévus", "À venir"),
+    "in_progress": StatusWords("En cours", "En cours", "En cours"),
+    "suspended": StatusWords("Suspendu", "Suspendus", "Suspendu"),
+    "completed": StatusWords("Terminé", "Terminés", "Terminé"),
+    "cancelled": StatusWords("Annulé", "Annulés", "Annulé"),
 }
+PROJECT_STATUS = {status: words.word for status, words in PROJECT_STATUS_WORDS.items()}
+STATUS_GROUP = {status: words.group for status, words in PROJECT_STATUS_WORDS.items()}
+
+# The icon beside each tone's word (never colour alone); static/js/recherche.js has its copy.
+TONE_ICON = {"on-time": "●", "late": "▲", "stopped": "■", "done": "✓", "info": "●"}
+BAD_NEWS_TONE = {"late": "late", "over_budget": "late", "suspended": "stopped",
+                 "cancelled": "stopped", "works_cancelled": "stopped"}
+UPDATE_TONE = {"delay": "late", "cost_overrun": "late", "suspension": "stopped",
+               "cancellation": "stopped", "completion": "done"}
 
 UPDATE_KIND = {
     "progress": "Avancement",
@@ -86,6 +110,46 @@ MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 DAY_MINUTES = 24 * 60
+
+
+NEW_END = "Nouvelle date de fin prévue"
+
+
+def new_end_fr(new_end: dt.date) -> str:
+    """The fact of a re-planning, as feeds and newsletters state it."""
+    return f"{NEW_END} : {date_fr(new_end)}"
+
+
+def project_status_fr(project: Project) -> str:
+    """The word of a project's badge, saying "en retard" when it is: "En cours, en retard"."""
+    return PROJECT_STATUS[project.status] + (", en retard" if project.is_late else "")
+
+
+def project_search_statuses(project: Project) -> list[str]:
+    """The search filters a project is found by."""
+    return [PROJECT_STATUS_WORDS[project.status].search] + (["En retard"] if project.is_late else [])
+
+
+class SearchStatus(NamedTuple):
+    filter: str  # one of SEARCH_STATUSES
+    word: str  # shown on the result's badge
+    tone: str
+
+
+def works_search_status(order: WorksOrder) -> SearchStatus:
+    if order.is_cancelled:
+        return SearchStatus("Annulé", "Arrêté retiré", "stopped")
+    if order.timing == "active":
+        return SearchStatus("En cours", "En cours", "on-time")
+    if order.timing == "past":
+        return SearchStatus("Terminé", "Terminé", "done")
+    return SearchStatus("À venir", WORKS_TIMING[order.timing], "info")
+
+
+def meeting_search_status(meeting: Meeting) -> SearchStatus:
+    if meeting.is_upcoming:
+        return SearchStatus("À venir", "À venir", "info")
+    return SearchStatus("Terminé", "Réunion passée", "done")
 
 
 def date_fr(value: dt.date | dt.datetime | None, weekday: bool = False) -> str:
@@ -190,7 +254,16 @@ def template_filters() -> dict[str, object]:
 def template_globals() -> dict[str, object]:
     return {
         "PROJECT_STATUS": PROJECT_STATUS,
+        "STATUS_GROUP": STATUS_GROUP,
+        "NEW_END": NEW_END,
         "STATUS_TONE": STATUS_TONE,
+        "TONE_ICON": TONE_ICON,
+        "BAD_NEWS_TONE": BAD_NEWS_TONE,
+        "UPDATE_TONE": UPDATE_TONE,
+        "project_status_fr": project_status_fr,
+        "project_search_statuses": project_search_statuses,
+        "works_search_status": works_search_status,
+        "meeting_search_status": meeting_search_status,
         "UPDATE_KIND": UPDATE_KIND,
         "BAD_NEWS_KIND": BAD_NEWS_KIND,
         "WORKS_KIND": WORKS_KIND,

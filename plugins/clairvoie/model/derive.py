@@ -162,7 +162,8 @@ def _derived_project(project: Project, today: dt.date) -> Project:
     over_budget = bool(spent is not None and budget is not None and spent > budget)
     is_late, days_late = lateness(project, end, today)
     return dataclasses.replace(
-        project, current_planned_end=end, progress=progress(project), is_late=is_late,
+        project, current_planned_end=end, is_replanned=end != project.schedule.planned_end,
+        progress=progress(project), is_late=is_late,
         days_late=days_late, last_budget=budget, is_over_budget=over_budget,
         overrun_amount=(spent - budget) if over_budget else 0, timeline=timeline(project, end, today),
     )

@@ -196,6 +196,7 @@ class Project:
     # Derived facts, set by derive.py's copy (the defaults are only those of build.py's):
     progress: int | None = None
     current_planned_end: dt.date | None = None
+    is_replanned: bool = False  # its current planned end is not the original one
     is_late: bool = False
     days_late: int = 0
     last_budget: float | None = None

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from ..labels import (
-    PARTICIPATION, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, time_fr,
+    PARTICIPATION, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr, time_fr,
 )
 from ..model.announcements import Announcement
 from ..model.records import Meeting, Model, Photo, Project, WorksOrder
@@ -101,7 +101,7 @@ def _update_item(announcement: Announcement) -> Item:
     if announcement.negative:
         facts.append(f"Raison : {announcement.reason}" if announcement.reason else NO_REASON)
     if update.new_planned_end:
-        facts.append(f"Nouvelle date de fin prévue : {date_fr(update.new_planned_end)}")
+        facts.append(new_end_fr(update.new_planned_end))
         if update.kind == "delay":
             facts.append(f"Fin prévue au départ : {date_fr(project.schedule.planned_end)}")
     if update.new_budget is not None:

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
-from ..labels import UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr
+from ..labels import UPDATE_KIND, WORKS_KIND, datetime_fr, money_fr, new_end_fr
 from ..model.announcements import Announcement
 from ..model.records import Model, Project, Update, WorksOrder
 from .site import AlternateLink, Site, absolute, site_domain
@@ -117,7 +117,7 @@ def _facts(announcement: Announcement) -> list[str]:
         facts.append(f"Raison : {announcement.reason}")
     update = announcement.update
     if update is not None and update.new_planned_end:
-        facts.append(f"Nouvelle date de fin prévue : {date_fr(update.new_planned_end)}")
+        facts.append(new_end_fr(update.new_planned_end))
     if update is not None and update.new_budget is not None:
         facts.append(f"Nouveau budget : {money_fr(update.new_budget)}")
     return facts

@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 from PIL import Image, ImageDraw, ImageOps
 
 from .. import parallel
-from ..labels import PROJECT_STATUS
+from ..labels import project_status_fr
 from ..model.records import Model, Photo, Project
 from . import imaging
 from .imaging import BRAND, MUTED_ON_BRAND, TONE_LINE, EncodedImages, Typeface, file_digest, published_pixels
@@ -145,7 +145,7 @@ TITLE_LINES = 3
 
 def card_badges(project: Project) -> list[tuple[str, str]]:
     """(tone, words) of the card's badges: the status as on the page, then bad news."""
-    badges = [(project.tone, PROJECT_STATUS[project.status] + (", en retard" if project.is_late else ""))]
+    badges = [(project.tone, project_status_fr(project))]
     if project.is_over_budget:
         badges.append(("late", "Budget dépassé"))
     return badges

@@ -36,7 +36,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from ..labels import PROJECT_STATUS
+from ..labels import project_status_fr
 from ..model.records import Model, Project, WorksOrder
 
 WIDTH = 800
@@ -241,7 +241,7 @@ def _works_tone(order: WorksOrder) -> str:
 
 
 def _project_label(project: Project) -> str:
-    return PROJECT_STATUS[project.status] + (", en retard" if project.is_late else "")
+    return project_status_fr(project)
 
 
 def _works_label(order: WorksOrder, model: Model) -> str:

@@ -41,6 +41,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from .. import incremental, messages, staging
+from ..labels import SEARCH_STATUSES
 from ..model.records import Model
 from ..model.words import fold, singular, words
 from .pagefind_order import ENTRY, sort_files_quietly
@@ -61,9 +62,9 @@ UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # Longest time Pagefind's service may run (seconds); it indexes the demo city in about one.
 INDEX_TIMEOUT = 600
-# Filter values of the search page (partials/search_data.html gives pages the same ones).
+# Filter values of the search page (partials/search_data.html gives pages the same ones;
+# the status filters are labels.SEARCH_STATUSES).
 TYPES = ("Projet", "Arrêté de travaux", "Réunion", "Actualité", "Secteur")
-STATUSES = ("En cours", "À venir", "En retard", "Suspendu", "Terminé", "Annulé")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr", "param"}
 
@@ -92,7 +93,7 @@ def write_search_pages(model: Model, site: Site) -> None:
     """/recherche/ (the search page) and /rues/ (the street index)."""
     for save_as, template, variables in (
         ("recherche/index.html", "clairvoie_search",
-         {"search_types": TYPES, "search_statuses": STATUSES, "search_bundle": BUNDLE_DIR,
+         {"search_types": TYPES, "search_statuses": SEARCH_STATUSES, "search_bundle": BUNDLE_DIR,
           "search_vocabulary": VOCABULARY_FILE}),
         ("rues/index.html", "clairvoie_streets", {}),
     ):

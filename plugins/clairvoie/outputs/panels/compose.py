@@ -178,7 +178,7 @@ def bad_news_draft(news: BadNews, model: Model, site_url: str, timezone: ZoneInf
     project = news.project
     assert project is not None
     title = project.title
-    end = project.current_planned_end or project.schedule.planned_end
+    end = project.current_planned_end
     if news.kind == "late" and project.status == "completed":
         days = project.days_late
         wordings = ((colon(f"Terminé avec {days} jours de retard", title),) if days > 1 else ()) + (
