@@ -38,7 +38,8 @@ class AlternateLink:
     url: str  # relative to the site root
 
 
-# A channel's feeds for a sector page (sector_id None: the home page).
+# A channel's feeds for a sector page (sector_id None: the home page); a receiver of
+# signals.clairvoie_get_alternate_links, called as blinker does: sector_id by keyword.
 AlternateLinks = Callable[[Model, "str | None"], list[AlternateLink]]
 
 
@@ -103,7 +104,7 @@ class Site:
 
     def alternate_links(self, model: Model, sector_id: str | None) -> list[AlternateLink]:
         """The feeds a sector page (None: the home page) announces, in the channels' order."""
-        return [link for links_of in self._alternate_link_sources for link in links_of(model, sector_id)]
+        return [link for links_of in self._alternate_link_sources for link in links_of(model, sector_id=sector_id)]
 
     # --- writing --------------------------------------------------------------------------------
     def path(self, save_as: str) -> str:
