@@ -15,7 +15,7 @@ ROOT = "clairvoie"
 
 # Lowest first: a module may import its own floor and the floors listed before it.
 FLOORS = (
-    ("foundation", ("settings", "messages", "markup", "parallel", "fingerprints", "pelican_sources")),
+    ("foundation", ("settings", "messages", "markup", "parallel", "fingerprints", "pelican_sources", "signals")),
     ("model", ("model",)),
     ("build services", ("labels", "incremental", "staging")),
     ("outputs", ("outputs",)),

@@ -1,17 +1,17 @@
 """Clairvoie: transparency pages, feeds and channels for a city, as a Pelican plugin.
 
-``register()`` only connects Pelican's signals; the work lives in
-``model`` (records → one validated model) and ``outputs`` (one module per
-channel).
+``register()`` only connects signals: Pelican's, and Clairvoie's own (``signals.py``)
+for the built-in channels, as a city's plugin connects its own; the work lives in
+``model`` (records → one validated model) and ``outputs`` (one module per channel).
 """
 
 from __future__ import annotations
 
 import logging
 
-from pelican import signals
+from pelican import signals as pelican_signals
 
-from . import image_privacy, staging
+from . import image_privacy, outputs, signals, staging
 from .labels import template_filters, template_globals
 from .outputs.assets import template_globals as asset_globals
 from .model import InvalidRecords
@@ -62,8 +62,13 @@ def _finish(pelican) -> None:
 
 def register() -> None:
     logging.getLogger("pelican").addFilter(_NoTracebackForInvalidRecords())
-    signals.initialized.connect(_add_template_helpers)
-    signals.get_generators.connect(_generators)
-    signals.all_generators_finalized.connect(_build_models)
-    signals.static_generator_finalized.connect(image_privacy.take_over_static_images)
-    signals.finalized.connect(_finish)
+    pelican_signals.initialized.connect(_add_template_helpers)
+    pelican_signals.get_generators.connect(_generators)
+    pelican_signals.all_generators_finalized.connect(_build_models)
+    pelican_signals.static_generator_finalized.connect(image_privacy.take_over_static_images)
+    pelican_signals.finalized.connect(_finish)
+    # In this order; a city's plugin, listed after clairvoie in PLUGINS, adds its channels after them.
+    for output in outputs.OUTPUTS:
+        signals.clairvoie_write_outputs.connect(output)
+    for links in outputs.ALTERNATE_LINKS:
+        signals.clairvoie_get_alternate_links.connect(links)

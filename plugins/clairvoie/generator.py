@@ -1,4 +1,8 @@
-"""The Pelican generator that loads the model and hands it to every output."""
+"""The Pelican generator that loads the model and hands it to every channel.
+
+The channels are the receivers of ``signals.clairvoie_write_outputs``: the built-in
+ones (``outputs.OUTPUTS``, connected by ``clairvoie.register()``) and a city's own.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ import sys
 
 from pelican.generators import Generator
 
-from . import incremental, staging
+from . import incremental, signals, staging
 from .model import InvalidRecords, load_model
-from .outputs import ALTERNATE_LINKS, OUTPUTS, assets
+from .outputs import assets
 from .outputs.site import Site
 from .settings import ClairvoieSettings
 
@@ -44,14 +48,17 @@ class ClairvoieGenerator(Generator):
         self.context[incremental.SIGNATURES] = incremental.PageSignatures(model, self.settings, self.theme)
         logger.info("Clairvoie: %d secteurs, %d projets, %d arrêtés, %d réunions",
                     len(model.sectors), len(model.projects), len(model.works), len(model.meetings))
+        signals.clairvoie_model_ready.send(model)
 
     def generate_output(self, writer) -> None:
         model = self.context["model"]
-        site = Site.of_build(model, self, writer, ALTERNATE_LINKS)
+        site = Site.of_build(model, self, writer,
+                             list(signals.clairvoie_get_alternate_links.receivers_for(model)))
         pending = []
         try:
-            for output in OUTPUTS:
-                unfinished = output(model, site)
+            # Called one by one, not by send(): the work already started must be waited for on an error.
+            for output in list(signals.clairvoie_write_outputs.receivers_for(model)):
+                unfinished = output(model, site=site)
                 if unfinished is not None:
                     pending.append(unfinished)
         except BaseException:
@@ -61,3 +68,4 @@ class ClairvoieGenerator(Generator):
             raise
         for unfinished in pending:
             unfinished.wait()
+        signals.clairvoie_outputs_written.send(model, site=site)

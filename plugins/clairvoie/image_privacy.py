@@ -391,18 +391,20 @@ def take_over_static_images(static_generator: Any) -> None:
 def publish_stripped_originals(pelican: Any) -> None:
     """Pelican's finalized: write each taken-over image without its metadata, where Pelican would have."""
     from .outputs.imaging import EncodedImages
+    from .outputs.site import Site
 
     content_path, images = _taken_over.pop(pelican.output_path, ("", []))
     cache = EncodedImages(os.path.join(os.path.dirname(os.path.abspath(pelican.settings["PATH"])),
                                        pelican.settings["CACHE_PATH"], CACHE_FOLDER))
+    # The build's Site went with its generator: one for the same folder writes as channels do.
+    site = Site.for_files(None, pelican.output_path, pelican.settings)
     for static in images:
         source = os.path.join(content_path, static.source_path)
         with open(source, "rb") as stream:
             data = stream.read()
-        target = os.path.join(pelican.output_path, static.save_as)
         try:
-            cache.write(target, ("original", hashlib.sha256(data).hexdigest(), STRIPPER_VERSION),
-                        lambda: stripped(data))
+            site.write(static.save_as, cache.data(("original", hashlib.sha256(data).hexdigest(), STRIPPER_VERSION),
+                                                  os.path.splitext(static.save_as)[1], lambda: stripped(data)))
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
             # Not published: the pages that link it show a missing image, never a position.
             logger.error("%s", messages.image_not_strippable(os.path.relpath(source, content_path), str(error)))

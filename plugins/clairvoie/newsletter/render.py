@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ..labels import date_fr, template_filters
 from ..model.newsletter_issues import RSS_FILE, Issue, archive_url
+from ..outputs.site import absolute
 
 UNSUBSCRIBE_PLACEHOLDER = "https://desinscription.invalid/clairvoie-lettre"
 HTML_TEMPLATE = "email/newsletter.html"
@@ -31,7 +32,11 @@ TEXT_TEMPLATE = "email/newsletter.txt"
 
 @dataclass(frozen=True)
 class Site:
-    """What the emails need to know of the site: where it is, and who sends."""
+    """What the emails need to know of the site: where it is, and who sends.
+
+    Not ``outputs.site.Site``: an email writes no file, and its address must be absolute
+    (CLAIRVOIE_NEWSLETTER_SITEURL); addresses are made by the same ``absolute``.
+    """
 
     url: str  # absolute, without trailing slash, e.g. https://www.villebrune-sur-lise.fr
     name: str  # SITENAME
@@ -42,9 +47,7 @@ class Site:
     template_dirs: tuple[str, ...]
 
     def absolute(self, path: str) -> str:
-        if path.startswith(("http://", "https://", "mailto:")):
-            return path
-        return f"{self.url}/{path.lstrip('/')}"
+        return absolute(self.url, path)
 
     def unsubscribe_link(self, sector_id: str, token: str) -> str:
         separator = "&" if "?" in self.unsubscribe_url else "?"

@@ -2,7 +2,10 @@
 
 An output is a function ``write(model, site)`` run in Pelican's output phase
 (``site.py``: the site's address and identity, and the one way to write a file).
-A new channel is a new module added to ``OUTPUTS``; a channel imports no other
+``clairvoie.register()`` connects ``OUTPUTS`` to ``signals.clairvoie_write_outputs``
+and ``ALTERNATE_LINKS`` to ``signals.clairvoie_get_alternate_links``, in these orders,
+as a city's plugin connects its own channels (docs/ajouter-un-canal.md).
+A new built-in channel is a new module added to ``OUTPUTS``; a channel imports no other
 channel: what two channels share lives in a module of its own here (``site``,
 ``syndication``, ``imaging``, ``geo``, ``roadworks``, ``maps``). An output may
 return an object whose ``wait()`` finishes its work: it runs while the next

@@ -115,10 +115,6 @@ class EncodedImages:
         """The kept images of one output, in Pelican's CACHE_PATH (relative to the site's folder)."""
         return cls(os.path.join(model.settings.site_root, site.pelican_settings["CACHE_PATH"], CACHE_FOLDER, part))
 
-    def write(self, target: str, inputs: tuple[Any, ...], encode: Callable[[], bytes]) -> None:
-        """Write the image that ``inputs`` describe at ``target``, encoded by ``encode`` if not kept."""
-        _write_file(target, self.data(inputs, os.path.splitext(target)[1], encode))
-
     def data(self, inputs: tuple[Any, ...], suffix: str, encode: Callable[[], bytes]) -> bytes:
         """The bytes of the image that ``inputs`` describe: kept, or encoded by ``encode`` and kept."""
         if self.folder is None:

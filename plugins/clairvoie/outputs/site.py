@@ -25,6 +25,7 @@ from pelican import signals
 
 from .. import incremental
 from ..model.records import Model
+from ..settings import ClairvoieSettings
 
 PLACEHOLDER_DOMAIN = "clairvoie.invalid"
 
@@ -38,7 +39,8 @@ class AlternateLink:
     url: str  # relative to the site root
 
 
-# A channel's feeds for a sector page (sector_id None: the home page).
+# A channel's feeds for a sector page (sector_id None: the home page); a receiver of
+# signals.clairvoie_get_alternate_links, called as blinker does: sector_id by keyword.
 AlternateLinks = Callable[[Model, "str | None"], list[AlternateLink]]
 
 
@@ -50,7 +52,12 @@ def site_domain(feed_domain: str, site_url: str) -> str:
 
 
 def absolute(site_url: str, path: str) -> str:
-    """A site path's address: absolute when SITEURL is set, else from the site root."""
+    """A site path's address: absolute when SITEURL is set, else from the site root.
+
+    An address already complete (another site's, a mailto:) stays as it is.
+    """
+    if path.startswith(("http://", "https://", "mailto:")):
+        return path
     return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
 
 
@@ -74,11 +81,12 @@ class Site:
                    generator.settings, generator.context, generator, writer, alternate_link_sources)
 
     @classmethod
-    def for_files(cls, model: Model, output_path: str, pelican_settings: dict[str, Any]) -> "Site":
-        """A site that writes files but renders no template: for the channels' tests and tools."""
+    def for_files(cls, model: Model | None, output_path: str, pelican_settings: dict[str, Any]) -> "Site":
+        """A site that writes files but renders no template: for the channels' tests and tools, and
+        for Pelican's ``finalized``, where the model is gone (None: the settings name the site)."""
+        settings = model.settings if model is not None else ClairvoieSettings.from_pelican(pelican_settings)
         url = pelican_settings.get("SITEURL", "") or ""
-        return cls(url, site_domain(model.settings.feed_domain, url), os.path.abspath(output_path),
-                   pelican_settings)
+        return cls(url, site_domain(settings.feed_domain, url), os.path.abspath(output_path), pelican_settings)
 
     # --- who the site is ----------------------------------------------------------------------
     @property
@@ -103,7 +111,7 @@ class Site:
 
     def alternate_links(self, model: Model, sector_id: str | None) -> list[AlternateLink]:
         """The feeds a sector page (None: the home page) announces, in the channels' order."""
-        return [link for links_of in self._alternate_link_sources for link in links_of(model, sector_id)]
+        return [link for links_of in self._alternate_link_sources for link in links_of(model, sector_id=sector_id)]
 
     # --- writing --------------------------------------------------------------------------------
     def path(self, save_as: str) -> str:
