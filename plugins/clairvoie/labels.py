@@ -1,7 +1,8 @@
-"""French wording shown to residents: statuses, kinds, participation levels, dates.
+"""French wording shown to residents: statuses, kinds, participation levels, dates, and
+the icons and colours that go with the words.
 
 The one place of each word: Python reads these tables and functions, templates too
-(``template_globals``, ``template_filters``).
+(``template_globals``, ``template_filters``; the newsletter's emails as well).
 """
 
 from __future__ import annotations
@@ -38,6 +39,23 @@ BAD_NEWS_TONE = {"late": "late", "over_budget": "late", "suspended": "stopped",
                  "cancelled": "stopped", "works_cancelled": "stopped"}
 UPDATE_TONE = {"delay": "late", "cost_overrun": "late", "suspension": "stopped",
                "cancellation": "stopped", "completion": "done"}
+
+
+class EmailTone(NamedTuple):
+    icon: str
+    color: str  # the word's
+    bg: str  # the card's
+    line: str  # the card's left border
+
+
+# The tones of the newsletter's email (templates/email/newsletter.html), written inline:
+# email clients have no stylesheet of the site. "": an item that is neither bad news nor an end.
+EMAIL_TONE = {
+    "late": EmailTone(TONE_ICON["late"], "#8a3c00", "#fdf0e1", "#c05a00"),
+    "stopped": EmailTone(TONE_ICON["stopped"], "#a3121b", "#fbe9ea", "#b3262e"),
+    "done": EmailTone(TONE_ICON["done"], "#34495e", "#eaeef2", "#5a6b7d"),
+    "": EmailTone(TONE_ICON["info"], "#17324f", "#f3f5f7", "#c9d0d8"),
+}
 
 UPDATE_KIND = {
     "progress": "Avancement",
@@ -260,6 +278,7 @@ def template_globals() -> dict[str, object]:
         "TONE_ICON": TONE_ICON,
         "BAD_NEWS_TONE": BAD_NEWS_TONE,
         "UPDATE_TONE": UPDATE_TONE,
+        "EMAIL_TONE": EMAIL_TONE,
         "project_status_fr": project_status_fr,
         "project_search_statuses": project_search_statuses,
         "works_search_status": works_search_status,

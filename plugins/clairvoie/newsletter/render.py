@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..labels import date_fr, template_filters
+from ..labels import date_fr, template_filters, template_globals
 from ..model.newsletter_issues import RSS_FILE, Issue, archive_url
 from ..outputs.site import absolute
 
@@ -73,6 +73,7 @@ def environment(template_dirs: tuple[str, ...]) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                       keep_trailing_newline=True)
     env.filters.update(template_filters())
+    env.globals.update(template_globals())
     return env
 
 
