@@ -30,8 +30,8 @@ from .geometry import ANY_TYPE, SECTOR_TYPES, WORKS_TYPES, CityOutline, geometry
 from .load import FieldPath, YamlDocument, format_field_path
 from .problems import Problem
 from .records import (
-    Budget, Contact, Document, Location, Meeting, Milestone, Panel, Photo, Project,
-    Rendition, Schedule, Sector, Source, Update, WorksOrder,
+    Budget, Contact, Document, Location, MeetingFile, Milestone, Panel, Photo, ProjectFile,
+    Rendition, Schedule, Sector, Source, Update, WorksOrderFile,
 )
 
 CITY_WIDE = "all"
@@ -254,7 +254,7 @@ def build_sector(document: YamlDocument, ctx: BuildContext) -> Sector:
     )
 
 
-def build_project(document: YamlDocument, ctx: BuildContext) -> Project:
+def build_project(document: YamlDocument, ctx: BuildContext) -> ProjectFile:
     data = document.data
     project_id = document.record_id
     category = data.get("category")
@@ -298,7 +298,7 @@ def build_project(document: YamlDocument, ctx: BuildContext) -> Project:
     ]
     sector_ids, city_wide = _resolve_sector_ids(data.get("sectors"), ctx)
     budget = data.get("budget")
-    return Project(
+    return ProjectFile(
         id=project_id,
         title=data.get("title"),
         sector_ids=sector_ids,
@@ -323,7 +323,7 @@ def build_project(document: YamlDocument, ctx: BuildContext) -> Project:
     )
 
 
-def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrder:
+def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrderFile:
     data = document.data
     start = _date_or_datetime(data.get("start"), ctx.timezone)
     end = _date_or_datetime(data.get("end"), ctx.timezone)
@@ -341,7 +341,7 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrder:
     if isinstance(cancelled, dict):  # also accepted: "cancelled: {reason: …}"
         cancelled = cancelled.get("reason")
     sector_ids, _ = _resolve_sector_ids(data.get("sectors"), ctx)
-    return WorksOrder(
+    return WorksOrderFile(
         id=document.record_id,
         reference=str(data.get("reference")),
         title=data.get("title"),
@@ -366,13 +366,13 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrder:
     )
 
 
-def build_meeting(document: YamlDocument, ctx: BuildContext) -> Meeting:
+def build_meeting(document: YamlDocument, ctx: BuildContext) -> MeetingFile:
     data = document.data
     start = _date_or_datetime(data.get("start"), ctx.timezone)
     end = _date_or_datetime(data.get("end"), ctx.timezone)
     _check_order(document, ctx, (), start, end, "start", "end")
     sector_ids, _ = _resolve_sector_ids(data.get("sectors"), ctx)
-    return Meeting(
+    return MeetingFile(
         id=document.record_id,
         title=data.get("title"),
         sector_ids=sector_ids,

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from ..settings import ClairvoieSettings
 from .records import (
-    ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, Model, NewsItem, Project, Records, Sector,
-    SectorView, WorksOrder, title_key,
+    ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, MeetingFile, Model, NewsItem, Project, ProjectFile,
+    Records, Sector, SectorView, WorksOrder, WorksOrderFile, title_key,
 )
 from .announcements import announcements
 from .scorecard import scorecard
@@ -31,13 +31,13 @@ def build_date(timezone: ZoneInfo, environ: dict[str, str] | None = None) -> dt.
     return dt.datetime.now(tz=timezone)
 
 
-def current_planned_end(project: Project) -> dt.date:
+def current_planned_end(project: ProjectFile) -> dt.date:
     """The latest re-planned end (by update date), else the original one."""
     moves = replannings(project)
     return moves[-1].new_end if moves else project.schedule.planned_end
 
 
-def last_budget(project: Project) -> float | None:
+def last_budget(project: ProjectFile) -> float | None:
     overruns = [u for u in sorted(project.updates, key=lambda u: (u.date, u.index))
                 if u.new_budget is not None]
     if overruns:
@@ -45,7 +45,7 @@ def last_budget(project: Project) -> float | None:
     return project.budget.planned if project.budget else None
 
 
-def progress(project: Project) -> int | None:
+def progress(project: ProjectFile) -> int | None:
     if project.declared_progress is not None:
         return project.declared_progress
     if project.milestones:
@@ -58,7 +58,7 @@ def progress(project: Project) -> int | None:
     return None
 
 
-def lateness(project: Project, end: dt.date, today: dt.date) -> tuple[bool, int]:
+def lateness(project: ProjectFile, end: dt.date, today: dt.date) -> tuple[bool, int]:
     """Whether the project is late, and by how many days against its original end.
 
     Late: still planned or in progress with today past the current planned
@@ -79,7 +79,7 @@ def lateness(project: Project, end: dt.date, today: dt.date) -> tuple[bool, int]
     return True, max(0, (reference - project.schedule.planned_end).days)
 
 
-def works_timing(order: WorksOrder, today: dt.date, upcoming_days: int) -> str:
+def works_timing(order: WorksOrderFile, today: dt.date, upcoming_days: int) -> str:
     if order.end_date < today:
         return "past"
     if order.start_date <= today:
@@ -89,7 +89,7 @@ def works_timing(order: WorksOrder, today: dt.date, upcoming_days: int) -> str:
     return "future"
 
 
-def meeting_is_upcoming(meeting: Meeting, now: dt.datetime) -> bool:
+def meeting_is_upcoming(meeting: MeetingFile, now: dt.datetime) -> bool:
     end = meeting.end
     if isinstance(end, dt.datetime):
         return end >= now
@@ -122,17 +122,17 @@ def works_bad_news(order: WorksOrder) -> BadNews:
 def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, timezone: str) -> Model:
     """The whole model: every derived fact computed here, once; nothing changes it afterwards."""
     today = now.date()
-    projects = [_derived_project(p, today) for p in records.projects]
-    projects_by_id = {p.id: p for p in projects}
-    works = [dataclasses.replace(order, timing=works_timing(order, today, settings.upcoming_works_days),
-                                 project=projects_by_id.get(order.project_id) if order.project_id else None)
+    projects = [_project(p, today) for p in records.projects]
+    by_id = {p.id: p for p in projects}
+    works = [WorksOrder(**_written(order), timing=works_timing(order, today, settings.upcoming_works_days),
+                        project=by_id.get(order.project_id))
              for order in records.works]
     for project in projects:
-        # Projects and their orders point at each other: the one tie frozen records need,
-        # made here before anything reads the model.
+        # Projects and their orders point at each other, and frozen records cannot both be
+        # made with the other given: the one tie, made here before anything reads the model.
         object.__setattr__(project, "works", tuple(sorted(
             (w for w in works if w.project is project), key=lambda w: (w.start_date, w.id))))
-    meetings = [dataclasses.replace(m, is_upcoming=meeting_is_upcoming(m, now)) for m in records.meetings]
+    meetings = [Meeting(**_written(m), is_upcoming=meeting_is_upcoming(m, now)) for m in records.meetings]
 
     project_news = [n for n in map(project_bad_news, projects) if n]
     works_news = [works_bad_news(w) for w in works if w.is_cancelled and w.timing != "past"]
@@ -155,17 +155,23 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
     )
 
 
-def _derived_project(project: Project, today: dt.date) -> Project:
-    end = current_planned_end(project)
-    budget = last_budget(project)
-    spent = project.budget.spent if project.budget else None
+def _written(record: Any) -> dict[str, Any]:
+    """What a record's file says (a ``ProjectFile``…), as the fields of the record outputs see."""
+    return {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
+
+
+def _project(written: ProjectFile, today: dt.date) -> Project:
+    end = current_planned_end(written)
+    budget = last_budget(written)
+    spent = written.budget.spent if written.budget else None
     over_budget = bool(spent is not None and budget is not None and spent > budget)
-    is_late, days_late = lateness(project, end, today)
-    return dataclasses.replace(
-        project, current_planned_end=end, is_replanned=end != project.schedule.planned_end,
-        progress=progress(project), is_late=is_late,
+    is_late, days_late = lateness(written, end, today)
+    return Project(
+        **_written(written), current_planned_end=end, is_replanned=end != written.schedule.planned_end,
+        progress=progress(written), is_late=is_late,
         days_late=days_late, last_budget=budget, is_over_budget=over_budget,
-        overrun_amount=(spent - budget) if over_budget else 0, timeline=timeline(project, end, today),
+        overrun_amount=(spent - budget) if over_budget else 0, timeline=timeline(written, end, today),
+        works=(),  # tied to its orders in derive(), as soon as they are made
     )
 
 

@@ -1,9 +1,10 @@
 """The typed records of a Clairvoie site, as renderers see them.
 
-Records are built once from validated YAML (see ``build.py``) and are frozen;
-facts that depend on the build date are computed by ``derive.py``, which makes
-the derived copy of each record (``dataclasses.replace``) and the whole ``Model``
-at once, so that no renderer recomputes them and nothing fills them in later.
+Records are built once from validated YAML (see ``build.py``) and are frozen.
+A project, works order or meeting is first what its file says (``ProjectFile``…);
+``derive.py`` makes the record outputs see (``Project``…) with every fact that depends
+on the build date or on other records given at once, and the whole ``Model``, so that
+no renderer recomputes them and no record exists half-made.
 """
 
 from __future__ import annotations
@@ -173,7 +174,9 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Project:
+class ProjectFile:
+    """What a project's file says, built and checked by build.py; derive.py makes the ``Project``."""
+
     id: str
     title: str
     sector_ids: tuple[str, ...]  # resolved: "all" becomes every sector
@@ -193,17 +196,6 @@ class Project:
     contact: Contact | None
     source: Source
     declared_progress: int | None = None
-    # Derived facts, set by derive.py's copy (the defaults are only those of build.py's):
-    progress: int | None = None
-    current_planned_end: dt.date | None = None
-    is_replanned: bool = False  # its current planned end is not the original one
-    is_late: bool = False
-    days_late: int = 0
-    last_budget: float | None = None
-    is_over_budget: bool = False
-    overrun_amount: float = 0
-    works: tuple["WorksOrder", ...] = ()
-    timeline: Any = None  # timeline.Timeline
 
     @property
     def url(self) -> str:
@@ -217,6 +209,23 @@ class Project:
     @property
     def negative_updates(self) -> tuple[Update, ...]:
         return tuple(u for u in self.updates if u.is_negative)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Project(ProjectFile):
+    """A project as outputs see it: its file and every fact derive.py computes, given at once."""
+
+    progress: int | None
+    current_planned_end: dt.date
+    is_replanned: bool  # its current planned end is not the original one
+    is_late: bool
+    days_late: int
+    last_budget: float | None
+    is_over_budget: bool
+    overrun_amount: float
+    timeline: Any  # timeline.Timeline
+    # Its works orders, by start then id; they point back at it (derive.py ties the two).
+    works: tuple["WorksOrder", ...]
 
     @property
     def tone(self) -> str:
@@ -233,7 +242,10 @@ class Project:
 
 
 @dataclass(frozen=True)
-class WorksOrder:
+class WorksOrderFile:
+    """What a works order's file says, built and checked by build.py; derive.py makes the
+    ``WorksOrder``."""
+
     id: str
     reference: str
     title: str
@@ -254,9 +266,6 @@ class WorksOrder:
     document: Document | None
     cancelled_reason: str | None
     source: Source
-    # Derived facts, set by derive.py's copy:
-    project: Project | None = None
-    timing: str = "past"  # "past", "active", "upcoming" (soon) or "future"
 
     @property
     def url(self) -> str:
@@ -275,8 +284,18 @@ class WorksOrder:
         return self.end.date() if isinstance(self.end, dt.datetime) else self.end
 
 
+@dataclass(frozen=True, kw_only=True)
+class WorksOrder(WorksOrderFile):
+    """A works order as outputs see it: its file and the facts derive.py computes, given at once."""
+
+    timing: str  # "past", "active", "upcoming" (soon) or "future"
+    project: Project | None
+
+
 @dataclass(frozen=True)
-class Meeting:
+class MeetingFile:
+    """What a meeting's file says, built and checked by build.py; derive.py makes the ``Meeting``."""
+
     id: str
     title: str
     sector_ids: tuple[str, ...]
@@ -287,12 +306,17 @@ class Meeting:
     description_html: Markup
     registration_url: str | None
     source: Source
-    # Derived fact, set by derive.py's copy:
-    is_upcoming: bool = False
 
     @property
     def url(self) -> str:
         return f"reunions/{self.id}/"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meeting(MeetingFile):
+    """A meeting as outputs see it: its file and the fact derive.py computes."""
+
+    is_upcoming: bool
 
 
 @dataclass(frozen=True)
@@ -387,9 +411,9 @@ class Records:
     """What the files say, built and checked (model/__init__.py), before derive.py."""
 
     sectors: list[Sector]
-    projects: list[Project]
-    works: list[WorksOrder]
-    meetings: list[Meeting]
+    projects: list[ProjectFile]
+    works: list[WorksOrderFile]
+    meetings: list[MeetingFile]
     news: list[NewsItem]
     synonyms: tuple[Any, ...]  # synonyms.Synonym: residents' words for the records' terms
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .records import ACTIVE_STATUSES, Project
+from .records import ACTIVE_STATUSES, ProjectFile
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Timeline:
     today: float | None  # percent, when today is inside the span
 
 
-def replannings(project: Project) -> tuple[Replanning, ...]:
+def replannings(project: ProjectFile) -> tuple[Replanning, ...]:
     moves = []
     end = project.schedule.planned_end
     for update in sorted(project.updates, key=lambda u: (u.date, u.index)):
@@ -58,7 +58,7 @@ def replannings(project: Project) -> tuple[Replanning, ...]:
     return tuple(moves)
 
 
-def timeline(project: Project, end: dt.date, today: dt.date) -> Timeline:
+def timeline(project: ProjectFile, end: dt.date, today: dt.date) -> Timeline:
     """``end``: the project's current planned end (derive.py)."""
     schedule = project.schedule
     moves = replannings(project)
