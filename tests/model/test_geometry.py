@@ -47,16 +47,21 @@ def problems_of(tmp_path, files, outlined=True):
     return [str(p) for p in caught.value.problems]
 
 
+def works_problems(tmp_path, geometry, outlined=True):
+    """The problems of content/works/w.yaml drawn with this ``geometry:`` block."""
+    return problems_of(tmp_path, {"content/works/w.yaml": works_yaml(geometry)}, outlined)
+
+
 def test_a_line_of_one_point_is_refused_at_its_line(tmp_path):
-    problems = problems_of(tmp_path, {"content/works/w.yaml": works_yaml(
-        "geometry:\n  type: LineString\n  coordinates: [[-0.5, 47.4]]")}, outlined=False)
+    problems = works_problems(tmp_path,
+        "geometry:\n  type: LineString\n  coordinates: [[-0.5, 47.4]]", outlined=False)
     assert problems == ["content/works/w.yaml:8:3 — geometry.coordinates : "
                         "un tracé doit relier au moins deux points différents (1 donné)"]
 
 
 def test_a_line_of_twice_the_same_point_is_refused(tmp_path):
-    problems = problems_of(tmp_path, {"content/works/w.yaml": works_yaml(
-        "geometry:\n  type: LineString\n  coordinates: [[4.85, 45.74], [4.85, 45.74]]")})
+    problems = works_problems(tmp_path,
+        "geometry:\n  type: LineString\n  coordinates: [[4.85, 45.74], [4.85, 45.74]]")
     assert problems == ["content/works/w.yaml:8:3 — geometry.coordinates : "
                         "un tracé doit relier au moins deux points différents (2 donnés)"]
 
@@ -88,8 +93,8 @@ def test_a_polygon_crossing_itself_is_refused_with_where(tmp_path):
 
 
 def test_positions_out_of_range(tmp_path):
-    problems = problems_of(tmp_path, {"content/works/w.yaml": works_yaml(
-        "geometry:\n  type: LineString\n  coordinates: [[200, 45.74], [4.85, 95], [4.85]]")}, outlined=False)
+    problems = works_problems(tmp_path,
+        "geometry:\n  type: LineString\n  coordinates: [[200, 45.74], [4.85, 95], [4.85]]", outlined=False)
     assert problems == [
         "content/works/w.yaml:8:17 — geometry.coordinates[1] : longitude 200 hors des bornes (de -180 à 180)",
         "content/works/w.yaml:8:31 — geometry.coordinates[2] : latitude 95 hors des bornes (de -90 à 90) ; "
@@ -100,16 +105,16 @@ def test_positions_out_of_range(tmp_path):
 
 
 def test_latitude_and_longitude_swapped_are_named_as_such(tmp_path):
-    problems = problems_of(tmp_path, {"content/works/w.yaml": works_yaml(
-        "geometry:\n  type: LineString\n  coordinates: [[45.741, 4.85], [45.742, 4.851]]")})
+    problems = works_problems(tmp_path,
+        "geometry:\n  type: LineString\n  coordinates: [[45.741, 4.85], [45.742, 4.851]]")
     assert problems == ["content/works/w.yaml:8:3 — geometry.coordinates : longitude et latitude semblent "
                         "inversées : GeoJSON écrit [longitude, latitude], par exemple [4.85, 45.74]"]
 
 
 def test_a_geometry_far_from_every_sector_is_refused(tmp_path):
     # Angers, 470 km from the sectors: a copy-paste from another file.
-    problems = problems_of(tmp_path, {"content/works/w.yaml": works_yaml(
-        "geometry:\n  type: Point\n  coordinates: [-0.55, 47.47]")})
+    problems = works_problems(tmp_path,
+        "geometry:\n  type: Point\n  coordinates: [-0.55, 47.47]")
     assert len(problems) == 1
     assert problems[0].startswith("content/works/w.yaml:8:3 — geometry.coordinates : cette géométrie est à ")
     kilometres = float(problems[0].split(" est à ")[1].split(" km")[0].replace(",", "."))
@@ -134,8 +139,8 @@ def test_near_the_outline_is_accepted_and_a_file_geometry_is_checked_too(tmp_pat
 
 
 def test_a_works_order_draws_points_and_lines_only(tmp_path):
-    problems = problems_of(tmp_path, {"content/works/w.yaml": works_yaml(
-        "geometry:\n  type: Polygon\n  coordinates: [[[4.84, 45.74], [4.85, 45.74], [4.85, 45.75], [4.84, 45.74]]]")})
+    problems = works_problems(tmp_path,
+        "geometry:\n  type: Polygon\n  coordinates: [[[4.84, 45.74], [4.85, 45.74], [4.85, 45.75], [4.84, 45.74]]]")
     assert problems == ["content/works/w.yaml:7:9 — geometry.type : type « Polygon » non accepté ici ; "
                         "types acceptés : Point, MultiPoint, LineString, MultiLineString"]
 

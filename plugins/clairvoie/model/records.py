@@ -403,7 +403,7 @@ class SectorView:
 
     @property
     def in_progress_count(self) -> int:
-        return len(self.projects_by_status.get("in_progress", []))
+        return len(self.projects_by_status["in_progress"])
 
 
 @dataclass(frozen=True)

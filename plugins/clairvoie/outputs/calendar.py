@@ -133,9 +133,8 @@ def stamp(record: Any, model: Model) -> dt.datetime:
     and, for a site built outside Git, the build date at 00:00 UTC (from
     SOURCE_DATE_EPOCH: still reproducible).
     """
-    history = getattr(record.source, "history", ())
-    if history:
-        return history[0].date.astimezone(UTC)
+    if record.source.history:
+        return record.source.history[0].date.astimezone(UTC)
     return dt.datetime.combine(model.today, dt.time(), tzinfo=UTC)
 
 

@@ -211,7 +211,7 @@ class Feed:
 
 def feed_of(model: Model, sector_id: str | None, site_url: str, author: str) -> Feed:
     settings = model.settings
-    limit = max(0, int(getattr(settings, "feed_entries", 50)))
+    limit = max(0, settings.feed_entries)
     domain = site_domain(settings.feed_domain, site_url)
     chosen = [a for a in model.announcements if a.concerns(sector_id)][:limit]
     entries = tuple(entry_of(a, domain, site_url) for a in chosen)

@@ -249,7 +249,7 @@ def _works_label(order: WorksOrder, model: Model) -> str:
 
 
 def _upcoming_days(model: Model) -> int:
-    return getattr(model.settings, "upcoming_works_days", 14)
+    return model.settings.upcoming_works_days
 
 
 def _place(project: Project) -> str | None:

@@ -61,7 +61,7 @@ logger = logging.getLogger(__name__)
 def episodes(model: Model) -> list[Announcement]:
     """The announcements of the podcast's episodes, newest first (out by the build date)."""
     return [a for a in model.announcements
-            if a.kind == "news" and getattr(a.record, "episode", None) is not None]
+            if a.kind == "news" and a.record.episode is not None]
 
 
 def podcast_title(settings: Any, site_name: str) -> str:
