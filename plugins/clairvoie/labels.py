@@ -143,6 +143,29 @@ def project_status_fr(project: Project) -> str:
     return PROJECT_STATUS[project.status] + (", en retard" if project.is_late else "")
 
 
+# Text and dates, in order: a page puts each date in a <time> element (macros.html
+# ``phrase``), a search result or a feed writes it out (``phrase_text``).
+Phrase = tuple["str | dt.date", ...]
+
+
+def project_when(project: Project) -> Phrase:
+    """When a project ends (or ended), in words, the same on its card and in search results."""
+    schedule = project.schedule
+    if project.status == "completed":
+        return ("Terminé", " le ", schedule.actual_end) if schedule.actual_end else ("Terminé",)
+    if project.status == "cancelled":
+        return ("Projet annulé",)
+    if project.status == "suspended":
+        return ("Chantier suspendu ; la fin était prévue le ", project.current_planned_end)
+    if project.status == "planned":
+        return ("Début prévu le ", schedule.planned_start, ", fin prévue le ", project.current_planned_end)
+    return ("Fin prévue le ", project.current_planned_end)
+
+
+def phrase_text(phrase: Phrase) -> str:
+    return "".join(piece if isinstance(piece, str) else date_fr(piece) for piece in phrase)
+
+
 def project_search_statuses(project: Project) -> list[str]:
     """The search filters a project is found by."""
     return [PROJECT_STATUS_WORDS[project.status].search] + (["En retard"] if project.is_late else [])
@@ -266,6 +289,7 @@ def template_filters() -> dict[str, object]:
         "month_short_fr": month_short_fr,
         "money_fr": money_fr,
         "days_fr": days_fr,
+        "phrase_text": phrase_text,
     }
 
 
@@ -280,6 +304,7 @@ def template_globals() -> dict[str, object]:
         "UPDATE_TONE": UPDATE_TONE,
         "EMAIL_TONE": EMAIL_TONE,
         "project_status_fr": project_status_fr,
+        "project_when": project_when,
         "project_search_statuses": project_search_statuses,
         "works_search_status": works_search_status,
         "meeting_search_status": meeting_search_status,

@@ -126,3 +126,21 @@ def test_each_replanning_is_listed_with_its_reason_and_dates(demo_output):
             assert date_fr(delay["date"]) in text and date_fr(delay["new_planned_end"]) in text
             assert date_fr(previous) in text and delay["reason"].rstrip(".") in text
             previous = delay["new_planned_end"]
+
+
+def test_a_project_ends_in_the_same_words_on_its_card_and_in_search(demo_output):
+    """One wording (labels.project_when): the list's card and the search result agree,
+    a suspended project's included."""
+    listing = (demo_output / "projets" / "index.html").read_text(encoding="utf-8")
+    cards = re.findall(r'<li class="card project.*?<a href="[^"]*/projets/([^/]+)/">.*?'
+                       r'<p class="muted">(.*?)</p>', listing, re.S)
+    assert len(cards) == len(projects_with(lambda data: True))
+    suspended = {project_id for project_id, data in projects_with(lambda d: d["status"] == "suspended")}
+    assert suspended
+    for project_id, card in cards:
+        page = (demo_output / "projets" / project_id / "index.html").read_text(encoding="utf-8")
+        in_search = unescape(re.search(r'data-pagefind-meta="dates">(.*?)</span>', page).group(1))
+        on_card = unescape(" ".join(re.sub(r"<[^>]+>", "", card).split())).split(" — ")[0]
+        assert in_search.split(", en retard de ")[0] == on_card, project_id
+        if project_id in suspended:
+            assert on_card.startswith("Chantier suspendu ; la fin était prévue le "), project_id

@@ -121,7 +121,7 @@ def works_bad_news(order: WorksOrder) -> BadNews:
 
 def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, timezone: str) -> Model:
     """The whole model: every derived fact computed here, once; nothing changes it afterwards."""
-    today = now.date()
+    today = now.astimezone(ZoneInfo(timezone)).date()  # the site's day, whatever zone ``now`` is given in
     projects = [_project(p, today) for p in records.projects]
     by_id = {p.id: p for p in projects}
     works = [WorksOrder(**_written(order), timing=works_timing(order, today, settings.upcoming_works_days),

@@ -25,7 +25,6 @@ again.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
@@ -234,8 +233,8 @@ def _summary(items: list[Item]) -> str:
     return text + "."
 
 
-def first_window_start(now: dt.datetime, first_days: int) -> dt.date:
-    return now.date() - dt.timedelta(days=first_days)
+def first_window_start(today: dt.date, first_days: int) -> dt.date:
+    return today - dt.timedelta(days=first_days)
 
 
 def compose(model: Model, sector_id: str, state: State, first_days: int = 30,
@@ -244,8 +243,8 @@ def compose(model: Model, sector_id: str, state: State, first_days: int = 30,
     written."""
     now = model.now
     sector = model.sector(sector_id)
-    today = now.astimezone(ZoneInfo(model.timezone)).date()
-    floor = state.since or first_window_start(now, first_days)
+    today = model.today
+    floor = state.since or first_window_start(today, first_days)
     since = state.last_date.date() if state.last_date else floor
     sent = set(state.sent)
     out = {a.key: a for a in model.announcements}  # announced by now
