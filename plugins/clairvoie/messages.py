@@ -115,6 +115,12 @@ def invalid_date_time(value: object) -> str:
             "2026-11-23T07:30")
 
 
+def unreadable_hours(value: object) -> str:
+    return (f"horaires illisibles « {value} » : les applications de navigation lisent la syntaxe "
+            "opening_hours d'OpenStreetMap, par exemple \"Mo-Fr 07:30-17:00\" (du lundi au vendredi, "
+            "de 7 h 30 à 17 h) ou \"Mo-Fr 08:00-12:00,13:30-17:00; PH off\" (voir docs/travaux.md)")
+
+
 INVALID_EMAIL = "adresse électronique non valide"
 INVALID_URL = "adresse web non valide : elle doit commencer par https://"
 INVALID_IDENTIFIER = ("identifiant non valide : minuscules sans accents, chiffres et tirets, "

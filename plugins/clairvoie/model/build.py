@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import opening_hours as osm_opening_hours  # OpenStreetMap's parser (opening-hours-py)
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
@@ -341,6 +342,9 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrderFi
     if isinstance(cancelled, dict):  # also accepted: "cancelled: {reason: …}"
         cancelled = cancelled.get("reason")
     sector_ids, _ = _resolve_sector_ids(data.get("sectors"), ctx)
+    hours = data.get("hours")
+    if isinstance(hours, str) and not osm_opening_hours.validate(hours):
+        ctx.report(document, ("hours",), messages.unreadable_hours(hours))
     return WorksOrderFile(
         id=document.record_id,
         reference=str(data.get("reference")),
@@ -353,8 +357,8 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrderFi
                                   ctx.content_path, "content", WORKS_TYPES),
         start=start,
         end=end,
-        hours=data.get("hours"),
-        weekly_hours=opening_hours.parse(data.get("hours")),
+        hours=hours,
+        weekly_hours=opening_hours.parse(hours),
         direction=data.get("direction"),
         detour_html=_markdown(document, ctx, ("detour",), data.get("detour")),
         project_id=project_id,

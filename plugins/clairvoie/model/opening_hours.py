@@ -126,7 +126,9 @@ def _parse(text: str) -> WeeklyHours:
     rules = [rule.strip() for rule in text.split(";")]
     if rules and rules[-1] == "" and len(rules) > 1:
         rules.pop()  # a trailing ";" is harmless
+    rules_naming_days, past_midnight = 0, False
     for rule in rules:
+        rules_naming_days += 1
         for index, (selector, ranges, off) in enumerate(_rules_of(rule)):
             if "PH" in selector:
                 if not off:
@@ -134,7 +136,9 @@ def _parse(text: str) -> WeeklyHours:
                 holidays_off = True  # noted; which days are holidays is not known here
                 selector = tuple(item for item in selector if item != "PH")
                 if not selector:
+                    rules_naming_days -= index == 0  # "PH off" alone
                     continue
+            past_midnight = past_midnight or any(r.end > MINUTES_PER_DAY for r in ranges)
             for day in _days(selector):
                 if off:
                     hours[day] = []
@@ -142,6 +146,10 @@ def _parse(text: str) -> WeeklyHours:
                     hours[day] = list(ranges)
                 else:  # an additional rule (after ",") adds to it
                     hours[day] = hours[day] + list(ranges)
+    if rules_naming_days > 1 and past_midnight:
+        # Whether a later rule for the next day also cuts what spills into it is read
+        # differently by OpenStreetMap's own parsers: the calendar will not guess.
+        raise _Unsupported("a range past midnight beside other rules")
     by_range: dict[TimeRange, list[int]] = {}
     for day in range(7):
         for time_range in _merged(hours[day]):
