@@ -9,9 +9,11 @@ the previous successful build and that build's file is still there, the file
 is hard-linked into the new build instead of being rendered: it keeps its
 inode and modification time, so rsync, ETags and a CDN see it unchanged.
 
-Files that every build writes again (feeds, panels, images…) get the same
-treatment afterwards, by content: ``keep_unchanged_files`` links back every
-staged file whose bytes equal the published one.
+Files that every build makes again (feeds, panels, images…) get the same
+treatment by content: ``Site.write`` (outputs/site.py) links the published file
+when a channel makes its bytes again, and ``keep_unchanged_files``, once the build
+is over, links back every other staged file whose bytes equal the published one
+(what Pelican wrote, what channels copied).
 
 The state (signatures by page) lives in Pelican's ``CACHE_PATH`` and is saved
 only once a build has been swapped in, so it always describes the output

@@ -86,7 +86,8 @@ def bundle_problems(bundle: Path) -> list[str]:
 
 def test_pagefind_beside_cpu_hogs_gives_whole_identical_bundles(demo_output, tmp_path):
     """The search index step alone, many times: before the fix, about one index in ten came out broken."""
-    from clairvoie.outputs.search import run_pagefind
+    from clairvoie.outputs.search import run_pagefind, write_bundle
+    from clairvoie.outputs.site import Site
 
     site = tmp_path / "pages"
     for path in (demo_output / "pagefind" / "fragment").glob("*.pf_fragment"):
@@ -101,7 +102,7 @@ def test_pagefind_beside_cpu_hogs_gives_whole_identical_bundles(demo_output, tmp
     with cpu_hogs(HOGS):
         for run in range(INDEXES):
             bundle = tmp_path / f"site-{run}" / "pagefind"
-            run_pagefind(str(site), str(bundle), pages)
+            write_bundle(Site.for_files(None, str(bundle.parent), {}), run_pagefind(str(site), pages))
             assert bundle_problems(bundle) == [], f"index {run + 1} of {INDEXES}"
             first = first or digests(bundle)
             assert digests(bundle) == first, f"index {run + 1} of {INDEXES}"

@@ -346,9 +346,9 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
         _remove_in_background(copy)
         _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
     indexing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clairvoie-pagefind")
-    pagefind = indexing.submit(run_pagefind, copy, os.path.join(output, BUNDLE_DIR), len(pages))
+    pagefind = indexing.submit(lambda: write_bundle(site, run_pagefind(copy, len(pages))))
     indexing.shutdown(wait=False)
-    return PendingIndex(output, copy, pagefind, texts, len(pages), started)
+    return PendingIndex(site, copy, pagefind, texts, len(pages), started)
 
 
 # What Pagefind gets of each page, and its texts, kept between builds of one process.
@@ -366,25 +366,24 @@ def _page_and_texts(path: str, residents: ResidentsWords) -> tuple[str, str, str
 class PendingIndex:
     """Pagefind at work; ``wait()`` finishes the index (the suggestions' vocabulary) or stops the build."""
 
-    output: str  # the output folder
-    site: str  # the pages as Pagefind reads them, in a temporary folder
+    site: Site
+    copy: str  # the pages as Pagefind reads them, in a temporary folder
     pagefind: concurrent.futures.Future
     texts: list[str]
     page_count: int
     started: float
 
     def wait(self) -> None:
-        output = self.output
+        output = self.site.output_path
         try:
             self.pagefind.result()
-            with open(os.path.join(output, VOCABULARY_FILE), "w", encoding="utf-8") as stream:
-                stream.write("".join(word + "\n" for word in vocabulary(self.texts)))
+            self.site.write(VOCABULARY_FILE, "".join(word + "\n" for word in vocabulary(self.texts)))
         except SearchIndexFailed as error:
             _stop(output, error)
         except OSError as error:
             _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
         finally:
-            _remove_in_background(self.site)
+            _remove_in_background(self.copy)
         logger.info("Recherche : index Pagefind de %s pages en %s s",
                     f"{self.page_count:,}".replace(",", "\u202f"),
                     f"{time.perf_counter() - self.started:.1f}".replace(".", ","))
@@ -404,12 +403,13 @@ def _stop(output: str, error: SearchIndexFailed, cause: Exception | None = None)
     raise error from cause
 
 
-def run_pagefind(site: str, bundle: str, expected_pages: int) -> None:
-    """Index every HTML file of ``site`` with Pagefind's service, check the bundle, write it to ``bundle``.
+def run_pagefind(pages: str, expected_pages: int) -> dict[str, bytes]:
+    """Index every HTML file of the folder ``pages`` with Pagefind's service: the checked bundle,
+    in order, by path inside it.
 
-    The bundle is asked for in memory (GetFiles) and written here, not by Pagefind's
-    WriteFiles: the service answers that one before its writes reach the disk, and
-    closing it (a SIGTERM) drops what it has not written yet, leaving empty files
+    The bundle is asked for in memory (GetFiles) and written by ``write_bundle``, not by
+    Pagefind's WriteFiles: the service answers that one before its writes reach the disk,
+    and closing it (a SIGTERM) drops what it has not written yet, leaving empty files
     when the machine is busy.
     """
     from pagefind.service import get_executable
@@ -428,7 +428,7 @@ def run_pagefind(site: str, bundle: str, expected_pages: int) -> None:
     with _PagefindService(str(executable)) as service:
         index_id = service.request({"type": "NewIndex", "config": {"force_language": "fr"}},
                                    "NewIndex").get("index_id")
-        indexed = service.request({"type": "AddDir", "index_id": index_id, "path": site, "glob": None},
+        indexed = service.request({"type": "AddDir", "index_id": index_id, "path": pages, "glob": None},
                                   "IndexedDir")
         if indexed.get("page_count") != expected_pages:
             raise SearchIndexFailed(messages.pages_not_indexed(indexed.get("page_count", 0), expected_pages))
@@ -447,23 +447,19 @@ def run_pagefind(site: str, bundle: str, expected_pages: int) -> None:
     if found:
         raise SearchIndexFailed("index de Pagefind incomplet : " + " ; ".join(found[:3])
                                 + (f" (et {len(found) - 3} autres problèmes)" if len(found) > 3 else ""))
-    write_bundle(bundle, files)
+    return files
 
 
-def write_bundle(bundle: str, files: dict[str, bytes]) -> None:
+def write_bundle(site: Site, files: dict[str, bytes]) -> None:
     """Write the checked bundle into a new folder, the entry file last, and check each file's size."""
+    bundle = os.path.join(site.output_path, BUNDLE_DIR)
     root = os.path.realpath(bundle)
     shutil.rmtree(bundle, ignore_errors=True)  # no file of another build left in it
-    folders: set[str] = set()
-    for name in sorted(files, key=lambda name: (name == ENTRY, name)):
-        path = os.path.realpath(os.path.join(bundle, name))
-        if not path.startswith(root + os.sep):
+    for name in files:
+        if not os.path.realpath(os.path.join(bundle, name)).startswith(root + os.sep):
             raise SearchIndexFailed(f"Pagefind a nommé un fichier hors de {BUNDLE_DIR}/ : {name}")
-        if os.path.dirname(path) not in folders:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            folders.add(os.path.dirname(path))
-        with open(path, "xb") as stream:  # a new file: never the bytes of a hard link from elsewhere
-            stream.write(files[name])
+    for name in sorted(files, key=lambda name: (name == ENTRY, name)):
+        site.write(f"{BUNDLE_DIR}/{name}", files[name])
     for name, data in files.items():
         size = os.path.getsize(os.path.join(bundle, name))
         if size != len(data):

@@ -6,6 +6,13 @@ makes (feeds, data, images), ``copy`` for files published as they are, ``render`
 pages made from the theme's templates (Pelican's writer). Every written file fires
 Pelican's ``content_written``, as Pelican's own pages do.
 
+It is also where incremental builds learn what a channel made: a file ``write``
+makes with the bytes of the published one (in the output folder the build will
+replace) is a hard link to it, so it keeps its inode and modification time and rsync,
+ETags and CDNs see nothing new. ``incremental.keep_unchanged_files`` does the same,
+once the build is over, for the files Pelican wrote and those ``copy`` published. A
+file ``write`` makes must therefore never be written again in place by anyone else.
+
 The identity (``site_domain``) names the site in feed entry ids, calendar UIDs and
 podcast GUIDs: ``CLAIRVOIE_FEED_DOMAIN``, else SITEURL's host (without "www."), else
 a placeholder. Set the setting: ids must outlive a change of the site's address, or
@@ -23,7 +30,7 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 
-from .. import incremental
+from .. import incremental, staging
 from ..model.records import Model
 from ..settings import ClairvoieSettings
 
@@ -72,6 +79,7 @@ class Site:
         self.context = context if context is not None else {}
         self._generator, self._writer = generator, writer
         self._alternate_link_sources = tuple(alternate_link_sources)
+        self._published_path = staging.final_path_of(self.output_path) if output_path else None
 
     @classmethod
     def of_build(cls, model: Model, generator: Any, writer: Any,
@@ -122,14 +130,19 @@ class Site:
 
     def write(self, save_as: str, data: bytes | str) -> str:
         """Write a file (text in UTF-8); a reader never sees half of it. Returns its path."""
+        data = data.encode("utf-8") if isinstance(data, str) else data
         target = self.path(save_as)
         temporary = self._temporary(target)
-        with open(temporary, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        published = self._published(save_as, len(data))
+        if published is None or not _same_bytes(published, data) or not _linked(published, temporary):
+            with open(temporary, "wb") as stream:
+                stream.write(data)
         return self._publish(temporary, target)
 
     def copy(self, save_as: str, source_path: str) -> str:
         """Publish a file as it is (a document, a sound)."""
+        # Never a link to the published file: Pelican's static generator may copy the same
+        # file onto this path afterwards, writing into it, and so into the published site.
         target = self.path(save_as)
         temporary = self._temporary(target)
         shutil.copyfile(source_path, temporary)
@@ -144,6 +157,16 @@ class Site:
     def template(self, name: str) -> Any:
         return self._generator.get_template(name)
 
+    def _published(self, save_as: str, size: int) -> str | None:
+        """The published file of that name when it has that size (it may hold the same bytes)."""
+        if self._published_path is None:
+            return None
+        published = os.path.join(self._published_path, *save_as.split("/"))
+        try:
+            return published if os.path.getsize(published) == size else None
+        except OSError:
+            return None
+
     @staticmethod
     def _temporary(target: str) -> str:
         # Unique per process and thread: channels write from worker processes too.
@@ -153,3 +176,19 @@ class Site:
         os.replace(temporary, target)
         signals.content_written.send(target, context=self.context)
         return target
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read() == data
+    except OSError:
+        return False
+
+
+def _linked(published: str, temporary: str) -> bool:
+    try:
+        os.link(published, temporary)
+        return True
+    except OSError:  # another file system, a vanished file: written as new instead
+        return False
