@@ -14,7 +14,6 @@ from pelican.generators import Generator
 
 from . import incremental, signals, staging
 from .model import InvalidRecords, load_model
-from .outputs import assets
 from .outputs.site import Site
 from .settings import ClairvoieSettings
 
@@ -33,7 +32,6 @@ class ClairvoieGenerator(Generator):
         """Nothing yet: ``build_model`` runs once every generator has found its content."""
 
     def build_model(self) -> None:
-        assets.forget_theme_files()
         incremental.KeptBetweenBuilds.new_build()
         settings = ClairvoieSettings.from_pelican(self.settings)
         try:

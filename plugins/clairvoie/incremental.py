@@ -224,3 +224,13 @@ class KeptBetweenBuilds:
     def new_build(cls) -> None:
         for kept in cls._all:
             kept._previous, kept._current = kept._current, {}
+
+
+class ForOneBuild(KeptBetweenBuilds):
+    """Values computed once in a build and forgotten when the next begins: what may change
+    between two builds without a key to tell (the theme's files)."""
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key not in self._current:
+            self._current[key] = make()
+        return self._current[key]

@@ -15,27 +15,22 @@ from typing import Any
 
 from jinja2 import pass_context
 
+from .. import incremental
 from ..fingerprints import fingerprinted_name
 from ..model.records import Model
 from .site import Site
 
 
 # theme_files() of this build: every page asks, the theme is walked once per build.
-_theme_files_of_build: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
-
-
-def forget_theme_files() -> None:
-    """A new build begins (``pelican --autoreload``): the theme may have new files."""
-    _theme_files_of_build.clear()
+# A new build (``pelican --autoreload``) looks again: the theme may have new files.
+_theme_files_of_build = incremental.ForOneBuild()
 
 
 def theme_files(settings: dict[str, Any]) -> dict[str, str]:
     """Each theme static file by its path under THEME_STATIC_DIR, as Pelican copies them:
     the folders of THEME_STATIC_PATHS merged, a later one winning."""
     key = (settings["THEME"], tuple(settings.get("THEME_STATIC_PATHS", ["static"])))
-    if key not in _theme_files_of_build:
-        _theme_files_of_build[key] = _walk_theme(*key)
-    return _theme_files_of_build[key]
+    return _theme_files_of_build.get(key, lambda: _walk_theme(*key))
 
 
 def _walk_theme(theme: str, static_paths: tuple[str, ...]) -> dict[str, str]:
