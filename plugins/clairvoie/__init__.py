@@ -72,3 +72,5 @@ def register() -> None:
         signals.clairvoie_write_outputs.connect(output)
     for links in outputs.ALTERNATE_LINKS:
         signals.clairvoie_get_alternate_links.connect(links)
+    for links in outputs.RECORD_ALTERNATE_LINKS:
+        signals.clairvoie_get_record_alternate_links.connect(links)

@@ -51,7 +51,8 @@ class ClairvoieGenerator(Generator):
     def generate_output(self, writer) -> None:
         model = self.context["model"]
         site = Site.of_build(model, self, writer,
-                             list(signals.clairvoie_get_alternate_links.receivers_for(model)))
+                             list(signals.clairvoie_get_alternate_links.receivers_for(model)),
+                             list(signals.clairvoie_get_record_alternate_links.receivers_for(model)))
         pending = []
         try:
             # Called one by one, not by send(): the work already started must be waited for on an error.

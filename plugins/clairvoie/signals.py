@@ -12,6 +12,9 @@ Connect module-level functions: blinker keeps only a weak reference to a receive
 ``clairvoie_get_alternate_links(model, sector_id=…)``
     For a sector page (``sector_id``; None: the home page): return the list of
     ``outputs.site.AlternateLink`` the page announces with ``<link rel="alternate">``.
+``clairvoie_get_record_alternate_links(model, record=…)``
+    For a record's own page (a project): the ``AlternateLink`` list of the feeds that
+    follow that one record.
 ``clairvoie_write_outputs(model, site=…)``
     Every receiver is a channel: it writes its files through the ``Site``
     (``site.write``, ``site.copy``, ``site.render``). It may return an object whose
@@ -28,5 +31,6 @@ from blinker import signal
 
 clairvoie_model_ready = signal("clairvoie_model_ready")
 clairvoie_get_alternate_links = signal("clairvoie_get_alternate_links")
+clairvoie_get_record_alternate_links = signal("clairvoie_get_record_alternate_links")
 clairvoie_write_outputs = signal("clairvoie_write_outputs")
 clairvoie_outputs_written = signal("clairvoie_outputs_written")

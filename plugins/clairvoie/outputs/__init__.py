@@ -2,8 +2,9 @@
 
 An output is a function ``write(model, site)`` run in Pelican's output phase
 (``site.py``: the site's address and identity, and the one way to write a file).
-``clairvoie.register()`` connects ``OUTPUTS`` to ``signals.clairvoie_write_outputs``
-and ``ALTERNATE_LINKS`` to ``signals.clairvoie_get_alternate_links``, in these orders,
+``clairvoie.register()`` connects ``OUTPUTS`` to ``signals.clairvoie_write_outputs``,
+``ALTERNATE_LINKS`` to ``signals.clairvoie_get_alternate_links`` and
+``RECORD_ALTERNATE_LINKS`` to ``signals.clairvoie_get_record_alternate_links``, in these orders,
 as a city's plugin connects its own channels (docs/ajouter-un-canal.md).
 A new built-in channel is a new module added to ``OUTPUTS``; a channel imports no other
 channel: what two channels share lives in a module of its own here (``site``,
@@ -42,4 +43,9 @@ ALTERNATE_LINKS = (
     podcast.alternate_links,
     calendar.alternate_links,
     newsletter_archive.alternate_links,
+)
+
+# The feeds a record's own page announces (a project's), in this order.
+RECORD_ALTERNATE_LINKS = (
+    feeds.record_alternate_links,
 )

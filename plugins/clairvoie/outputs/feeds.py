@@ -1,9 +1,14 @@
-"""News feeds: each sector's, and the whole city's, in RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+"""News feeds: each sector's, and the whole city's, in RSS 2.0, Atom 1.0 and JSON Feed 1.1;
+each project's own, in Atom and JSON Feed, for residents who follow one project.
 
 Written as::
 
     /secteurs/<id>/flux.rss   /secteurs/<id>/flux.atom   /secteurs/<id>/flux.json
     /flux.rss                 /flux.atom                 /flux.json      (the whole city)
+                              /projets/<id>/flux.atom    /projets/<id>/flux.json
+
+A project's feed carries its updates (good and bad) and its works orders, new and
+withdrawn, whichever sector they are in.
 
 Every feed carries the model's announcements (``model.announcements``: news articles,
 project updates, new and withdrawn works orders) that concern its sector, newest first,
@@ -61,6 +66,8 @@ WORKS_CANCELLED = "Arrêté retiré"
 WORKS = "Arrêté de travaux"
 FEED_SUBJECT = "actualités et travaux"
 CITY = "Toute la ville"
+PROJECT_SUBJECT = "nouvelles du projet"
+PROJECT_FORMATS = ("atom", "json")  # what a feed reader needs; RSS is kept for the sectors'
 
 
 
@@ -81,6 +88,23 @@ def alternate_links(model: Model, sector_id: str | None) -> list[AlternateLink]:
     """The three feeds of a sector page (or of the home page: sector_id None)."""
     return [AlternateLink(media_type, feed_title(model, sector_id, name), feed_path(sector_id, ext))
             for ext, media_type, name in FORMATS]
+
+
+def project_feed_path(project: Project, ext: str) -> str:
+    return f"{project.url}{FILE_STEM}.{ext}"
+
+
+def project_feed_title(project: Project, format_name: str | None = None) -> str:
+    title = f"{project.title} : {PROJECT_SUBJECT}"
+    return f"{title} ({format_name})" if format_name else title
+
+
+def record_alternate_links(model: Model, record: Any) -> list[AlternateLink]:
+    """A project page's own feeds: Atom and JSON Feed."""
+    if not isinstance(record, Project):
+        return []
+    return [AlternateLink(media_type, project_feed_title(record, name), project_feed_path(record, ext))
+            for ext, media_type, name in FORMATS if ext in PROJECT_FORMATS]
 
 
 # --- what an entry says -------------------------------------------------------------------
@@ -192,7 +216,7 @@ def entry_of(announcement: Announcement, domain: str, site_url: str) -> Entry:
 
 @dataclass(frozen=True)
 class Feed:
-    sector_id: str | None
+    key: str  # "ville", a sector id, "projets/<id>": the feed's id is made of it
     title: str
     description: str
     home_page_url: str
@@ -205,20 +229,23 @@ class Feed:
 
     @property
     def id(self) -> str:
-        """tag:<domain>,2026:flux/<sector id> (flux/ville: the whole city)."""
-        return entry_id(self.domain, f"{FILE_STEM}/{self.sector_id or 'ville'}")
+        """tag:<domain>,2026:flux/<sector id> (flux/ville: the whole city; flux/projets/<id>)."""
+        return entry_id(self.domain, f"{FILE_STEM}/{self.key}")
 
 
-def feed_of(model: Model, sector_id: str | None, site_url: str, author: str) -> Feed:
-    settings = model.settings
-    limit = max(0, settings.feed_entries)
-    domain = site_domain(settings.feed_domain, site_url)
-    chosen = [a for a in model.announcements if a.concerns(sector_id)][:limit]
-    entries = tuple(entry_of(a, domain, site_url) for a in chosen)
+def _feed(model: Model, key: str, title: str, description: str, home: str,
+          urls: dict[str, str], chosen: list[Announcement], site_url: str, author: str) -> Feed:
+    domain = site_domain(model.settings.feed_domain, site_url)
+    entries = tuple(entry_of(a, domain, site_url) for a in chosen[:max(0, model.settings.feed_entries)])
     if entries:
         updated = entries[0].date
     else:
         updated = dt.datetime.combine(EMPTY_FEED_DATE, dt.time(), tzinfo=ZoneInfo(model.timezone))
+    return Feed(key=key, title=title, description=description, home_page_url=absolute(site_url, home),
+                urls=urls, author=author, language="fr", domain=domain, updated=updated, entries=entries)
+
+
+def feed_of(model: Model, sector_id: str | None, site_url: str, author: str) -> Feed:
     if sector_id:
         home = model.sector(sector_id).url
         scope = f"du {model.sector(sector_id).name}"
@@ -226,12 +253,23 @@ def feed_of(model: Model, sector_id: str | None, site_url: str, author: str) -> 
         home, scope = "", "de toute la ville"
     description = (f"Les actualités, les nouvelles des chantiers (y compris les retards, "
                    f"dépassements de budget et annulations) et les arrêtés de travaux {scope}.")
-    return Feed(
-        sector_id=sector_id, title=feed_title(model, sector_id), description=description,
-        home_page_url=absolute(site_url, home),
-        urls={ext: absolute(site_url, feed_path(sector_id, ext)) for ext, _, _ in FORMATS},
-        author=author, language="fr", domain=domain, updated=updated, entries=entries,
-    )
+    return _feed(model, sector_id or "ville", feed_title(model, sector_id), description, home,
+                 {ext: absolute(site_url, feed_path(sector_id, ext)) for ext, _, _ in FORMATS},
+                 [a for a in model.announcements if a.concerns(sector_id)], site_url, author)
+
+
+def about_project(announcement: Announcement, project: Project) -> bool:
+    """An update of the project, or one of its works orders (new or withdrawn)."""
+    record = announcement.record
+    return record is project or (isinstance(record, WorksOrder) and record.project is project)
+
+
+def project_feed_of(model: Model, project: Project, site_url: str, author: str) -> Feed:
+    description = (f"Les nouvelles du projet « {project.title} », bonnes et mauvaises (retards, "
+                   f"dépassements de budget, suspension, annulation), et ses arrêtés de travaux.")
+    return _feed(model, f"projets/{project.id}", project_feed_title(project), description, project.url,
+                 {ext: absolute(site_url, project_feed_path(project, ext)) for ext in PROJECT_FORMATS},
+                 [a for a in model.announcements if about_project(a, project)], site_url, author)
 
 
 # --- RSS and Atom (feedgen) ---------------------------------------------------------------
@@ -321,3 +359,7 @@ def write_feeds(model: Model, site: Site) -> None:
                           ("atom", atom_bytes(feed, browser_styles)),
                           ("json", json_bytes(feed))):
             site.write(feed_path(sector_id, ext), data)
+    for project in model.projects:
+        feed = project_feed_of(model, project, site.url, site.publisher)
+        site.write(project_feed_path(project, "atom"), atom_bytes(feed, browser_styles))
+        site.write(project_feed_path(project, "json"), json_bytes(feed))

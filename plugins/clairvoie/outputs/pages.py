@@ -54,7 +54,8 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
                    {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector},
                    depends_on=in_sector)
     for project in model.projects:
-        yield Page(f"{project.url}index.html", "clairvoie_project", {"project": project},
+        yield Page(f"{project.url}index.html", "clairvoie_project",
+                   {"project": project, "feeds": site.record_alternate_links(model, project)},
                    depends_on=[project, *project.works])
     for order in model.works:
         yield Page(f"{order.url}index.html", "clairvoie_works", {"order": order},

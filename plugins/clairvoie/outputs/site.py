@@ -49,6 +49,9 @@ class AlternateLink:
 # A channel's feeds for a sector page (sector_id None: the home page); a receiver of
 # signals.clairvoie_get_alternate_links, called as blinker does: sector_id by keyword.
 AlternateLinks = Callable[[Model, "str | None"], list[AlternateLink]]
+# A channel's feeds that follow one record (a project), for its page; a receiver of
+# signals.clairvoie_get_record_alternate_links: record by keyword.
+RecordAlternateLinks = Callable[[Model, Any], list[AlternateLink]]
 
 
 def site_domain(feed_domain: str, site_url: str) -> str:
@@ -71,7 +74,8 @@ def absolute(site_url: str, path: str) -> str:
 class Site:
     def __init__(self, url: str, domain: str, output_path: str = "", pelican_settings: dict[str, Any] | None = None,
                  context: dict[str, Any] | None = None, generator: Any = None, writer: Any = None,
-                 alternate_link_sources: Sequence[AlternateLinks] = ()):
+                 alternate_link_sources: Sequence[AlternateLinks] = (),
+                 record_alternate_link_sources: Sequence[RecordAlternateLinks] = ()):
         self.url = url  # SITEURL, may be empty
         self.domain = domain
         self.output_path = output_path
@@ -79,14 +83,17 @@ class Site:
         self.context = context if context is not None else {}
         self._generator, self._writer = generator, writer
         self._alternate_link_sources = tuple(alternate_link_sources)
+        self._record_alternate_link_sources = tuple(record_alternate_link_sources)
         self._published_path = staging.final_path_of(self.output_path) if output_path else None
 
     @classmethod
     def of_build(cls, model: Model, generator: Any, writer: Any,
-                 alternate_link_sources: Sequence[AlternateLinks]) -> "Site":
+                 alternate_link_sources: Sequence[AlternateLinks],
+                 record_alternate_link_sources: Sequence[RecordAlternateLinks] = ()) -> "Site":
         url = generator.settings.get("SITEURL", "") or ""
         return cls(url, site_domain(model.settings.feed_domain, url), os.path.abspath(generator.output_path),
-                   generator.settings, generator.context, generator, writer, alternate_link_sources)
+                   generator.settings, generator.context, generator, writer, alternate_link_sources,
+                   record_alternate_link_sources)
 
     @classmethod
     def for_files(cls, model: Model | None, output_path: str, pelican_settings: dict[str, Any]) -> "Site":
@@ -120,6 +127,10 @@ class Site:
     def alternate_links(self, model: Model, sector_id: str | None) -> list[AlternateLink]:
         """The feeds a sector page (None: the home page) announces, in the channels' order."""
         return [link for links_of in self._alternate_link_sources for link in links_of(model, sector_id=sector_id)]
+
+    def record_alternate_links(self, model: Model, record: Any) -> list[AlternateLink]:
+        """The feeds that follow one record (a project), announced on its page."""
+        return [link for links_of in self._record_alternate_link_sources for link in links_of(model, record=record)]
 
     # --- writing --------------------------------------------------------------------------------
     def path(self, save_as: str) -> str:
