@@ -348,7 +348,7 @@ def small_builds(tmp_path_factory):
 
 def test_same_sources_give_byte_identical_feeds(small_builds):
     first = all_feed_bytes(small_builds["first"])
-    assert len(first) == 9  # 3 formats × (city + 2 sectors)
+    assert len(first) == 11  # 3 formats × (city + 2 sectors), 2 for the project
     assert all_feed_bytes(small_builds["again"]) == first
 
 
@@ -432,3 +432,44 @@ def test_a_feed_opened_in_chromium_reads_as_a_french_page(demo_output, playwrigh
                 assert "Pour vous abonner" in before
         finally:
             raw.close()
+
+
+# --- a project's own feeds ---------------------------------------------------------------
+PROJECTS = sorted(records("content/projects"))
+
+
+@pytest.mark.parametrize("project_id", PROJECTS)
+def test_each_project_page_announces_its_own_feeds_which_parse(demo_output, project_id):
+    links = alternates(demo_output / "projets" / project_id / "index.html")
+    assert [(link["type"], link["href"]) for link in links] == [
+        ("application/atom+xml", f"/projets/{project_id}/flux.atom"),
+        ("application/feed+json", f"/projets/{project_id}/flux.json")]
+    atom = feedparser.parse((demo_output / "projets" / project_id / "flux.atom").read_bytes())
+    assert atom.bozo == 0 and atom.feed.title.startswith(records("content/projects")[project_id]["title"])
+    assert any(link.rel == "self" and link.href.endswith(f"/projets/{project_id}/flux.atom")
+               for link in atom.feed.links)
+    document = json.loads((demo_output / "projets" / project_id / "flux.json").read_text(encoding="utf-8"))
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    assert [i["id"] for i in document["items"]] == [e.id for e in atom.entries]
+
+
+def test_a_project_feed_carries_its_updates_bad_news_first_class_and_its_works_orders_only(demo_output):
+    projects, orders = records("content/projects"), records("content/works")
+    for project_id, project in projects.items():
+        updates = {f"projets/{project_id}/{u['date'].isoformat()}/{u['kind']}"
+                   for u in project.get("updates", []) if u["date"] <= DEMO_TODAY}
+        works = {f"travaux/{order_id}" for order_id, order in orders.items() if order.get("project") == project_id
+                 and dt.date.fromisoformat(str(order.get("signed") or order["start"])[:10]) <= DEMO_TODAY}
+        atom = feedparser.parse((demo_output / "projets" / project_id / "flux.atom").read_bytes())
+        keys = {entry.id.split(":", 2)[2] for entry in atom.entries}
+        assert updates | works <= keys, project_id  # same-day updates of one kind get "-2": a superset
+        assert all(key.startswith((f"projets/{project_id}/", "travaux/")) for key in keys), project_id
+        assert {key for key in keys if key.startswith("travaux/")} - {k + "/retrait" for k in works} <= works
+    delayed = [(project_id, u) for project_id, p in projects.items() for u in p.get("updates", [])
+               if u["kind"] == "delay" and u["date"] <= DEMO_TODAY]
+    assert delayed
+    for project_id, update in delayed:
+        json_items = json.loads((demo_output / "projets" / project_id / "flux.json").read_text(encoding="utf-8"))["items"]
+        item = next(i for i in json_items if i["id"].endswith(f"/{update['date'].isoformat()}/delay"))
+        assert item["title"].startswith("Retard — ") and NEGATIVE in item["tags"]
+        assert item["_clairvoie"]["reason"] == update["reason"]
