@@ -35,6 +35,9 @@ class ClairvoieSettings:
     projects_dir: str = "projects"
     works_dir: str = "works"
     events_dir: str = "events"
+    # Residents' reports (signalements): services.yaml and one file per report; no such
+    # folder: no reports.
+    reports_dir: str = "signalements"
     # Categories a project may use: the spec's list plus the site's own.
     extra_categories: tuple[str, ...] = ()
     # Works orders starting within this many days count as "coming soon".
