@@ -427,9 +427,9 @@ def _plain_text(document: YamlDocument, ctx: BuildContext, path: FieldPath, text
     """A public plain-text field: no HTML, nothing personal (an e-mail address, a telephone number)."""
     if not isinstance(text, str):
         return None
-    for problem in markdown_problems(text):
-        if problem.typed.startswith("<"):
-            ctx.report(document, path, messages.html_in_plain_text(problem.typed))
+    html = next((problem.typed for problem in markdown_problems(text) if problem.typed.startswith("<")), None)
+    if html is not None:
+        ctx.report(document, path, messages.html_in_plain_text(html))
     if _EMAIL.search(text) or _PHONE.search(text):
         ctx.report(document, path, messages.PERSONAL_DATA_REFUSED)
     return text
