@@ -491,3 +491,18 @@ def test_a_service_code_written_twice_is_refused(tmp_path):
         "chaque type de signalement a son propre code",
         "content/signalements/services.yaml:16:22 — services[4].commitment_days : doit être au moins 1",
     ]
+
+
+def test_a_stage_dated_by_its_day_is_not_before_a_reception_that_day(tmp_path):
+    same_day = textwrap.dedent(REPORTS["content/signalements/2026-000102.yaml"]).replace(
+        "- date: 2026-11-09T10:30", "- date: 2026-11-08")
+    model = load_site(town(tmp_path, **{"content/signalements/2026-000102.yaml": same_day}))
+    assert model.report("2026-000102").history[1].day == dt.date(2026, 11, 8)
+
+
+def test_a_stage_a_minute_before_the_reception_is_refused(tmp_path):
+    early = textwrap.dedent(REPORTS["content/signalements/2026-000102.yaml"]).replace(
+        "- date: 2026-11-09T10:30", "- date: 2026-11-08T08:59")
+    assert problems_of(town(tmp_path, **{"content/signalements/2026-000102.yaml": early})) == [
+        "content/signalements/2026-000102.yaml:10:11 — history[2].date : cette étape (2026-11-08T08:59) est datée "
+        "avant la réception : les étapes vont de la plus ancienne à la plus récente"]
