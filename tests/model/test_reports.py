@@ -506,3 +506,12 @@ def test_a_stage_a_minute_before_the_reception_is_refused(tmp_path):
     assert problems_of(town(tmp_path, **{"content/signalements/2026-000102.yaml": early})) == [
         "content/signalements/2026-000102.yaml:10:11 — history[2].date : cette étape (2026-11-08T08:59) est datée "
         "avant la réception : les étapes vont de la plus ancienne à la plus récente"]
+
+
+def test_a_report_due_today_is_not_overdue_yet(tmp_path):
+    due_today = textwrap.dedent(REPORTS["content/signalements/2026-000106.yaml"]).replace(
+        "- date: 2026-11-22", "- date: 2026-11-21")
+    bags = load_site(town(tmp_path, **{"content/signalements/2026-000106.yaml": due_today})).report("2026-000106")
+    assert (bags.due, bags.is_overdue, bags.days_overdue) == (dt.date(2026, 11, 24), False, 0)
+    overdue = load_site(tmp_path, today=dt.date(2026, 11, 25)).report("2026-000106")
+    assert (overdue.is_overdue, overdue.days_overdue) == (True, 1)
