@@ -279,8 +279,10 @@ def test_closed_without_action_is_neither_open_nor_resolved(model):
     assert closed.current_stage.reason == "Le lampadaire appartient à une copropriété."
 
 
-def test_overdue_reports_city_wide_most_overdue_first(model):
+def test_open_and_overdue_reports_city_wide_most_overdue_first(model):
+    assert numbers(model.open_reports) == ["2026-000101", "2026-000102", "2026-000106"]
     assert numbers(model.overdue_reports) == ["2026-000102", "2026-000101"]
+    assert [r.number for r in model.reports if r.has_bad_news] == ["2026-000101", "2026-000102"]
 
 
 def test_each_sector_has_its_reports_open_and_overdue(model):
@@ -309,7 +311,8 @@ def test_reports_are_not_yet_shown_by_existing_outputs(model):
 
 def test_a_site_without_a_reports_folder_has_no_reports(tmp_path):
     model = load_site(write_site(tmp_path, {"content/projects/lilas.yaml": project_yaml()}))
-    assert (model.services, model.reports, model.overdue_reports, model.reports_by_street) == ([], [], [], {})
+    assert (model.services, model.reports, model.open_reports, model.overdue_reports, model.reports_by_street) == (
+        [], [], [], [], {})
     assert model.views["secteur-1"].reports == []
 
 

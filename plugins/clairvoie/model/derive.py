@@ -149,7 +149,8 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
         scorecard=scorecard(projects, works, meetings, today),
         announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now),
         streets=street_index(projects, works),
-        services=records.services, reports=reports, overdue_reports=most_overdue_first(reports),
+        services=records.services, reports=reports, open_reports=[r for r in reports if r.is_open],
+        overdue_reports=most_overdue_first(reports),
         reports_by_street=reports_by_street(reports),
         views={
             sector.id: _sector_view(sector, records.news, bad_news, today, settings.sector_news_count,

@@ -415,6 +415,11 @@ class Report(ReportFile):
     def stage(self) -> str:
         return self.current_stage.stage
 
+    @property
+    def has_bad_news(self) -> bool:
+        """An overdue report is negative news, as a late project is."""
+        return self.is_overdue
+
 
 @dataclass(frozen=True)
 class Episode:
@@ -545,6 +550,7 @@ class Model:
     streets: list[Any]  # streets.Street, A–Z
     services: list[Service]  # as in services.yaml
     reports: list[Report]  # by number
+    open_reports: list[Report]  # by number
     overdue_reports: list[Report]  # city-wide, most overdue first (negative news)
     # Each street's reports by number, under its key (words.key: case and accents ignored).
     reports_by_street: dict[str, list[Report]]
