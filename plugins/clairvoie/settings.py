@@ -35,9 +35,6 @@ class ClairvoieSettings:
     projects_dir: str = "projects"
     works_dir: str = "works"
     events_dir: str = "events"
-    # Residents' reports (signalements): services.yaml and one file per report; no such
-    # folder: no reports.
-    reports_dir: str = "signalements"
     # Categories a project may use: the spec's list plus the site's own.
     extra_categories: tuple[str, ...] = ()
     # Works orders starting within this many days count as "coming soon".
@@ -103,6 +100,9 @@ class ClairvoieSettings:
     # Search (docs/recherche.md): residents' words for the records' terms, relative to
     # Pelican's PATH; empty, or no such file: no synonyms.
     search_synonyms: str = "search/synonymes.yaml"
+    # Residents' reports (docs/signalements.md): their folder, relative to Pelican's PATH, with
+    # services.yaml and one file per report; no such folder: no reports.
+    reports_dir: str = "signalements"
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the
