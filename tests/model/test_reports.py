@@ -225,7 +225,12 @@ def test_reports_by_number_with_what_their_files_say(model):
     assert model.report("2026-999999") is None
 
 
-def test_no_coordinates_are_kept_on_a_report(model):
+def test_a_reports_point_is_kept_to_the_street_not_the_door(tmp_path):
+    precise = textwrap.dedent(REPORTS["content/signalements/2026-000101.yaml"]).replace(
+        "lat: 45.72", "lat: 45.721849").replace("lon: 4.82", "lon: 4.823517")
+    model = load_site(town(tmp_path, **{"content/signalements/2026-000101.yaml": precise}))
+    assert model.report("2026-000101").point == (45.722, 4.824)
+    assert model.report("2026-000102").point is None
     assert not {"lat", "lon", "location"} & {name for name in vars(model.reports[0])}
 
 

@@ -32,7 +32,8 @@ from .load import FieldPath, YamlDocument, format_field_path
 from .problems import Problem
 from .records import (
     Budget, Contact, Document, Location, MeetingFile, Milestone, Panel, Photo, ProjectFile,
-    Rendition, ReportFile, ReportStage, Schedule, Sector, Service, Source, Update, WorksOrderFile,
+    POINT_DECIMALS, Rendition, ReportFile, ReportStage, Schedule, Sector, Service, Source, Update,
+    WorksOrderFile,
 )
 
 CITY_WIDE = "all"
@@ -446,11 +447,11 @@ def _is_before(value: dt.date | dt.datetime, other: dt.date | dt.datetime, timez
     return _day(value, timezone) < _day(other, timezone)
 
 
-def _report_sector_ids(document: YamlDocument, ctx: BuildContext) -> tuple[tuple[str, ...], bool]:
+def _report_sector_ids(document: YamlDocument, ctx: BuildContext,
+                       point: Any) -> tuple[tuple[str, ...], bool]:
     """The sectors as written, else those whose outline holds the point; (ids, found from the point)."""
     data = document.data
     location = data.get("location") if isinstance(data.get("location"), dict) else {}
-    point = _report_point(document, ctx, location)
     if "sectors" in data:
         return tuple(dict.fromkeys(s for s in data.get("sectors") or [] if isinstance(s, str))), False
     if point is None and ("lat" in location or "lon" in location):
@@ -542,7 +543,8 @@ def build_report(document: YamlDocument, ctx: BuildContext) -> ReportFile:
                        messages.stage_before(item["date"], f"l'étape précédente ({history[-1].stage})"))
         history.append(stage)
     location = data.get("location") if isinstance(data.get("location"), dict) else {}
-    sector_ids, from_point = _report_sector_ids(document, ctx)
+    point = _report_point(document, ctx, location)
+    sector_ids, from_point = _report_sector_ids(document, ctx, point)
     source = data.get("source") if isinstance(data.get("source"), dict) else {}
     return ReportFile(
         id=document.record_id,
@@ -552,6 +554,7 @@ def build_report(document: YamlDocument, ctx: BuildContext) -> ReportFile:
         received_day=_day(received, ctx.timezone) if received is not None else None,
         street=location.get("street"),
         section=location.get("section"),
+        point=(round(point.y, POINT_DECIMALS), round(point.x, POINT_DECIMALS)) if point is not None else None,
         sector_ids=sector_ids,
         sectors_from_point=from_point,
         public_summary=_plain_text(document, ctx, ("public_summary",), data.get("public_summary")),

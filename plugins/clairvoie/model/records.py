@@ -42,6 +42,7 @@ REPORT_STAGES = (
     "resolved", "closed", "duplicate", "reopened",
 )
 REPORT_ENDING_STAGES = ("resolved", "closed", "duplicate")
+POINT_DECIMALS = 3  # a report's point is kept to about 100 m: a stretch of street
 
 
 def title_key(record: Any) -> tuple[str, str]:
@@ -360,8 +361,8 @@ class ReportStage:
 class ReportFile:
     """What a report's file says, built and checked by build.py; derive.py makes the ``Report``.
 
-    The point (lat, lon) a file may give only places the report in its sectors: it is not
-    kept, so that nothing finer than the street can be published.
+    The point a file may give places the report in its sectors; it is kept rounded to
+    ``POINT_DECIMALS`` (about 100 m), so that nothing finer than the street can be published.
     """
 
     id: str  # the file name: the number in lower case
@@ -371,6 +372,7 @@ class ReportFile:
     received_day: dt.date  # in the site's time zone
     street: str
     section: str | None
+    point: tuple[float, float] | None  # (lat, lon), rounded: the street, never the door
     sector_ids: tuple[str, ...]  # as written, or found from the point (``sectors_from_point``)
     sectors_from_point: bool
     public_summary: str | None  # plain text
