@@ -75,7 +75,7 @@ def _tree_files(folder: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
 
 
 def record_key(record: Any) -> str:
-    """"project:lilas", "works:2026-T-0412", "news:<source path>"…"""
+    """"Project:lilas", "WorksOrder:arrete-0412", "Report:2026-004512", "news:<source path>"…"""
     kind = type(record).__name__
     if kind == "NewsItem":
         return f"news:{record.article.source_path}"
@@ -125,7 +125,7 @@ class PageSignatures:
     def __init__(self, model: Any, pelican_settings: dict[str, Any], theme_path: str):
         self.common = common_fingerprint(model, pelican_settings, theme_path)
         self.fingerprints: dict[str, str] = {}
-        for group in (model.projects, model.works, model.meetings, model.news):
+        for group in (model.projects, model.works, model.meetings, model.reports, model.news):
             for record in group:
                 self.fingerprints[record_key(record)] = record_fingerprint(record)
         self._everything = _digest(sorted(f"{k}={v}" for k, v in self.fingerprints.items()))

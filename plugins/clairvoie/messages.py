@@ -121,6 +121,10 @@ def unreadable_hours(value: object) -> str:
             "de 7 h 30 à 17 h) ou \"Mo-Fr 08:00-12:00,13:30-17:00; PH off\" (voir docs/travaux.md)")
 
 
+def invalid_moment(value: object) -> str:
+    return f"date et heure non valides « {value} » : écrivez par exemple 2026-11-23T07:30"
+
+
 INVALID_EMAIL = "adresse électronique non valide"
 INVALID_URL = "adresse web non valide : elle doit commencer par https://"
 INVALID_IDENTIFIER = ("identifiant non valide : minuscules sans accents, chiffres et tirets, "
@@ -256,6 +260,64 @@ ALL_SECTORS_ALONE = "« all » (toute la ville) ne se combine pas avec d'autres 
 ALL_SECTORS_NOT_HERE = "« all » n'est accepté que pour les projets : listez les secteurs"
 NEW_END_BEFORE_START = "la nouvelle date de fin est avant le début prévu du chantier"
 NO_SECTOR_FILES = "aucun secteur : ajoutez au moins un fichier dans sectors/"
+
+
+# --- residents' reports (content/signalements/) ------------------------------------------
+def unknown_service(code: str, known: Iterable[str]) -> str:
+    return (f"type de signalement « {code} » inconnu : ajoutez-le à services.yaml"
+            + did_you_mean(code, known))
+
+
+def duplicate_service(code: str, line: int) -> str:
+    return f"code « {code} » déjà utilisé ligne {line} : chaque type de signalement a son propre code"
+
+
+def number_not_file_name(number: str, file_name: str) -> str:
+    return (f"le numéro « {number} » ne correspond pas au nom du fichier « {file_name} » : "
+            f"le fichier d'un signalement porte son numéro en minuscules ({number.lower()}.yaml)")
+
+
+def duplicate_report_number(number: str, other_path: str) -> str:
+    return f"numéro de suivi « {number} » déjà utilisé par {other_path}"
+
+
+def unknown_report(number: str, known: Iterable[str]) -> str:
+    return f"signalement « {number} » inconnu" + did_you_mean(number, known)
+
+
+def unknown_works_order(reference: str, known: Iterable[str]) -> str:
+    return f"arrêté « {reference} » inconnu" + did_you_mean(reference, known)
+
+
+def stage_before(stage_date: object, other: str) -> str:
+    return f"cette étape ({stage_date}) est datée avant {other} : les étapes vont de la plus ancienne à la plus récente"
+
+
+def field_not_for_stage(field_name: str, stages: Iterable[str]) -> str:
+    return f"« {field_name} » ne va qu'avec l'étape « {' » ou « '.join(stages)} »"
+
+
+REPORT_DUPLICATE_OF_ITSELF = "un signalement ne peut pas être le doublon de lui-même"
+REPORT_DUPLICATE_LOOP = "ces signalements sont donnés comme doublons l'un de l'autre : l'un d'eux doit rester l'original"
+REPORT_NO_SERVICES_FILE = ("aucun type de signalement : écrivez content/signalements/services.yaml "
+                           "(« services: » puis un type par « - », avec « code » et « name »)")
+REPORT_SECTOR_UNKNOWN_WITHOUT_POINT = ("secteur introuvable : indiquez « sectors » (par exemple [secteur-1]), "
+                                       "ou « lat » et « lon » dans « location »")
+REPORT_SECTOR_UNKNOWN_AT_POINT = ("ce point n'est dans le contour d'aucun secteur : indiquez « sectors » "
+                                  "(par exemple [secteur-1])")
+POINT_LAT_LON_SWAPPED = ("lat et lon semblent inversées : lat est la latitude (par exemple 45.74), "
+                         "lon la longitude (par exemple 4.85)")
+PERSONAL_DATA_REFUSED = ("donnée personnelle refusée (adresse électronique ou numéro de téléphone) : "
+                         "rien de personnel n'est publié")
+
+
+def html_in_plain_text(typed: str) -> str:
+    return f"texte simple attendu : le HTML (« {typed[:30]} ») n'est pas accepté ici"
+
+
+def point_far_from_city(kilometres: float) -> str:
+    distance = f"{kilometres:.1f}".replace(".", ",")
+    return f"ce point est à {distance} km des secteurs de la ville : vérifiez « lat » et « lon »"
 
 
 def bad_article_sectors(sector_id: str, known: Iterable[str]) -> str:

@@ -100,6 +100,9 @@ class ClairvoieSettings:
     # Search (docs/recherche.md): residents' words for the records' terms, relative to
     # Pelican's PATH; empty, or no such file: no synonyms.
     search_synonyms: str = "search/synonymes.yaml"
+    # Residents' reports (docs/signalements.md): their folder, relative to Pelican's PATH, with
+    # services.yaml and one file per report; no such folder: no reports.
+    reports_dir: str = "signalements"
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the

@@ -6,7 +6,7 @@ from 1, a non-empty French message). It never raises anything else and never
 hangs (each load runs under a time limit).
 
 Three generators: (a) random YAML-ish text, (b) random data structures dumped
-as YAML, (c) mutations of a valid project. Runs are derandomized so that CI is
+as YAML, (c) mutations of a valid project, report or list of the kinds of report. Runs are derandomized so that CI is
 reproducible; set ``CLAIRVOIE_FUZZ_EXAMPLES`` (e.g. 2000) and
 ``CLAIRVOIE_FUZZ_RANDOM=1`` for a longer, exploring run on a workstation.
 
@@ -64,6 +64,8 @@ FUZZED = {
     "works": "content/works/zz-fuzz.yaml",
     "meeting": "content/events/zz-fuzz.yaml",
     "sector": "sectors/zz-fuzz.yaml",
+    "report": "content/signalements/zz-fuzz.yaml",
+    "services": "content/signalements/services.yaml",  # replaces the base site's, then is put back
 }
 KINDS = tuple(FUZZED)
 
@@ -103,6 +105,17 @@ BASE_SITE = {
     "content/geo/rue-des-lilas.geojson":
         '{"type": "LineString", "coordinates": [[2.35, 48.85], [2.36, 48.86]]}\n',
     "content/documents/plan.pdf": "%PDF-1.4\n",
+    # The kinds of report; no report, so that a fuzzed services.yaml troubles no other file.
+    "content/signalements/services.yaml": """\
+        services:
+          - code: eclairage
+            name: Éclairage public en panne
+            group: Voirie
+            commitment_days: 10
+            keywords: [lampadaire]
+          - code: nid-de-poule
+            name: Nid-de-poule
+    """,
 }
 
 # A valid project using every optional block the loader can check without an image.
@@ -135,6 +148,32 @@ VALID_PROJECT: dict[str, Any] = {
                 "phone": "01 23 45 67 89"},
 }
 
+# A valid report (its file is zz-fuzz.yaml) using every field the loader checks.
+VALID_REPORT: dict[str, Any] = {
+    "number": "ZZ-FUZZ",
+    "service": "eclairage",
+    "received": "2026-11-02T08:15",
+    "location": {"street": "Rue des Lilas", "section": "devant le n°12", "lat": 48.85, "lon": 2.35},
+    "sectors": ["secteur-1"],
+    "public_summary": "Un lampadaire éteint depuis une semaine.",
+    "history": [
+        {"date": "2026-11-02T08:15", "stage": "received"},
+        {"date": "2026-11-03", "stage": "acknowledged", "service_in_charge": "Régie éclairage"},
+        {"date": "2026-11-05", "stage": "scheduled", "expected": "2026-11-30", "works": "2026-ARR-0412",
+         "project": "refection-rue-des-lilas", "note": "Remplacement de la lanterne."},
+        {"date": "2026-11-06", "stage": "resolved"},
+        {"date": "2026-11-10", "stage": "reopened", "reason": "Il s'éteint encore."},
+        {"date": "2026-11-12", "stage": "closed", "reason": "Ligne en travaux."},
+    ],
+    "source": {"system": "GRC", "id": "884512"},
+}
+VALID_SERVICES: dict[str, Any] = {"services": [
+    {"code": "eclairage", "name": "Éclairage public en panne", "group": "Voirie", "commitment_days": 10,
+     "keywords": ["lampadaire", "réverbère"]},
+    {"code": "depot-sauvage", "name": "Dépôt sauvage"},
+]}
+VALID = {"project": VALID_PROJECT, "report": VALID_REPORT, "services": VALID_SERVICES}
+
 SPEC_KEYS = sorted({
     # projects
     "title", "sectors", "category", "summary", "description", "status", "progress",
@@ -149,6 +188,10 @@ SPEC_KEYS = sorted({
     # sectors and GeoJSON
     "name", "short_name", "communes", "panels", "id", "lines", "columns", "charset",
     "type", "coordinates",
+    # residents' reports and their kinds
+    "number", "service", "received", "public_summary", "history", "stage", "note",
+    "service_in_charge", "expected", "works", "duplicate_of", "system", "services", "code", "group",
+    "commitment_days", "keywords",
 })
 SPEC_VALUES = [
     "2026-03-01", "2026-02-30", "2026-13-01", "30/11/2026", "2026-11-23T07:30",
@@ -160,6 +203,7 @@ SPEC_VALUES = [
     "latin-1", "utf-8", "before", "Point", "LineString", "Polygon", "[2.35, 48.85]",
     "[200, 100]", "photos/lilas/avant.jpg", "geo/rue-des-lilas.geojson", "../../etc/passwd",
     "documents/plan.pdf", "Mo-Fr 07:30-17:00", "2026-ARR-0412",
+    "received", "scheduled", "duplicate", "reopened", "eclairage", "ZZ-FUZZ", "zz-fuzz", "2026-004512",
 ]
 # Any character: control characters, lone surrogates, non-characters, emoji,
 # right-to-left scripts, combining marks.
@@ -219,6 +263,7 @@ def load_with(site: Path, kind: str, content: str | bytes) -> list[Problem] | No
     path = site / FUZZED[kind]
     if isinstance(content, str):  # a lone surrogate gives bytes that are not UTF-8
         content = content.encode("utf-8", "surrogatepass")
+    previous = path.read_bytes() if path.exists() else None
     path.write_bytes(content)
     try:
         with time_limit(LOAD_TIME_LIMIT):
@@ -227,7 +272,10 @@ def load_with(site: Path, kind: str, content: str | bytes) -> list[Problem] | No
     except InvalidRecords as error:
         return error.problems
     finally:
-        path.unlink()
+        if previous is None:
+            path.unlink()
+        else:
+            path.write_bytes(previous)
     return None
 
 
@@ -342,9 +390,9 @@ ANY_VALUE = st.one_of(*VALUES_BY_TYPE.values())
 
 
 @st.composite
-def mutated_projects(draw) -> tuple[dict, list[str]]:
-    """The valid project with 1 to 3 mutations: delete, retype, revalue or add a field."""
-    project = copy.deepcopy(VALID_PROJECT)
+def mutated(draw, kind: str) -> tuple[dict, list[str]]:
+    """The valid record of a kind with 1 to 3 mutations: delete, retype, revalue or add a field."""
+    project = copy.deepcopy(VALID[kind])
     done = []
     for _ in range(draw(st.integers(1, 3))):
         operation = draw(st.sampled_from(["delete", "retype", "revalue", "add"]))
@@ -371,17 +419,26 @@ def mutated_projects(draw) -> tuple[dict, list[str]]:
     return project, done
 
 
-def test_valid_project_used_for_mutations_loads(site):
-    assert load_with(site, "project", dump(VALID_PROJECT)) is None
+@pytest.mark.parametrize("kind", sorted(VALID))
+def test_valid_record_used_for_mutations_loads(site, kind):
+    assert load_with(site, kind, dump(VALID[kind])) is None
 
 
 @fuzz(600)
-@given(mutation=mutated_projects())
+@given(mutation=mutated("project"))
 def test_mutated_project_is_loaded_or_refused_in_french_at_real_positions(site, mutation):
     project, _operations = mutation
     text = dump(project)
     problems = load_with(site, "project", text)
     check_problems(problems, "project", text)
+
+
+@fuzz(300)
+@given(kind=st.sampled_from(["report", "services"]), data=st.data())
+def test_mutated_report_or_services_is_loaded_or_refused_in_french_at_real_positions(site, kind, data):
+    record, _operations = data.draw(mutated(kind))
+    text = dump(record)
+    check_problems(load_with(site, kind, text), kind, text)
 
 
 # --- inputs that once broke the loader, kept as regression tests -----------------------------------

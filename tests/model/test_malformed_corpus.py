@@ -1,7 +1,7 @@
 """A corpus of malformed records: each one is refused, in French, at the right place.
 
 Every file of ``tests/fixtures/malformed/`` is a small realistic record (project,
-works order, meeting or sector) with exactly one mistake; ``expected.yaml`` says
+works order, meeting, sector or residents' report) with exactly one mistake; ``expected.yaml`` says
 which line, field and French message the report must point to. Each file is
 copied alone into a valid minimal site, then all of them at once.
 
@@ -26,19 +26,21 @@ from sites import time_limit
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "malformed"
 INDEX = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
-KINDS = ("project", "works", "meeting", "sector")
+KINDS = ("project", "works", "meeting", "sector", "report")
 FOLDERS = {
     "project": "content/projects",
     "works": "content/works",
     "meeting": "content/events",
     "sector": "sectors",
+    "report": "content/signalements",
 }
 NOW = dt.datetime(2026, 11, 24, 12, tzinfo=ZoneInfo("Europe/Paris"))
 # A whole site of a few dozen records loads in well under a second; a loader
 # that takes longer than this is stuck (e.g. expanding a YAML alias bomb).
 LOAD_TIME_LIMIT = 3.0
 
-# A valid minimal site: two sectors, a project, a works order tied to it, a meeting.
+# A valid minimal site: two sectors, a project, a works order tied to it, a meeting, the kinds
+# of report and a report.
 BASE_SITE = {
     "sectors/secteur-1.yaml": """
         name: Secteur 1 – Centre
@@ -106,6 +108,28 @@ BASE_SITE = {
         participation: consult
         description: Présentation du chantier et **questions** des habitants.
         registration_url: https://www.clairville.fr/inscription
+    """,
+    "content/signalements/services.yaml": """
+        services:
+          - code: eclairage
+            name: Éclairage public en panne
+            group: Voirie
+            commitment_days: 10
+    """,
+    "content/signalements/2026-004512.yaml": """
+        number: "2026-004512"
+        service: eclairage
+        received: 2026-11-02T08:15
+        location:
+          street: Rue des Lilas
+        sectors: [secteur-1]
+        history:
+          - date: 2026-11-02T08:15
+            stage: received
+          - date: 2026-11-04
+            stage: scheduled
+            expected: 2026-11-30
+            works: 2026-ARR-0412
     """,
 }
 
@@ -198,6 +222,7 @@ def test_base_site_is_valid(tmp_path):
     assert [p.id for p in model.projects] == ["refection-rue-des-lilas"]
     assert [w.id for w in model.works] == ["arrete-2026-0412"]
     assert [m.id for m in model.meetings] == ["reunion-rue-des-lilas"]
+    assert [r.number for r in model.reports] == ["2026-004512"]
     assert model.works[0].project_id == "refection-rue-des-lilas"
 
 

@@ -13,26 +13,29 @@ from zoneinfo import ZoneInfo
 
 import mutagen
 import mutagen.mp3
+from shapely.geometry import shape
 
 from .. import messages
 from ..markup import markdown_problems, sanitize_html
 from ..settings import ClairvoieSettings
 from .build import (
-    BuildContext, _content_file, build_meeting, build_project, build_sector, build_works_order,
-    check_sector_ids, is_slug,
+    BuildContext, _content_file, build_meeting, build_project, build_report, build_sector, build_services,
+    build_works_order, check_sector_ids, is_slug,
 )
 from .derive import build_date, derive
 from .geometry import CityOutline
 from .history import record_histories
 from .load import YamlDocument, load_yaml_file
 from .problems import InvalidRecords, Problem
-from .records import Episode, Model, NewsItem, Records
+from .records import Episode, Model, NewsItem, Records, ReportFile, Service
+from .reports import original_number
 from .schema import schema_errors
 from .synonyms import load_synonyms
 
 __all__ = ["InvalidRecords", "Model", "Problem", "load_model", "record_files"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SERVICES_FILES = ("services.yaml", "services.yml")  # in the reports' folder: the kinds of report
 
 
 class _ParsedFiles:
@@ -77,6 +80,7 @@ def record_files(settings: ClairvoieSettings, content_path: str) -> dict[str, li
         "project": os.path.join(content_path, settings.projects_dir),
         "works": os.path.join(content_path, settings.works_dir),
         "meeting": os.path.join(content_path, settings.events_dir),
+        "report": os.path.join(content_path, settings.reports_dir),
     }
     found: dict[str, list[str]] = {}
     for kind, folder in folders.items():
@@ -84,9 +88,17 @@ def record_files(settings: ClairvoieSettings, content_path: str) -> dict[str, li
         for root, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             paths += [os.path.join(root, f) for f in files
-                      if f.endswith(YAML_SUFFIXES) and not f.startswith(".")]
+                      if f.endswith(YAML_SUFFIXES) and not f.startswith(".")
+                      and not (kind == "report" and root == folder and f in SERVICES_FILES)]
         found[kind] = sorted(paths)
     return found
+
+
+def services_file(settings: ClairvoieSettings, content_path: str) -> str | None:
+    """The reports' services.yaml, if there is one."""
+    folder = os.path.join(content_path, settings.reports_dir)
+    return next((os.path.join(folder, name) for name in SERVICES_FILES
+                 if os.path.isfile(os.path.join(folder, name))), None)
 
 
 def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: str,
@@ -99,12 +111,15 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     files = record_files(settings, content_path)
     ids = {kind: [_record_id(p) for p in paths] for kind, paths in files.items()}
     ctx = BuildContext(settings, content_path, timezone, sorted(set(ids["sector"])),
-                       sorted(set(ids["project"])), problems)
+                       sorted(set(ids["project"])), problems, report_ids=sorted(set(ids["report"])))
+    services = _load_services(settings, content_path, ctx, needed=bool(files["report"]))
 
     builders = {"sector": build_sector, "project": build_project,
-                "works": build_works_order, "meeting": build_meeting}
+                "works": build_works_order, "meeting": build_meeting, "report": build_report}
     records: dict[str, list[Any]] = {kind: [] for kind in builders}
     documents = {kind: _load_documents(paths, settings.site_root, problems) for kind, paths in files.items()}
+    ctx.works_references = sorted({str(document.data["reference"]) for document, *_ in documents["works"]
+                                   if isinstance(document.data.get("reference"), (str, int))})
     for kind, kind_documents in documents.items():  # sectors first: others are placed in them
         for document, absolute_path, checked, content_hash in kind_documents:
             if kind != "sector":
@@ -121,9 +136,12 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
                 record, source=dataclasses.replace(record.source, digest=content_hash or "")))
         if kind == "sector":
             ctx.city = CityOutline.of(sector.geometry for sector in records["sector"])
+            ctx.sector_shapes = {sector.id: shape(sector.geometry)
+                                 for sector in records["sector"] if sector.geometry}
     if not files["sector"]:
         problems.append(Problem(settings.sectors_path, 1, 1, "", messages.NO_SECTOR_FILES))
     _check_unique(documents, problems)
+    _check_duplicate_loops(documents["report"], records["report"], problems)
     news = _news_items(articles, ctx, settings.site_root)
     synonyms = load_synonyms(settings, content_path, problems)
     if problems:
@@ -133,7 +151,32 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     return derive(Records(
         sectors=with_history["sector"], projects=with_history["project"], works=with_history["works"],
         meetings=with_history["meeting"], news=news, synonyms=synonyms,
+        services=services, reports=with_history["report"],
     ), now, settings, timezone_name)
+
+
+def _load_services(settings: ClairvoieSettings, content_path: str, ctx: BuildContext,
+                   needed: bool) -> list[Service]:
+    """The kinds of report (services.yaml); sets ``ctx.service_codes`` when the file is read."""
+    path = services_file(settings, content_path)
+    if path is None:
+        if needed:
+            shown = os.path.relpath(os.path.join(content_path, settings.reports_dir, SERVICES_FILES[0]),
+                                    settings.site_root).replace(os.sep, "/")
+            ctx.problems.append(Problem(shown, 1, 1, "", messages.REPORT_NO_SERVICES_FILE))
+        return []
+    loaded = _load_documents([path], settings.site_root, ctx.problems)
+    if not loaded:
+        return []
+    document, absolute_path, checked, _ = loaded[0]
+    shape_errors = [] if checked else schema_errors("services", document)
+    ctx.problems.extend(document.problem(field_path, message) for field_path, message in shape_errors)
+    if shape_errors:
+        _parsed_files.forget(absolute_path, document.path)
+        document = document.without(field_path for field_path, _ in shape_errors)
+    services = build_services(document, ctx)
+    ctx.service_codes = [service.code for service in services]
+    return services
 
 
 def _with_histories(records: dict[str, list[Any]], settings: ClairvoieSettings) -> dict[str, list[Any]]:
@@ -178,7 +221,7 @@ def _load_documents(paths: list[str], site_root: str,
 
 
 def _check_unique(documents: dict[str, list[YamlDocument]], problems: list[Problem]) -> None:
-    """Panel ids and works order references must be unique city-wide."""
+    """Panel ids, works order references and report numbers must be unique city-wide."""
     panels: dict[str, str] = {}
     for document, *_ in documents["sector"]:
         for index, panel in enumerate(_list_of(document.data.get("panels"))):
@@ -199,6 +242,35 @@ def _check_unique(documents: dict[str, list[YamlDocument]], problems: list[Probl
             problems.append(document.problem(("reference",),
                                              messages.duplicate_reference(reference, references[reference])))
         references.setdefault(reference, document.path)
+    numbers: dict[str, str] = {}
+    for document, *_ in documents["report"]:
+        number = document.data.get("number")
+        if not isinstance(number, str):
+            continue
+        if number.lower() in numbers:
+            problems.append(document.problem(("number",),
+                                             messages.duplicate_report_number(number, numbers[number.lower()])))
+        numbers.setdefault(number.lower(), document.path)
+
+
+def _check_duplicate_loops(documents: list[tuple[YamlDocument, str, bool, str | None]],
+                           reports: list[ReportFile], problems: list[Problem]) -> None:
+    """A duplicate points at its original; two reports may not each be the other's original."""
+    originals = {report.id: original for report in reports
+                 if (original := original_number(report)) != report.id}  # itself: reported when built
+    by_id = {document.record_id: document for document, *_ in documents}
+    looped: set[str] = set()
+    for start in originals:
+        chain = [start]
+        while (following := originals.get(chain[-1])) is not None and following not in chain:
+            chain.append(following)
+        if following is not None and following in chain:
+            looped.update(chain[chain.index(following):])
+    for report in reports:
+        if report.id in looped:
+            stage = next(s for s in reversed(report.history) if s.stage == "duplicate" and s.duplicate_of)
+            problems.append(by_id[report.id].problem(("history", stage.index, "duplicate_of"),
+                                                     messages.REPORT_DUPLICATE_LOOP))
 
 
 def _list_of(value: Any) -> list[Any]:

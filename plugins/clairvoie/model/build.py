@@ -15,11 +15,12 @@ import datetime as dt
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import opening_hours as osm_opening_hours  # OpenStreetMap's parser (opening-hours-py)
+import shapely
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
@@ -32,7 +33,8 @@ from .load import FieldPath, YamlDocument, format_field_path
 from .problems import Problem
 from .records import (
     Budget, Contact, Document, Location, MeetingFile, Milestone, Panel, Photo, ProjectFile,
-    Rendition, Schedule, Sector, Source, Update, WorksOrderFile,
+    POINT_DECIMALS, Rendition, ReportFile, ReportStage, Schedule, Sector, Service, Source, Update,
+    WorksOrderFile,
 )
 
 CITY_WIDE = "all"
@@ -50,6 +52,10 @@ class BuildContext:
     project_ids: list[str]
     problems: list[Problem]
     city: CityOutline | None = None  # the sectors' outlines, once sectors are built
+    sector_shapes: dict[str, Any] = field(default_factory=dict)  # each outline (shapely), by sector id
+    works_references: list[str] = field(default_factory=list)  # of every works order file
+    service_codes: list[str] | None = None  # of services.yaml; None: no readable services.yaml
+    report_ids: list[str] = field(default_factory=list)  # every report file's name (its number, lower case)
 
     def report(self, document: YamlDocument, field_path: FieldPath, message: str) -> None:
         self.problems.append(document.problem(field_path, message))
@@ -386,5 +392,178 @@ def build_meeting(document: YamlDocument, ctx: BuildContext) -> MeetingFile:
         participation=data.get("participation"),
         description_html=_markdown(document, ctx, ("description",), data.get("description")),
         registration_url=data.get("registration_url"),
+        source=_source(document),
+    )
+
+
+# --- residents' reports ---------------------------------------------------------------------
+# Fields a stage may carry besides date, stage and note, and the stages they go with.
+_STAGE_FIELDS = {
+    "service_in_charge": ("acknowledged",),
+    "expected": ("scheduled",),
+    "works": ("scheduled",),
+    "project": ("scheduled",),
+    "reason": ("closed", "reopened"),
+    "duplicate_of": ("duplicate",),
+}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<!\d)(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}(?!\d)")
+
+
+def build_services(document: YamlDocument, ctx: BuildContext) -> list[Service]:
+    """The kinds of report of services.yaml; a code written twice is reported."""
+    services: list[Service] = []
+    lines: dict[str, int] = {}
+    for index, item in _items(document.data, "services"):
+        code = item.get("code")
+        if not isinstance(code, str):
+            continue
+        if code in lines:
+            ctx.report(document, ("services", index, "code"), messages.duplicate_service(code, lines[code]))
+            continue
+        lines[code] = document.position(("services", index, "code"))[0]
+        services.append(Service(code=code, name=item.get("name"), group=item.get("group"),
+                                commitment_days=item.get("commitment_days"),
+                                keywords=tuple(item.get("keywords") or ())))
+    return services
+
+
+def _plain_text(document: YamlDocument, ctx: BuildContext, path: FieldPath, text: Any) -> str | None:
+    """A public plain-text field: no HTML, nothing personal (an e-mail address, a telephone number)."""
+    if not isinstance(text, str):
+        return None
+    html = next((problem.typed for problem in markdown_problems(text) if problem.typed.startswith("<")), None)
+    if html is not None:
+        ctx.report(document, path, messages.html_in_plain_text(html))
+    if _EMAIL.search(text) or _PHONE.search(text):
+        ctx.report(document, path, messages.PERSONAL_DATA_REFUSED)
+    return text
+
+
+def _day(value: dt.date | dt.datetime, timezone: ZoneInfo) -> dt.date:
+    return value.astimezone(timezone).date() if isinstance(value, dt.datetime) else value
+
+
+def _is_before(value: dt.date | dt.datetime, other: dt.date | dt.datetime, timezone: ZoneInfo) -> bool:
+    """Instants if both have a time; else days (a stage dated by its day only is not before a time that day)."""
+    if isinstance(value, dt.datetime) and isinstance(other, dt.datetime):
+        return value < other
+    return _day(value, timezone) < _day(other, timezone)
+
+
+def _report_sector_ids(document: YamlDocument, ctx: BuildContext,
+                       point: Any) -> tuple[tuple[str, ...], bool]:
+    """The sectors as written, else those whose outline holds the point; (ids, found from the point)."""
+    data = document.data
+    location = data.get("location") if isinstance(data.get("location"), dict) else {}
+    if "sectors" in data:
+        return tuple(dict.fromkeys(s for s in data.get("sectors") or [] if isinstance(s, str))), False
+    if point is None and ("lat" in location or "lon" in location):
+        return (), True  # the point was refused: its problem is reported
+    found = tuple(sector_id for sector_id, outline in sorted(ctx.sector_shapes.items())
+                  if point is not None and outline.covers(point))
+    if not found:
+        line, column = document.position(("location",))
+        message = (messages.REPORT_SECTOR_UNKNOWN_AT_POINT if point is not None
+                   else messages.REPORT_SECTOR_UNKNOWN_WITHOUT_POINT)
+        ctx.problems.append(Problem(document.path, line, column, "sectors", message))
+    return found, True
+
+
+def _report_point(document: YamlDocument, ctx: BuildContext, location: dict[str, Any]) -> Any:
+    """The report's point (shapely, longitude first), once checked; None if absent or refused."""
+    lat, lon = location.get("lat"), location.get("lon")
+    if not (_is_coordinate(lat) and _is_coordinate(lon)):
+        return None
+    if not -90 <= lat <= 90:
+        ctx.report(document, ("location", "lat"), messages.latitude_out_of_range(lat, lon))
+        return None
+    if not -180 <= lon <= 180:
+        ctx.report(document, ("location", "lon"), messages.longitude_out_of_range(lon))
+        return None
+    point = shapely.Point(lon, lat)
+    if ctx.city is not None:
+        message = ctx.city.placement_problem(point, swapped=messages.POINT_LAT_LON_SWAPPED,
+                                             far=messages.point_far_from_city)
+        if message:
+            ctx.report(document, ("location", "lat"), message)
+            return None
+    return point
+
+
+def _is_coordinate(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _report_stage(document: YamlDocument, ctx: BuildContext, number: str, index: int,
+                  item: dict[str, Any]) -> ReportStage | None:
+    path: FieldPath = ("history", index)
+    stage = item.get("stage")
+    for name, stages in _STAGE_FIELDS.items():
+        if name in item and stage is not None and stage not in stages:
+            ctx.report(document, path + (name,), messages.field_not_for_stage(name, stages))
+    works = item.get("works")
+    if isinstance(works, str) and works not in ctx.works_references:
+        ctx.report(document, path + ("works",), messages.unknown_works_order(works, ctx.works_references))
+    project_id = item.get("project")
+    if isinstance(project_id, str) and project_id not in ctx.project_ids:
+        ctx.report(document, path + ("project",), messages.unknown_project(project_id, ctx.project_ids))
+    duplicate_of = item.get("duplicate_of")
+    if isinstance(duplicate_of, str):
+        if duplicate_of.lower() == document.record_id:
+            ctx.report(document, path + ("duplicate_of",), messages.REPORT_DUPLICATE_OF_ITSELF)
+        elif duplicate_of.lower() not in ctx.report_ids:
+            ctx.report(document, path + ("duplicate_of",), messages.unknown_report(duplicate_of, ctx.report_ids))
+    note = _plain_text(document, ctx, path + ("note",), item.get("note"))
+    reason = _plain_text(document, ctx, path + ("reason",), item.get("reason"))
+    date = _date_or_datetime(item.get("date"), ctx.timezone)
+    if date is None or stage is None:
+        return None
+    return ReportStage(
+        number=number, index=index, date=date, day=_day(date, ctx.timezone), stage=stage, note=note,
+        service_in_charge=item.get("service_in_charge"), expected=_date(item.get("expected")),
+        works_reference=works, project_id=project_id, reason=reason, duplicate_of=duplicate_of,
+    )
+
+
+def build_report(document: YamlDocument, ctx: BuildContext) -> ReportFile:
+    data = document.data
+    number = data.get("number")
+    if isinstance(number, str) and number.lower() != document.record_id:
+        ctx.report(document, ("number",), messages.number_not_file_name(number, document.record_id + ".yaml"))
+    service_code = data.get("service")
+    if isinstance(service_code, str) and ctx.service_codes is not None and service_code not in ctx.service_codes:
+        ctx.report(document, ("service",), messages.unknown_service(service_code, ctx.service_codes))
+    received = _date_or_datetime(data.get("received"), ctx.timezone)
+    history: list[ReportStage] = []
+    for index, item in _items(data, "history"):
+        stage = _report_stage(document, ctx, str(number), index, item)
+        if stage is None:
+            continue
+        if received is not None and _is_before(stage.date, received, ctx.timezone):
+            ctx.report(document, ("history", index, "date"), messages.stage_before(item["date"], "la réception"))
+        elif history and _is_before(stage.date, history[-1].date, ctx.timezone):
+            ctx.report(document, ("history", index, "date"),
+                       messages.stage_before(item["date"], f"l'étape précédente ({history[-1].stage})"))
+        history.append(stage)
+    location = data.get("location") if isinstance(data.get("location"), dict) else {}
+    point = _report_point(document, ctx, location)
+    sector_ids, from_point = _report_sector_ids(document, ctx, point)
+    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    return ReportFile(
+        id=document.record_id,
+        number=number,
+        service_code=service_code,
+        received=received,
+        received_day=_day(received, ctx.timezone) if received is not None else None,
+        street=location.get("street"),
+        section=location.get("section"),
+        point=(round(point.y, POINT_DECIMALS), round(point.x, POINT_DECIMALS)) if point is not None else None,
+        sector_ids=sector_ids,
+        sectors_from_point=from_point,
+        public_summary=_plain_text(document, ctx, ("public_summary",), data.get("public_summary")),
+        history=tuple(history),
+        source_system=source.get("system"),
+        source_id=source.get("id"),
         source=_source(document),
     )

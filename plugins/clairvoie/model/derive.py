@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from ..settings import ClairvoieSettings
 from .records import (
     ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, MeetingFile, Model, NewsItem, Project, ProjectFile,
-    Records, Sector, SectorView, WorksOrder, WorksOrderFile, title_key,
+    Records, Report, Sector, SectorView, WorksOrder, WorksOrderFile, title_key,
 )
 from .announcements import announcements
+from .reports import derive_reports, most_overdue_first, reports_by_street
 from .scorecard import scorecard
 from .streets import street_index
 from .timeline import replannings, timeline
@@ -138,7 +139,8 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
     works_news = [works_bad_news(w) for w in works if w.is_cancelled and w.timing != "past"]
     bad_news = _newest_first(project_news + works_news)
     upcoming_meetings, past_meetings = _split_meetings(meetings)
-    by_sector = [_by_sector(kind) for kind in (projects, works, meetings)]
+    reports = derive_reports(records.reports, records.services, works, projects, today)
+    by_sector = [_by_sector(kind) for kind in (projects, works, meetings, reports)]
     return Model(
         now=now, today=today, timezone=timezone, categories=settings.categories,
         sectors=records.sectors, projects=projects, works=works, meetings=meetings, news=records.news,
@@ -147,6 +149,9 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
         scorecard=scorecard(projects, works, meetings, today),
         announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now),
         streets=street_index(projects, works),
+        services=records.services, reports=reports, open_reports=[r for r in reports if r.is_open],
+        overdue_reports=most_overdue_first(reports),
+        reports_by_street=reports_by_street(reports),
         views={
             sector.id: _sector_view(sector, records.news, bad_news, today, settings.sector_news_count,
                                     *(grouped.get(sector.id, []) for grouped in by_sector))
@@ -199,7 +204,7 @@ def _by_sector(records: list[Any]) -> dict[str, list[Any]]:
 
 def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], today: dt.date,
                  news_count: int, projects: list[Project], works: list[WorksOrder],
-                 meetings: list[Meeting]) -> SectorView:
+                 meetings: list[Meeting], reports: list[Report]) -> SectorView:
     upcoming_meetings, past_meetings = _split_meetings(meetings)
     news = [n for n in news if n.city_wide or sector.id in n.sector_ids]
     by_status = {status: sorted((p for p in projects if p.status == status), key=title_key)
@@ -218,4 +223,7 @@ def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], 
         news=news[:news_count],
         scorecard=scorecard(projects, works, meetings, today),
         records=[*projects, *works, *meetings, *news],
+        reports=reports,
+        open_reports=[r for r in reports if r.is_open],
+        overdue_reports=most_overdue_first(reports),
     )

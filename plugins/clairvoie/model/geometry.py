@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,14 +147,16 @@ class CityOutline:
         scale = _KM_PER_DEGREE_OF_LONGITUDE_AT_EQUATOR * math.cos(math.radians(self._latitude))
         return shapely.transform(geometry, lambda xy: xy * [scale, _KM_PER_DEGREE_OF_LATITUDE])
 
-    def placement_problem(self, geometry: Any) -> str | None:
-        """Why a geometry is not inside or near the city, else None."""
+    def placement_problem(self, geometry: Any, swapped: str = messages.LONGITUDE_LATITUDE_SWAPPED,
+                          far: Callable[[float], str] = messages.far_from_city) -> str | None:
+        """Why a geometry is not inside or near the city, else None (``swapped`` and ``far``
+        word it: a point given as lat and lon is not written as GeoJSON is)."""
         in_km = self._in_km(geometry)
         if self._near.contains(in_km):
             return None
-        swapped = shapely.transform(geometry, lambda xy: xy[:, ::-1])
-        if self._near.contains(self._in_km(swapped)):
-            return messages.LONGITUDE_LATITUDE_SWAPPED
+        turned = shapely.transform(geometry, lambda xy: xy[:, ::-1])
+        if self._near.contains(self._in_km(turned)):
+            return swapped
         area = self._in_km(self._area)
         farthest = max(shapely.distance(shapely.points(shapely.get_coordinates(in_km)), area))
-        return messages.far_from_city(float(farthest))
+        return far(float(farthest))

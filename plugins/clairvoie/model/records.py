@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .opening_hours import WeeklyHours
+from .words import key
 
 PROJECT_STATUSES = ("planned", "in_progress", "suspended", "completed", "cancelled")
 ACTIVE_STATUSES = ("planned", "in_progress")
@@ -34,6 +35,14 @@ WORKS_KINDS = (
     "closure", "lane_restriction", "parking_ban", "detour",
     "alternating_traffic", "noise", "other",
 )
+
+# A residents' report's stages (content/signalements/), and those that end it.
+REPORT_STAGES = (
+    "received", "acknowledged", "scheduled", "in_progress",
+    "resolved", "closed", "duplicate", "reopened",
+)
+REPORT_ENDING_STAGES = ("resolved", "closed", "duplicate")
+POINT_DECIMALS = 3  # a report's point is kept to about 100 m: a stretch of street
 
 
 def title_key(record: Any) -> tuple[str, str]:
@@ -320,6 +329,101 @@ class Meeting(MeetingFile):
 
 
 @dataclass(frozen=True)
+class Service:
+    """A kind of residents' report (an Open311 "service"), from services.yaml."""
+
+    code: str
+    name: str
+    group: str | None
+    commitment_days: int | None  # the handling time the city commits to
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportStage:
+    """One stage of a report's history, as written (build.py)."""
+
+    number: str  # the report's tracking number
+    index: int  # position in the history, from 0
+    date: dt.date | dt.datetime
+    day: dt.date  # its day in the site's time zone
+    stage: str  # one of REPORT_STAGES
+    note: str | None  # public, written by staff (plain text)
+    service_in_charge: str | None = None  # acknowledged
+    expected: dt.date | None = None  # scheduled
+    works_reference: str | None = None  # scheduled: a works order's reference
+    project_id: str | None = None  # scheduled
+    reason: str | None = None  # closed, reopened
+    duplicate_of: str | None = None  # duplicate: another report's number
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """What a report's file says, built and checked by build.py; derive.py makes the ``Report``.
+
+    The point a file may give places the report in its sectors; it is kept rounded to
+    ``POINT_DECIMALS`` (about 100 m), so that nothing finer than the street can be published.
+    """
+
+    id: str  # the file name: the number in lower case
+    number: str  # as given to the resident, e.g. "2026-004512"
+    service_code: str
+    received: dt.datetime
+    received_day: dt.date  # in the site's time zone
+    street: str
+    section: str | None
+    point: tuple[float, float] | None  # (lat, lon), rounded: the street, never the door
+    sector_ids: tuple[str, ...]  # as written, or found from the point (``sectors_from_point``)
+    sectors_from_point: bool
+    public_summary: str | None  # plain text
+    history: tuple[ReportStage, ...]  # oldest first
+    source_system: str | None  # the request tool (Open311 export)
+    source_id: str | None  # its service_request_id
+    source: Source
+
+    @property
+    def url(self) -> str:
+        return f"signalements/{self.id}/"
+
+    @property
+    def save_as(self) -> str:
+        return f"signalements/{self.id}/index.html"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report(ReportFile):
+    """A report as outputs see it: its file and every fact derive.py computes, given at once.
+
+    A reopening starts a new round: what is expected, the commitment and the resolution
+    count from the last ``reopened`` stage (the days to resolve from ``received``).
+    """
+
+    service: Service
+    current_stage: ReportStage  # the last one
+    is_open: bool  # not resolved, closed or a duplicate (``reopened`` opens it again)
+    is_resolved: bool
+    resolved: dt.date | None  # the first ``resolved`` day of the last round
+    days_to_resolve: int | None  # received → resolved, in days; None while not resolved
+    expected: dt.date | None  # the last ``scheduled`` stage's date of the last round
+    due: dt.date | None  # the earlier of ``expected`` and the service's commitment
+    is_overdue: bool  # open and past ``due``
+    days_overdue: int  # days past ``due``; 0 when not overdue
+    original: Report | None  # the report a duplicate points to
+    duplicates: tuple[str, ...]  # numbers of the reports marked duplicates of this one, sorted
+    works: tuple["WorksOrder", ...]  # the works orders its stages name, in their order
+    projects: tuple["Project", ...]  # the projects its stages name, in their order
+
+    @property
+    def stage(self) -> str:
+        return self.current_stage.stage
+
+    @property
+    def has_bad_news(self) -> bool:
+        """An overdue report is negative news, as a late project is."""
+        return self.is_overdue
+
+
+@dataclass(frozen=True)
 class Episode:
     """The sound of a podcast episode (an article with ``Audio:``), as read from the file."""
 
@@ -392,6 +496,10 @@ class SectorView:
     # Every record of the sector (projects, works orders, meetings, news): what its pages
     # may show, and so what they depend on (outputs/pages.py, incremental builds).
     records: list[Any]
+    # Its residents' reports, by number; the open ones; the overdue ones, most overdue first.
+    reports: list[Report]
+    open_reports: list[Report]
+    overdue_reports: list[Report]
 
     @property
     def projects(self) -> list[Project]:
@@ -416,6 +524,8 @@ class Records:
     meetings: list[MeetingFile]
     news: list[NewsItem]
     synonyms: tuple[Any, ...]  # synonyms.Synonym: residents' words for the records' terms
+    services: list[Service]  # as in services.yaml
+    reports: list[ReportFile]
 
 
 @dataclass(frozen=True)
@@ -440,12 +550,26 @@ class Model:
     announcements: list[Any]  # announcements.Announcement, newest first
     synonyms: tuple[Any, ...]  # synonyms.Synonym: residents' words for the records' terms
     streets: list[Any]  # streets.Street, A–Z
+    services: list[Service]  # as in services.yaml
+    reports: list[Report]  # by number
+    open_reports: list[Report]  # by number
+    overdue_reports: list[Report]  # city-wide, most overdue first (negative news)
+    # Each street's reports by number, under its key (words.key: case and accents ignored).
+    reports_by_street: dict[str, list[Report]]
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)
 
     def project(self, project_id: str) -> Project:
         return next(p for p in self.projects if p.id == project_id)
+
+    def report(self, number: str) -> Report | None:
+        """The report of a tracking number, as a resident types it (case ignored)."""
+        wanted = number.strip().lower()
+        return next((r for r in self.reports if r.id == wanted), None)
+
+    def reports_of_street(self, street: str) -> list[Report]:
+        return self.reports_by_street.get(key(street), [])
 
     def news_for(self, article: Any) -> NewsItem | None:
         """The news item of one of Pelican's articles (its sectors, mainly)."""

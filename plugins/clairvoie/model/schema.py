@@ -23,6 +23,8 @@ SCHEMA_FILES = {
     "works": "works.schema.json",
     "meeting": "meeting.schema.json",
     "synonyms": "synonyms.schema.json",
+    "services": "services.schema.json",
+    "report": "report.schema.json",
 }
 _COMMON = "common.schema.json"
 
@@ -54,6 +56,7 @@ def _is_date_or_local_date_time(value: object) -> bool:
 _FORMATS = jsonschema.FormatChecker(formats=())
 _FORMATS.checks("date")(_is_date)
 _FORMATS.checks("date-or-local-date-time")(_is_date_or_local_date_time)
+_FORMATS.checks("local-date-time")(_is_date_or_local_date_time)  # the pattern requires the time
 
 
 @cache
@@ -291,6 +294,8 @@ def _pattern_message(schema: dict[str, Any], instance: object) -> str:
         return messages.invalid_date(instance)
     if fmt == "date-or-local-date-time":
         return messages.invalid_date_time(instance)
+    if fmt == "local-date-time":
+        return messages.invalid_moment(instance)
     pattern = schema.get("pattern", "")
     if "@" in pattern:
         return messages.INVALID_EMAIL

@@ -1,0 +1,101 @@
+"""Residents' reports (signalements): the facts derived from their stages and the build date.
+
+A report is open until a ``resolved``, ``closed`` or ``duplicate`` stage; a ``reopened``
+stage opens it again and starts a new round: what is expected, the service's commitment
+and the resolution count from the round's start (the report's reception, else its last
+reopening). The days to resolve count from the reception. A report is overdue when it is
+open and today is past its due day: the earlier of its round's last ``expected`` date and
+the round's start plus the service's ``commitment_days``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from .records import (
+    REPORT_ENDING_STAGES, Project, Report, ReportFile, ReportStage, Service, WorksOrder,
+)
+from .words import key
+
+
+def current_round(history: tuple[ReportStage, ...]) -> tuple[ReportStage, ...]:
+    """The stages from the last reopening on (all of them if never reopened)."""
+    starts = [i for i, stage in enumerate(history) if stage.stage == "reopened"]
+    return history[starts[-1]:] if starts else history
+
+
+def original_number(report: ReportFile) -> str | None:
+    """The number (lower case) of the report this one duplicates, in its current round."""
+    marked = [s for s in current_round(report.history) if s.stage == "duplicate" and s.duplicate_of]
+    return marked[-1].duplicate_of.lower() if marked else None
+
+
+def due_day(report: ReportFile, service: Service) -> tuple[dt.date | None, dt.date | None]:
+    """(the round's last expected date, the day the report is due)."""
+    stages = current_round(report.history)
+    expected = next((s.expected for s in reversed(stages) if s.stage == "scheduled" and s.expected), None)
+    start = stages[0].day if stages and stages[0].stage == "reopened" else report.received_day
+    committed = start + dt.timedelta(days=service.commitment_days) if service.commitment_days else None
+    deadlines = [day for day in (expected, committed) if day is not None]
+    return expected, (min(deadlines) if deadlines else None)
+
+
+def derive_reports(files: list[ReportFile], services: list[Service], works: list[WorksOrder],
+                   projects: list[Project], today: dt.date) -> list[Report]:
+    """Every report, by number, each with its original (checked when loading: no loops)."""
+    by_code = {service.code: service for service in services}
+    by_reference = {order.reference: order for order in works}
+    by_project_id = {project.id: project for project in projects}
+    by_id = {report.id: report for report in files}
+    duplicates: dict[str, list[str]] = {}
+    for report in files:
+        original = original_number(report)
+        if original is not None:
+            duplicates.setdefault(original, []).append(report.number)
+    made: dict[str, Report] = {}
+
+    def make(written: ReportFile) -> Report:
+        if written.id not in made:
+            original = original_number(written)
+            made[written.id] = _report(
+                written, by_code[written.service_code], today,
+                original=make(by_id[original]) if original is not None else None,
+                duplicates=tuple(sorted(duplicates.get(written.id, ()))),
+                works=tuple(by_reference[reference] for reference in dict.fromkeys(
+                    s.works_reference for s in written.history if s.works_reference)),
+                projects=tuple(by_project_id[project_id] for project_id in dict.fromkeys(
+                    s.project_id for s in written.history if s.project_id)),
+            )
+        return made[written.id]
+
+    return sorted((make(report) for report in files), key=lambda r: r.number)
+
+
+def _report(written: ReportFile, service: Service, today: dt.date, **tied: Any) -> Report:
+    current = written.history[-1]
+    is_open = current.stage not in REPORT_ENDING_STAGES
+    resolved = next((s.day for s in current_round(written.history) if s.stage == "resolved"), None)
+    resolved = resolved if current.stage == "resolved" else None
+    expected, due = due_day(written, service)
+    is_overdue = is_open and due is not None and today > due
+    return Report(
+        **{f.name: getattr(written, f.name) for f in dataclasses.fields(written)},
+        service=service, current_stage=current, is_open=is_open, is_resolved=current.stage == "resolved",
+        resolved=resolved, days_to_resolve=(resolved - written.received_day).days if resolved else None,
+        expected=expected, due=due, is_overdue=is_overdue,
+        days_overdue=(today - due).days if is_overdue else 0, **tied,
+    )
+
+
+def most_overdue_first(reports: list[Report]) -> list[Report]:
+    return sorted((r for r in reports if r.is_overdue), key=lambda r: (-r.days_overdue, r.number))
+
+
+def reports_by_street(reports: list[Report]) -> dict[str, list[Report]]:
+    """Each street's reports, by number, under the street's key (case and accents ignored)."""
+    streets: dict[str, list[Report]] = {}
+    for report in reports:
+        streets.setdefault(key(report.street), []).append(report)
+    return streets
