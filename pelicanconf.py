@@ -39,7 +39,7 @@ FEED_ALL_ATOM = FEED_ALL_RSS = None
 CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
 # Record folders are read by Clairvoie, not by Pelican's readers.
-ARTICLE_EXCLUDES = ["projects", "works", "events", "photos", "documents", "media"]
+ARTICLE_EXCLUDES = ["projects", "works", "events", "photos", "documents", "media", "signalements"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["media", "images"]
 
