@@ -94,16 +94,18 @@ class Merger:
         record = copy.deepcopy(record)
         history = record["history"]
         number = str(record.get("number", report.number if report else ""))
+        # (stage, whether it is news however like the one before it): each FixMyStreet update
+        # is a step staff took; the request's own state is one only when it says something new.
         candidates = []
         for update in sorted(updates, key=lambda u: (u.updated, u.update_id)):
-            candidates.append(self.stage(update.status, update.updated, update.note, report, number,
-                                         problem_of(update.file, update.entry, number)))
+            candidates.append((self.stage(update.status, update.updated, update.note, report, number,
+                                          problem_of(update.file, update.entry, number)), True))
         if report is not None:
-            candidates.append(self.stage(report.status, report.updated or report.received, report.note, report,
-                                         number, problem_of(report.file, report.entry, number)))
+            candidates.append((self.stage(report.status, report.updated or report.received, report.note, report,
+                                          number, problem_of(report.file, report.entry, number)), False))
         added = 0
-        for stage in candidates:
-            if stage is not None and is_news(history, stage):
+        for stage, each_is_news in candidates:
+            if stage is not None and not already_there(history, stage) and (each_is_news or is_news(history, stage)):
                 history.append(stage)
                 added += 1
         if added:
@@ -111,13 +113,16 @@ class Merger:
         return record, added
 
 
+def already_there(history: list[Any], stage: dict[str, Any]) -> bool:
+    """A stage of that kind at that date: imported before (an import is told by its date)."""
+    return any(isinstance(s, dict) and str(s.get("date")) == stage["date"] and s.get("stage") == stage["stage"]
+               for s in history)
+
+
 def is_news(history: list[Any], stage: dict[str, Any]) -> bool:
-    """A stage is added when none of that kind has its date, and it changes the stage or
-    says something the stage before it did not (a new note, a new expected date…)."""
-    stages = [s for s in history if isinstance(s, dict)]
-    if any(str(s.get("date")) == stage["date"] and s.get("stage") == stage["stage"] for s in stages):
-        return False
-    before = [s for s in stages if str(s.get("date", "")) <= stage["date"]]
+    """The request's state changes the stage, or says something the stage before it did
+    not (a new note, a new expected date…)."""
+    before = [s for s in history if isinstance(s, dict) and str(s.get("date", "")) <= stage["date"]]
     if not before or before[-1].get("stage") != stage["stage"]:
         return True
     return any(stage.get(detail) and stage.get(detail) != before[-1].get(detail) for detail in STAGE_DETAILS)
