@@ -61,11 +61,25 @@ class IncomingUpdate:
 
 
 @dataclass(frozen=True)
+class ServiceUse:
+    """A request's service code, kept even when the request has other problems, so that
+    an unknown code is reported with them, in the same run."""
+
+    file: str
+    entry: int
+    number: str
+    code: str
+
+
+@dataclass(frozen=True)
 class Export:
     reports: tuple[IncomingReport, ...]
+    service_uses: tuple[ServiceUse, ...]
     updates: tuple[IncomingUpdate, ...]
     services: tuple[IncomingService, ...] | None  # None: no services file given
     system: str  # source.system of the records, e.g. "open311"
+    number_field: str = "service_request_id"  # as the export names them, for problems
+    service_field: str = "service_code"
 
 
 def parse_datetime(value: str, zone: tzinfo) -> datetime | None:
@@ -167,11 +181,14 @@ def personal_words(fields: dict[str, Any], names: tuple[str, ...] = PERSONAL_FIE
                                        if isinstance(fields.get(name), (str, int)) and not isinstance(fields.get(name), bool)))
 
 
-def read_report(reader: EntryReader, names: dict[str, str], private: tuple[str, ...]) -> IncomingReport | None:
+def read_report(reader: EntryReader, names: dict[str, str], private: tuple[str, ...],
+                service_uses: list[ServiceUse]) -> IncomingReport | None:
     """One request whose fields are named by ``names`` (Clairvoie's name: the export's)."""
     before = len(reader.problems)
     number = reader.number(*names["number"].split("|"))
     service = reader.text(names["service"], required=True)
+    if service:
+        service_uses.append(ServiceUse(reader.file, reader.entry, reader.entry_id, service))
     received = reader.moment(names["received"], required=True)
     updated = reader.moment(names["updated"])
     status = reader.text(names["status"], required=True)

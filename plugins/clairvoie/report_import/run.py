@@ -13,7 +13,7 @@ from ..model.load import load_yaml_file
 from ..model.problems import Problem
 from . import messages
 from .csv_export import read_csv
-from .incoming import Export, IncomingReport, IncomingUpdate
+from .incoming import Export, IncomingReport, IncomingUpdate, ServiceUse
 from .mapping_file import ImportMapping, load_mapping
 from .merge import Merger, merged_services, new_record
 from .open311 import read_requests, read_services, read_updates
@@ -68,14 +68,18 @@ def read_export(requests_text: str, requests_file: str, *, export_format: str = 
                 mapping: ImportMapping = ImportMapping(), zone: tzinfo = ZoneInfo("Europe/Paris"),
                 problems: list[ImportProblem]) -> Export:
     """Every input's entries; ``services`` and ``updates`` are (text, file name) pairs."""
+    service_uses: list[ServiceUse] = []
     if export_format == "csv":
-        reports, private = read_csv(requests_text, requests_file, mapping.csv, zone, problems), {}
+        reports, private = read_csv(requests_text, requests_file, mapping.csv, zone, service_uses, problems), {}
     else:
-        reports, private = read_requests(requests_text, requests_file, zone, problems)
+        reports, private = read_requests(requests_text, requests_file, zone, service_uses, problems)
     services_read = read_services(*services, problems) if services else None
     updates_read = read_updates(updates[0], updates[1], zone, private, problems) if updates else []
-    return Export(tuple(reports), tuple(updates_read), None if services_read is None else tuple(services_read),
-                  mapping.system or export_format)
+    names = mapping.csv.columns if export_format == "csv" else {"number": "service_request_id",
+                                                                "service": "service_code"}
+    return Export(tuple(reports), tuple(service_uses), tuple(updates_read),
+                  None if services_read is None else tuple(services_read), mapping.system or export_format,
+                  names["number"], names["service"])
 
 
 def read_existing(folder: str, problems: list[ImportProblem]) -> Existing:
@@ -117,12 +121,13 @@ def _check_numbers_and_services(export: Export, known_services: set[str], existi
     for report in export.reports:
         key = report.number.lower()
         if key in first_entry:
-            problems.append(ImportProblem(report.file, report.entry, report.number, "service_request_id",
+            problems.append(ImportProblem(report.file, report.entry, report.number, export.number_field,
                                           messages.duplicate_number(first_entry[key])))
         first_entry.setdefault(key, report.entry)
-        if report.service not in known_services:
-            problems.append(ImportProblem(report.file, report.entry, report.number, "service_code",
-                                          messages.unknown_service(report.service, known_services)))
+    for use in export.service_uses:
+        if use.code not in known_services:
+            problems.append(ImportProblem(use.file, use.entry, use.number, export.service_field,
+                                          messages.unknown_service(use.code, known_services)))
     for update in export.updates:
         if update.number.lower() not in first_entry and f"{update.number.lower()}.yaml" not in existing.records:
             problems.append(ImportProblem(update.file, update.entry, update.number, "service_request_id",
