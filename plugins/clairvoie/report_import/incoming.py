@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -62,13 +62,14 @@ class IncomingUpdate:
 
 @dataclass(frozen=True)
 class ServiceUse:
-    """A request's service code, kept even when the request has other problems, so that
-    an unknown code is reported with them, in the same run."""
+    """A request's service code and state, kept even when the request has other problems,
+    so that an unknown code or state is reported with them, in the same run."""
 
     file: str
     entry: int
     number: str
     code: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ class Export:
     updates: tuple[IncomingUpdate, ...]
     services: tuple[IncomingService, ...] | None  # None: no services file given
     system: str  # source.system of the records, e.g. "open311"
-    number_field: str = "service_request_id"  # as the export names them, for problems
-    service_field: str = "service_code"
+    fields: dict[str, str] = field(default_factory=dict)  # Clairvoie's name: the export's, for problems
+
+    def name_of(self, name: str) -> str:
+        return self.fields.get(name, name).split("|")[0]
 
 
 def parse_datetime(value: str, zone: tzinfo) -> datetime | None:
@@ -187,11 +190,10 @@ def read_report(reader: EntryReader, names: dict[str, str], private: tuple[str, 
     before = len(reader.problems)
     number = reader.number(*names["number"].split("|"))
     service = reader.text(names["service"], required=True)
-    if service:
-        service_uses.append(ServiceUse(reader.file, reader.entry, reader.entry_id, service))
     received = reader.moment(names["received"], required=True)
     updated = reader.moment(names["updated"])
     status = reader.text(names["status"], required=True)
+    service_uses.append(ServiceUse(reader.file, reader.entry, reader.entry_id, service, status))
     note = privacy.public_text(reader.text(names["note"]), private)
     address = reader.text(names["address"])
     street = privacy.street_of(address)

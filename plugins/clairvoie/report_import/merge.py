@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from . import messages
-from .incoming import IncomingReport, IncomingService, IncomingUpdate
+from .incoming import Export, IncomingReport, IncomingService, IncomingUpdate
 from .stages import StageMapping
 
 DATE_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"  # local time, as every date of the records
@@ -47,21 +47,22 @@ def new_record(report: IncomingReport, system: str) -> dict[str, Any]:
 
 
 class Merger:
-    def __init__(self, mapping: StageMapping, known_numbers: set[str]):
+    def __init__(self, mapping: StageMapping, known_numbers: set[str], export: Export):
         self.mapping = mapping
         self.known_numbers = known_numbers  # in lower case: the export's and content/signalements/'s
+        self.export = export  # its field names, for problems
 
     def stage(self, status: str, moment: datetime, note: str, report: IncomingReport | None,
               number: str, problem: ProblemAt) -> dict[str, Any] | None:
         """The stage a state of the tool means, or None (and a problem) when it cannot be made."""
         rule = self.mapping.rule_for(status)
         if rule is None:
-            problem("status", messages.unknown_status(status, self.mapping.known_states()))
+            problem(self.export.name_of("status"), messages.unknown_status(status, self.mapping.known_states()))
             return None
         stage: dict[str, Any] = {"date": local_text(moment), "stage": rule.stage}
         if rule.stage == "scheduled":
             if report is None or report.expected is None:
-                problem("expected_datetime", messages.scheduled_without_date(status))
+                problem(self.export.name_of("expected"), messages.scheduled_without_date(status))
                 return None
             stage["expected"] = report.expected.date().isoformat()
         elif rule.stage == "closed":
@@ -70,10 +71,10 @@ class Merger:
         elif rule.stage == "duplicate":
             original = self._original_of(report, note, number)
             if not original:
-                problem("duplicate_of", messages.duplicate_without_original(status))
+                problem(self.export.name_of("duplicate_of"), messages.duplicate_without_original(status))
                 return None
             if original.lower() not in self.known_numbers:
-                problem("duplicate_of", messages.unknown_original(original))
+                problem(self.export.name_of("duplicate_of"), messages.unknown_original(original))
                 return None
             stage["duplicate_of"] = original
         elif rule.stage == "acknowledged" and report is not None and report.agency:

@@ -16,7 +16,7 @@ from .csv_export import read_csv
 from .incoming import Export, IncomingReport, IncomingUpdate, ServiceUse
 from .mapping_file import ImportMapping, load_mapping
 from .merge import Merger, merged_services, new_record
-from .open311 import read_requests, read_services, read_updates
+from .open311 import REQUEST_FIELDS, read_requests, read_services, read_updates
 from .problems import ImportFailed, ImportProblem
 from .writer import RECORD_HEADER, SERVICES_HEADER, replace_file, to_yaml
 
@@ -75,11 +75,10 @@ def read_export(requests_text: str, requests_file: str, *, export_format: str = 
         reports, private = read_requests(requests_text, requests_file, zone, service_uses, problems)
     services_read = read_services(*services, problems) if services else None
     updates_read = read_updates(updates[0], updates[1], zone, private, problems) if updates else []
-    names = mapping.csv.columns if export_format == "csv" else {"number": "service_request_id",
-                                                                "service": "service_code"}
+    names = mapping.csv.columns if export_format == "csv" else REQUEST_FIELDS
     return Export(tuple(reports), tuple(service_uses), tuple(updates_read),
                   None if services_read is None else tuple(services_read), mapping.system or export_format,
-                  names["number"], names["service"])
+                  dict(names))
 
 
 def read_existing(folder: str, problems: list[ImportProblem]) -> Existing:
@@ -115,19 +114,24 @@ def _problem_at(problems: list[ImportProblem]) -> Callable[[str, int, str], Call
     return at
 
 
-def _check_numbers_and_services(export: Export, known_services: set[str], existing: Existing,
-                                problems: list[ImportProblem]) -> None:
+def _check_entries(export: Export, known_services: set[str], existing: Existing, mapping: ImportMapping,
+                   problems: list[ImportProblem]) -> None:
+    """What no single entry can tell: numbers used twice, unknown services and states,
+    updates of reports nobody knows."""
     first_entry: dict[str, int] = {}
     for report in export.reports:
         key = report.number.lower()
         if key in first_entry:
-            problems.append(ImportProblem(report.file, report.entry, report.number, export.number_field,
+            problems.append(ImportProblem(report.file, report.entry, report.number, export.name_of("number"),
                                           messages.duplicate_number(first_entry[key])))
         first_entry.setdefault(key, report.entry)
     for use in export.service_uses:
-        if use.code not in known_services:
-            problems.append(ImportProblem(use.file, use.entry, use.number, export.service_field,
+        if use.code and use.code not in known_services:
+            problems.append(ImportProblem(use.file, use.entry, use.number, export.name_of("service"),
                                           messages.unknown_service(use.code, known_services)))
+        if use.status and mapping.stages.rule_for(use.status) is None:
+            problems.append(ImportProblem(use.file, use.entry, use.number, export.name_of("status"),
+                                          messages.unknown_status(use.status, mapping.stages.known_states())))
     for update in export.updates:
         if update.number.lower() not in first_entry and f"{update.number.lower()}.yaml" not in existing.records:
             problems.append(ImportProblem(update.file, update.entry, update.number, "service_request_id",
@@ -138,10 +142,10 @@ def plan_import(export: Export, existing: Existing, mapping: ImportMapping, prob
     """The files the export changes, as bytes; problems added for what cannot be merged."""
     services = merged_services(existing.services, export.services)
     known_services = {str(s.get("code")) for s in services if isinstance(s, dict)}
-    _check_numbers_and_services(export, known_services, existing, problems)
+    _check_entries(export, known_services, existing, mapping, problems)
     known_numbers = {str(r.get("number", name[:-5])).lower() for name, r in existing.records.items()}
     known_numbers |= {report.number.lower() for report in export.reports}
-    merger = Merger(mapping.stages, known_numbers)
+    merger = Merger(mapping.stages, known_numbers, export)
     updates_of: dict[str, list[IncomingUpdate]] = {}
     for update in export.updates:
         updates_of.setdefault(f"{update.number.lower()}.yaml", []).append(update)
