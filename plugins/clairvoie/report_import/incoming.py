@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from . import messages, privacy
@@ -109,7 +109,7 @@ class EntryReader:
     """Reads the fields of one entry, adding a problem for each wrong one (never raising)."""
 
     def __init__(self, file: str, entry: int, fields: dict[str, Any], problems: list[ImportProblem],
-                 zone: tzinfo):
+                 zone: tzinfo = timezone.utc):
         self.file, self.entry, self.fields, self.problems, self.zone = file, entry, fields, problems, zone
         self.entry_id = ""
 

@@ -76,7 +76,7 @@ def read_requests(text: str, file: str, zone: tzinfo, service_uses: list[Service
 def read_services(text: str, file: str, problems: list[ImportProblem]) -> list[IncomingService]:
     services = []
     for index, entry in _entries(text, file, "services", problems):
-        reader = EntryReader(file, index, entry, problems, zone=None)  # type: ignore[arg-type]
+        reader = EntryReader(file, index, entry, problems)  # services have no dates
         before = len(problems)
         code = reader.text("service_code", required=True)
         reader.entry_id = code
