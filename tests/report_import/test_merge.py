@@ -183,3 +183,19 @@ def test_a_token_stands_for_a_request_not_yet_numbered(export, records):
     export.write("requests.json", [{**fields, "token": "tok-12"}])
     run(export, records)
     assert load(records, "tok-12")["source"] == {"system": "open311", "id": "tok-12"}
+
+
+def test_open_again_after_an_end_reopens_and_a_note_on_open_is_acknowledged(export, records):
+    export.write("requests.json", [request(status="open", status_notes="Transmis à l'équipe",
+                                           updated_datetime="2026-09-04T10:00:00+02:00")])
+    run(export, records)
+    export.write("requests.json", [request(status="closed", updated_datetime="2026-09-08T10:00:00+02:00")])
+    run(export, records)
+    export.write("requests.json", [request(status="open", updated_datetime="2026-09-20T10:00:00+02:00")])
+    run(export, records)
+    assert stages(records, "2026-000101") == [
+        ("2026-09-03T08:15:00", "received"), ("2026-09-04T10:00:00", "acknowledged"),
+        ("2026-09-08T10:00:00", "resolved"), ("2026-09-20T10:00:00", "reopened")]
+    before = digest(records)
+    run(export, records)
+    assert digest(records) == before

@@ -106,12 +106,30 @@ class Merger:
                                           number, problem_of(report.file, report.entry, number)), False))
         added = 0
         for stage, each_is_news in candidates:
+            stage = again_received(history, stage)
             if stage is not None and not already_there(history, stage) and (each_is_news or is_news(history, stage)):
                 history.append(stage)
                 added += 1
         if added:
             history.sort(key=lambda s: str(s.get("date", "")) if isinstance(s, dict) else "")
         return record, added
+
+
+ENDED = ("resolved", "closed", "duplicate")
+
+
+def again_received(history: list[Any], stage: dict[str, Any] | None) -> dict[str, Any] | None:
+    """"Received" is the first stage only. Later, the tool saying "open" again means the
+    report was reopened when its last stage ended it; else, with a note, that the service
+    has it in hand (acknowledged)."""
+    if stage is None or stage["stage"] != "received" or not history:
+        return stage
+    before = [s for s in history if isinstance(s, dict) and str(s.get("date", "")) <= stage["date"]]
+    if before and before[-1].get("stage") in ENDED:
+        return {**stage, "stage": "reopened"}
+    if stage.get("note") and len(before) > 0:
+        return {**stage, "stage": "acknowledged"}
+    return None if before else stage
 
 
 def already_there(history: list[Any], stage: dict[str, Any]) -> bool:

@@ -30,7 +30,7 @@ class StageRule:
 
 
 DEFAULT_RULES: dict[str, StageRule] = {
-    # Open311 GeoReport v2 knows only these two.
+    # Open311 GeoReport v2 knows only these two. "open" after the first stage: merge.again_received.
     "OPEN": StageRule("received"),
     "CLOSED": StageRule("resolved"),
     # FixMyStreet (its Open311 extension and servicerequestupdates.json).
