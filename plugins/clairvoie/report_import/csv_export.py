@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from . import messages
-from .incoming import EntryReader, IncomingReport, ServiceUse, personal_words, read_report
+from .incoming import EntryReader, IncomingReport, EntryCodes, personal_words, read_report
 from .problems import ImportProblem
 
 # Clairvoie's field: the default column.
@@ -69,7 +69,7 @@ def _rows(text: str, file: str, delimiter: str, problems: list[ImportProblem]):
         problems.append(ImportProblem(file, reader.line_num, "", "", messages.not_csv(str(error))))
 
 
-def read_csv(text: str, file: str, csv_format: CsvFormat, zone: tzinfo, service_uses: list[ServiceUse],
+def read_csv(text: str, file: str, csv_format: CsvFormat, zone: tzinfo, entry_codes: list[EntryCodes],
              problems: list[ImportProblem]) -> list[IncomingReport]:
     text = text.lstrip("\ufeff")
     delimiter = _delimiter(text.split("\n", 1)[0], csv_format.delimiter)
@@ -89,7 +89,7 @@ def read_csv(text: str, file: str, csv_format: CsvFormat, zone: tzinfo, service_
         fields = dict(zip(header, (cell for cell in row)))
         private = personal_words(fields, tuple(csv_format.columns[name] for name in PERSONAL_COLUMNS))
         report = read_report(EntryReader(file, line, fields, problems, zone), csv_format.columns, private,
-                             service_uses)
+                             entry_codes)
         if report is not None:
             reports.append(report)
     return reports

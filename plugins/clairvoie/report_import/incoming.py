@@ -61,7 +61,7 @@ class IncomingUpdate:
 
 
 @dataclass(frozen=True)
-class ServiceUse:
+class EntryCodes:
     """A request's service code and state, kept even when the request has other problems,
     so that an unknown code or state is reported with them, in the same run."""
 
@@ -75,7 +75,7 @@ class ServiceUse:
 @dataclass(frozen=True)
 class Export:
     reports: tuple[IncomingReport, ...]
-    service_uses: tuple[ServiceUse, ...]
+    entry_codes: tuple[EntryCodes, ...]
     updates: tuple[IncomingUpdate, ...]
     services: tuple[IncomingService, ...] | None  # None: no services file given
     system: str  # source.system of the records, e.g. "open311"
@@ -185,7 +185,7 @@ def personal_words(fields: dict[str, Any], names: tuple[str, ...] = PERSONAL_FIE
 
 
 def read_report(reader: EntryReader, names: dict[str, str], private: tuple[str, ...],
-                service_uses: list[ServiceUse]) -> IncomingReport | None:
+                entry_codes: list[EntryCodes]) -> IncomingReport | None:
     """One request whose fields are named by ``names`` (Clairvoie's name: the export's)."""
     before = len(reader.problems)
     number = reader.number(*names["number"].split("|"))
@@ -193,7 +193,7 @@ def read_report(reader: EntryReader, names: dict[str, str], private: tuple[str, 
     received = reader.moment(names["received"], required=True)
     updated = reader.moment(names["updated"])
     status = reader.text(names["status"], required=True)
-    service_uses.append(ServiceUse(reader.file, reader.entry, reader.entry_id, service, status))
+    entry_codes.append(EntryCodes(reader.file, reader.entry, reader.entry_id, service, status))
     note = privacy.public_text(reader.text(names["note"]), private)
     address = reader.text(names["address"])
     street = privacy.street_of(address)

@@ -12,7 +12,7 @@ from datetime import tzinfo
 from typing import Any
 
 from . import messages, privacy
-from .incoming import (EntryReader, IncomingReport, IncomingService, IncomingUpdate, ServiceUse, keywords_of,
+from .incoming import (EntryReader, IncomingReport, IncomingService, IncomingUpdate, EntryCodes, keywords_of,
                        personal_words, read_report)
 from .problems import ImportProblem
 
@@ -60,13 +60,13 @@ def _entries(text: str, file: str, what: str, problems: list[ImportProblem]):
             problems.append(ImportProblem(file, index, "", "", messages.NOT_AN_OBJECT))
 
 
-def read_requests(text: str, file: str, zone: tzinfo, service_uses: list[ServiceUse], problems: list[ImportProblem]
+def read_requests(text: str, file: str, zone: tzinfo, entry_codes: list[EntryCodes], problems: list[ImportProblem]
                   ) -> tuple[list[IncomingReport], dict[str, tuple[str, ...]]]:
     """The requests, and each one's personal words (to take them out of its updates too)."""
     reports, private = [], {}
     for index, entry in _entries(text, file, "demandes", problems):
         words = personal_words(entry)
-        report = read_report(EntryReader(file, index, entry, problems, zone), REQUEST_FIELDS, words, service_uses)
+        report = read_report(EntryReader(file, index, entry, problems, zone), REQUEST_FIELDS, words, entry_codes)
         if report is not None:
             reports.append(report)
             private[report.number.lower()] = words

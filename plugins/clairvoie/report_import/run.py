@@ -13,7 +13,7 @@ from ..model.load import load_yaml_file
 from ..model.problems import Problem
 from . import messages
 from .csv_export import read_csv
-from .incoming import Export, IncomingReport, IncomingUpdate, ServiceUse
+from .incoming import Export, IncomingReport, IncomingUpdate, EntryCodes
 from .mapping_file import ImportMapping, load_mapping
 from .merge import Merger, merged_services, new_record
 from .open311 import REQUEST_FIELDS, read_requests, read_services, read_updates
@@ -68,15 +68,15 @@ def read_export(requests_text: str, requests_file: str, *, export_format: str = 
                 mapping: ImportMapping = ImportMapping(), zone: tzinfo = ZoneInfo("Europe/Paris"),
                 problems: list[ImportProblem]) -> Export:
     """Every input's entries; ``services`` and ``updates`` are (text, file name) pairs."""
-    service_uses: list[ServiceUse] = []
+    entry_codes: list[EntryCodes] = []
     if export_format == "csv":
-        reports, private = read_csv(requests_text, requests_file, mapping.csv, zone, service_uses, problems), {}
+        reports, private = read_csv(requests_text, requests_file, mapping.csv, zone, entry_codes, problems), {}
     else:
-        reports, private = read_requests(requests_text, requests_file, zone, service_uses, problems)
+        reports, private = read_requests(requests_text, requests_file, zone, entry_codes, problems)
     services_read = read_services(*services, problems) if services else None
     updates_read = read_updates(updates[0], updates[1], zone, private, problems) if updates else []
     names = mapping.csv.columns if export_format == "csv" else REQUEST_FIELDS
-    return Export(tuple(reports), tuple(service_uses), tuple(updates_read),
+    return Export(tuple(reports), tuple(entry_codes), tuple(updates_read),
                   None if services_read is None else tuple(services_read), mapping.system or export_format,
                   dict(names))
 
@@ -125,7 +125,7 @@ def _check_entries(export: Export, known_services: set[str], existing: Existing,
             problems.append(ImportProblem(report.file, report.entry, report.number, export.name_of("number"),
                                           messages.duplicate_number(first_entry[key])))
         first_entry.setdefault(key, report.entry)
-    for use in export.service_uses:
+    for use in export.entry_codes:
         if use.code and use.code not in known_services:
             problems.append(ImportProblem(use.file, use.entry, use.number, export.name_of("service"),
                                           messages.unknown_service(use.code, known_services)))
