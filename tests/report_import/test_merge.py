@@ -199,3 +199,18 @@ def test_open_again_after_an_end_reopens_and_a_note_on_open_is_acknowledged(expo
     before = digest(records)
     run(export, records)
     assert digest(records) == before
+
+
+def test_files_are_written_beside_then_renamed_and_no_temporary_is_left(tmp_path):
+    import pytest
+
+    from clairvoie.report_import.writer import replace_files
+
+    folder = tmp_path / "signalements"
+    replace_files(str(folder), {"a.yaml": b"un", "b.yaml": b"deux"})
+    assert sorted(p.name for p in folder.iterdir()) == ["a.yaml", "b.yaml"]
+    (folder / "c.yaml").mkdir()  # a target that cannot be replaced
+    with pytest.raises(OSError):
+        replace_files(str(folder), {"c.yaml": b"trois"})
+    assert not list(folder.glob(".import-*"))
+    assert (folder / "b.yaml").read_bytes() == b"deux"

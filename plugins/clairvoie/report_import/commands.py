@@ -12,6 +12,7 @@ import sys
 
 from ..pelican_sources import read_pelican_settings
 from ..settings import ClairvoieSettings
+from . import messages
 from .problems import ImportFailed
 from .run import FORMATS, import_reports
 
@@ -29,6 +30,9 @@ def import_command(args: argparse.Namespace) -> int:
     except ImportFailed as error:
         print(error.report(), file=sys.stderr)
         return error.exitcode
+    except OSError as error:  # a full disk, a read-only folder: written beside, nothing renamed
+        print(messages.write_failed(error), file=sys.stderr)
+        return 1
     for name in result.written:
         print(f"Écrit : {os.path.relpath(os.path.join(folder, name))}")
     print(result.summary())

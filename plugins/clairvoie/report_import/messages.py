@@ -29,6 +29,11 @@ def imported(new: int, updated: int, stages: int, unchanged: int, services: int)
             "de signalement. Relisez les changements (git diff) avant de les enregistrer.")
 
 
+def write_failed(error: OSError) -> str:
+    return (f"écriture impossible dans content/signalements/ ({error.strerror or error} : {error.filename}) : "
+            "aucune fiche n'a été modifiée ; libérez de la place ou corrigez les droits, puis relancez la commande")
+
+
 # --- reading a file ----------------------------------------------------------------
 def unreadable_file(error: OSError) -> str:
     return f"fichier illisible ({error.strerror or error})"

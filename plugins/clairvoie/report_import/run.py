@@ -18,7 +18,7 @@ from .mapping_file import ImportMapping, load_mapping
 from .merge import Merger, merged_services, new_record
 from .open311 import REQUEST_FIELDS, read_requests, read_services, read_updates
 from .problems import ImportFailed, ImportProblem
-from .writer import RECORD_HEADER, SERVICES_HEADER, replace_file, to_yaml
+from .writer import RECORD_HEADER, SERVICES_HEADER, replace_files, to_yaml
 
 SERVICES_FILE = "services.yaml"
 FORMATS = ("open311", "csv")
@@ -186,7 +186,5 @@ def import_reports(folder: str, requests_path: str, *, services_path: str | None
     plan = plan_import(export, existing, mapping, problems)
     if problems:
         raise ImportFailed(problems)
-    os.makedirs(folder, exist_ok=True)
-    for name, data in sorted(plan.files.items()):
-        replace_file(os.path.join(folder, name), data)
+    replace_files(folder, plan.files)
     return ImportResult(plan, tuple(sorted(plan.files)))

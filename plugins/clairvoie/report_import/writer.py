@@ -31,17 +31,30 @@ def to_yaml(data: dict[str, Any], header: str) -> bytes:
     return (header + text).encode("utf-8")
 
 
-def replace_file(path: str, data: bytes) -> None:
-    """Write beside the target, then rename: a reader (or a crash) never sees half a file."""
-    folder = os.path.dirname(path) or "."
+def replace_files(folder: str, files: dict[str, bytes]) -> None:
+    """Write every file beside its target first, then rename them all: a full disk stops
+    the import before any record changes, and no reader ever sees half a file."""
+    os.makedirs(folder, exist_ok=True)
+    temporaries: dict[str, str] = {}
+    try:
+        for name, data in sorted(files.items()):
+            temporaries[name] = _temporary_copy(folder, data)
+        for name, temporary in sorted(temporaries.items()):
+            os.replace(temporary, os.path.join(folder, name))
+    finally:
+        for temporary in temporaries.values():
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+
+
+def _temporary_copy(folder: str, data: bytes) -> str:
     handle, temporary = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        os.unlink(temporary)
         raise
+    return temporary
