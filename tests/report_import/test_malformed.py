@@ -34,6 +34,7 @@ CASES = {
     "no number": ([request("2026-000103"), without(request(), "service_request_id")],
                   ["entrée 2", "service_request_id", "numéro de suivi manquant"]),
     "number not a file name": ([request("../../etc/passwd")], ["entrée 1", "service_request_id", "nom de fichier"]),
+    "number with a dot": ([request("2026.12")], ["entrée 1", "service_request_id", "nom de fichier"]),
     "same number twice": ([request("2026-000103"), request("2026-000103")],
                           ["entrée 2 (n° 2026-000103)", "déjà celui de l'entrée 1"]),
     "unknown status": ([request("2026-000103", status="EN_ATTENTE")],
@@ -96,6 +97,13 @@ def test_bad_updates_and_services_are_refused_with_their_entry(export, records):
     assert "servicerequestupdates.json, entrée 3 (n° 2026-000101) — updated_datetime" in report
     assert "servicerequestupdates.json, entrée 4 (n° 2026-000101) — update_id" in report
     assert "services.json, entrée 1 (n° eclairage) — service_name : champ « service_name » manquant" in report
+
+
+def test_a_service_code_the_records_cannot_hold_is_refused(export, records):
+    export.write("services.json", [{"service_code": "StreetLight", "service_name": "Éclairage"}])
+    export.write("requests.json", [request("2026-000101", service_code="StreetLight")])
+    report = refused(export, records)
+    assert "services.json, entrée 1 (n° StreetLight) — service_code : code « StreetLight » non accepté" in report
 
 
 def test_an_unreadable_or_missing_file_is_refused(export, records):

@@ -76,7 +76,12 @@ NUMBER_MISSING = "numéro de suivi manquant : ni « service_request_id » ni « 
 
 def bad_number(value: str) -> str:
     return (f"numéro de suivi « {value[:40]} » inutilisable comme nom de fichier : "
-            "lettres, chiffres, tirets, points et soulignés seulement")
+            "lettres et chiffres, groupes séparés par un seul tiret, 64 caractères au plus (par exemple 2026-004512)")
+
+
+def bad_service_code(value: str) -> str:
+    return (f"code « {value[:40]} » non accepté : minuscules sans accents, chiffres et tirets, par exemple eclairage ; "
+            "changez le code du service dans l'outil de gestion des demandes")
 
 
 def duplicate_number(first_entry: int) -> str:

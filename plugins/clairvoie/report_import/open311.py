@@ -12,7 +12,7 @@ from datetime import tzinfo
 from typing import Any
 
 from . import messages, privacy
-from .incoming import (EntryReader, IncomingReport, IncomingService, IncomingUpdate, EntryCodes, keywords_of,
+from .incoming import (SERVICE_CODE_PATTERN, EntryReader, IncomingReport, IncomingService, IncomingUpdate, EntryCodes, keywords_of,
                        personal_words, read_report)
 from .problems import ImportProblem
 
@@ -80,6 +80,8 @@ def read_services(text: str, file: str, problems: list[ImportProblem]) -> list[I
         before = len(problems)
         code = reader.text("service_code", required=True)
         reader.entry_id = code
+        if code and not SERVICE_CODE_PATTERN.fullmatch(code):
+            reader.problem("service_code", messages.bad_service_code(code))
         name = reader.text("service_name", required=True)
         group = reader.text("group")
         keywords = keywords_of(reader.text("keywords"))
