@@ -100,10 +100,11 @@ class ClairvoieSettings:
     # Search (docs/recherche.md): residents' words for the records' terms, relative to
     # Pelican's PATH; empty, or no such file: no synonyms.
     search_synonyms: str = "search/synonymes.yaml"
-    # Residents' reports (docs/signalements.md): their folder, relative to Pelican's PATH, and
-    # the file (from the site root) mapping the request tool's states and CSV columns for
-    # « clairvoie signalements import »; empty: the defaults of report_import/stages.py.
+    # Residents' reports (docs/signalements.md): their folder, relative to Pelican's PATH, with
+    # services.yaml and one file per report; no such folder: no reports.
     reports_dir: str = "signalements"
+    # The file (from the site root) mapping the request tool's states and CSV columns for
+    # « clairvoie signalements import »; empty: the defaults of report_import/stages.py.
     reports_import_mapping: str = ""
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
