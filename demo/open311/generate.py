@@ -134,6 +134,8 @@ def received_of(rng: random.Random, scenario: str) -> datetime:
         start, days = datetime(2026, 8, 3, tzinfo=PARIS), 20
     elif scenario == "programme-en-retard":
         start, days = datetime(2026, 8, 10, tzinfo=PARIS), 40
+    elif scenario in ("pris-en-charge", "transmis", "programme", "en-cours", "rouvert"):
+        start, days = datetime(2026, 10, 10, tzinfo=PARIS), 26  # still open: recent, mostly on time
     else:
         start, days = datetime(2026, 8, 1, tzinfo=PARIS), 100
     return (start + timedelta(days=rng.randrange(days), hours=rng.randint(7, 19), minutes=rng.randrange(60))
