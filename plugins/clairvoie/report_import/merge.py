@@ -119,15 +119,15 @@ ENDED = ("resolved", "closed", "duplicate")
 
 
 def again_received(history: list[Any], stage: dict[str, Any] | None) -> dict[str, Any] | None:
-    """"Received" is the first stage only. Later, the tool saying "open" again means the
-    report was reopened when its last stage ended it; else, with a note, that the service
-    has it in hand (acknowledged)."""
+    """The stage "received" is the first one only. Later, the tool saying "open" again means
+    the report was reopened when its last stage ended it; else, with a note, that the
+    service has it in hand (acknowledged); else nothing new."""
     if stage is None or stage["stage"] != "received" or not history:
         return stage
     before = [s for s in history if isinstance(s, dict) and str(s.get("date", "")) <= stage["date"]]
     if before and before[-1].get("stage") in ENDED:
         return {**stage, "stage": "reopened"}
-    if stage.get("note") and len(before) > 0:
+    if stage.get("note") and before:
         return {**stage, "stage": "acknowledged"}
     return None if before else stage
 
