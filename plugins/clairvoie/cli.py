@@ -1,4 +1,5 @@
-"""The ``clairvoie`` command: validate records, create new ones, preview and publish the site."""
+"""The ``clairvoie`` command: validate records, create new ones, preview and publish the site,
+import residents' reports."""
 
 from __future__ import annotations
 
@@ -130,6 +131,9 @@ def parser() -> argparse.ArgumentParser:
     from .newsletter.commands import add_commands as add_newsletter_commands
 
     add_newsletter_commands(commands)
+    from .report_import.commands import add_commands as add_report_commands
+
+    add_report_commands(commands)
     return main_parser
 
 

@@ -103,6 +103,9 @@ class ClairvoieSettings:
     # Residents' reports (docs/signalements.md): their folder, relative to Pelican's PATH, with
     # services.yaml and one file per report; no such folder: no reports.
     reports_dir: str = "signalements"
+    # The file (from the site root) mapping the request tool's states and CSV columns for
+    # « clairvoie signalements import »; empty: the defaults of report_import/stages.py.
+    reports_import_mapping: str = ""
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the
