@@ -170,16 +170,17 @@ def mutated_records(draw) -> tuple[str, Any]:
         if operation == "add" or not paths:
             containers = [p for p in paths_of(record) if isinstance(get(record, p), dict)]
             where = draw(st.sampled_from(containers))
-            get(record, where)[draw(fuzz_inputs.keys)] = draw(fuzz_inputs.ANY_VALUE)
+            # Copies: a drawn list or mapping must not be changed by a later mutation.
+            get(record, where)[draw(fuzz_inputs.keys)] = copy.deepcopy(draw(fuzz_inputs.ANY_VALUE))
             continue
         where = draw(st.sampled_from(paths))
         parent, last = get(record, where[:-1]), where[-1]
         if operation == "delete":
             del parent[last]
         elif operation == "retype":
-            parent[last] = draw(fuzz_inputs.ANY_VALUE)
+            parent[last] = copy.deepcopy(draw(fuzz_inputs.ANY_VALUE))
         else:
-            parent[last] = draw(st.sampled_from(ODD_VALUES))
+            parent[last] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
     return kind, record
 
 
