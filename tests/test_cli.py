@@ -32,6 +32,8 @@ def test_every_new_record_template_is_valid(site):
     result = run_clairvoie(site, "validate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Toutes les fiches sont valides (7 secteurs,")
+    reports = [p for p in (site / "content/signalements").glob("*.yaml") if p.name != "services.yaml"]
+    assert f", {len(reports)} signalements, 10 types de signalement," in result.stdout
 
 
 def test_new_refuses_to_overwrite_and_rejects_bad_identifiers(site):

@@ -40,7 +40,8 @@ def validate(args: argparse.Namespace) -> int:
     print(messages.all_records_valid({
         "secteurs": len(model.sectors), "projets": len(model.projects),
         "arrêtés": len(model.works), "réunions": len(model.meetings),
-        "actualités": len(model.news), "mots de recherche": len(model.synonyms),
+        "actualités": len(model.news), "signalements": len(model.reports),
+        "types de signalement": len(model.services), "mots de recherche": len(model.synonyms),
     }))
     return 0
 
