@@ -7,10 +7,10 @@ The same size and seed always give the same tree, byte for byte (on one machine:
 the photos are JPEGs encoded by the installed Pillow, and pelicanconf.py names
 the repository's theme by its absolute path). Sizes:
 
-    size  sectors  projects  works orders  articles  meetings  panels  photos
-    S         3        20          60          10          5       3       2
-    M        10     1 000       4 000         300         60      20      10
-    L        20     5 000      20 000       2 000        300      50      20
+    size  sectors  projects  works orders  articles  meetings  panels  photos  reports
+    S         3        20          60          10          5       3       2       40
+    M        10     1 000       4 000         300         60      20      10    3 000
+    L        20     5 000      20 000       2 000        300      50      20   30 000
 
 Meetings and photos are not in the issue's list: a few are added so that those
 paths of the build run too. The photos are tiny (160×120) JPEGs drawn here, so
@@ -18,7 +18,10 @@ that the benchmark measures the site, not the photo encoder. Records follow
 shared/spec/records.md and the JSON Schemas of plugins/clairvoie/model/schemas;
 their dates are written around the build date 2026-11-24 (SOURCE_DATE_EPOCH
 1795521600), with a mix of statuses, delays with reasons, cost overruns,
-suspensions, cancellations and withdrawn works orders.
+suspensions, cancellations and withdrawn works orders. Residents' reports use the
+demo city's services (content/signalements/services.yaml) and go through every stage,
+some overdue; they are drawn from a random generator of their own, so that the other
+records are the same with or without them.
 """
 
 from __future__ import annotations
@@ -52,13 +55,31 @@ class Size:
     meetings: int
     panels: int
     photos: int
+    reports: int
 
 
 SIZES = {
-    "S": Size(sectors=3, projects=20, works=60, articles=10, meetings=5, panels=3, photos=2),
-    "M": Size(sectors=10, projects=1000, works=4000, articles=300, meetings=60, panels=20, photos=10),
-    "L": Size(sectors=20, projects=5000, works=20000, articles=2000, meetings=300, panels=50, photos=20),
+    "S": Size(sectors=3, projects=20, works=60, articles=10, meetings=5, panels=3, photos=2, reports=40),
+    "M": Size(sectors=10, projects=1000, works=4000, articles=300, meetings=60, panels=20, photos=10,
+              reports=3000),
+    "L": Size(sectors=20, projects=5000, works=20000, articles=2000, meetings=300, panels=50, photos=20,
+              reports=30000),
 }
+
+# The stages a report goes through after "received" (cut short at the build date).
+REPORT_PATHS = [
+    ["acknowledged", "scheduled", "in_progress", "resolved"],
+    ["acknowledged", "scheduled", "resolved"],
+    ["acknowledged", "resolved"],
+    ["acknowledged", "scheduled"],
+    ["acknowledged"],
+    [],
+    ["acknowledged", "closed"],
+    ["acknowledged", "resolved", "reopened", "scheduled", "resolved"],
+]
+CLOSING_REASONS = ["Ce lieu relève d'un bailleur privé : nous lui avons transmis le signalement.",
+                   "Aucune anomalie constatée sur place.",
+                   "La voie est départementale : le Département a été prévenu."]
 
 CITY = "Vaux-les-Essais"
 DOMAIN = "vaux-les-essais.fr"
@@ -342,11 +363,12 @@ class CityWriter:
         self.write_works()
         self.write_meetings()
         self.write_articles()
+        self.write_reports()
         counts = self.size
         self.write(MARKER, (f"Ville synthétique Clairvoie (bench/make_city.py) : {CITY}\n"
                             f"seed {self.seed} ; {counts.sectors} secteurs, {counts.projects} projets, "
                             f"{counts.works} arrêtés, {counts.articles} actualités, {counts.meetings} réunions, "
-                            f"{counts.panels} panneaux, {counts.photos} photos\n"))
+                            f"{counts.panels} panneaux, {counts.photos} photos, {counts.reports} signalements\n"))
 
     def write_settings(self) -> None:
         """The repository's pelicanconf.py, with this city's names and the repository's theme."""
@@ -685,6 +707,52 @@ class CityWriter:
             self.write(f"content/actualites/{slug}.md", "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n")
 
 
+    def write_reports(self) -> None:
+        """Residents' reports, as `clairvoie signalements import` writes them, in every stage."""
+        services_file = self.source / "content" / "signalements" / "services.yaml"
+        services_text = services_file.read_text(encoding="utf-8")
+        self.write("content/signalements/services.yaml", services_text)
+        codes = re.findall(r"(?m)^  - code: (\S+)$", services_text)
+        rng = random.Random(self.seed * 7919 + 311)  # their own: the other records stay the same
+        for index in range(self.size.reports):
+            number = f"2026-{index + 1:06d}"
+            sector = rng.choice(self.sectors)
+            lon, lat = sector.point(rng)
+            path = REPORT_PATHS[rng.randrange(len(REPORT_PATHS))]
+            # Most reports still open are recent; a few are long overdue, as in real life.
+            oldest = 400 if path[-1:] in (["resolved"], ["closed"]) or rng.random() < 0.2 else 45
+            received = dt.datetime.combine(self.date_between_with(rng, BUILD_DATE - dt.timedelta(days=oldest),
+                                                                  BUILD_DATE - dt.timedelta(days=1)),
+                                           dt.time(rng.randint(7, 19), rng.choice([0, 15, 30, 45])))
+            stages = [(received, "received", [])]
+            moment = received
+            for stage in path:
+                moment += dt.timedelta(days=rng.choice([0, 1, 2, 3, 5, 8, 13, 21]), hours=rng.randint(1, 6))
+                if moment.date() >= BUILD_DATE:
+                    break
+                extra = []
+                if stage == "scheduled":
+                    expected = moment.date() + dt.timedelta(days=rng.choice([3, 7, 14, 30]))
+                    extra = [f"    expected: '{expected.isoformat()}'"]
+                elif stage == "closed":
+                    extra = [f"    reason: {q(rng.choice(CLOSING_REASONS))}"]
+                stages.append((moment, stage, extra))
+            lines = ["# Signalement — ville synthétique du banc d'essai (bench/make_city.py)",
+                     f"number: {number}", f"service: {rng.choice(codes)}",
+                     f"received: '{received.isoformat()}'",
+                     "location:", f"  street: {q(self.streets[rng.randrange(len(self.streets))].full)}",
+                     f"  lat: {round(lat, 3)}", f"  lon: {round(lon, 3)}",
+                     "history:"]
+            for moment, stage, extra in stages:
+                lines += [f"  - date: '{moment.isoformat()}'", f"    stage: {stage}", *extra]
+            lines += ["source:", "  system: open311", f"  id: {number}"]
+            self.write(f"content/signalements/{number}.yaml", "\n".join(lines) + "\n")
+
+    @staticmethod
+    def date_between_with(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+        return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
+
+
 def make_city(size: str, seed: int, out: Path, source: Path = REPO) -> Path:
     """Write the city into out (emptied first if it is a city written here before).
 
@@ -711,7 +779,8 @@ def main(argv: list[str] | None = None) -> int:
     make_city(args.size, args.seed, out)
     size = SIZES[args.size]
     print(f"{out} : {size.sectors} secteurs, {size.projects} projets, {size.works} arrêtés, "
-          f"{size.articles} actualités, {size.meetings} réunions, {size.panels} panneaux, {size.photos} photos")
+          f"{size.articles} actualités, {size.meetings} réunions, {size.panels} panneaux, {size.photos} photos, "
+          f"{size.reports} signalements")
     return 0
 
 

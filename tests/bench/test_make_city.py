@@ -3,6 +3,7 @@
 No timing here: performance figures live in `make bench`, never in a test.
 """
 
+import dataclasses
 import hashlib
 import os
 import subprocess
@@ -123,3 +124,18 @@ def test_the_small_city_builds_with_every_sector_page(small_city, tmp_path):
         assert (output / "projets" / project.stem / "index.html").is_file(), project.stem
     for order in sorted((small_city / "content" / "works").glob("*.yaml")):
         assert (output / "travaux" / order.stem / "index.html").is_file(), order.stem
+
+
+def test_reports_go_through_every_stage_and_change_no_other_record(tmp_path, small_city):
+    reports = [r for r in records(small_city / "content" / "signalements") if "number" in r]
+    assert len(reports) == SIZES["S"].reports == 40
+    assert SIZES["L"].reports == 30000
+    last_stages = {r["history"][-1]["stage"] for r in reports}
+    assert {"received", "acknowledged", "scheduled", "resolved", "closed"} <= last_stages
+    # Without reports (their own random generator), every other file is the same.
+    import make_city as city_module
+    no_reports = city_module.CityWriter(dataclasses.replace(SIZES["S"], reports=0), 1, tmp_path / "bare")
+    no_reports.run()
+    bare, full = digest(tmp_path / "bare"), digest(small_city)
+    others = {name for name in bare if name.startswith(("sectors/", "content/"))}  # records only
+    assert others and {name: bare[name] for name in others} == {name: full.get(name) for name in others}
