@@ -11,19 +11,17 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
 from building import REPO, serve
 from clairvoie.outputs import open311
 from clairvoie.outputs.site import Site
+from report_records import (
+    PARIS, TODAY, day, days_overdue, due, expected, is_open, local, yaml_reports, yaml_services,
+)
 from sites import load_site, write_site
 
-PARIS = ZoneInfo("Europe/Paris")
-TODAY = dt.date(2026, 11, 24)  # DEMO_EPOCH, in Europe/Paris
-ENDING = {"resolved", "closed", "duplicate"}
 # The stages as residents read them: docs/signalements.md, « Les étapes, pour les habitants ».
 STAGE_WORDS = {
     "received": "Reçu", "acknowledged": "Pris en charge", "scheduled": "Intervention prévue",
@@ -96,53 +94,6 @@ def get_json(url: str):
         return json.loads(response.read().decode("utf-8"))
 
 
-# --- the records, read on their own --------------------------------------------------------
-def yaml_reports(folder: Path = REPO / "content" / "signalements") -> dict[str, dict]:
-    return {data["number"]: data for data in (
-        yaml.safe_load(path.read_text(encoding="utf-8"))
-        for path in sorted(folder.glob("*.yaml")) if path.name != "services.yaml")}
-
-
-def yaml_services() -> list[dict]:
-    return yaml.safe_load((REPO / "content/signalements/services.yaml").read_text(encoding="utf-8"))["services"]
-
-
-def local(value) -> dt.datetime:
-    """A record's date or date-time (local time when it has no offset)."""
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(), tzinfo=PARIS)
-    else:
-        text = str(value)
-        if len(text) <= 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=PARIS)
-        moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
-
-
-def day(value) -> dt.date:
-    return local(value).astimezone(PARIS).date()
-
-
-def is_open(data: dict) -> bool:
-    return data["history"][-1]["stage"] not in ENDING
-
-
-def is_overdue(data: dict, commitments: dict[str, int | None]) -> bool:
-    """Open, and past the earlier of the round's last expected date and its commitment."""
-    if not is_open(data):
-        return False
-    history = data["history"]
-    starts = [i for i, stage in enumerate(history) if stage["stage"] == "reopened"]
-    round_ = history[starts[-1]:] if starts else history
-    start = day(round_[0]["date"]) if starts else day(data["received"])
-    deadlines = [day(s["expected"]) for s in round_ if s["stage"] == "scheduled" and s.get("expected")][-1:]
-    if commitments.get(data["service"]):
-        deadlines.append(start + dt.timedelta(days=commitments[data["service"]]))
-    return bool(deadlines) and TODAY > min(deadlines)
-
-
 def listed(data: dict) -> bool:
     return is_open(data) or (TODAY - day(data["history"][-1]["date"])).days <= 90
 
@@ -197,9 +148,11 @@ def test_status_notes_are_the_stage_in_words_and_staffs_note_and_say_when_overdu
     for number, data in yaml_reports().items():
         notes = get_json(f"{base}/open311/v2/requests/{number}.json")[0]["status_notes"]
         last = data["history"][-1]
-        late = is_overdue(data, commitments)
-        overdue += late
-        assert notes.startswith("En retard de ") is late, number
+        late = days_overdue(data, commitments)
+        overdue += late > 0
+        assert notes.startswith("En retard de ") is (late > 0), number
+        if late:
+            assert notes.startswith(f"En retard de {late} jour"), number
         assert STAGE_WORDS[last["stage"]] in notes, number
         for said in (last.get("note"), last.get("reason")):
             if said:
@@ -211,17 +164,11 @@ def test_expected_datetime_is_the_announced_date_else_the_commitment(base):
     commitments = {s["code"]: s.get("commitment_days") for s in yaml_services()}
     for number, data in yaml_reports().items():
         request = get_json(f"{base}/open311/v2/requests/{number}.json")[0]
-        announced = [s["expected"] for s in data["history"] if s["stage"] == "scheduled"]
-        if "reopened" in [s["stage"] for s in data["history"]]:
-            continue  # the round's own dates: test_reports.py
-        if announced:
-            expected = local(announced[-1])
-        elif commitments[data["service"]]:
-            expected = local(day(data["received"]) + dt.timedelta(days=commitments[data["service"]]))
-        else:
+        wanted = expected(data) or due(data, commitments)
+        if wanted is None:
             assert "expected_datetime" not in request
-            continue
-        assert parse_datetime(request["expected_datetime"]) == expected, number
+        else:
+            assert parse_datetime(request["expected_datetime"]) == local(wanted), number
 
 
 def test_requests_json_lists_open_reports_and_those_updated_in_the_last_90_days(base):
