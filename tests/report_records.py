@@ -58,7 +58,8 @@ def current_round(data: dict) -> list[dict]:
 
 def expected(data: dict) -> dt.date | None:
     """The round's last announced date."""
-    announced = [day(s["expected"]) for s in current_round(data) if s["stage"] == "scheduled" and s.get("expected")]
+    announced = [day(s["expected"]) for s in current_round(data)
+                 if s["stage"] == "scheduled" and s.get("expected")]
     return announced[-1] if announced else None
 
 

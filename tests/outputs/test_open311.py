@@ -293,8 +293,10 @@ TOWN = {
     # Resolved 90 days before: still listed.
     "content/signalements/2026-000002.yaml": report_yaml(
         "2026-000002", "2026-08-02T09:00", ("2026-08-26T10:00", "resolved")),
-    # Open for a year: always listed.
-    "content/signalements/2026-000003.yaml": report_yaml("2026-000003", "2025-11-20T09:00"),
+    # Open for a year: always listed; staff summed it up and named the service in charge.
+    "content/signalements/2026-000003.yaml": report_yaml("2026-000003", "2025-11-20T09:00").replace(
+        "history:", "public_summary: Lampadaire éteint au carrefour.\nhistory:") + (
+        "  - date: 2025-11-21\n    stage: acknowledged\n    service_in_charge: Régie éclairage\n"),
 }
 
 
@@ -312,4 +314,10 @@ def test_requests_json_leaves_out_reports_closed_more_than_90_days_ago(tmp_path)
         assert old["status"] == "closed"
         assert parse_datetime(old["updated_datetime"]) == dt.datetime(2026, 8, 25, 10, tzinfo=PARIS)
         assert "expected_datetime" not in old and "service_notice" not in old
+        assert "description" not in old and "agency_responsible" not in old
+        (summed_up,) = get_json(f"{url}/open311/v2/requests/2026-000003.json")
+        assert summed_up["description"] == "Lampadaire éteint au carrefour."
+        assert summed_up["agency_responsible"] == "Régie éclairage"
+        assert summed_up["status_notes"] == "Pris en charge."
+        assert parse_datetime(summed_up["updated_datetime"]) == dt.datetime(2025, 11, 21, tzinfo=PARIS)
         check_services(get_json(f"{url}/open311/v2/services.json"))

@@ -297,7 +297,8 @@ REPORT_COLUMNS: tuple[Column, ...] = (
            "Latitude, arrondie à 3 décimales (une centaine de mètres : la rue, jamais la porte) ; "
            "vide si le signalement n'est pas situé.",
            lambda r, _: _point(r, 0)),
-    Column("lon", "nombre (degrés, WGS 84)", "Longitude, arrondie de même ; vide si le signalement n'est pas situé.",
+    Column("lon", "nombre (degrés, WGS 84)",
+           "Longitude, arrondie de même ; vide si le signalement n'est pas situé.",
            lambda r, _: _point(r, 1)),
 )
 
