@@ -244,8 +244,8 @@ def residents_data() -> set[str]:
 
 
 def published_files(demo_output: Path) -> list[Path]:
-    files = [p for p in (demo_output / "open311").rglob("*") if p.is_file()]
-    return files + sorted((demo_output / "opendata").glob("signalements.*"))
+    return sorted(p for folder in ("open311", "opendata") for p in (demo_output / folder).rglob("*")
+                  if p.is_file())
 
 
 def test_no_residents_data_in_open311_nor_in_the_open_data(demo_output):
