@@ -11,7 +11,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from .model.opening_hours import WeeklyHours
-from .model.records import STATUS_TONE, Meeting, Project, WorksOrder
+from .model.records import STATUS_TONE, Meeting, Project, Report, ReportStage, Service, WorksOrder
 
 
 class StatusWords(NamedTuple):
@@ -75,6 +75,18 @@ BAD_NEWS_KIND = {
     "suspended": "Suspendu",
     "cancelled": "Annulé",
     "works_cancelled": "Arrêté retiré",
+}
+
+# A residents' report's stages, as residents read them (docs/signalements.md).
+REPORT_STAGE = {
+    "received": "Reçu",
+    "acknowledged": "Pris en charge",
+    "scheduled": "Intervention prévue",
+    "in_progress": "En cours",
+    "resolved": "Résolu",
+    "closed": "Classé",
+    "duplicate": "Doublon",
+    "reopened": "Rouvert",
 }
 
 WORKS_KIND = {
@@ -236,6 +248,41 @@ def money_fr(value: float | None) -> str:
 
 def days_fr(count: int) -> str:
     return f"{count} jour" if abs(count) == 1 else f"{count} jours"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
+def report_stage_text(stage: ReportStage) -> str:
+    """A report's stage in sentences: its word, then what staff wrote publicly (reason, note),
+    else the stage's facts: « Classé. Après vérification, aucune intervention n'est nécessaire. »"""
+    # The import may copy a closing note into the reason: said once.
+    said = dict.fromkeys(_sentence(text) for text in (stage.reason, stage.note) if text and text.strip())
+    word = REPORT_STAGE[stage.stage]
+    if said:
+        return " ".join((_sentence(word), *said))
+    if stage.stage == "scheduled" and stage.expected:
+        return f"{word} le {date_fr(stage.expected)}."
+    if stage.stage == "duplicate" and stage.duplicate_of:
+        return f"{word} du signalement n° {stage.duplicate_of}."
+    return _sentence(word)
+
+
+def report_overdue_fr(report: Report) -> str | None:
+    """An overdue report's bad news, in a sentence; None when it is not overdue."""
+    if not report.is_overdue or report.due is None:
+        return None
+    return (f"En retard de {days_fr(report.days_overdue)} : "
+            f"la ville devait intervenir au plus tard le {date_fr(report.due)}.")
+
+
+def commitment_fr(service: Service) -> str | None:
+    """The handling time the city commits to for a kind of report, in a sentence."""
+    if not service.commitment_days:
+        return None
+    return f"La ville s'engage à traiter ce type de signalement sous {days_fr(service.commitment_days)}."
 
 
 def _hour_fr(minutes: int) -> str:

@@ -12,6 +12,9 @@ import pytest
 import yaml
 
 from building import REPO
+from report_records import (
+    day, days_overdue, due, expected, local, resolved, yaml_reports, yaml_services,
+)
 from clairvoie.outputs import geo, opendata
 from clairvoie.settings import ClairvoieSettings
 
@@ -26,11 +29,16 @@ WORKS_HEADER = [
     "hours", "direction", "project", "issued_by", "signed", "timing", "cancelled",
     "cancelled_reason", "lat", "lon",
 ]
+REPORT_HEADER = [
+    "number", "url", "service", "service_name", "street", "sectors", "received", "stage", "expected",
+    "due", "resolved", "days_to_resolve", "is_overdue", "days_overdue", "lat", "lon",
+]
 NEGATIVE = {"delay", "cost_overrun", "suspension", "cancellation"}
 GEOMETRY_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2,
                   "Polygon": 2, "MultiPolygon": 3}
 DEMO_TODAY = "2026-11-24"  # DEMO_EPOCH, in Europe/Paris
-FILES = ("projets.csv", "projets.geojson", "travaux.csv", "travaux.geojson")
+FILES = ("projets.csv", "projets.geojson", "travaux.csv", "travaux.geojson", "signalements.csv",
+         "signalements.geojson")
 
 
 def records(folder):
@@ -117,7 +125,8 @@ def test_csv_has_the_documented_header_and_one_row_per_record_sorted_by_id(
 def test_module_columns_are_the_documented_ones():
     assert [c.name for c in opendata.PROJECT_COLUMNS] == PROJECT_HEADER
     assert [c.name for c in opendata.WORKS_COLUMNS] == WORKS_HEADER
-    for column in opendata.PROJECT_COLUMNS + opendata.WORKS_COLUMNS:
+    assert [c.name for c in opendata.REPORT_COLUMNS] == REPORT_HEADER
+    for column in opendata.PROJECT_COLUMNS + opendata.WORKS_COLUMNS + opendata.REPORT_COLUMNS:
         assert column.description and column.type
 
 
@@ -298,11 +307,76 @@ def test_cancelled_works_and_late_projects_are_flagged_in_geojson(demo_output):
             assert projects[project_id]["is_late"] is True
 
 
+# --- residents' reports ---------------------------------------------------------------------
+def test_reports_csv_has_one_row_per_report_by_number(demo_output):
+    data, rows = read_csv(demo_output, "signalements.csv")
+    assert data.decode("utf-8").splitlines()[0] == ",".join(REPORT_HEADER)
+    reports = yaml_reports()
+    assert [r["number"] for r in rows] == sorted(reports, key=str.lower)
+    assert len(rows) == 41
+    for row in rows:
+        assert list(row) == REPORT_HEADER and None not in row.values()
+
+
+def test_report_rows_match_their_records(demo_output):
+    _, rows = read_csv(demo_output, "signalements.csv")
+    reports = yaml_reports()
+    services = {s["code"]: s for s in yaml_services()}
+    commitments = {code: s.get("commitment_days") for code, s in services.items()}
+    seen = {"overdue": 0, "resolved": 0}
+    for row in rows:
+        data = reports[row["number"]]
+        assert row["url"] == f"/signalements/{row['number'].lower()}/"
+        assert row["service"] == data["service"]
+        assert row["service_name"] == services[data["service"]]["name"]
+        assert row["street"] == data["location"]["street"]
+        if "sectors" in data:
+            assert row["sectors"].split(";") == data["sectors"]
+        else:  # found from the point, inside the city
+            assert row["sectors"] and set(row["sectors"].split(";")) <= set(sector_ids())
+        assert dt.datetime.fromisoformat(row["received"]) == local(data["received"])
+        assert row["stage"] == data["history"][-1]["stage"]
+        for column, value in (("expected", expected(data)), ("due", due(data, commitments)),
+                              ("resolved", resolved(data))):
+            assert row[column] == (value.isoformat() if value else ""), (row["number"], column)
+        end = resolved(data)
+        assert row["days_to_resolve"] == (str((end - day(data["received"])).days) if end else "")
+        late = days_overdue(data, commitments)
+        assert (row["is_overdue"], row["days_overdue"]) == ("true" if late else "false", str(late))
+        assert (number(row["lat"]), number(row["lon"])) == (data["location"]["lat"], data["location"]["lon"])
+        seen["overdue"] += late > 0
+        seen["resolved"] += end is not None
+    assert all(seen.values()), seen  # bad news and good news alike
+
+
+def test_reports_geojson_is_points_at_the_rounded_position(demo_output):
+    collection = read_json(demo_output, "signalements.geojson")
+    _, rows = read_csv(demo_output, "signalements.csv")
+    assert collection["type"] == "FeatureCollection"
+    features = collection["features"]
+    assert [f["id"] for f in features] == [r["number"].lower() for r in rows]
+    west, east, south, north = demo_area()
+    for feature, row in zip(features, rows):
+        assert feature["type"] == "Feature"
+        geometry = feature["geometry"]
+        assert geometry["type"] == "Point" and len(geometry["coordinates"]) == 2
+        lon, lat = geometry["coordinates"]
+        for value in (lon, lat):
+            assert isinstance(value, float) and len(repr(value).split(".")[1]) <= 3, value
+        assert west <= lon <= east and south <= lat <= north
+        properties = feature["properties"]
+        assert list(properties) == REPORT_HEADER
+        assert (properties["lat"], properties["lon"]) == (lat, lon)
+        assert isinstance(properties["is_overdue"], bool) and isinstance(properties["days_overdue"], int)
+        assert isinstance(properties["sectors"], list)
+        assert {k: as_csv(v) for k, v in properties.items()} == row
+
+
 # --- catalogue ----------------------------------------------------------------------------
 def test_data_json_is_a_project_open_data_catalogue_of_existing_files(demo_output):
     catalogue = read_json(demo_output, "data.json")
     assert catalogue["conformsTo"] == "https://project-open-data.cio.gov/v1.1/schema"
-    assert len(catalogue["dataset"]) == 2
+    assert len(catalogue["dataset"]) == 3
     downloads = []
     for dataset in catalogue["dataset"]:
         for key in ("title", "description", "keyword", "modified", "publisher", "identifier",
@@ -319,7 +393,7 @@ def test_data_json_is_a_project_open_data_catalogue_of_existing_files(demo_outpu
             assert (demo_output / url.lstrip("/")).is_file(), url
             downloads.append(url)
     assert sorted(downloads) == sorted(f"/opendata/{f}" for f in FILES)
-    assert len({d["identifier"] for d in catalogue["dataset"]}) == 2
+    assert len({d["identifier"] for d in catalogue["dataset"]}) == 3
 
 
 def test_urls_are_absolute_when_siteurl_is_set():
@@ -356,8 +430,8 @@ def test_opendata_page_documents_every_column_and_links_every_file(demo_output):
     main = html[html.index("<main"):html.index("</main>")]
     assert len(re.findall(r"<h1[ >]", html)) == 1
     tables = re.findall(r"<table.*?</table>", main, re.S)
-    assert len(tables) == 2
-    for table, header in zip(tables, (PROJECT_HEADER, WORKS_HEADER)):
+    assert len(tables) == 3
+    for table, header in zip(tables, (PROJECT_HEADER, WORKS_HEADER, REPORT_HEADER)):
         names = re.findall(r'<th scope="row"><code>([a-z_]+)</code></th>', table)
         assert names == header
     text = re.sub(r"[ \t\n]+", " ", unescape(re.sub(r"<[^>]+>", "", main)))
@@ -367,6 +441,9 @@ def test_opendata_page_documents_every_column_and_links_every_file(demo_output):
         file_format = "CSV" if name.endswith(".csv") else "GeoJSON"
         assert f"{name} — {file_format}, {size}" in text, name
     assert 'href="/opendata/data.json"' in main
+    for path in ("/open311/v2/services.json", "/open311/v2/requests.json", "/open311/discovery.json"):
+        assert f'href="{path}"' in main
+        assert (demo_output / path.lstrip("/")).is_file(), path
     assert opendata.LICENSE_URL in main
 
 
@@ -378,6 +455,8 @@ def test_every_page_links_to_the_open_data(demo_output):
 def test_french_documentation_lists_every_column():
     doc = (REPO / "docs" / "donnees-ouvertes.md").read_text(encoding="utf-8")
     projects = doc[doc.index("### Projets et chantiers"):doc.index("### Arrêtés de travaux")]
-    works = doc[doc.index("### Arrêtés de travaux"):]
-    for section, header in ((projects, PROJECT_HEADER), (works, WORKS_HEADER)):
+    works = doc[doc.index("### Arrêtés de travaux"):doc.index("### Signalements des habitants")]
+    reports = doc[doc.index("### Signalements des habitants"):]
+    reports = reports[:reports.index("\n## ")]
+    for section, header in ((projects, PROJECT_HEADER), (works, WORKS_HEADER), (reports, REPORT_HEADER)):
         assert re.findall(r"^\| `([a-z_]+)` \|", section, re.M) == header

@@ -422,6 +422,11 @@ class Report(ReportFile):
         """An overdue report is negative news, as a late project is."""
         return self.is_overdue
 
+    @property
+    def service_in_charge(self) -> str | None:
+        """The service the last stage naming one put in charge."""
+        return next((s.service_in_charge for s in reversed(self.history) if s.service_in_charge), None)
+
 
 @dataclass(frozen=True)
 class Episode:

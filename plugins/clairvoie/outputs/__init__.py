@@ -17,7 +17,7 @@ outputs that fork processes (pages, images) come before it, since forking
 beside a running thread is unsafe.
 """
 
-from . import assets, calendar, feeds, files, images, navigation, opendata, pages, panels, podcast
+from . import assets, calendar, feeds, files, images, navigation, opendata, open311, pages, panels, podcast
 from . import search
 from . import newsletter_archive
 
@@ -30,6 +30,7 @@ OUTPUTS = (
     search.write_search_index,  # goes on while the outputs below are written
     files.copy_documents,
     opendata.write_opendata,
+    open311.write_open311,
     feeds.write_feeds,
     calendar.write_calendars,
     podcast.write_podcast,

@@ -1,9 +1,11 @@
-"""Open data: projects and works orders as CSV and GeoJSON, a catalogue and a documentation page.
+"""Open data: projects, works orders and residents' reports as CSV and GeoJSON, a catalogue and
+a documentation page.
 
 Written to ``/opendata/``:
 
-- ``projets.csv``, ``projets.geojson``, ``travaux.csv``, ``travaux.geojson``: one row
-  (one Feature) per record, sorted by id;
+- ``projets.csv``, ``projets.geojson``, ``travaux.csv``, ``travaux.geojson``,
+  ``signalements.csv``, ``signalements.geojson``: one row (one Feature) per record, sorted by
+  id (a report's: its tracking number in lower case);
 - ``data.json``: a catalogue in the Project Open Data (DCAT-US v1.1) format;
 - ``index.html``: the page that documents every column, from the same definitions.
 
@@ -25,7 +27,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..model.records import Model, Project, WorksOrder
+from ..labels import REPORT_STAGE
+from ..model.records import REPORT_STAGES, Model, Project, Report, WorksOrder
 from .geo import first_position
 from .site import Site, absolute
 
@@ -77,6 +80,14 @@ def project_geometry(project: Project) -> dict[str, Any] | None:
 
 def works_geometry(order: WorksOrder) -> dict[str, Any] | None:
     return order.geometry or None
+
+
+def report_geometry(report: Report) -> dict[str, Any] | None:
+    """The report's rounded point: its street, never a door."""
+    if report.point is None:
+        return None
+    lat, lon = report.point
+    return {"type": "Point", "coordinates": [lon, lat]}
 
 
 def _plain_number(value: Any) -> Any:
@@ -136,6 +147,7 @@ WORKS_KIND_CODES = ("closure (route fermée), lane_restriction (voie rétrécie)
                     "parking_ban (stationnement interdit), detour (déviation), "
                     "alternating_traffic (circulation alternée), noise (travaux bruyants), "
                     "other (autres travaux)")
+REPORT_STAGE_CODES = ", ".join(f"{stage} ({REPORT_STAGE[stage].lower()})" for stage in REPORT_STAGES)
 DATE = "date (AAAA-MM-JJ)"
 BOOL = "booléen (true / false)"
 LIST = "liste d'identifiants (séparés par « ; » dans le CSV)"
@@ -243,6 +255,53 @@ WORKS_COLUMNS: tuple[Column, ...] = (
            lambda w, _: _lon(first_position(w.geometry))),
 )
 
+def _point(report: Report, index: int) -> float | None:
+    return report.point[index] if report.point else None
+
+
+REPORT_COLUMNS: tuple[Column, ...] = (
+    Column("number", "texte", "Numéro de suivi du signalement, celui que l'habitant a reçu ; stable.",
+           lambda r, _: r.number),
+    Column("url", "adresse web", "Page de suivi du signalement sur le site.",
+           lambda r, site: absolute(site, r.url)),
+    Column("service", "code",
+           "Type de signalement : le code du type (service_code de la liste Open311, "
+           "/open311/v2/services.json).",
+           lambda r, _: r.service_code),
+    Column("service_name", "texte", "Nom du type de signalement, par exemple « Éclairage public en panne ».",
+           lambda r, _: r.service.name),
+    Column("street", "texte", "Rue du problème, sans numéro.", lambda r, _: r.street),
+    Column("sectors", LIST, "Secteurs où se trouve le problème.", lambda r, _: list(r.sector_ids)),
+    Column("received", "date et heure (ISO 8601)",
+           "Réception du signalement, en heure locale avec son décalage horaire.",
+           lambda r, _: r.received),
+    Column("stage", "code", f"Étape actuelle : {REPORT_STAGE_CODES}.", lambda r, _: r.stage),
+    Column("expected", DATE,
+           "Date d'intervention annoncée par la ville (depuis la dernière réouverture) ; vide si aucune.",
+           lambda r, _: r.expected),
+    Column("due", DATE,
+           "Échéance : la plus proche de la date annoncée et de la fin du délai promis pour ce type "
+           "de signalement ; vide si ni l'une ni l'autre.",
+           lambda r, _: r.due),
+    Column("resolved", DATE, "Date de résolution ; vide si le signalement n'est pas résolu.",
+           lambda r, _: r.resolved),
+    Column("days_to_resolve", "nombre entier (jours)",
+           "Jours entre la réception et la résolution ; vide si le signalement n'est pas résolu.",
+           lambda r, _: r.days_to_resolve),
+    Column("is_overdue", BOOL, "En retard : encore ouvert alors que l'échéance est passée.",
+           lambda r, _: r.is_overdue),
+    Column("days_overdue", "nombre entier (jours)",
+           "Jours de retard après l'échéance ; 0 si le signalement n'est pas en retard.",
+           lambda r, _: r.days_overdue),
+    Column("lat", "nombre (degrés, WGS 84)",
+           "Latitude, arrondie à 3 décimales (une centaine de mètres : la rue, jamais la porte) ; "
+           "vide si le signalement n'est pas situé.",
+           lambda r, _: _point(r, 0)),
+    Column("lon", "nombre (degrés, WGS 84)",
+           "Longitude, arrondie de même ; vide si le signalement n'est pas situé.",
+           lambda r, _: _point(r, 1)),
+)
+
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
         id="projets",
@@ -265,6 +324,18 @@ DATASETS: tuple[Dataset, ...] = (
         columns=WORKS_COLUMNS,
         records=lambda model: sorted(model.works, key=lambda w: w.id),
         geometry=works_geometry,
+    ),
+    Dataset(
+        id="signalements",
+        title="Signalements des habitants",
+        description=("Les signalements des habitants (lampadaire en panne, nid-de-poule, dépôt "
+                     "sauvage…) et leur suivi : type, rue, étape actuelle, date annoncée, "
+                     "résolution et délai, retards calculés à la date de publication. Ni les mots "
+                     "de l'habitant, ni son nom, ni le numéro dans la rue."),
+        keywords=("signalements", "voirie", "propreté", "éclairage", "Open311", "transparence"),
+        columns=REPORT_COLUMNS,
+        records=lambda model: sorted(model.reports, key=lambda r: r.id),
+        geometry=report_geometry,
     ),
 )
 
