@@ -65,8 +65,8 @@ NEGATIVE_HEADLINE = {
 PROJECT_NEGATIVE_HEADLINE = {
     "delay": "retard",
     "cost_overrun": "dépassement de budget",
-    "suspension": "suspension",
-    "cancellation": "annulation",
+    "suspension": "projet suspendu",
+    "cancellation": "projet annulé",
 }
 NEGATIVE_TONE = {"delay": "late", "cost_overrun": "late", "suspension": "stopped",
                  "cancellation": "stopped", "works_cancelled": "stopped"}
@@ -353,11 +353,6 @@ def _of_project(project_id: str) -> Callable[[Announcement], bool]:
     return concerns
 
 
-def covering_sectors(model: Model, project: Project) -> tuple[str, ...]:
-    """The sectors whose letters already carry a project's news (a city-wide one: every sector)."""
-    return tuple(s.id for s in model.sectors) if project.city_wide else project.sector_ids
-
-
 def compose_project(model: Model, project_id: str, state: State, first_days: int = 30,
                     works_days: int = 21) -> Issue:
     """A project's next letter (possibly empty): its updates, good and bad, and its works orders
@@ -373,5 +368,5 @@ def compose_project(model: Model, project_id: str, state: State, first_days: int
         summary=news.summary, sections=news.issue_sections,
         reply_to=(project.contact.email or "") if project.contact else "",
         project_id=project_id, project_title=project.title,
-        covered_by=covering_sectors(model, project),
+        covered_by=project.sector_ids,  # their letters carry its news (city-wide: every sector)
     )

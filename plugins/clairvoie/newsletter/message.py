@@ -77,7 +77,8 @@ def ascii_phrase(text: str) -> str:
     """Letters without accents, dashes as hyphens: a List-Id phrase any client reads."""
     text = text.replace("–", "-").replace("—", "-").replace("’", "'")
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(c for c in plain if c not in '"\\<>')
+    # Guillemets go (« projet « X » »): the spaces they leave are folded into one.
+    return " ".join("".join(c for c in plain if c not in '"\\<>').split())
 
 
 def _dotted(issue: Issue) -> str:
