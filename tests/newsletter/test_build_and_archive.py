@@ -47,6 +47,12 @@ def test_build_makes_one_issue_per_sector_then_none_without_news(tmp_path):
     assert empty["sections"] == [] and empty["subject"].endswith("rien de nouveau depuis la dernière lettre")
     assert not list((site / "newsletters").glob("secteur-1/2.json"))
 
+    # --force never makes an empty letter for every project: only for the project named.
+    assert run_clairvoie(site, "newsletter", "build", "--force").returncode == 0
+    assert not list((site / "newsletters" / "projets").glob("*/2.json"))
+    assert run_clairvoie(site, "newsletter", "build", "--project", PROJECT, "--force").returncode == 0
+    assert [p.parent.name for p in (site / "newsletters" / "projets").glob("*/2.json")] == [PROJECT]
+
 
 def test_build_names_an_unknown_sector(tmp_path):
     site = copy_demo_site(tmp_path)

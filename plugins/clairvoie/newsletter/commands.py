@@ -24,6 +24,7 @@ import urllib.error
 import urllib.request
 
 from ..model import InvalidRecords, load_model, record_files
+from ..model.records import Model
 from ..outputs.site import site_domain
 from ..pelican_sources import published_articles, read_pelican_settings
 from ..settings import ClairvoieSettings
@@ -146,7 +147,7 @@ def _fail(error: Exception) -> int:
 
 
 # --- build ----------------------------------------------------------------------------------
-def _compose(model, list_id: str, state: State, settings: ClairvoieSettings) -> Issue:
+def _compose(model: Model, list_id: str, state: State, settings: ClairvoieSettings) -> Issue:
     project_id = project_of(list_id)
     if project_id is not None:
         return compose_project(model, project_id, state, settings.newsletter_first_days,
@@ -170,7 +171,9 @@ def build(args: argparse.Namespace) -> int:
     for list_id in chosen:
         state = store.load_state(list_id)
         issue = _compose(model, list_id, state, settings)
-        if issue.is_empty and not args.force:
+        # --force makes an empty letter for the list named, or every sector: never every project.
+        forced = args.force and (not issue.is_project or bool(args.project))
+        if issue.is_empty and not forced:
             if issue.is_project and not args.project:
                 quiet_projects += 1
                 continue
@@ -361,7 +364,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     only = build_parser.add_mutually_exclusive_group()
     only.add_argument("--sector", help="un seul secteur (identifiant, ex. secteur-4)")
     only.add_argument("--project", help="un seul projet (identifiant, ex. voie-verte-des-pres)")
-    build_parser.add_argument("--force", action="store_true", help="préparer une lettre même sans nouvelle")
+    build_parser.add_argument("--force", action="store_true",
+                              help="préparer une lettre même sans nouvelle (chaque secteur, ou le projet nommé)")
     build_parser.set_defaults(run=build)
 
     preview_parser = actions.add_parser("preview", help="écrire une lettre en HTML, texte et .eml")
