@@ -18,6 +18,8 @@ A letter list is named by its *list id*, the value a subscriber writes in the
     {"format": 1, "sector": "secteur-4", "since": "2026-10-25", "last_issue": 2,
      "last_date": "2026-12-08T09:00:00+01:00", "sent": ["projets/…/2026-11-20/delay", …]}
 
+A project's state says ``"project": "<id>"`` instead of ``"sector"``.
+
 ``since`` is where the sector's first issue started (30 days before it, by default):
 nothing older is ever announced. ``sent`` holds the key of every item already put in an
 issue (the stable keys of ``model.announcements`` and the newsletter's own keys for
