@@ -12,6 +12,7 @@ from building import copy_demo_site, run_clairvoie, run_pelican
 from letters import SECTOR, parse, parts, stored_issue
 
 SECTORS = [f"secteur-{n}" for n in range(1, 7)]
+PROJECT = "piscine-municipale-vestiaires"  # in secteur-5
 
 
 def test_build_makes_one_issue_per_sector_then_none_without_news(tmp_path):
@@ -28,16 +29,29 @@ def test_build_makes_one_issue_per_sector_then_none_without_news(tmp_path):
         assert issue["date"] == "2026-11-24T13:00:00+01:00"  # SOURCE_DATE_EPOCH, site's time zone
     assert "Objet : Secteur 5 – Les Tilleuls : suspension du projet" in first.stdout
 
+    # Every project with news gets its own letter, for those who follow it alone.
+    project_letters = sorted(p.parent.name for p in (site / "newsletters" / "projets").glob("*/1.json"))
+    assert PROJECT in project_letters and "voie-verte-des-pres" in project_letters
+    assert f"projet:{PROJECT} : lettre n° 1 préparée" in first.stdout
+    assert f"Projets sans nouvelle, pas de lettre : 26." in first.stdout  # not one line each
+
     second = run_clairvoie(site, "newsletter", "build")
     assert second.returncode == 0, second.stderr
     assert second.stdout.count("rien de nouveau depuis la lettre n° 1") == 6
     assert not list((site / "newsletters").glob("*/2.json"))
+    assert not list((site / "newsletters" / "projets").glob("*/2.json"))
 
     forced = run_clairvoie(site, "newsletter", "build", "--sector", "secteur-2", "--force")
     assert forced.returncode == 0, forced.stderr
     empty = json.loads((site / "newsletters/secteur-2/2.json").read_text())
     assert empty["sections"] == [] and empty["subject"].endswith("rien de nouveau depuis la dernière lettre")
     assert not list((site / "newsletters").glob("secteur-1/2.json"))
+
+    # --force never makes an empty letter for every project: only for the project named.
+    assert run_clairvoie(site, "newsletter", "build", "--force").returncode == 0
+    assert not list((site / "newsletters" / "projets").glob("*/2.json"))
+    assert run_clairvoie(site, "newsletter", "build", "--project", PROJECT, "--force").returncode == 0
+    assert [p.parent.name for p in (site / "newsletters" / "projets").glob("*/2.json")] == [PROJECT]
 
 
 def test_build_names_an_unknown_sector(tmp_path):
@@ -108,10 +122,11 @@ def page(path):
 
 @pytest.fixture(scope="module")
 def archive_site(tmp_path_factory):
-    """A copy of the demo city with one issue for secteur-5 only, built by Pelican."""
+    """A copy of the demo city with one issue for secteur-5 and one for a project, built by Pelican."""
     root = tmp_path_factory.mktemp("archive")
     site = copy_demo_site(root / "site")
     assert run_clairvoie(site, "newsletter", "build", "--sector", SECTOR).returncode == 0
+    assert run_clairvoie(site, "newsletter", "build", "--project", PROJECT).returncode == 0
     # The site publishes what was stored, never a recomputation: an edit shows.
     path = site / "newsletters" / SECTOR / "1.json"
     issue = json.loads(path.read_text())
@@ -162,3 +177,31 @@ def test_a_sector_without_issue_says_so(archive_site):
     assert "Aucune lettre n'est encore parue pour ce secteur." in " ".join(index.text)
     feed = feedparser.parse((output / "secteurs" / "secteur-1" / "lettres" / "lettres.rss").read_bytes())
     assert not feed.bozo and feed.entries == []
+
+
+def test_a_projects_letters_have_their_archive_announced_by_the_project_page(archive_site):
+    site, output = archive_site
+    issue = stored_issue(site, f"projets/{PROJECT}")
+    project_page = page(output / "projets" / PROJECT / "index.html")
+    rss = f"/projets/{PROJECT}/lettres/lettres.rss"
+    assert {"rel": "alternate", "type": "application/rss+xml",
+            "title": "Projet « Rénovation des vestiaires de la piscine » : lettres d'information (RSS)",
+            "href": rss} in project_page.alternates
+    assert any(href == rss for href, _ in project_page.links)  # in « Suivre ce projet »
+    index = page(output / "projets" / PROJECT / "lettres" / "index.html")
+    assert (f"/projets/{PROJECT}/lettres/1/", "Lettre n° 1 du 24 novembre 2026") in index.links
+    assert (f"/projets/{PROJECT}/", "Revenir à la page du projet") in index.links
+    issue_page = page(output / "projets" / PROJECT / "lettres" / "1" / "index.html")
+    words = " ".join(" ".join(issue_page.text).split())
+    assert "Lettre d'information n° 1 : Projet « Rénovation des vestiaires de la piscine »" in words
+    for section in issue["sections"]:
+        for item in section["items"]:
+            assert (f"/{item['url']}", item["title"]) in issue_page.links
+    feed = feedparser.parse((output / "projets" / PROJECT / "lettres" / "lettres.rss").read_bytes())
+    assert not feed.bozo
+    [entry] = feed.entries
+    assert entry.id == f"tag:villebrune-sur-lise.fr,2026:lettres/projet/{PROJECT}/1"
+    assert entry.title == "Lettre n° 1 — Projet suspendu"
+    # A project without letters says so (its page announces the archive all the same).
+    other = page(output / "projets" / "voie-verte-des-pres" / "lettres" / "index.html")
+    assert "Aucune lettre n'est encore parue pour ce projet." in " ".join(other.text)

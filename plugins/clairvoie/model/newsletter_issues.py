@@ -1,4 +1,4 @@
-"""What a sector's newsletter has already told, and the issues it told it in.
+"""What a newsletter (a sector's, or a project's) has already told, and the issues it told it in.
 
 Written by ``clairvoie newsletter build`` (``newsletter/``), read by the site's archive
 of issues (``outputs/newsletter_archive.py``): records, like the YAML files.
@@ -8,11 +8,17 @@ with them (``CLAIRVOIE_NEWSLETTER_PATH``, default ``newsletters``)::
 
     newsletters/<sector id>/state.json   what was already announced: never twice
     newsletters/<sector id>/<number>.json one file per issue, as it was composed
+    newsletters/projets/<project id>/…    the same, for a project's own letters
+
+A letter list is named by its *list id*, the value a subscriber writes in the
+``sectors`` column: a sector id (``secteur-4``), or ``projet:<project id>``.
 
 ``state.json``::
 
     {"format": 1, "sector": "secteur-4", "since": "2026-10-25", "last_issue": 2,
      "last_date": "2026-12-08T09:00:00+01:00", "sent": ["projets/…/2026-11-20/delay", …]}
+
+A project's state says ``"project": "<id>"`` instead of ``"sector"``.
 
 ``since`` is where the sector's first issue started (30 days before it, by default):
 nothing older is ever announced. ``sent`` holds the key of every item already put in an
@@ -36,6 +42,8 @@ from typing import Any
 
 FORMAT = 1
 STATE_FILE = "state.json"
+PROJECT_PREFIX = "projet:"  # a project's list id: "projet:<project id>"
+PROJECTS_FOLDER = "projets"  # newsletters/projets/<project id>/, the ledger's too
 _ISSUE_FILE = re.compile(r"^([1-9][0-9]{0,5})\.json$")
 
 
@@ -84,7 +92,37 @@ class Issue:
     headline: str
     summary: str  # one sentence: how many pieces of news, how many bad
     sections: tuple[Section, ...]
-    reply_to: str = ""  # the sector's contact address, if any
+    reply_to: str = ""  # the sector's (or project's) contact address, if any
+    # A project's letter: sector_id and sector_name are "", and covered_by holds the
+    # sectors whose letters already carry the project's news (its followers there get
+    # those, not this one).
+    project_id: str = ""
+    project_title: str = ""
+    covered_by: tuple[str, ...] = ()
+
+    @property
+    def is_project(self) -> bool:
+        return bool(self.project_id)
+
+    @property
+    def list_id(self) -> str:
+        """What a subscriber writes to follow this letter: « secteur-4 », « projet:<id> »."""
+        return project_list_id(self.project_id) if self.is_project else self.sector_id
+
+    @property
+    def list_name(self) -> str:
+        """Said after « Lettre d'information du » : « Secteur 4 – … », « projet « … » »."""
+        return f"projet « {self.project_title} »" if self.is_project else self.sector_name
+
+    @property
+    def archive(self) -> str:
+        """This letter list's archive, relative to the site root."""
+        return project_archive_url(self.project_id) if self.is_project else archive_url(self.sector_id)
+
+    @property
+    def home(self) -> str:
+        """The page of the sector, or of the project, relative to the site root."""
+        return f"projets/{self.project_id}/" if self.is_project else f"secteurs/{self.sector_id}/"
 
     @property
     def items(self) -> list[Item]:
@@ -96,7 +134,7 @@ class Issue:
 
     @property
     def url(self) -> str:
-        return f"{archive_url(self.sector_id)}{self.number}/"
+        return f"{self.archive}{self.number}/"
 
     @property
     def is_empty(self) -> bool:
@@ -109,6 +147,26 @@ RSS_FILE = "lettres.rss"  # in the sector's archive folder (outputs/newsletter_a
 def archive_url(sector_id: str) -> str:
     """The sector's archive of issues, relative to the site root."""
     return f"secteurs/{sector_id}/lettres/"
+
+
+def project_archive_url(project_id: str) -> str:
+    """A project's archive of its own letters, beside its page and feeds."""
+    return f"projets/{project_id}/lettres/"
+
+
+def project_list_id(project_id: str) -> str:
+    return f"{PROJECT_PREFIX}{project_id}"
+
+
+def project_of(list_id: str) -> str | None:
+    """The project id of a project's list id, None for a sector's."""
+    return list_id[len(PROJECT_PREFIX):] if list_id.startswith(PROJECT_PREFIX) else None
+
+
+def list_folder(list_id: str) -> str:
+    """Where a letter list keeps its files, relative to the store (or the ledger)."""
+    project_id = project_of(list_id)
+    return os.path.join(PROJECTS_FOLDER, project_id) if project_id is not None else list_id
 
 
 def issue_to_json(issue: Issue) -> dict[str, Any]:
@@ -125,10 +183,13 @@ def issue_to_json(issue: Issue) -> dict[str, Any]:
             data["also_keys"] = list(i.also_keys)
         return data
 
+    owner: dict[str, Any] = {"sector": issue.sector_id, "sector_name": issue.sector_name}
+    if issue.is_project:
+        owner = {"sector": "", "sector_name": "", "project": issue.project_id,
+                 "project_title": issue.project_title, "covered_by": list(issue.covered_by)}
     return {
         "format": FORMAT,
-        "sector": issue.sector_id,
-        "sector_name": issue.sector_name,
+        **owner,
         "number": issue.number,
         "date": issue.date.isoformat(),
         "since": issue.since.isoformat(),
@@ -163,13 +224,15 @@ def issue_from_json(data: dict[str, Any]) -> Issue:
         sections=tuple(Section(s["id"], s["title"], tuple(item(i) for i in s["items"]))
                        for s in data["sections"]),
         reply_to=data.get("reply_to", ""),
+        project_id=data.get("project", ""), project_title=data.get("project_title", ""),
+        covered_by=tuple(data.get("covered_by", ())),
     )
 
 
-# --- the state of a sector ------------------------------------------------------------------
+# --- the state of a letter list ------------------------------------------------------------
 @dataclass
 class State:
-    sector_id: str
+    list_id: str  # a sector id, or « projet:<id> »
     since: dt.date | None = None  # None: no issue yet
     last_issue: int = 0
     last_date: dt.datetime | None = None
@@ -178,7 +241,7 @@ class State:
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
-            "sector": self.sector_id,
+            **_owner_json(self.list_id),
             "since": self.since.isoformat() if self.since else None,
             "last_issue": self.last_issue,
             "last_date": self.last_date.isoformat() if self.last_date else None,
@@ -190,7 +253,7 @@ class State:
         if data.get("format") != FORMAT:
             raise ValueError(f"format {data.get('format')!r} inconnu (attendu : {FORMAT})")
         return cls(
-            sector_id=data["sector"],
+            list_id=project_list_id(data["project"]) if data.get("project") else data["sector"],
             since=dt.date.fromisoformat(data["since"]) if data.get("since") else None,
             last_issue=int(data.get("last_issue") or 0),
             last_date=dt.datetime.fromisoformat(data["last_date"]) if data.get("last_date") else None,
@@ -198,48 +261,63 @@ class State:
         )
 
 
+def _owner_json(list_id: str) -> dict[str, str]:
+    project_id = project_of(list_id)
+    return {"project": project_id} if project_id is not None else {"sector": list_id}
+
+
 class Store:
-    """The newsletter folder of a site: ``<site root>/<newsletter_path>/``."""
+    """The newsletter folder of a site: ``<site root>/<newsletter_path>/``.
+
+    Its methods take a list id: a sector id, or « projet:<id> ».
+    """
 
     def __init__(self, root: str):
         self.root = root
 
-    def sector_dir(self, sector_id: str) -> str:
-        return os.path.join(self.root, sector_id)
+    def list_dir(self, list_id: str) -> str:
+        return os.path.join(self.root, list_folder(list_id))
 
-    def load_state(self, sector_id: str) -> State:
-        path = os.path.join(self.sector_dir(sector_id), STATE_FILE)
+    def project_ids(self) -> list[str]:
+        """The projects that have a folder of letters."""
+        folder = os.path.join(self.root, PROJECTS_FOLDER)
+        if not os.path.isdir(folder):
+            return []
+        return sorted(name for name in os.listdir(folder) if os.path.isdir(os.path.join(folder, name)))
+
+    def load_state(self, list_id: str) -> State:
+        path = os.path.join(self.list_dir(list_id), STATE_FILE)
         if not os.path.exists(path):
-            return State(sector_id)
+            return State(list_id)
         with open(path, encoding="utf-8") as stream:
             return State.from_json(json.load(stream))
 
-    def issue_numbers(self, sector_id: str) -> list[int]:
-        folder = self.sector_dir(sector_id)
+    def issue_numbers(self, list_id: str) -> list[int]:
+        folder = self.list_dir(list_id)
         if not os.path.isdir(folder):
             return []
         return sorted(int(m.group(1)) for m in map(_ISSUE_FILE.match, os.listdir(folder)) if m)
 
-    def issue_path(self, sector_id: str, number: int) -> str:
-        return os.path.join(self.sector_dir(sector_id), f"{number}.json")
+    def issue_path(self, list_id: str, number: int) -> str:
+        return os.path.join(self.list_dir(list_id), f"{number}.json")
 
-    def load_issue(self, sector_id: str, number: int) -> Issue:
-        with open(self.issue_path(sector_id, number), encoding="utf-8") as stream:
+    def load_issue(self, list_id: str, number: int) -> Issue:
+        with open(self.issue_path(list_id, number), encoding="utf-8") as stream:
             return issue_from_json(json.load(stream))
 
-    def issues(self, sector_id: str) -> list[Issue]:
-        """Every stored issue of a sector, newest first."""
-        return [self.load_issue(sector_id, n) for n in reversed(self.issue_numbers(sector_id))]
+    def issues(self, list_id: str) -> list[Issue]:
+        """Every stored issue of a letter list, newest first."""
+        return [self.load_issue(list_id, n) for n in reversed(self.issue_numbers(list_id))]
 
     def record(self, issue: Issue, state: State) -> str:
         """Write the issue, then the state that says its items were announced."""
-        path = self.issue_path(issue.sector_id, issue.number)
+        path = self.issue_path(issue.list_id, issue.number)
         write_json(path, issue_to_json(issue))
         state.last_issue = issue.number
         state.last_date = issue.date
         state.since = state.since or issue.since
         state.sent |= set(issue.keys)
-        write_json(os.path.join(self.sector_dir(issue.sector_id), STATE_FILE), state.to_json())
+        write_json(os.path.join(self.list_dir(issue.list_id), STATE_FILE), state.to_json())
         return path
 
 

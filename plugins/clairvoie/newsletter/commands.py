@@ -2,10 +2,10 @@
 
 ::
 
-    clairvoie newsletter build [--sector ID] [--force]
-    clairvoie newsletter preview [--sector ID] [--issue N | --next] [--output DIR]
-    clairvoie newsletter send --sector ID --subscribers FILE [--dry-run DIR] [--issue N]
-                              [--rate N] [--ledger DIR]
+    clairvoie newsletter build [--sector ID | --project ID] [--force]
+    clairvoie newsletter preview [--sector ID | --project ID] [--issue N | --next] [--output DIR]
+    clairvoie newsletter send (--sector ID | --project ID | --projects) --subscribers FILE
+                              [--dry-run DIR] [--issue N] [--rate N] [--ledger DIR]
     clairvoie newsletter listmonk --sector ID --lists 3[,4] [--issue N] [--template-id N]
                                   [--output FILE] [--create]
 
@@ -23,15 +23,16 @@ import sys
 import urllib.error
 import urllib.request
 
-from ..model import InvalidRecords, load_model
+from ..model import InvalidRecords, load_model, record_files
+from ..model.records import Model
 from ..outputs.site import site_domain
 from ..pelican_sources import published_articles, read_pelican_settings
 from ..settings import ClairvoieSettings
-from .compose import compose
+from .compose import compose, compose_project
 from .message import as_bytes, build_message
 from .render import Body, Site, render, theme_template_dirs
-from .send import SendError, deliver, read_subscribers, server_from_environment
-from ..model.newsletter_issues import Issue, Store
+from .send import SendError, SubscriberList, deliver, read_subscribers, server_from_environment
+from ..model.newsletter_issues import Issue, State, Store, project_list_id, project_of
 
 PREVIEW_FOLDER = "apercu-lettres"
 LEDGER_FOLDER = "lettres-envois"  # next to the subscribers file, outside the repository
@@ -84,21 +85,50 @@ def _sector_ids(settings: ClairvoieSettings) -> list[str]:
     return sorted(os.path.splitext(f)[0] for f in os.listdir(folder) if f.endswith((".yaml", ".yml")))
 
 
-def _stored_issue(store: Store, sector_id: str, number: int | None) -> Issue:
-    numbers = store.issue_numbers(sector_id)
+def _project_ids(pelican_settings: dict, settings: ClairvoieSettings) -> list[str]:
+    """Project ids from the project files' names (no need to load the whole model)."""
+    paths = record_files(settings, pelican_settings["PATH"])["project"]
+    return sorted(os.path.splitext(os.path.basename(path))[0] for path in paths)
+
+
+def _option(list_id: str) -> str:
+    """The command-line option naming a letter list: « --sector secteur-4 », « --project x »."""
+    project_id = project_of(list_id)
+    return f"--project {project_id}" if project_id is not None else f"--sector {list_id}"
+
+
+def _stored_issue(store: Store, list_id: str, number: int | None) -> Issue:
+    numbers = store.issue_numbers(list_id)
     if not numbers:
-        raise SendError(f"Aucune lettre n'a encore été préparée pour {sector_id} : "
-                        f"lancez d'abord « clairvoie newsletter build --sector {sector_id} ».")
+        raise SendError(f"Aucune lettre n'a encore été préparée pour {list_id} : "
+                        f"lancez d'abord « clairvoie newsletter build {_option(list_id)} ».")
     number = numbers[-1] if number is None else number
     if number not in numbers:
-        raise SendError(f"La lettre n° {number} de {sector_id} n'existe pas "
+        raise SendError(f"La lettre n° {number} de {list_id} n'existe pas "
                         f"(lettres préparées : {', '.join(map(str, numbers))}).")
-    return store.load_issue(sector_id, number)
+    return store.load_issue(list_id, number)
 
 
 def _check_sector(sector_id: str | None, known: list[str]) -> None:
     if sector_id is not None and sector_id not in known:
         raise SendError(f"Secteur inconnu : « {sector_id} ». Secteurs : {', '.join(known)}.")
+
+
+def _check_project(project_id: str | None, known: list[str]) -> None:
+    if project_id is not None and project_id not in known:
+        raise SendError(f"Projet inconnu : « {project_id} » (l'identifiant est le nom de son fichier, "
+                        "sans .yaml, dans content/projects/).")
+
+
+def _chosen_lists(args: argparse.Namespace, sectors: list[str], projects: list[str]) -> list[str]:
+    """The letter lists a command works on: the one named, else every sector and every project."""
+    _check_sector(args.sector, sectors)
+    _check_project(args.project, projects)
+    if args.sector:
+        return [args.sector]
+    if args.project:
+        return [project_list_id(args.project)]
+    return sectors + [project_list_id(p) for p in projects]
 
 
 def _outside(path: str, site_root: str, what: str) -> str:
@@ -117,6 +147,14 @@ def _fail(error: Exception) -> int:
 
 
 # --- build ----------------------------------------------------------------------------------
+def _compose(model: Model, list_id: str, state: State, settings: ClairvoieSettings) -> Issue:
+    project_id = project_of(list_id)
+    if project_id is not None:
+        return compose_project(model, project_id, state, settings.newsletter_first_days,
+                               settings.newsletter_works_days)
+    return compose(model, list_id, state, settings.newsletter_first_days, settings.newsletter_works_days)
+
+
 def build(args: argparse.Namespace) -> int:
     pelican_settings, settings = _settings(args)
     try:
@@ -124,26 +162,32 @@ def build(args: argparse.Namespace) -> int:
     except InvalidRecords as error:
         print(error.report(), file=sys.stderr)
         return 1
-    known = [s.id for s in model.sectors]
     try:
-        _check_sector(args.sector, known)
+        chosen = _chosen_lists(args, [s.id for s in model.sectors], [p.id for p in model.projects])
     except SendError as error:
         return _fail(error)
     store = _store(settings)
-    for sector_id in [args.sector] if args.sector else known:
-        state = store.load_state(sector_id)
-        issue = compose(model, sector_id, state, settings.newsletter_first_days,
-                        settings.newsletter_works_days)
-        if issue.is_empty and not args.force:
+    quiet_projects = 0  # projects without news: counted, not listed one by one
+    for list_id in chosen:
+        state = store.load_state(list_id)
+        issue = _compose(model, list_id, state, settings)
+        # --force makes an empty letter for the list named, or every sector: never every project.
+        forced = args.force and (not issue.is_project or bool(args.project))
+        if issue.is_empty and not forced:
+            if issue.is_project and not args.project:
+                quiet_projects += 1
+                continue
             since = (f"la lettre n° {state.last_issue}" if state.last_issue
                      else f"le {issue.since.isoformat()}")
-            print(f"{sector_id} : rien de nouveau depuis {since}, pas de lettre "
+            print(f"{list_id} : rien de nouveau depuis {since}, pas de lettre "
                   "(--force pour en préparer une quand même).")
             continue
         path = store.record(issue, state)
         shown = os.path.relpath(path, settings.site_root)
-        print(f"{sector_id} : lettre n° {issue.number} préparée, {len(issue.items)} nouvelle(s) → {shown}")
+        print(f"{list_id} : lettre n° {issue.number} préparée, {len(issue.items)} nouvelle(s) → {shown}")
         print(f"  Objet : {issue.subject}")
+    if quiet_projects:
+        print(f"Projets sans nouvelle, pas de lettre : {quiet_projects}.")
     return 0
 
 
@@ -153,19 +197,18 @@ def preview(args: argparse.Namespace) -> int:
     store = _store(settings)
     try:
         site = site_of(pelican_settings, settings, args.site_url)
-        known = _sector_ids(settings)
-        _check_sector(args.sector, known)
+        chosen = _chosen_lists(args, _sector_ids(settings), _project_ids(pelican_settings, settings))
         if args.next:
             model = _model(pelican_settings, settings)
-            issues = [compose(model, s, store.load_state(s), settings.newsletter_first_days,
-                              settings.newsletter_works_days)
-                      for s in ([args.sector] if args.sector else known)]
+            issues = [_compose(model, s, store.load_state(s), settings) for s in chosen]
+            if not (args.sector or args.project):  # every sector, and only the projects with news
+                issues = [i for i in issues if not (i.is_project and i.is_empty)]
         else:
-            sectors = [args.sector] if args.sector else [s for s in known if store.issue_numbers(s)]
-            if not sectors:
+            lists = chosen if (args.sector or args.project) else [s for s in chosen if store.issue_numbers(s)]
+            if not lists:
                 raise SendError("Aucune lettre n'a encore été préparée : lancez « clairvoie newsletter build » "
                                 "(ou « preview --next » pour voir la prochaine).")
-            issues = [_stored_issue(store, s, args.issue) for s in sectors]
+            issues = [_stored_issue(store, s, args.issue) for s in lists]
     except InvalidRecords as error:
         print(error.report(), file=sys.stderr)
         return 1
@@ -175,49 +218,74 @@ def preview(args: argparse.Namespace) -> int:
     os.makedirs(folder, exist_ok=True)
     for issue in issues:
         body = render(issue, site)
-        personal = body.for_subscriber(site.unsubscribe_link(issue.sector_id, PREVIEW_TOKEN))
-        stem = os.path.join(folder, f"{issue.sector_id}-{issue.number}")
+        personal = body.for_subscriber(site.unsubscribe_link(issue.list_id, PREVIEW_TOKEN))
+        name = f"projet-{issue.project_id}" if issue.is_project else issue.sector_id
+        stem = os.path.join(folder, f"{name}-{issue.number}")
         for suffix, data in ((".html", personal.html.encode("utf-8")), (".txt", personal.text.encode("utf-8")),
                              (".eml", as_bytes(build_message(issue, body, site, PREVIEW_ADDRESS,
                                                              PREVIEW_TOKEN, issue.date)))):
             with open(stem + suffix, "wb") as stream:
                 stream.write(data)
         draft = " (brouillon : rien n'est enregistré)" if args.next else ""
-        print(f"{issue.sector_id} : lettre n° {issue.number}{draft} — {issue.subject}")
+        print(f"{issue.list_id} : lettre n° {issue.number}{draft} — {issue.subject}")
         print(f"  {stem}.html\n  {stem}.txt\n  {stem}.eml")
     return 0
 
 
 # --- send -----------------------------------------------------------------------------------
+def _issues_to_send(args: argparse.Namespace, store: Store, sectors: list[str],
+                    projects: list[str]) -> list[Issue]:
+    """The issue named (--sector or --project), or the latest letter of every project (--projects)."""
+    if not args.projects:
+        [list_id] = _chosen_lists(args, sectors, projects)
+        return [_stored_issue(store, list_id, args.issue)]
+    if args.issue is not None:
+        raise SendError("--issue choisit la lettre d'un secteur ou d'un projet : pas avec --projects.")
+    lists = [project_list_id(p) for p in store.project_ids() if p in projects]
+    return [_stored_issue(store, list_id, None) for list_id in lists if store.issue_numbers(list_id)]
+
+
 def send(args: argparse.Namespace) -> int:
     pelican_settings, settings = _settings(args)
     store = _store(settings)
     try:
-        known = _sector_ids(settings)
-        _check_sector(args.sector, known)
+        sectors, projects = _sector_ids(settings), _project_ids(pelican_settings, settings)
         site = site_of(pelican_settings, settings, args.site_url)
-        issue = _stored_issue(store, args.sector, args.issue)
+        issues = _issues_to_send(args, store, sectors, projects)
         subscribers_path = _outside(args.subscribers, settings.site_root, "La liste des abonnés")
-        subscribers = read_subscribers(subscribers_path, known)
-        body = render(issue, site)
-        if args.dry_run:
-            report = deliver(issue, body, site, subscribers, dry_run=args.dry_run)
-        else:
+        subscribers = read_subscribers(subscribers_path, sectors, projects)
+        server = ledger = None
+        if not args.dry_run:
             server = server_from_environment()
             ledger = args.ledger or os.path.join(os.path.dirname(subscribers_path), LEDGER_FOLDER)
             ledger = _outside(ledger, settings.site_root, "Le registre des envois")
-            rate = settings.newsletter_rate if args.rate is None else args.rate
-            print(f"Lettre n° {issue.number} du {issue.sector_name} : « {issue.subject} »")
             print(f"Serveur : {server.describe()} ; registre : {ledger}")
-            report = deliver(issue, body, site, subscribers, server=server, ledger_root=ledger,
-                             rate=rate, progress=lambda line: print("  " + line, flush=True))
     except SendError as error:
         return _fail(error)
-    for line in report.lines(dry_run=bool(args.dry_run)):
-        print(line)
+    for problem in subscribers.problems:  # once, whatever the number of letters
+        print(f"Liste des abonnés, {problem}.")
+    listed = SubscriberList(subscribers.subscribers, [])
+    rate = settings.newsletter_rate if args.rate is None else args.rate
+    complete = True
+    for issue in issues:
+        if args.projects and not any(s.receives(issue) for s in listed.subscribers):
+            continue  # nobody follows this project alone: nothing to say
+        print(f"Lettre n° {issue.number} du {issue.list_name} : « {issue.subject} »")
+        body = render(issue, site)
+        try:
+            report = deliver(issue, body, site, listed, server=server, ledger_root=ledger,
+                             dry_run=args.dry_run, rate=rate,
+                             progress=lambda line: print("  " + line, flush=True))
+        except SendError as error:
+            return _fail(error)
+        for line in report.lines(dry_run=bool(args.dry_run)):
+            print(line)
+        complete = complete and report.complete
+    if args.projects and not issues:
+        print("Aucune lettre de projet n'a encore été préparée.")
     if args.dry_run:
         print(f"Rien n'a été envoyé : les messages sont dans {os.path.abspath(args.dry_run)}.")
-    return 0 if report.complete else 1
+    return 0 if complete else 1
 
 
 # --- listmonk -------------------------------------------------------------------------------
@@ -293,12 +361,17 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     actions = newsletter.add_subparsers(dest="newsletter_command", required=True)
 
     build_parser = actions.add_parser("build", help="préparer la prochaine lettre de chaque secteur")
-    build_parser.add_argument("--sector", help="un seul secteur (identifiant, ex. secteur-4)")
-    build_parser.add_argument("--force", action="store_true", help="préparer une lettre même sans nouvelle")
+    only = build_parser.add_mutually_exclusive_group()
+    only.add_argument("--sector", help="un seul secteur (identifiant, ex. secteur-4)")
+    only.add_argument("--project", help="un seul projet (identifiant, ex. voie-verte-des-pres)")
+    build_parser.add_argument("--force", action="store_true",
+                              help="préparer une lettre même sans nouvelle (chaque secteur, ou le projet nommé)")
     build_parser.set_defaults(run=build)
 
     preview_parser = actions.add_parser("preview", help="écrire une lettre en HTML, texte et .eml")
-    preview_parser.add_argument("--sector")
+    shown = preview_parser.add_mutually_exclusive_group()
+    shown.add_argument("--sector")
+    shown.add_argument("--project", help="la lettre d'un projet suivi à part (identifiant)")
     which = preview_parser.add_mutually_exclusive_group()
     which.add_argument("--issue", type=int, help="numéro de la lettre (par défaut : la dernière)")
     which.add_argument("--next", action="store_true", help="la prochaine lettre, sans rien enregistrer")
@@ -306,8 +379,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     preview_parser.add_argument("--site-url", help="adresse du site dans les liens (remplace le réglage)")
     preview_parser.set_defaults(run=preview)
 
-    send_parser = actions.add_parser("send", help="envoyer une lettre aux abonnés d'un secteur")
-    send_parser.add_argument("--sector", required=True)
+    send_parser = actions.add_parser("send", help="envoyer une lettre aux abonnés d'un secteur ou d'un projet")
+    to = send_parser.add_mutually_exclusive_group(required=True)
+    to.add_argument("--sector", help="la lettre de ce secteur")
+    to.add_argument("--project", help="la lettre de ce projet, à ceux qui le suivent hors de ses secteurs")
+    to.add_argument("--projects", action="store_true",
+                    help="la dernière lettre de chaque projet, à ceux qui le suivent hors de ses secteurs")
     send_parser.add_argument("--subscribers", required=True, metavar="FICHIER",
                              help="liste des abonnés (CSV email,sectors,token), hors du dépôt")
     send_parser.add_argument("--dry-run", metavar="DOSSIER", help="écrire les .eml au lieu d'envoyer")

@@ -1,5 +1,9 @@
 """Compose a sector's next issue: everything new since the last one, never twice, nothing skipped.
 
+``compose_project`` composes, the same way, the next letter of one project (for residents
+who follow it without following its sectors): its updates, good and bad, its works orders
+starting, ending or withdrawn, with the same sections, keys and windows, and its own state.
+
 The items of an issue, in this order:
 
 1. « Ce qui ne va pas comme prévu »: the bad news of projects (delay, cost overrun,
@@ -25,6 +29,8 @@ again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -54,6 +60,13 @@ NEGATIVE_HEADLINE = {
     "suspension": "suspension du projet",
     "cancellation": "annulation du projet",
     "works_cancelled": "arrêté de travaux retiré :",
+}
+# The same, in a project's own letter, whose subject already names the project.
+PROJECT_NEGATIVE_HEADLINE = {
+    "delay": "retard",
+    "cost_overrun": "dépassement de budget",
+    "suspension": "projet suspendu",
+    "cancellation": "projet annulé",
 }
 NEGATIVE_TONE = {"delay": "late", "cost_overrun": "late", "suspension": "stopped",
                  "cancellation": "stopped", "works_cancelled": "stopped"}
@@ -204,16 +217,21 @@ def _news_item(announcement: Announcement) -> Item:
 
 
 # --- the issue ------------------------------------------------------------------------------
-def _headline(negative: list[tuple[Announcement, Item]], sections: dict[str, list[Item]]) -> str:
+def _headline(negative: list[tuple[Announcement, Item]], sections: dict[str, list[Item]],
+              of_project: bool = False) -> str:
+    """The subject's news: bad news first. In a project's letter the project is already named."""
     if negative:
         announcement, item = negative[0]
         kind = "works_cancelled" if announcement.kind == "works_cancelled" else announcement.update.kind
+        if of_project and kind != "works_cancelled":
+            return PROJECT_NEGATIVE_HEADLINE[kind]
         return f"{NEGATIVE_HEADLINE[kind]} « {item.title} »"
     for section_id in ("projets", "actualites", "travaux-a-venir", "reunions", "travaux-termines"):
         if sections[section_id]:
             item = sections[section_id][0]
             if section_id == "projets":
-                return f"{item.title} : {lower_first(item.subtitle)}"
+                subtitle = lower_first(item.subtitle)
+                return subtitle if of_project else f"{item.title} : {subtitle}"
             if section_id == "reunions":
                 return f"réunion « {item.title} »"
             if section_id == "travaux-termines":
@@ -237,12 +255,33 @@ def first_window_start(today: dt.date, first_days: int) -> dt.date:
     return today - dt.timedelta(days=first_days)
 
 
-def compose(model: Model, sector_id: str, state: State, first_days: int = 30,
-            works_days: int = 21) -> Issue:
-    """The sector's next issue (possibly empty), as of the model's build moment: pure, nothing is
-    written."""
-    now = model.now
-    sector = model.sector(sector_id)
+@dataclass(frozen=True)
+class _Scope:
+    """What one letter list covers: a sector's records, or one project's."""
+
+    announcement: Callable[[Announcement], bool]  # updates, articles, withdrawn orders
+    works: Callable[[WorksOrder], bool]
+    meetings: list[Meeting]  # upcoming, soonest first
+
+
+@dataclass(frozen=True)
+class _News:
+    negative: list[tuple[Announcement, Item]]  # bad news, newest first
+    sections: dict[str, list[Item]]
+    since: dt.date  # the previous issue's date, or the first window's start
+
+    @property
+    def issue_sections(self) -> tuple[Section, ...]:
+        return tuple(Section(section_id, title, tuple(self.sections[section_id]))
+                     for section_id, title in SECTIONS if self.sections[section_id])
+
+    @property
+    def summary(self) -> str:
+        return _summary([item for section in self.issue_sections for item in section.items])
+
+
+def _collect(model: Model, scope: _Scope, state: State, first_days: int, works_days: int) -> _News:
+    """Every item of the scope not told yet (``state.sent``) and not older than the window."""
     today = model.today
     floor = state.since or first_window_start(today, first_days)
     since = state.last_date.date() if state.last_date else floor
@@ -250,7 +289,7 @@ def compose(model: Model, sector_id: str, state: State, first_days: int = 30,
     out = {a.key: a for a in model.announcements}  # announced by now
 
     def fresh(announcement: Announcement) -> bool:
-        return (announcement.key not in sent and announcement.concerns(sector_id)
+        return (announcement.key not in sent and scope.announcement(announcement)
                 and announcement.date.date() >= floor)
 
     negative: list[tuple[Announcement, Item]] = []
@@ -265,12 +304,11 @@ def compose(model: Model, sector_id: str, state: State, first_days: int = 30,
         elif announcement.kind == "news" and fresh(announcement):
             sections["actualites"].append(_news_item(announcement))
         elif (announcement.kind == "works_cancelled" and announcement.key not in sent
-              and announcement.concerns(sector_id) and announcement.record.end_date >= floor):
+              and scope.announcement(announcement) and announcement.record.end_date >= floor):
             negative.append((announcement, _works_cancelled_item(announcement)))
 
     horizon = today + dt.timedelta(days=works_days)
-    works = [w for w in model.works if sector_id in w.sector_ids and not w.is_cancelled
-             and f"travaux/{w.id}" in out]
+    works = [w for w in model.works if scope.works(w) and not w.is_cancelled and f"travaux/{w.id}" in out]
     for order in sorted(works, key=lambda w: (w.start_date, w.id)):
         key = f"travaux/{order.id}"
         recent = order.start_date >= floor or out[key].date.date() >= floor
@@ -280,17 +318,55 @@ def compose(model: Model, sector_id: str, state: State, first_days: int = 30,
         if f"travaux/{order.id}/fin" not in sent and floor <= order.end_date < today:
             sections["travaux-termines"].append(_works_ended_item(order, sent))
 
-    for meeting in model.views[sector_id].upcoming_meetings:  # soonest first
+    for meeting in scope.meetings:  # soonest first
         if meeting_key(meeting) not in sent:
             sections["reunions"].append(_meeting_item(meeting))
 
     sections["mauvaises-nouvelles"] = [item for _, item in negative]
-    items = [item for section_id, _ in SECTIONS for item in sections[section_id]]
-    headline = _headline(negative, sections)
+    return _News(negative, sections, since)
+
+
+def compose(model: Model, sector_id: str, state: State, first_days: int = 30,
+            works_days: int = 21) -> Issue:
+    """The sector's next issue (possibly empty), as of the model's build moment: pure, nothing is
+    written."""
+    sector = model.sector(sector_id)
+    scope = _Scope(announcement=lambda a: a.concerns(sector_id),
+                   works=lambda w: sector_id in w.sector_ids,
+                   meetings=model.views[sector_id].upcoming_meetings)
+    news = _collect(model, scope, state, first_days, works_days)
+    headline = _headline(news.negative, news.sections)
     return Issue(
-        sector_id=sector_id, sector_name=sector.name, number=state.last_issue + 1, date=now,
-        since=since, subject=f"{sector.name} : {headline}", headline=headline, summary=_summary(items),
-        sections=tuple(Section(section_id, title, tuple(sections[section_id]))
-                       for section_id, title in SECTIONS if sections[section_id]),
+        sector_id=sector_id, sector_name=sector.name, number=state.last_issue + 1, date=model.now,
+        since=news.since, subject=f"{sector.name} : {headline}", headline=headline,
+        summary=news.summary, sections=news.issue_sections,
         reply_to=(sector.contact.email or "") if sector.contact else "",
+    )
+
+
+def _of_project(project_id: str) -> Callable[[Announcement], bool]:
+    """A project's own announcements: its updates, and its withdrawn works orders."""
+    def concerns(announcement: Announcement) -> bool:
+        if announcement.kind == "update":
+            return announcement.record.id == project_id
+        return announcement.kind == "works_cancelled" and announcement.record.project_id == project_id
+    return concerns
+
+
+def compose_project(model: Model, project_id: str, state: State, first_days: int = 30,
+                    works_days: int = 21) -> Issue:
+    """A project's next letter (possibly empty): its updates, good and bad, and its works orders
+    starting, ending or withdrawn. Meetings are not tied to projects in the records: none."""
+    project = model.project(project_id)
+    scope = _Scope(announcement=_of_project(project_id),
+                   works=lambda w: w.project_id == project_id, meetings=[])
+    news = _collect(model, scope, state, first_days, works_days)
+    headline = _headline(news.negative, news.sections, of_project=True)
+    return Issue(
+        sector_id="", sector_name="", number=state.last_issue + 1, date=model.now,
+        since=news.since, subject=f"Projet « {project.title} » : {headline}", headline=headline,
+        summary=news.summary, sections=news.issue_sections,
+        reply_to=(project.contact.email or "") if project.contact else "",
+        project_id=project_id, project_title=project.title,
+        covered_by=project.sector_ids,  # their letters carry its news (city-wide: every sector)
     )

@@ -2,13 +2,16 @@
 
 Headers:
 
-- ``Subject``: « <sector name> : <headline> » (``compose.py``);
+- ``Subject``: « <sector name> : <headline> », or « Projet « <title> » : <headline> » for a
+  project's letter (``compose.py``);
 - ``From`` (``CLAIRVOIE_NEWSLETTER_FROM``), ``To``, ``Reply-To`` (the sector's contact
   address, when it has one), ``Date``;
-- ``Message-ID``: ``<lettre.<sector>.<number>.<hash of the address>@<domain>>``, the same
+- ``Message-ID``: ``<lettre.<sector>.<number>.<hash of the address>@<domain>>`` (a project's
+  letter: ``lettre.<project>.projet.<number>…``), the same
   for a given issue and subscriber: a copy sent again after a crash is recognisable;
 - ``List-Id`` (RFC 2919), ``List-Archive`` (RFC 2369): the sector's archive page;
-- ``List-Unsubscribe``: the city's unsubscribe page (``?token=…&secteur=…``) and a
+- ``List-Unsubscribe``: the city's unsubscribe page (``?token=…&secteur=…``, where
+  ``secteur`` is the list id the subscriber wrote: ``secteur-4`` or ``projet:<id>``) and a
   ``mailto:``; ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058): mail
   clients offer a one-click button that POSTs to that page.
 
@@ -28,7 +31,7 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 
 from .render import Body, Site
-from ..model.newsletter_issues import Issue, archive_url
+from ..model.newsletter_issues import Issue
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
 _LITERAL_HEADERS = {"list-unsubscribe", "list-id", "list-archive", "list-unsubscribe-post"}
@@ -74,23 +77,29 @@ def ascii_phrase(text: str) -> str:
     """Letters without accents, dashes as hyphens: a List-Id phrase any client reads."""
     text = text.replace("–", "-").replace("—", "-").replace("’", "'")
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(c for c in plain if c not in '"\\<>')
+    # Guillemets go (« projet « X » »): the spaces they leave are folded into one.
+    return " ".join("".join(c for c in plain if c not in '"\\<>').split())
+
+
+def _dotted(issue: Issue) -> str:
+    """The letter list as a dot-atom: « secteur-4 », « <project id>.projet »."""
+    return f"{issue.project_id}.projet" if issue.is_project else issue.sector_id
 
 
 def message_id(issue: Issue, address: str, domain: str) -> str:
-    digest = hashlib.sha256(f"{issue.sector_id}/{issue.number}/{address.strip().lower()}".encode()).hexdigest()
-    return f"<lettre.{issue.sector_id}.{issue.number}.{digest[:20]}@{domain}>"
+    digest = hashlib.sha256(f"{issue.list_id}/{issue.number}/{address.strip().lower()}".encode()).hexdigest()
+    return f"<lettre.{_dotted(issue)}.{issue.number}.{digest[:20]}@{domain}>"
 
 
 def list_id(issue: Issue, domain: str) -> str:
-    phrase = ascii_phrase(f"Lettre d'information du {issue.sector_name}")
-    return f'"{phrase}" <{issue.sector_id}.lettres.{domain}>'
+    phrase = ascii_phrase(f"Lettre d'information du {issue.list_name}")
+    return f'"{phrase}" <{_dotted(issue)}.lettres.{domain}>'
 
 
 def build_message(issue: Issue, body: Body, site: Site, address: str, token: str,
                   date: dt.datetime) -> EmailMessage:
     """The email for one subscriber; ``body`` is the issue's, rendered once (render.py)."""
-    unsubscribe = site.unsubscribe_link(issue.sector_id, token)
+    unsubscribe = site.unsubscribe_link(issue.list_id, token)
     mine = body.for_subscriber(unsubscribe)
     message = EmailMessage(policy=POLICY)
     message["Subject"] = issue.subject
@@ -101,8 +110,8 @@ def build_message(issue: Issue, body: Body, site: Site, address: str, token: str
     message["Date"] = email.utils.format_datetime(date)
     message["Message-ID"] = message_id(issue, address, site.domain)
     message["List-Id"] = list_id(issue, site.domain)
-    message["List-Archive"] = f"<{site.absolute(archive_url(issue.sector_id))}>"
-    message["List-Unsubscribe"] = f"<{unsubscribe}>, <{site.unsubscribe_mailto(issue.sector_id, token)}>"
+    message["List-Archive"] = f"<{site.absolute(issue.archive)}>"
+    message["List-Unsubscribe"] = f"<{unsubscribe}>, <{site.unsubscribe_mailto(issue.list_id, token)}>"
     message["List-Unsubscribe-Post"] = ONE_CLICK
     message.set_content(mine.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(mine.html, subtype="html", charset="utf-8", cte="quoted-printable")

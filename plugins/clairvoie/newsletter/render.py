@@ -22,7 +22,7 @@ import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..labels import date_fr, template_filters, template_globals
-from ..model.newsletter_issues import RSS_FILE, Issue, archive_url
+from ..model.newsletter_issues import RSS_FILE, Issue
 from ..outputs.site import absolute
 
 UNSUBSCRIBE_PLACEHOLDER = "https://desinscription.invalid/clairvoie-lettre"
@@ -49,12 +49,13 @@ class Site:
     def absolute(self, path: str) -> str:
         return absolute(self.url, path)
 
-    def unsubscribe_link(self, sector_id: str, token: str) -> str:
+    def unsubscribe_link(self, list_id: str, token: str) -> str:
+        """``secteur`` is the list id as the subscriber wrote it: « secteur-4 », « projet:<id> »."""
         separator = "&" if "?" in self.unsubscribe_url else "?"
-        return f"{self.unsubscribe_url}{separator}{urlencode({'token': token, 'secteur': sector_id})}"
+        return f"{self.unsubscribe_url}{separator}{urlencode({'token': token, 'secteur': list_id})}"
 
-    def unsubscribe_mailto(self, sector_id: str, token: str) -> str:
-        return f"mailto:{self.unsubscribe_email}?subject=desinscription%20{sector_id}%20{token}"
+    def unsubscribe_mailto(self, list_id: str, token: str) -> str:
+        return f"mailto:{self.unsubscribe_email}?subject=desinscription%20{list_id}%20{token}"
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,10 @@ def context(issue: Issue, site: Site) -> dict:
         "issue_date": date_fr(issue.date),
         "since_date": date_fr(issue.since),
         "archive_url": site.absolute(issue.url),
-        "archive_index_url": site.absolute(archive_url(issue.sector_id)),
-        "rss_url": site.absolute(archive_url(issue.sector_id) + RSS_FILE),
-        "sector_url": site.absolute(f"secteurs/{issue.sector_id}/"),
+        "archive_index_url": site.absolute(issue.archive),
+        "rss_url": site.absolute(issue.archive + RSS_FILE),
+        "home_url": site.absolute(issue.home),  # the sector's page, or the project's
+        "list_kind": "projet" if issue.is_project else "secteur",
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
     }
 

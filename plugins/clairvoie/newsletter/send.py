@@ -1,4 +1,4 @@
-"""Deliver an issue over SMTP to the sector's subscribers, each exactly once.
+"""Deliver an issue over SMTP to its subscribers (a sector's, or a project's), each exactly once.
 
 - The server comes from ``CLAIRVOIE_SMTP_URL`` (never from the repository)::
 
@@ -8,12 +8,16 @@
 
   User and password are percent-encoded in the URL (``@`` is ``%40``).
 - Subscribers come from a CSV file kept outside the repository, header
-  ``email,sectors,token``; ``sectors`` is ``;``-separated sector ids, or ``all``;
-  ``token`` is the subscriber's unsubscribe token (letters, digits, ``-_.~``). A bad
-  row is reported and skipped; the others are sent.
+  ``email,sectors,token``; ``sectors`` is ``;``-separated sector ids, or ``all``, and
+  projects followed on their own, ``projet:<project id>``; ``token`` is the
+  subscriber's unsubscribe token (letters, digits, ``-_.~``). A bad row is reported
+  and skipped; the others are sent.
+- A project's letter goes to those who follow the project and none of the sectors whose
+  letters already tell its news (``Issue.covered_by``): nobody reads the same news twice.
 - One connection is reused for every message (opened again if the server drops it),
   at most ``rate`` messages per second.
-- The ledger (``<ledger>/<sector>/<number>/delivered.txt``) gets one address per line,
+- The ledger (``<ledger>/<sector>/<number>/delivered.txt``, a project's letter
+  ``<ledger>/projets/<project>/<number>/…``) gets one address per line,
   appended and flushed to disk (fsync) as soon as the server accepted the message; it
   is read first, so that a send stopped midway (killed, network down) and started again
   sends the rest only. Addresses the server refuses for good (5xx) go to
@@ -40,7 +44,7 @@ from urllib.parse import unquote, urlsplit
 
 from .message import as_bytes, build_message, envelope_sender
 from .render import Body, Site
-from ..model.newsletter_issues import Issue
+from ..model.newsletter_issues import Issue, list_folder, project_of
 
 SMTP_URL_VARIABLE = "CLAIRVOIE_SMTP_URL"
 SCHEMES = {"smtp": (25, None), "smtp+starttls": (587, "starttls"), "smtps": (465, "tls")}
@@ -101,10 +105,17 @@ def server_from_environment(environ: dict[str, str] | None = None) -> SmtpServer
 class Subscriber:
     email: str
     token: str
-    sectors: tuple[str, ...]  # or ("all",)
+    sectors: tuple[str, ...]  # the column's entries: sector ids, "all", "projet:<id>"
 
     def wants(self, sector_id: str) -> bool:
         return ALL_SECTORS in self.sectors or sector_id in self.sectors
+
+    def receives(self, issue: Issue) -> bool:
+        """A sector's letter: its followers. A project's: its followers who do not get its news
+        already, in the letter of one of its sectors."""
+        if not issue.is_project:
+            return self.wants(issue.sector_id)
+        return issue.list_id in self.sectors and not any(self.wants(s) for s in issue.covered_by)
 
 
 @dataclass
@@ -113,7 +124,22 @@ class SubscriberList:
     problems: list[str]  # « ligne 4 : adresse invalide (…) »
 
 
-def read_subscribers(path: str, known_sectors: list[str] | None = None) -> SubscriberList:
+def _unknown(entries: tuple[str, ...], known_sectors: list[str] | None,
+             known_projects: list[str] | None) -> list[str]:
+    """« secteur inconnu x », « projet inconnu y »: entries naming nothing that exists."""
+    found = []
+    for entry in entries:
+        project_id = project_of(entry)
+        if project_id is not None:
+            if known_projects is not None and project_id not in known_projects:
+                found.append(f"projet inconnu « {project_id} »")
+        elif entry != ALL_SECTORS and known_sectors is not None and entry not in known_sectors:
+            found.append(f"secteur inconnu {entry}")
+    return found
+
+
+def read_subscribers(path: str, known_sectors: list[str] | None = None,
+                     known_projects: list[str] | None = None) -> SubscriberList:
     try:
         stream = open(path, encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -144,10 +170,9 @@ def read_subscribers(path: str, known_sectors: list[str] | None = None) -> Subsc
             if not sectors:
                 problems.append(f"ligne {line} : {address} n'est inscrit à aucun secteur, ignorée")
                 continue
-            unknown = [s for s in sectors if s != ALL_SECTORS and known_sectors is not None
-                       and s not in known_sectors]
+            unknown = _unknown(sectors, known_sectors, known_projects)
             if unknown:
-                problems.append(f"ligne {line} : {address} : secteur inconnu {', '.join(unknown)}")
+                problems.append(f"ligne {line} : {address} : {', '.join(unknown)}")
             key = address.lower()
             if key in subscribers:
                 previous = subscribers[key]
@@ -221,7 +246,7 @@ class Ledger:
 
 
 def ledger_folder(root: str, issue: Issue) -> str:
-    return os.path.join(root, issue.sector_id, str(issue.number))
+    return os.path.join(root, list_folder(issue.list_id), str(issue.number))
 
 
 # --- sending --------------------------------------------------------------------------------
@@ -323,17 +348,18 @@ def deliver(issue: Issue, body: Body, site: Site, subscribers: SubscriberList, *
             server: SmtpServer | None = None, ledger_root: str | None = None,
             dry_run: str | None = None, rate: float = 0, date: dt.datetime | None = None,
             progress: Callable[[str], None] = lambda line: None) -> Report:
-    """Send (or write, ``dry_run``) the issue to every subscriber of its sector."""
+    """Send (or write, ``dry_run``) the issue to every subscriber who receives it."""
     # The Date header says when the message left: the clock, not the build date.
     date = date or dt.datetime.now(dt.timezone.utc)
     report = Report(problems=list(subscribers.problems))
-    audience = [s for s in subscribers.subscribers if s.wants(issue.sector_id)]
+    audience = [s for s in subscribers.subscribers if s.receives(issue)]
     if dry_run is not None:
         os.makedirs(dry_run, exist_ok=True)
         for index, subscriber in enumerate(audience, 1):
             message = build_message(issue, body, site, subscriber.email, subscriber.token, date)
             safe = re.sub(r"[^A-Za-z0-9@._-]+", "_", subscriber.email)
-            path = os.path.join(dry_run, f"{issue.sector_id}-{issue.number}-{index:05d}-{safe}.eml")
+            stem = list_folder(issue.list_id).replace(os.sep, "-")
+            path = os.path.join(dry_run, f"{stem}-{issue.number}-{index:05d}-{safe}.eml")
             with open(path, "wb") as stream:
                 stream.write(as_bytes(message))
             report.sent.append(subscriber.email)

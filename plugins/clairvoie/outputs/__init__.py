@@ -49,4 +49,5 @@ ALTERNATE_LINKS = (
 # The feeds a record's own page announces (a project's), in this order.
 RECORD_ALTERNATE_LINKS = (
     feeds.record_alternate_links,
+    newsletter_archive.record_alternate_links,
 )
