@@ -22,6 +22,8 @@ from sites import write_site
 pytestmark = pytest.mark.browser
 
 ATTACK = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 1">'
+# Hours must be readable by OpenStreetMap's parser: the attack rides in a comment (no double quotes there).
+HOURS_ATTACK = "Mo-Fr 08:00-17:00 \"<script>window.pwned = 1</script><img src=x onerror='window.pwned = 1'>\""
 MARKDOWN_ATTACK = f'Le texte **montre** du code : `{ATTACK}` et `<a href="#" onclick="window.pwned=1">a</a>`'
 
 FILES = {
@@ -55,7 +57,7 @@ FILES = {
         section: '{ATTACK}'
         start: 2026-11-20
         end: 2026-12-20
-        hours: '{ATTACK}'
+        hours: '{HOURS_ATTACK.replace("'", "''")}'
         detour: '{MARKDOWN_ATTACK}'
         project: p
         cancelled: '{ATTACK}'
