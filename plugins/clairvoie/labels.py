@@ -11,7 +11,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from .model.opening_hours import WeeklyHours
-from .model.records import STATUS_TONE, Meeting, Project, WorksOrder
+from .model.records import STATUS_TONE, Meeting, Project, Report, WorksOrder
 
 
 class StatusWords(NamedTuple):
@@ -280,6 +280,28 @@ def hours_fr(hours: WeeklyHours | None) -> str | None:
     return text + (", sauf fériés" if hours.public_holidays_off else "")
 
 
+# Residents' reports: each stage as residents read it (docs/signalements.md).
+REPORT_STAGE = {
+    "received": "Reçu", "acknowledged": "Pris en charge", "scheduled": "Intervention prévue",
+    "in_progress": "En cours", "resolved": "Résolu", "closed": "Classé", "duplicate": "Doublon",
+    "reopened": "Rouvert",
+}
+
+# The badge (tone, word) of an open report, by whether it is overdue: on /rues/ and "Près de chez moi".
+REPORT_BADGE = {True: ("late", "Signalement en retard"), False: ("info", "Signalement en cours")}
+
+
+def report_overdue_fr(report: Report) -> str:
+    """"en retard de 12 jours" (negative news, said in words); "" when the report is not overdue."""
+    return f"en retard de {days_fr(report.days_overdue)}" if report.is_overdue else ""
+
+
+def report_state_fr(report: Report) -> str:
+    """Its stage, and its delay when overdue: "Intervention prévue, en retard de 12 jours"."""
+    overdue = report_overdue_fr(report)
+    return f"{REPORT_STAGE[report.stage]}, {overdue}" if overdue else REPORT_STAGE[report.stage]
+
+
 def template_filters() -> dict[str, object]:
     return {
         "date_fr": date_fr,
@@ -315,4 +337,8 @@ def template_globals() -> dict[str, object]:
         "DIRECTION": DIRECTION,
         "PHOTO_STAGE": PHOTO_STAGE,
         "PARTICIPATION": PARTICIPATION,
+        "REPORT_STAGE": REPORT_STAGE,
+        "REPORT_BADGE": REPORT_BADGE,
+        "report_overdue_fr": report_overdue_fr,
+        "report_state_fr": report_state_fr,
     }

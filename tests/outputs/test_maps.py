@@ -14,8 +14,9 @@ from building import DEMO_EPOCH, REPO
 from clairvoie.labels import template_filters, template_globals
 from clairvoie.model import load_model
 from clairvoie.outputs.maps import (
-    HEIGHT, PROJECT_TONES, WIDTH, WORKS_TONES, SectorMap, sector_map,
+    HEIGHT, PROJECT_TONES, REPORT_TONES, WIDTH, WORKS_TONES, SectorMap, sector_map,
 )
+from demo_reports import demo_reports, in_sector
 from clairvoie.settings import ClairvoieSettings
 from sites import load_site, project_yaml, write_site
 
@@ -129,7 +130,7 @@ def expected_markers(sector_id):
 def test_one_marker_per_located_project_and_current_located_works_order(demo, sector_id):
     projects, works = expected_markers(sector_id)
     m = sector_map(demo, sector_id)
-    assert len(m.markers) == len(projects) + len(works)
+    assert len(m.projects) == len(projects) and len(m.works) == len(works)
     assert {mk.url for mk in m.projects} == projects
     assert {mk.url for mk in m.works} == works
     assert all(mk.shape == "circle" and mk.tone in PROJECT_TONES for mk in m.projects)
@@ -139,7 +140,7 @@ def test_one_marker_per_located_project_and_current_located_works_order(demo, se
 
 def test_demo_maps_show_every_kind_of_marker(demo):
     tones = {mk.tone for sector_id in SECTOR_IDS for mk in sector_map(demo, sector_id).markers}
-    assert tones == set(PROJECT_TONES) | set(WORKS_TONES)
+    assert tones == set(PROJECT_TONES) | set(WORKS_TONES) | set(REPORT_TONES)
 
 
 @pytest.mark.parametrize("sector_id", SECTOR_IDS)
@@ -346,3 +347,68 @@ def test_neighbouring_sectors_are_drawn_for_context(demo):
     assert "secteur-2" in ids and "secteur-1" not in ids
     labelled = [n for n in m.neighbours if n.label_x is not None]
     assert labelled and all(inside_view(n.label_x, n.label_y) for n in labelled)
+
+
+# --- residents' reports ----------------------------------------------------------------
+REPORT_SHAPES = {"report-overdue": "triangle", "report-open": "diamond", "report-resolved": "shield"}
+
+
+def expected_report_markers(sector_id):
+    """{url: tone} of the reports the sector's map shows, from the YAML alone."""
+    return {r.url: r.tone for r in demo_reports()
+            if r.tone and r.point and in_sector(r.point, sector_id)}
+
+
+@pytest.mark.parametrize("sector_id", SECTOR_IDS)
+def test_each_report_with_a_point_shows_with_the_shape_and_colour_of_its_state(demo, sector_id):
+    expected = expected_report_markers(sector_id)
+    m = sector_map(demo, sector_id)
+    assert {mk.url: mk.tone for mk in m.reports} == expected
+    assert all(mk.shape == REPORT_SHAPES[mk.tone] for mk in m.reports)
+    # As many of each shape, with its tone's class, in the SVG as reports in that state.
+    svg = re.search(r'<svg class="map".*?</svg>', render(m, demo), re.S).group(0)
+    shape_path = {"triangle": 'd="M0-11.5L11 8.5H-11Z"', "diamond": 'd="M0-12L12 0L0 12L-12 0Z"',
+                  "shield": 'd="M-9.5-10H9.5V2.5L0 11.5L-9.5 2.5Z"'}
+    for tone, shape in REPORT_SHAPES.items():
+        count = sum(1 for t in expected.values() if t == tone)
+        drawn = re.findall(rf'<a class="map-marker tone-{tone}"[^>]*><title>[^<]*</title><path class="marker-shape" ([^/]*)/>', svg)
+        assert drawn == [shape_path[shape]] * count, (sector_id, tone)
+
+
+def test_demo_maps_show_the_three_states_of_reports_and_leave_old_ones_off(demo):
+    shown = {mk.url for sector_id in SECTOR_IDS for mk in sector_map(demo, sector_id).reports}
+    reports = demo_reports()
+    for state in ("report-overdue", "report-open", "report-resolved"):
+        assert any(r.tone == state for r in reports)
+    old = [r for r in reports if r.stage == "resolved" and r.tone is None]
+    ended = [r for r in reports if r.stage in ("closed", "duplicate")]
+    assert old and ended
+    assert not shown & {r.url for r in old + ended}
+    assert shown == {r.url for r in reports if r.tone and r.point}
+
+
+def test_report_shapes_are_their_own(demo):
+    """Neither a report's state nor its kind is told by colour alone."""
+    shapes = list(REPORT_SHAPES.values())
+    assert len(set(shapes)) == 3 and not {"circle", "square"} & set(shapes)
+
+
+def test_a_report_marker_names_its_number_its_kind_and_its_stage(demo):
+    m = sector_map(demo, "secteur-1")
+    by_number = {r.number: r for r in demo_reports()}
+    stage_words = {"received": "Reçu", "acknowledged": "Pris en charge", "scheduled": "Intervention prévue",
+                   "in_progress": "En cours", "resolved": "Résolu", "reopened": "Rouvert"}
+    assert m.reports
+    for mk in m.reports:
+        report = by_number[mk.record.number]
+        assert mk.name.startswith(f"Signalement : n° {report.number}, {report.service_name}, {report.street} — "
+                                  f"{stage_words[report.stage]}")
+        assert ("en retard de" in mk.name) == report.is_overdue
+    # Overdue first, in words in the list under the map too.
+    tones = [mk.tone for mk in m.reports]
+    assert tones == sorted(tones, key=REPORT_TONES.index)
+    html = render(m, demo)
+    after = html[html.index("</svg>\n  </div>"):]
+    assert "Signalements des habitants" in after and "Signalement en retard (triangle rouge)" in after
+    for mk in m.reports:
+        assert f'<a href="/{mk.url}">Signalement n° {mk.record.number}</a>' in after

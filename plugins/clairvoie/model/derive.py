@@ -148,7 +148,7 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
         upcoming_meetings=upcoming_meetings, past_meetings=past_meetings,
         scorecard=scorecard(projects, works, meetings, today),
         announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now),
-        streets=street_index(projects, works),
+        streets=street_index(projects, works, reports),
         services=records.services, reports=reports, open_reports=[r for r in reports if r.is_open],
         overdue_reports=most_overdue_first(reports),
         reports_by_street=reports_by_street(reports),
