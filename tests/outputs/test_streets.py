@@ -8,6 +8,7 @@ import re
 import yaml
 
 from building import DEMO_EPOCH, REPO
+from demo_reports import demo_reports
 from clairvoie.model.streets import sort_key, streets_in
 from clairvoie.model.words import key
 from sites import load_site, project_yaml, write_site
@@ -116,3 +117,35 @@ def test_what_the_index_keeps_and_leaves_out(tmp_path):
     # A project reaches a street through its works orders, too.
     assert [p.id for p in streets["Place de la Gare"].projects] == ["gare"]
     assert [s.letter for s in model.streets] == ["G", "L"]
+
+
+# --- residents' reports ----------------------------------------------------------------
+def test_every_open_report_is_listed_in_its_street_overdue_first_and_in_words(demo_output):
+    reports = demo_reports()
+    streets = dict(streets_on_page(demo_output))
+    page = (demo_output / "rues" / "index.html").read_text(encoding="utf-8")
+    open_reports = [r for r in reports if r.is_open]
+    assert open_reports and any(r.is_overdue for r in open_reports)
+    for report in open_reports:
+        kind = "street-report-overdue" if report.is_overdue else "street-report-open"
+        assert (kind, f"/{report.url}") in streets[report.street], report.number
+    listed = {link for items in streets.values() for _, link in items if link.startswith("/signalements/")}
+    assert listed == {f"/{r.url}" for r in open_reports}  # no resolved, closed or duplicate report
+    for name, items in streets_on_page(demo_output):
+        kinds = [k for k, _ in items if k.startswith("street-report")]
+        assert kinds == sorted(kinds, key=lambda k: k != "street-report-overdue"), name
+    # Overdue is said in words, not only by the badge's colour.
+    for report in (r for r in open_reports if r.is_overdue):
+        item = re.search(rf'<li class="street-item street-report-overdue">.*?{report.number}.*?</li>', page).group(0)
+        assert "Signalement en retard" in item and re.search(r"en retard de \d+ jours?</strong>", item)
+
+
+def test_a_street_with_only_open_reports_has_its_entry(demo_output):
+    reports = demo_reports()
+    streets = dict(streets_on_page(demo_output))
+    only_reports = [name for name, items in streets.items()
+                    if items and all(kind.startswith("street-report") for kind, _ in items)]
+    assert {"Chemin des Vignes", "Place de la Mairie", "Rue du Belvédère"} <= set(only_reports)
+    # A street whose reports are all over (or duplicates) gets no entry for them.
+    ended_only = {r.street for r in reports} - {r.street for r in reports if r.is_open}
+    assert ended_only and not ended_only & set(only_reports)

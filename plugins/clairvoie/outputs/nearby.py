@@ -35,7 +35,7 @@ RADIUS_M = 100  # "about 100 m", as the page says
 def cell_of(lat: float, lon: float) -> str:
     """The key of a point's cell, e.g. "4574_484"; proximite.js computes it the same way.
 
-    Rounded to 0.001° first, as reports' points are: 45.71 * 100 is 4570.999… in floating
+    Rounded to 0.001° first, as reports' points are: 40.05 * 100 is 4004.999… in floating
     point, and the report would fall in the cell beside its own.
     """
     step = 1000 // CELLS_PER_DEGREE
