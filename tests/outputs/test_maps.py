@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import math
 import re
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -412,3 +413,43 @@ def test_a_report_marker_names_its_number_its_kind_and_its_stage(demo):
     assert "Signalements des habitants" in after and "Signalement en retard (triangle rouge)" in after
     for mk in m.reports:
         assert f'<a href="/{mk.url}">Signalement n° {mk.record.number}</a>' in after
+
+
+def report_yaml(number, *stages, point="lat: 45.71\n  lon: 4.81", street="Rue des Lilas"):
+    history = "".join(f"  - {stage}\n" for stage in stages)
+    received = stages[0].split("date: ")[1].split(",")[0]
+    return (f'number: "{number}"\nservice: nids\nreceived: {received}\n'
+            f"location:\n  street: {street}\n  {point}\nhistory:\n{history}")
+
+
+def test_the_edges_of_what_the_map_shows_of_reports(tmp_path):
+    """Resolved 30 days ago: shown; 31 days ago: left off; closed, duplicate: left off; an open
+    report without a point: counted, and sent to the street index; 90 days promised: overdue."""
+    received = "{date: 2026-09-01T08:00, stage: received}"
+    model = load_site(write_site(tmp_path, {
+        "sectors/secteur-1.yaml": sector_yaml("Un", f"{{type: Polygon, coordinates: [{SQUARE}]}}"),
+        "content/signalements/services.yaml": "services:\n  - code: nids\n    name: Nid-de-poule\n"
+                                             "    commitment_days: 60\n",
+        "content/signalements/r-1.yaml": report_yaml("R-1", received, "{date: 2026-10-25, stage: resolved}"),
+        "content/signalements/r-2.yaml": report_yaml("R-2", received, "{date: 2026-10-24, stage: resolved}"),
+        "content/signalements/r-3.yaml": report_yaml("R-3", received, "{date: 2026-10-01, stage: closed, reason: Rien}"),
+        "content/signalements/r-4.yaml": report_yaml("R-4", received, "{date: 2026-10-01, stage: duplicate, duplicate_of: R-5}"),
+        "content/signalements/r-5.yaml": report_yaml("R-5", received),
+        "content/signalements/r-6.yaml": report_yaml(
+            "R-6", "{date: 2026-11-20T08:00, stage: received}", point="section: au n°3",
+            street="Rue du Four") + "sectors: [secteur-1]\n",
+        "content/signalements/r-7.yaml": report_yaml(
+            "R-7", "{date: 2026-11-20T08:00, stage: received}",
+            "{date: 2026-11-21, stage: scheduled, expected: 2026-12-01}", point="lat: 45.72\n  lon: 4.83"),
+    }, with_sectors=False))
+    assert model.today == dt.date(2026, 11, 24)
+    m = sector_map(model, "secteur-1")
+    assert {mk.record.number: mk.tone for mk in m.reports} == {
+        "R-5": "report-overdue", "R-7": "report-open", "R-1": "report-resolved"}
+    assert [mk.record.number for mk in m.reports] == ["R-5", "R-7", "R-1"]  # overdue first
+    assert m.unlocated_reports == 1
+    html = unescape(render(m, model))
+    assert "1 signalement en cours n'a pas d'emplacement précis : il est listé avec sa rue" in html
+    assert '<a href="/rues/">l\'index des rues</a>' in html
+    assert "1 en retard, 1 en cours de traitement, 1 résolu depuis moins de 30 jours" in html
+    assert "Résolu le 25 octobre 2026" in m.reports_of("report-resolved")[0].name
