@@ -453,3 +453,30 @@ def test_the_edges_of_what_the_map_shows_of_reports(tmp_path):
     assert '<a href="/rues/">l\'index des rues</a>' in html
     assert "1 en retard, 1 en cours de traitement, 1 résolu depuis moins de 30 jours" in html
     assert "Résolu le 25 octobre 2026" in m.reports_of("report-resolved")[0].name
+
+
+def test_a_changed_report_renders_its_sectors_page_again_and_no_other(tmp_path):
+    """The sector page (and its map) depends on its reports (incremental.PageSignatures)."""
+    from clairvoie.incremental import PageSignatures
+
+    east = "[[4.84, 45.70], [4.88, 45.70], [4.88, 45.73], [4.84, 45.73], [4.84, 45.70]]"
+    root = write_site(tmp_path, {
+        "sectors/secteur-1.yaml": sector_yaml("Un", f"{{type: Polygon, coordinates: [{SQUARE}]}}"),
+        "sectors/secteur-2.yaml": sector_yaml("Deux", f"{{type: Polygon, coordinates: [{east}]}}"),
+        "content/signalements/services.yaml": "services:\n  - code: nids\n    name: Nid-de-poule\n",
+        "content/signalements/r-1.yaml": report_yaml("R-1", "{date: 2026-11-01T08:00, stage: received}"),
+    }, with_sectors=False)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+
+    def signatures():
+        model = load_site(root)
+        pages = PageSignatures(model, {}, str(theme))
+        return {s: pages.of("clairvoie_sector", model.views[s].records) for s in ("secteur-1", "secteur-2")}
+
+    before = signatures()
+    path = root / "content/signalements/r-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - {date: 2026-11-20, stage: resolved}\n",
+                    encoding="utf-8")
+    after = signatures()
+    assert after["secteur-1"] != before["secteur-1"] and after["secteur-2"] == before["secteur-2"]
