@@ -13,6 +13,7 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 
 from building import REPO
+from clairvoie.outputs.nearby import cell_of
 from demo_reports import TODAY, demo_reports, haversine_m
 
 pytestmark = pytest.mark.browser
@@ -193,4 +194,31 @@ def test_a_sector_page_with_report_markers_passes_axe_and_its_colours_stand_out(
         # The white glyph inside stands out from the fill too.
         assert contrast(fill, (255, 255, 255)) >= 3, tone
     assert outside == []
+    page.close()
+
+
+def test_a_cell_gone_since_the_index_was_cached_counts_as_empty_and_a_failure_is_said(browser, site_url):
+    page = browser.new_page()
+    page.goto(f"{site_url}/rues/")
+    expected = expected_near(street_points("Rue des Halles"))
+    gone = {cell_of(*expected[0].point)}
+    page.route("**/signalements/proximite/*.json",
+               lambda route: route.fulfill(status=404) if any(f"/{c}.json" in route.request.url for c in gone)
+               else route.continue_())
+    page.select_option("#proximite-rue", label="Rue des Halles")
+    page.click("text=Voir les signalements autour de cette rue")
+    items, status = results(page)
+    in_gone = {r.number for r in expected if cell_of(*r.point) in gone}
+    assert in_gone
+    assert [href for href, _ in items] == [f"/{r.url}" for r in expected if r.number not in in_gone]
+    if not items:  # not a failure: the cell is empty now
+        assert status.startswith("Aucun signalement en cours")
+    page.close()
+    page = browser.new_page()  # a fresh page: the index is not kept yet
+    page.route("**/signalements/proximite/index.json", lambda route: route.abort())
+    page.goto(f"{site_url}/rues/")
+    page.select_option("#proximite-rue", label="Rue des Halles")
+    page.click("text=Voir les signalements autour de cette rue")
+    items, status = results(page)
+    assert items == [] and status.startswith("Les signalements n'ont pas pu être chargés")
     page.close()

@@ -64,6 +64,8 @@ function loadIndex() {
 function loadCell(key) {
   if (!cellFiles.has(key)) {
     cellFiles.set(key, fetch(`${block.dataset.folder}${key}.json`).then((response) => {
+      // Gone since the index was cached (its last report closed): nothing there any more.
+      if (response.status === 404) return { reports: [] };
       if (!response.ok) throw new Error(response.status);
       return response.json();
     }).catch((error) => {
