@@ -14,6 +14,7 @@ moi" looks for open reports around these points.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .records import Project, Report, WorksOrder
@@ -137,7 +138,7 @@ def _street_points(street: Street, reports: list[Report]) -> tuple[tuple[float, 
 
 
 def street_index(projects: list[Project], works: list[WorksOrder],
-                 reports: list[Report] = ()) -> list[Street]:
+                 reports: Sequence[Report] = ()) -> list[Street]:
     """Every street with works not over yet, a current or planned project or an open report, A–Z."""
     streets: dict[str, Street] = {}
 
