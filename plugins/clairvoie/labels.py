@@ -270,7 +270,7 @@ def report_stage_text(stage: ReportStage) -> str:
     return _sentence(word)
 
 
-def report_overdue_fr(report: Report) -> str | None:
+def report_overdue_sentence(report: Report) -> str | None:
     """An overdue report's bad news, in a sentence; None when it is not overdue."""
     if not report.is_overdue or report.due is None:
         return None
@@ -327,6 +327,21 @@ def hours_fr(hours: WeeklyHours | None) -> str | None:
     return text + (", sauf fériés" if hours.public_holidays_off else "")
 
 
+# The badge (tone, word) of an open report, by whether it is overdue: on /rues/ and "Près de chez moi".
+REPORT_BADGE = {True: ("late", "Signalement en retard"), False: ("info", "Signalement en cours")}
+
+
+def report_overdue_fr(report: Report) -> str:
+    """"en retard de 12 jours" (negative news, said in words); "" when the report is not overdue."""
+    return f"en retard de {days_fr(report.days_overdue)}" if report.is_overdue else ""
+
+
+def report_state_fr(report: Report) -> str:
+    """Its stage, and its delay when overdue: "Intervention prévue, en retard de 12 jours"."""
+    overdue = report_overdue_fr(report)
+    return f"{REPORT_STAGE[report.stage]}, {overdue}" if overdue else REPORT_STAGE[report.stage]
+
+
 def template_filters() -> dict[str, object]:
     return {
         "date_fr": date_fr,
@@ -362,4 +377,8 @@ def template_globals() -> dict[str, object]:
         "DIRECTION": DIRECTION,
         "PHOTO_STAGE": PHOTO_STAGE,
         "PARTICIPATION": PARTICIPATION,
+        "REPORT_STAGE": REPORT_STAGE,
+        "REPORT_BADGE": REPORT_BADGE,
+        "report_overdue_fr": report_overdue_fr,
+        "report_state_fr": report_state_fr,
     }

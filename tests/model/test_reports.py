@@ -307,9 +307,11 @@ def test_each_street_has_its_reports_whatever_the_case_and_accents(model):
     assert model.reports_of_street("Rue Inconnue") == []
 
 
-def test_reports_are_not_yet_shown_by_existing_outputs(model):
-    """Until their channels come, reports are neither among a sector's records nor bad news."""
-    assert not [r for view in model.views.values() for r in view.records if isinstance(r, Report)]
+def test_reports_are_records_of_their_sector_but_not_yet_bad_news(model):
+    """The sector's map shows its reports (outputs/maps.py): they are among the records its page
+    depends on. Until their channels come, they are not among the bad news."""
+    for sector_id, view in model.views.items():
+        assert [r for r in view.records if isinstance(r, Report)] == view.reports
     assert not [n for n in model.bad_news if n.kind not in ("late", "over_budget", "suspended", "cancelled",
                                                             "works_cancelled")]
 

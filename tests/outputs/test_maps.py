@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import math
 import re
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,8 +15,9 @@ from building import DEMO_EPOCH, REPO
 from clairvoie.labels import template_filters, template_globals
 from clairvoie.model import load_model
 from clairvoie.outputs.maps import (
-    HEIGHT, PROJECT_TONES, WIDTH, WORKS_TONES, SectorMap, sector_map,
+    HEIGHT, PROJECT_TONES, REPORT_TONES, WIDTH, WORKS_TONES, SectorMap, sector_map,
 )
+from demo_reports import demo_reports, in_sector
 from clairvoie.settings import ClairvoieSettings
 from sites import load_site, project_yaml, write_site
 
@@ -129,7 +131,7 @@ def expected_markers(sector_id):
 def test_one_marker_per_located_project_and_current_located_works_order(demo, sector_id):
     projects, works = expected_markers(sector_id)
     m = sector_map(demo, sector_id)
-    assert len(m.markers) == len(projects) + len(works)
+    assert len(m.projects) == len(projects) and len(m.works) == len(works)
     assert {mk.url for mk in m.projects} == projects
     assert {mk.url for mk in m.works} == works
     assert all(mk.shape == "circle" and mk.tone in PROJECT_TONES for mk in m.projects)
@@ -139,7 +141,7 @@ def test_one_marker_per_located_project_and_current_located_works_order(demo, se
 
 def test_demo_maps_show_every_kind_of_marker(demo):
     tones = {mk.tone for sector_id in SECTOR_IDS for mk in sector_map(demo, sector_id).markers}
-    assert tones == set(PROJECT_TONES) | set(WORKS_TONES)
+    assert tones == set(PROJECT_TONES) | set(WORKS_TONES) | set(REPORT_TONES)
 
 
 @pytest.mark.parametrize("sector_id", SECTOR_IDS)
@@ -346,3 +348,135 @@ def test_neighbouring_sectors_are_drawn_for_context(demo):
     assert "secteur-2" in ids and "secteur-1" not in ids
     labelled = [n for n in m.neighbours if n.label_x is not None]
     assert labelled and all(inside_view(n.label_x, n.label_y) for n in labelled)
+
+
+# --- residents' reports ----------------------------------------------------------------
+REPORT_SHAPES = {"report-overdue": "triangle", "report-open": "diamond", "report-resolved": "shield"}
+
+
+def expected_report_markers(sector_id):
+    """{url: tone} of the reports the sector's map shows, from the YAML alone."""
+    return {r.url: r.tone for r in demo_reports()
+            if r.tone and r.point and in_sector(r.point, sector_id)}
+
+
+@pytest.mark.parametrize("sector_id", SECTOR_IDS)
+def test_each_report_with_a_point_shows_with_the_shape_and_colour_of_its_state(demo, sector_id):
+    expected = expected_report_markers(sector_id)
+    m = sector_map(demo, sector_id)
+    assert {mk.url: mk.tone for mk in m.reports} == expected
+    assert all(mk.shape == REPORT_SHAPES[mk.tone] for mk in m.reports)
+    # As many of each shape, with its tone's class, in the SVG as reports in that state.
+    svg = re.search(r'<svg class="map".*?</svg>', render(m, demo), re.S).group(0)
+    shape_path = {"triangle": 'd="M0-11.5L11 8.5H-11Z"', "diamond": 'd="M0-12L12 0L0 12L-12 0Z"',
+                  "shield": 'd="M-9.5-10H9.5V2.5L0 11.5L-9.5 2.5Z"'}
+    for tone, shape in REPORT_SHAPES.items():
+        count = sum(1 for t in expected.values() if t == tone)
+        drawn = re.findall(rf'<a class="map-marker tone-{tone}"[^>]*><title>[^<]*</title><path class="marker-shape" ([^/]*)/>', svg)
+        assert drawn == [shape_path[shape]] * count, (sector_id, tone)
+
+
+def test_demo_maps_show_the_three_states_of_reports_and_leave_old_ones_off(demo):
+    shown = {mk.url for sector_id in SECTOR_IDS for mk in sector_map(demo, sector_id).reports}
+    reports = demo_reports()
+    for state in ("report-overdue", "report-open", "report-resolved"):
+        assert any(r.tone == state for r in reports)
+    old = [r for r in reports if r.stage == "resolved" and r.tone is None]
+    ended = [r for r in reports if r.stage in ("closed", "duplicate")]
+    assert old and ended
+    assert not shown & {r.url for r in old + ended}
+    assert shown == {r.url for r in reports if r.tone and r.point}
+
+
+def test_report_shapes_are_their_own(demo):
+    """Neither a report's state nor its kind is told by colour alone."""
+    shapes = list(REPORT_SHAPES.values())
+    assert len(set(shapes)) == 3 and not {"circle", "square"} & set(shapes)
+
+
+def test_a_report_marker_names_its_number_its_kind_and_its_stage(demo):
+    m = sector_map(demo, "secteur-1")
+    by_number = {r.number: r for r in demo_reports()}
+    stage_words = {"received": "Reçu", "acknowledged": "Pris en charge", "scheduled": "Intervention prévue",
+                   "in_progress": "En cours", "resolved": "Résolu", "reopened": "Rouvert"}
+    assert m.reports
+    for mk in m.reports:
+        report = by_number[mk.record.number]
+        assert mk.name.startswith(f"Signalement : n° {report.number}, {report.service_name}, {report.street} — "
+                                  f"{stage_words[report.stage]}")
+        assert ("en retard de" in mk.name) == report.is_overdue
+    # Overdue first, in words in the list under the map too.
+    tones = [mk.tone for mk in m.reports]
+    assert tones == sorted(tones, key=REPORT_TONES.index)
+    html = render(m, demo)
+    after = html[html.index("</svg>\n  </div>"):]
+    assert "Signalements des habitants" in after and "Signalement en retard (triangle rouge)" in after
+    for mk in m.reports:
+        assert f'<a href="/{mk.url}">Signalement n° {mk.record.number}</a>' in after
+
+
+def report_yaml(number, *stages, point="lat: 45.71\n  lon: 4.81", street="Rue des Lilas"):
+    history = "".join(f"  - {stage}\n" for stage in stages)
+    received = stages[0].split("date: ")[1].split(",")[0]
+    return (f'number: "{number}"\nservice: nids\nreceived: {received}\n'
+            f"location:\n  street: {street}\n  {point}\nhistory:\n{history}")
+
+
+def test_the_edges_of_what_the_map_shows_of_reports(tmp_path):
+    """Resolved 30 days ago: shown; 31 days ago: left off; closed, duplicate: left off; an open
+    report without a point: counted, and sent to the street index; 90 days promised: overdue."""
+    received = "{date: 2026-09-01T08:00, stage: received}"
+    model = load_site(write_site(tmp_path, {
+        "sectors/secteur-1.yaml": sector_yaml("Un", f"{{type: Polygon, coordinates: [{SQUARE}]}}"),
+        "content/signalements/services.yaml": "services:\n  - code: nids\n    name: Nid-de-poule\n"
+                                             "    commitment_days: 60\n",
+        "content/signalements/r-1.yaml": report_yaml("R-1", received, "{date: 2026-10-25, stage: resolved}"),
+        "content/signalements/r-2.yaml": report_yaml("R-2", received, "{date: 2026-10-24, stage: resolved}"),
+        "content/signalements/r-3.yaml": report_yaml("R-3", received, "{date: 2026-10-01, stage: closed, reason: Rien}"),
+        "content/signalements/r-4.yaml": report_yaml("R-4", received, "{date: 2026-10-01, stage: duplicate, duplicate_of: R-5}"),
+        "content/signalements/r-5.yaml": report_yaml("R-5", received),
+        "content/signalements/r-6.yaml": report_yaml(
+            "R-6", "{date: 2026-11-20T08:00, stage: received}", point="section: au n°3",
+            street="Rue du Four") + "sectors: [secteur-1]\n",
+        "content/signalements/r-7.yaml": report_yaml(
+            "R-7", "{date: 2026-11-20T08:00, stage: received}",
+            "{date: 2026-11-21, stage: scheduled, expected: 2026-12-01}", point="lat: 45.72\n  lon: 4.83"),
+    }, with_sectors=False))
+    assert model.today == dt.date(2026, 11, 24)
+    m = sector_map(model, "secteur-1")
+    assert {mk.record.number: mk.tone for mk in m.reports} == {
+        "R-5": "report-overdue", "R-7": "report-open", "R-1": "report-resolved"}
+    assert [mk.record.number for mk in m.reports] == ["R-5", "R-7", "R-1"]  # overdue first
+    assert m.unlocated_reports == 1
+    html = unescape(render(m, model))
+    assert "1 signalement en cours n'a pas d'emplacement précis : il est listé avec sa rue" in html
+    assert '<a href="/rues/">l\'index des rues</a>' in html
+    assert "1 en retard, 1 en cours de traitement, 1 résolu depuis moins de 30 jours" in html
+    assert "Résolu le 25 octobre 2026" in m.reports_of("report-resolved")[0].name
+
+
+def test_a_changed_report_renders_its_sectors_page_again_and_no_other(tmp_path):
+    """The sector page (and its map) depends on its reports (incremental.PageSignatures)."""
+    from clairvoie.incremental import PageSignatures
+
+    east = "[[4.84, 45.70], [4.88, 45.70], [4.88, 45.73], [4.84, 45.73], [4.84, 45.70]]"
+    root = write_site(tmp_path, {
+        "sectors/secteur-1.yaml": sector_yaml("Un", f"{{type: Polygon, coordinates: [{SQUARE}]}}"),
+        "sectors/secteur-2.yaml": sector_yaml("Deux", f"{{type: Polygon, coordinates: [{east}]}}"),
+        "content/signalements/services.yaml": "services:\n  - code: nids\n    name: Nid-de-poule\n",
+        "content/signalements/r-1.yaml": report_yaml("R-1", "{date: 2026-11-01T08:00, stage: received}"),
+    }, with_sectors=False)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+
+    def signatures():
+        model = load_site(root)
+        pages = PageSignatures(model, {}, str(theme))
+        return {s: pages.of("clairvoie_sector", model.views[s].records) for s in ("secteur-1", "secteur-2")}
+
+    before = signatures()
+    path = root / "content/signalements/r-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - {date: 2026-11-20, stage: resolved}\n",
+                    encoding="utf-8")
+    after = signatures()
+    assert after["secteur-1"] != before["secteur-1"] and after["secteur-2"] == before["secteur-2"]

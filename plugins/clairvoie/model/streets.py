@@ -1,18 +1,23 @@
-"""The street index: every street with current or planned works or projects, A–Z.
+"""The street index: every street with current or planned works, projects or open reports, A–Z.
 
 Derived once from the model (``derive.py``) for /rues/ — the way to answer
 "what is happening in my street" without JavaScript — and for search.
 A works order names its street (``street``); a project names streets in its
 address ("Rue des Lilas, du n°2 au n°48", "Centre-ville : rue de la République,
-Grande Rue…") and through its works orders.
+Grande Rue…") and through its works orders; a resident's report names its street.
+
+Each street also knows where it is (``points``), from the records alone: the course of
+its works orders and the points of its reports (rounded to about 100 m). "Près de chez
+moi" looks for open reports around these points.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .records import Project, WorksOrder
+from .records import Project, Report, WorksOrder
 from .words import fold, key
 
 # Kinds of public ways, as French addresses write them (lower case).
@@ -32,6 +37,7 @@ _LEADING = re.compile(
     r"^(?:" + "|".join(key(t) for t in sorted(STREET_TYPES, key=len, reverse=True)) + r") "
     r"(?:(?:de la|de l|des|du|de|d|a la|aux|la|le|les|l) )?")
 ACTIVE_PROJECT_STATUSES = ("in_progress", "suspended", "planned")
+POINT_DECIMALS = 5  # about 1 m: a street's known points, (lat, lon)
 
 
 def streets_in(text: str | None) -> list[str]:
@@ -56,6 +62,9 @@ class Street:
     key: str  # "rue des lilas"
     works: list[WorksOrder] = field(default_factory=list)  # not over yet, active first
     projects: list[Project] = field(default_factory=list)  # planned, in progress or suspended
+    reports: list[Report] = field(default_factory=list)  # open, most overdue first, then by number
+    # (lat, lon) where the street is known to be, sorted: its works orders' courses, its reports' points
+    points: tuple[tuple[float, float], ...] = ()
 
     @property
     def sort_key(self) -> str:
@@ -84,6 +93,10 @@ class Street:
         return [w for w in self.works if w.is_cancelled]
 
     @property
+    def overdue_reports(self) -> list[Report]:
+        return [r for r in self.reports if r.is_overdue]
+
+    @property
     def is_active(self) -> bool:
         """Works under way today, or a project being built."""
         return bool(self.active_works) or any(p.status == "in_progress" for p in self.projects)
@@ -100,8 +113,33 @@ def _project_order(project: Project) -> tuple:
     return ACTIVE_PROJECT_STATUSES.index(project.status), not project.is_late, fold(project.title), project.id
 
 
-def street_index(projects: list[Project], works: list[WorksOrder]) -> list[Street]:
-    """Every street with works not over yet or a current or planned project, A–Z."""
+def _report_order(report: Report) -> tuple:
+    return not report.is_overdue, -report.days_overdue, report.number
+
+
+def _geometry_points(geometry: dict | None) -> list[tuple[float, float]]:
+    """(lat, lon) of every position of a Point, LineString or their Multi forms."""
+    kind, coordinates = (geometry or {}).get("type"), (geometry or {}).get("coordinates") or []
+    if kind == "Point":
+        positions = [coordinates]
+    elif kind in ("MultiPoint", "LineString"):
+        positions = coordinates
+    elif kind == "MultiLineString":
+        positions = [p for line in coordinates for p in line]
+    else:
+        positions = []  # an area: no course along a street
+    return [(float(p[1]), float(p[0])) for p in positions]
+
+
+def _street_points(street: Street, reports: list[Report]) -> tuple[tuple[float, float], ...]:
+    points = [p for order in street.works for p in _geometry_points(order.geometry)]
+    points += [r.point for r in reports if r.point is not None]
+    return tuple(sorted({(round(lat, POINT_DECIMALS), round(lon, POINT_DECIMALS)) for lat, lon in points}))
+
+
+def street_index(projects: list[Project], works: list[WorksOrder],
+                 reports: Sequence[Report] = ()) -> list[Street]:
+    """Every street with works not over yet, a current or planned project or an open report, A–Z."""
     streets: dict[str, Street] = {}
 
     def street(name: str) -> Street:
@@ -121,7 +159,14 @@ def street_index(projects: list[Project], works: list[WorksOrder]) -> list[Stree
         for street_key in dict.fromkeys(key(n) for n in names):
             name = next(n for n in names if key(n) == street_key)
             street(name).projects.append(project)
+    located: dict[str, list[Report]] = {}  # every report of a street locates it, open or not
+    for report in reports:
+        located.setdefault(key(report.street), []).append(report)
+        if report.is_open:
+            street(report.street).reports.append(report)
     for entry in streets.values():
         entry.works.sort(key=_works_order)
         entry.projects.sort(key=_project_order)
+        entry.reports.sort(key=_report_order)
+        entry.points = _street_points(entry, located.get(entry.key, []))
     return sorted(streets.values(), key=lambda s: (s.sort_key, s.key))

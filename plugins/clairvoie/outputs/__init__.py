@@ -20,6 +20,7 @@ beside a running thread is unsafe.
 from . import assets, calendar, feeds, files, images, navigation, opendata, open311, pages, panels, podcast
 from . import search
 from . import newsletter_archive
+from . import nearby
 
 OUTPUTS = (
     assets.write_fingerprinted_assets,
@@ -36,6 +37,7 @@ OUTPUTS = (
     podcast.write_podcast,
     panels.write_panels,
     navigation.write_navigation,
+    nearby.write_nearby,
 )
 
 # The feeds pages announce with <link rel="alternate">, in this order.

@@ -2,7 +2,7 @@
 
 No tiles, no script, no request to a third party: the sector's outline, its
 neighbours' outlines for context, the lines of its works orders and one
-marker per located project or works order, each a link to its page. The
+marker per located project, works order or resident's report, each a link to its page. The
 template ``partials/sector_map.html`` renders a ``SectorMap`` together with a
 legend and a list of every marker (the map's text alternative).
 
@@ -15,19 +15,30 @@ output is small and deterministic.
 Marker tones (class ``tone-<tone>``; every tone also has its own glyph, so
 colour is never the only cue):
 
-=================  ======  ===========================================
-tone               shape   meaning
-=================  ======  ===========================================
-on-time            circle  project planned or in progress, on time
-late               circle  project late (``Project.tone``)
-stopped            circle  project suspended or cancelled
-done               circle  project completed
-works-active       square  works order in force today
-works-soon         square  works order starting within the
-                           ``upcoming_works_days`` setting
-works-later        square  works order starting later
-works-cancelled    square  works order withdrawn (not yet past)
-=================  ======  ===========================================
+=================  ========  ===========================================
+tone               shape     meaning
+=================  ========  ===========================================
+on-time            circle    project planned or in progress, on time
+late               circle    project late (``Project.tone``)
+stopped            circle    project suspended or cancelled
+done               circle    project completed
+works-active       square    works order in force today
+works-soon         square    works order starting within the
+                             ``upcoming_works_days`` setting
+works-later        square    works order starting later
+works-cancelled    square    works order withdrawn (not yet past)
+report-overdue     triangle  report open and overdue (red, "!")
+report-open        diamond   report open, not overdue (orange, "…")
+report-resolved    shield    report resolved in the last
+                             ``RESOLVED_SHOWN_DAYS`` days (green, ✓)
+=================  ========  ===========================================
+
+Residents' reports use the workshops' colours — green resolved, orange being
+handled, red overdue — each with its own shape, none a circle or a square, so that
+neither the state nor the kind is told by colour alone. A report shows where its
+point is (rounded to about 100 m). Reports resolved longer ago than
+``RESOLVED_SHOWN_DAYS`` are left off (the map shows what is going on), as are the
+reports closed without action and the duplicates (their original shows instead).
 """
 
 from __future__ import annotations
@@ -36,8 +47,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from ..labels import project_status_fr
-from ..model.records import Model, Project, WorksOrder
+from ..labels import date_fr, days_fr, project_status_fr, report_state_fr
+from ..model.records import Model, Project, Report, WorksOrder
 
 WIDTH = 800
 HEIGHT = 600
@@ -49,7 +60,10 @@ METRES_PER_DEGREE = 111_320
 
 PROJECT_TONES = ("on-time", "late", "stopped", "done")
 WORKS_TONES = ("works-active", "works-soon", "works-later", "works-cancelled")
+REPORT_TONES = ("report-overdue", "report-open", "report-resolved")
 SHAPE = {"project": "circle", "works": "square"}
+REPORT_SHAPE = {"report-overdue": "triangle", "report-open": "diamond", "report-resolved": "shield"}
+RESOLVED_SHOWN_DAYS = 30  # a report resolved longer ago than this is left off the map
 # Order of the legend and of the projects in the list: as on the sector page.
 STATUS_ORDER = ("in_progress", "planned", "suspended", "completed", "cancelled")
 TIMING_ORDER = ("active", "upcoming", "future")
@@ -60,8 +74,8 @@ Point = tuple[float, float]  # (x, y) in the viewBox, or (lon, lat) before proje
 
 @dataclass(frozen=True)
 class MapMarker:
-    kind: str  # "project" or "works"
-    shape: str  # "circle" (projects) or "square" (works orders)
+    kind: str  # "project", "works" or "report"
+    shape: str  # "circle" (projects), "square" (works orders), REPORT_SHAPE (reports)
     x: float  # where the marker is drawn (moved aside when it would hide another one)
     y: float
     url: str  # relative to the site root, e.g. "projets/lilas/"
@@ -71,7 +85,7 @@ class MapMarker:
     label: str  # the record's state, in French: "En cours, en retard", "Travaux en cours"…
     anchor_x: float = 0  # where the record is; a leader line joins it to a moved marker
     anchor_y: float = 0
-    record: Any = field(default=None, compare=False, repr=False)  # Project or WorksOrder
+    record: Any = field(default=None, compare=False, repr=False)  # Project, WorksOrder or Report
 
     @property
     def moved(self) -> bool:
@@ -80,7 +94,7 @@ class MapMarker:
     @property
     def name(self) -> str:
         """The accessible name of the marker's link."""
-        kind = "Projet" if self.kind == "project" else "Arrêté de travaux"
+        kind = MARKER_KIND[self.kind]
         place = f", {self.place}" if self.place else ""
         return f"{kind} : {self.title}{place} — {self.label}"
 
@@ -132,6 +146,7 @@ class SectorMap:
     bbox: tuple[float, float, float, float]  # west, south, east, north (degrees)
     unlocated_projects: int  # projects of the sector that the map cannot show
     unlocated_works: int  # non-past works orders of the sector without geometry
+    unlocated_reports: int = 0  # open reports of the sector without a point
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -147,10 +162,22 @@ class SectorMap:
     def works(self) -> tuple[MapMarker, ...]:
         return tuple(m for m in self.markers if m.kind == "works")
 
+    @property
+    def reports(self) -> tuple[MapMarker, ...]:
+        """Overdue first, then open, then resolved (REPORT_TONES), each by number."""
+        return tuple(m for m in self.markers if m.kind == "report")
+
+    def reports_of(self, tone: str) -> tuple[MapMarker, ...]:
+        return tuple(m for m in self.reports if m.tone == tone)
+
+    @property
+    def resolved_shown_days(self) -> int:
+        return RESOLVED_SHOWN_DAYS
+
 
 class _Placed(NamedTuple):
-    kind: str  # "project" or "works"
-    record: Any  # Project or WorksOrder
+    kind: str  # "project", "works" or "report"
+    record: Any  # Project, WorksOrder or Report
     point: Point  # (lon, lat) of its marker
     lines: list[list[Point]]  # (lon, lat) lines drawn under it
 
@@ -179,6 +206,12 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
         else:
             placed.append(_Placed("works", order, geometry_anchor(order.geometry),
                                   line_parts(order.geometry)))
+    unlocated_reports = 0
+    for report in _sector_reports(model, sector_id):
+        if report.point is None:
+            unlocated_reports += report.is_open
+        else:
+            placed.append(_Placed("report", report, (report.point[1], report.point[0]), []))
 
     if not geometry_points and not placed:
         return None
@@ -192,13 +225,12 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
     anchors = [projection(item.point) for item in placed]
     markers, lines = [], []
     for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
-        record, is_project = item.record, item.kind == "project"
-        tone = _project_tone(record) if is_project else _works_tone(record)
+        record = item.record
+        tone, label = _tone_and_label(item.kind, record, model)
         markers.append(MapMarker(
-            kind=item.kind, shape=SHAPE[item.kind], x=x, y=y, url=record.url, title=record.title,
-            place=_place(record) if is_project else _street(record), tone=tone,
-            label=_project_label(record) if is_project else _works_label(record, model),
-            anchor_x=anchor[0], anchor_y=anchor[1], record=record,
+            kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
+            url=record.url, title=_title(item.kind, record), place=_marker_place(item.kind, record),
+            tone=tone, label=label, anchor_x=anchor[0], anchor_y=anchor[1], record=record,
         ))
         paths = (line_path(projection, part) for part in item.lines)
         lines += [MapLine(path, tone) for path in paths if path]
@@ -217,7 +249,28 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
         bbox=projection.bbox,
         unlocated_projects=unlocated_projects,
         unlocated_works=unlocated_works,
+        unlocated_reports=unlocated_reports,
     )
+
+
+def _tone_and_label(kind: str, record: Any, model: Model) -> tuple[str, str]:
+    if kind == "project":
+        return _project_tone(record), _project_label(record)
+    if kind == "works":
+        return _works_tone(record), _works_label(record, model)
+    resolved = f" le {date_fr(record.resolved)}" if record.is_resolved else ""
+    return _report_tone(record), report_state_fr(record) + resolved
+
+
+def _title(kind: str, record: Any) -> str:
+    """A report has no title: its tracking number and its kind name it."""
+    return f"n° {record.number}, {record.service.name}" if kind == "report" else record.title
+
+
+def _marker_place(kind: str, record: Any) -> str | None:
+    if kind == "project":
+        return _place(record)
+    return _street(record)
 
 
 # --- selection --------------------------------------------------------------------
@@ -230,6 +283,23 @@ def _sector_works(model: Model, sector_id: str) -> list[WorksOrder]:
     """Works orders of the sector that are not over: in force today, soon or later."""
     works = [w for w in model.works if sector_id in w.sector_ids and w.timing in TIMING_ORDER]
     return sorted(works, key=lambda w: (TIMING_ORDER.index(w.timing), w.start_date, w.id))
+
+
+def _sector_reports(model: Model, sector_id: str) -> list[Report]:
+    """Open reports of the sector, and those resolved in the last RESOLVED_SHOWN_DAYS days:
+    overdue first (most overdue first), then open, then resolved, each by number."""
+    shown = [r for r in model.views[sector_id].reports if r.is_open or _recently_resolved(r, model)]
+    return sorted(shown, key=lambda r: (REPORT_TONES.index(_report_tone(r)), -r.days_overdue, r.number))
+
+
+def _recently_resolved(report: Report, model: Model) -> bool:
+    return report.is_resolved and (model.today - report.resolved).days <= RESOLVED_SHOWN_DAYS
+
+
+def _report_tone(report: Report) -> str:
+    if report.is_overdue:
+        return "report-overdue"
+    return "report-open" if report.is_open else "report-resolved"
 
 
 def _project_tone(project: Project) -> str:
@@ -256,8 +326,8 @@ def _place(project: Project) -> str | None:
     return project.location.address if project.location else None
 
 
-def _street(order: WorksOrder) -> str:
-    return f"{order.street}, {order.section}" if order.section else order.street
+def _street(record: WorksOrder | Report) -> str:
+    return f"{record.street}, {record.section}" if record.section else record.street
 
 
 WORKS_TONE_LABEL = {
@@ -272,7 +342,11 @@ LEGEND_LABEL = {
     "stopped": "Projet suspendu ou annulé",
     "done": "Projet terminé",
     **{tone: text for tone, text in WORKS_TONE_LABEL.items()},
+    "report-overdue": "Signalement en retard (triangle rouge)",
+    "report-open": "Signalement en cours de traitement (losange orange)",
+    "report-resolved": "Signalement résolu depuis moins de {resolved_days} (écusson vert)",
 }
+MARKER_KIND = {"project": "Projet", "works": "Arrêté de travaux", "report": "Signalement"}
 
 
 def _legend(markers: Sequence[MapMarker], model: Model) -> tuple[LegendItem, ...]:
@@ -283,6 +357,9 @@ def _legend(markers: Sequence[MapMarker], model: Model) -> tuple[LegendItem, ...
     items += [LegendItem("works", SHAPE["works"], tone,
                          LEGEND_LABEL[tone].format(days=_upcoming_days(model)))
               for tone in WORKS_TONES if tone in shown]
+    items += [LegendItem("report", REPORT_SHAPE[tone], tone,
+                         LEGEND_LABEL[tone].format(resolved_days=days_fr(RESOLVED_SHOWN_DAYS)))
+              for tone in REPORT_TONES if tone in shown]
     return tuple(items)
 
 

@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..labels import commitment_fr, report_overdue_fr, report_stage_text
+from ..labels import commitment_fr, report_overdue_sentence, report_stage_text
 from ..model.records import Model, Report, Service
 from .site import Site
 
@@ -68,7 +68,7 @@ def service_entry(service: Service) -> dict[str, Any]:
 def status_notes(report: Report) -> str:
     """The current stage in words and staff's public note; an overdue report says so first."""
     stage = report_stage_text(report.current_stage)
-    overdue = report_overdue_fr(report)
+    overdue = report_overdue_sentence(report)
     return f"{overdue} {stage}" if overdue else stage
 
 
