@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from .model.french import MONTHS, WEEKDAYS, date_fr, month_fr  # the model writes dates with them too
 from .model.opening_hours import WeeklyHours
 from .model.records import STATUS_TONE, Meeting, Project, WorksOrder
 
@@ -121,11 +122,8 @@ PARTICIPATION = {
     },
 }
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
                 "nov.", "déc.")
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 DAY_MINUTES = 24 * 60
 
@@ -193,15 +191,6 @@ def meeting_search_status(meeting: Meeting) -> SearchStatus:
     return SearchStatus("Terminé", "Réunion passée", "done")
 
 
-def date_fr(value: dt.date | dt.datetime | None, weekday: bool = False) -> str:
-    """23 novembre 2026 (1er for the first day of the month, as French writes it)."""
-    if value is None:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    text = f"{day} {MONTHS[value.month - 1]} {value.year}"
-    return f"{WEEKDAYS[value.weekday()]} {text}" if weekday else text
-
-
 def datetime_fr(value: dt.date | dt.datetime | None) -> str:
     """23 novembre 2026 à 18 h 30, or only the date when there is no time."""
     if value is None:
@@ -210,11 +199,6 @@ def datetime_fr(value: dt.date | dt.datetime | None) -> str:
         return date_fr(value)
     minutes = f" {value.minute:02d}" if value.minute else ""
     return f"{date_fr(value)} à {value.hour} h{minutes}"
-
-
-def month_fr(value: dt.date) -> str:
-    """novembre 2026"""
-    return f"{MONTHS[value.month - 1]} {value.year}"
 
 
 def month_short_fr(value: dt.date) -> str:
