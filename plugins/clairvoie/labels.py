@@ -264,6 +264,24 @@ def hours_fr(hours: WeeklyHours | None) -> str | None:
     return text + (", sauf fériés" if hours.public_holidays_off else "")
 
 
+REPORT_OVERDUE = "Signalement en retard"  # an overdue report's badge, as a late project's "En retard"
+
+
+def reports_count_fr(open_count: int, overdue_count: int) -> str:
+    """« 12 signalements en cours, dont 3 en retard »: a sector's or the city's open reports."""
+    if not open_count:
+        return "Aucun signalement en cours"
+    if open_count == 1:
+        return "1 signalement en cours, en retard" if overdue_count else "1 signalement en cours, pas en retard"
+    late = {0: "aucun en retard", 1: "dont 1 en retard"}.get(overdue_count, f"dont {overdue_count} en retard")
+    return f"{open_count} signalements en cours, {late}"
+
+
+def reports_fr(count: int) -> str:
+    """« 1 signalement », « 3 signalements »."""
+    return f"{count} signalement" if count == 1 else f"{count} signalements"
+
+
 def template_filters() -> dict[str, object]:
     return {
         "date_fr": date_fr,
@@ -299,4 +317,7 @@ def template_globals() -> dict[str, object]:
         "DIRECTION": DIRECTION,
         "PHOTO_STAGE": PHOTO_STAGE,
         "PARTICIPATION": PARTICIPATION,
+        "REPORT_OVERDUE": REPORT_OVERDUE,
+        "reports_count_fr": reports_count_fr,
+        "reports_fr": reports_fr,
     }
