@@ -291,3 +291,22 @@ def test_new_kinds_do_not_break_the_feeds_nor_the_newsletter(model):
     assert late.negative and "Mauvaise nouvelle" in late.categories
     for sector_id in ("secteur-1", "secteur-2"):
         compose(model, sector_id, State(sector_id))
+
+
+def test_a_sector_page_depends_on_its_reports(tmp_path):
+    """Its records hold its reports: an incremental build renders it again when one changes."""
+    from clairvoie.incremental import PageSignatures
+
+    root = town(tmp_path)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+
+    def signatures():
+        model = load_site(root)
+        signed = PageSignatures(model, {}, str(theme))
+        return {sector_id: signed.of("clairvoie_sector", view.records) for sector_id, view in model.views.items()}
+    before = signatures()
+    town(tmp_path, {**REPORTS, "206": REPORTS["206"] + "  - date: 2026-11-24T08:00\n    stage: resolved\n"})
+    after = signatures()
+    assert (after["secteur-1"], after["secteur-2"]) == (before["secteur-1"], after["secteur-2"])
+    assert after["secteur-2"] != before["secteur-2"]
