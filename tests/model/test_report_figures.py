@@ -254,6 +254,7 @@ def test_each_complete_month_is_summed_up_for_the_city_and_each_sector(model):
     assert (one.title, one.summary) == ("Ce que nous avons réglé en octobre 2026 (Secteur 1 – Centre)",
                                         "1 signalement réglé en octobre 2026, en 1 jour.")
     assert one.concerns("secteur-1") and not one.concerns("secteur-2")
+    assert not one.concerns(None)  # the city's channels carry the city's summary instead
     assert one.url == "transparence/secteur-1/#signalements-par-mois"
     assert months["signalements/bilan/secteur-2/2026-09"].summary == (
         "Aucun signalement n'a été réglé en septembre 2026.")

@@ -57,10 +57,15 @@ class Announcement:
     reason: str | None = None
     record: Any = None  # the Project, WorksOrder, NewsItem, Report or MonthSummary
     update: Update | None = None  # for kind "update": the update it tells
+    # False: a sector's own summary of a month, which the city-wide channels leave for the
+    # city's summary of the same month.
+    in_city_channels: bool = True
 
     def concerns(self, sector_id: str | None) -> bool:
         """Whether a sector's channels carry it (None: the city-wide channels)."""
-        return sector_id is None or self.city_wide or sector_id in self.sector_ids
+        if sector_id is None:
+            return self.in_city_channels
+        return self.city_wide or sector_id in self.sector_ids
 
 
 def _midnight(day: dt.date, timezone: ZoneInfo) -> dt.datetime:
@@ -159,7 +164,7 @@ def _reports_month(summary: MonthSummary, timezone: ZoneInfo) -> Announcement:
         url=f"transparence/{summary.sector.id}/#signalements-par-mois" if summary.sector
         else "transparence/#signalements-par-mois",
         sector_ids=(summary.sector.id,) if summary.sector else (), city_wide=False, negative=False,
-        category="reports_month", record=summary,
+        category="reports_month", record=summary, in_city_channels=summary.sector is None,
     )
 
 
