@@ -177,11 +177,23 @@ def month_summaries(reports: list[Report], sectors: list[Sector], today: dt.date
     for sector, in_scope in scopes:
         if not in_scope:
             continue
+        resolving = _resolving_by_month(in_scope)
         month = month_start(min(r.received_day for r in in_scope))
         while month_start(month, -1) <= today:
-            summaries.append(MonthSummary(month, sector, resolved_in_month_as_of_its_end(in_scope, month)))
+            summaries.append(MonthSummary(
+                month, sector, resolved_in_month_as_of_its_end(resolving.get(month, []), month)))
             month = month_start(month, -1)
     return summaries
+
+
+def _resolving_by_month(reports: list[Report]) -> dict[dt.date, list[Report]]:
+    """The reports with a ``resolved`` stage in each month: the only ones a month's summary
+    may name (one pass, not one per month)."""
+    months: dict[dt.date, list[Report]] = {}
+    for report in reports:
+        for month in dict.fromkeys(month_start(s.day) for s in report.history if s.stage == "resolved"):
+            months.setdefault(month, []).append(report)
+    return months
 
 
 def report_announcements(reports: list[Report], sectors: list[Sector], timezone: ZoneInfo,
