@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from .model.french import MONTHS, WEEKDAYS, date_fr, month_fr  # the model writes dates with them too
+from .model.french import MONTHS, WEEKDAYS, date_fr, days_fr, month_fr  # the model writes with them too
 from .model.opening_hours import WeeklyHours
 from .model.records import STATUS_TONE, Meeting, Project, WorksOrder
 
@@ -216,10 +216,6 @@ def money_fr(value: float | None) -> str:
         return ""
     whole = f"{round(value):,}".replace(",", "\u202f")
     return f"{whole}\u00a0€"
-
-
-def days_fr(count: int) -> str:
-    return f"{count} jour" if abs(count) == 1 else f"{count} jours"
 
 
 def _hour_fr(minutes: int) -> str:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from .french import date_fr, month_fr
+from .french import date_fr, days_fr, month_fr
 from .records import NewsItem, OverduePeriod, Project, Report, Sector, Update, WorksOrder
 from .report_figures import ResolutionTimes, resolved_in_month_as_of_its_end
 from .scorecard import month_start
@@ -118,7 +118,7 @@ def _overdue_facts(report: Report, period: OverduePeriod) -> str:
     if period.expected == period.due:
         return f"{received} ; l'intervention était prévue le {date_fr(period.due)}."
     return (f"{received} ; la ville s'engage à traiter ce type de signalement en "
-            f"{report.service.commitment_days} jours, soit au plus tard le {date_fr(period.due)}.")
+            f"{days_fr(report.service.commitment_days)}, soit au plus tard le {date_fr(period.due)}.")
 
 
 def _report_overdue(report: Report, period: OverduePeriod, timezone: ZoneInfo) -> Announcement:
@@ -136,7 +136,7 @@ def _report_overdue(report: Report, period: OverduePeriod, timezone: ZoneInfo) -
 def _month_words(resolved: ResolutionTimes, month: dt.date) -> str:
     if not resolved.count:
         return f"Aucun signalement n'a été réglé en {month_fr(month)}."
-    days = f"{resolved.median_days} jour{'s' if resolved.median_days != 1 else ''}"
+    days = days_fr(resolved.median_days)
     if resolved.count == 1:
         return f"1 signalement réglé en {month_fr(month)}, en {days}."
     return (f"{resolved.count} signalements réglés en {month_fr(month)} ; la moitié au moins "
@@ -145,9 +145,8 @@ def _month_words(resolved: ResolutionTimes, month: dt.date) -> str:
 
 def _month_body(summary: MonthSummary) -> Markup:
     lines = Markup("").join(
-        Markup("<li>n° {} — {}, {} : réglé le {}, en {} jour{}</li>").format(
-            r.report.number, r.report.service.name, r.report.street, date_fr(r.day), r.days,
-            "s" if r.days != 1 else "")
+        Markup("<li>n° {} — {}, {} : réglé le {}, en {}</li>").format(
+            r.report.number, r.report.service.name, r.report.street, date_fr(r.day), days_fr(r.days))
         for r in sorted(summary.resolved.resolutions, key=lambda r: (r.day, r.report.number)))
     text = Markup("<p>{}</p>").format(_month_words(summary.resolved, summary.month))
     return text + (Markup("<ul>{}</ul>").format(lines) if lines else Markup(""))

@@ -1,4 +1,4 @@
-"""Dates in French words, as the model writes them into its own sentences (announcement
+"""Dates and durations in French words, as the model writes them into its own sentences (announcement
 titles and summaries). ``labels.py`` shows dates with these same functions: one place each.
 """
 
@@ -23,3 +23,7 @@ def date_fr(value: dt.date | dt.datetime | None, weekday: bool = False) -> str:
 def month_fr(value: dt.date) -> str:
     """novembre 2026"""
     return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def days_fr(count: int) -> str:
+    return f"{count} jour" if abs(count) == 1 else f"{count} jours"
