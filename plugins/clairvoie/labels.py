@@ -261,6 +261,9 @@ def hours_fr(hours: WeeklyHours | None) -> str | None:
 
 
 REPORT_OVERDUE = "Signalement en retard"  # an overdue report's badge, as a late project's "En retard"
+# The word of the announcements of residents' reports (model/announcements.py), for the
+# channels that label each announcement by its kind (feeds, newsletter).
+REPORT_ANNOUNCEMENT_KIND = {"report_overdue": REPORT_OVERDUE, "reports_month": "Signalements réglés"}
 
 
 def reports_count_fr(open_count: int, overdue_count: int) -> str:
