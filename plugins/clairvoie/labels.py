@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from .model.french import MONTHS, WEEKDAYS, date_fr, days_fr, month_fr  # the model writes with them too
 from .model.opening_hours import WeeklyHours
 from .model.records import STATUS_TONE, Meeting, Project, Report, ReportStage, Service, WorksOrder
 
@@ -133,11 +134,8 @@ PARTICIPATION = {
     },
 }
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
                 "nov.", "déc.")
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 DAY_MINUTES = 24 * 60
 
@@ -205,15 +203,6 @@ def meeting_search_status(meeting: Meeting) -> SearchStatus:
     return SearchStatus("Terminé", "Réunion passée", "done")
 
 
-def date_fr(value: dt.date | dt.datetime | None, weekday: bool = False) -> str:
-    """23 novembre 2026 (1er for the first day of the month, as French writes it)."""
-    if value is None:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    text = f"{day} {MONTHS[value.month - 1]} {value.year}"
-    return f"{WEEKDAYS[value.weekday()]} {text}" if weekday else text
-
-
 def datetime_fr(value: dt.date | dt.datetime | None) -> str:
     """23 novembre 2026 à 18 h 30, or only the date when there is no time."""
     if value is None:
@@ -222,11 +211,6 @@ def datetime_fr(value: dt.date | dt.datetime | None) -> str:
         return date_fr(value)
     minutes = f" {value.minute:02d}" if value.minute else ""
     return f"{date_fr(value)} à {value.hour} h{minutes}"
-
-
-def month_fr(value: dt.date) -> str:
-    """novembre 2026"""
-    return f"{MONTHS[value.month - 1]} {value.year}"
 
 
 def month_short_fr(value: dt.date) -> str:
@@ -244,10 +228,6 @@ def money_fr(value: float | None) -> str:
         return ""
     whole = f"{round(value):,}".replace(",", "\u202f")
     return f"{whole}\u00a0€"
-
-
-def days_fr(count: int) -> str:
-    return f"{count} jour" if abs(count) == 1 else f"{count} jours"
 
 
 def _sentence(text: str) -> str:
@@ -327,8 +307,9 @@ def hours_fr(hours: WeeklyHours | None) -> str | None:
     return text + (", sauf fériés" if hours.public_holidays_off else "")
 
 
+REPORT_OVERDUE = "Signalement en retard"  # an overdue report's badge, as a late project's "En retard"
 # The badge (tone, word) of an open report, by whether it is overdue: on /rues/ and "Près de chez moi".
-REPORT_BADGE = {True: ("late", "Signalement en retard"), False: ("info", "Signalement en cours")}
+REPORT_BADGE = {True: ("late", REPORT_OVERDUE), False: ("info", "Signalement en cours")}
 
 
 def report_overdue_fr(report: Report) -> str:
@@ -340,6 +321,26 @@ def report_state_fr(report: Report) -> str:
     """Its stage, and its delay when overdue: "Intervention prévue, en retard de 12 jours"."""
     overdue = report_overdue_fr(report)
     return f"{REPORT_STAGE[report.stage]}, {overdue}" if overdue else REPORT_STAGE[report.stage]
+
+
+# The word of the announcements of residents' reports (model/announcements.py), for the
+# channels that label each announcement by its kind (feeds, newsletter).
+REPORT_ANNOUNCEMENT_KIND = {"report_overdue": REPORT_OVERDUE, "reports_month": "Signalements réglés"}
+
+
+def reports_count_fr(open_count: int, overdue_count: int) -> str:
+    """« 12 signalements en cours, dont 3 en retard »: a sector's or the city's open reports."""
+    if not open_count:
+        return "Aucun signalement en cours"
+    if open_count == 1:
+        return "1 signalement en cours, en retard" if overdue_count else "1 signalement en cours, pas en retard"
+    late = {0: "aucun en retard", 1: "dont 1 en retard"}.get(overdue_count, f"dont {overdue_count} en retard")
+    return f"{open_count} signalements en cours, {late}"
+
+
+def reports_fr(count: int) -> str:
+    """« 1 signalement », « 3 signalements »."""
+    return f"{count} signalement" if count == 1 else f"{count} signalements"
 
 
 def template_filters() -> dict[str, object]:
@@ -381,4 +382,7 @@ def template_globals() -> dict[str, object]:
         "REPORT_BADGE": REPORT_BADGE,
         "report_overdue_fr": report_overdue_fr,
         "report_state_fr": report_state_fr,
+        "REPORT_OVERDUE": REPORT_OVERDUE,
+        "reports_count_fr": reports_count_fr,
+        "reports_fr": reports_fr,
     }

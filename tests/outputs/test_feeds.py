@@ -186,7 +186,9 @@ def test_a_cancelled_works_order_is_in_its_sector_feeds(demo_output):
     cancelled = [(order.get("signed") or order["start"], order_id, order)
                  for order_id, order in records("content/works").items() if order.get("cancelled")]
     signed, order_id, order = max(cancelled, key=lambda c: (str(c[0]), c[1]))
-    for sector_id in [None, *order["sectors"]]:
+    # (the city-wide feed, capped at 50 entries, reaches less far back than a sector's: since
+    # residents' reports are announced too, it ends after this withdrawal)
+    for sector_id in order["sectors"]:
         entries = parsed(demo_output, sector_id, "rss").entries
         withdrawn = next(e for e in entries if e.id.endswith(f"travaux/{order_id}/retrait"))
         assert withdrawn.title == f"Arrêté retiré — {order['title']}"

@@ -144,3 +144,46 @@ def test_a_project_ends_in_the_same_words_on_its_card_and_in_search(demo_output)
         assert in_search.split(", en retard de ")[0] == on_card, project_id
         if project_id in suspended:
             assert on_card.startswith("Chantier suspendu ; la fin était prévue le "), project_id
+
+
+# --- residents' reports on sector and home pages ------------------------------------------
+def reports_count(open_count, overdue_count):
+    late = {0: "aucun en retard", 1: "dont 1 en retard"}.get(overdue_count, f"dont {overdue_count} en retard")
+    return f"{open_count} signalements en cours, {late}"
+
+
+def test_sector_pages_count_open_and_overdue_reports_and_list_the_overdue_among_bad_news(demo_output):
+    from test_transparency import REPORTS, SECTORS, report_sectors, report_state
+
+    for sector_id in SECTORS:
+        mine = [d for d in REPORTS.values() if sector_id in report_sectors(d)]
+        states = {d["number"].lower(): report_state(d) for d in mine}
+        open_count = sum(1 for is_open, _, _ in states.values() if is_open)
+        overdue = {number for number, (_, late, _) in states.items() if late}
+        html = (demo_output / "secteurs" / sector_id / "index.html").read_text()
+        main = html[html.index("<main"):]
+        bad_news = main[:main.index('id="signalements"')]
+        assert set(re.findall(r'href="/signalements/([\w-]+)/"', bad_news)) == overdue, sector_id
+        assert bad_news.count("Signalement en retard") == len(overdue)
+        if overdue:  # as prominent as a late project: the same cards, in the same list
+            assert 'class="card bad-news tone-late"' in bad_news and "Rien à signaler" not in bad_news
+        counts = main[main.index('id="signalements"'):main.index('id="en-chiffres"')]
+        link = f'<a href="/signalements/#{sector_id}">{reports_count(open_count, len(overdue))}</a>'
+        assert link in counts, (sector_id, counts)
+
+
+def test_home_page_counts_reports_city_wide_and_by_sector(demo_output):
+    from test_transparency import REPORTS, SECTORS, report_sectors, report_state
+
+    html = (demo_output / "index.html").read_text()
+    section = html[html.index('id="signalements"'):html.index('id="secteurs"')]
+    states = [report_state(d) for d in REPORTS.values()]
+    city = reports_count(sum(1 for s in states if s[0]), sum(1 for s in states if s[1]))
+    assert f'<a href="/signalements/">{city}</a>' in section
+    for sector_id in SECTORS:
+        mine = [report_state(d) for d in REPORTS.values() if sector_id in report_sectors(d)]
+        count = reports_count(sum(1 for s in mine if s[0]), sum(1 for s in mine if s[1]))
+        assert f'<a href="/signalements/#{sector_id}">{count}</a>' in section, sector_id
+    bad_news = html[html.index('id="mauvaises-nouvelles"'):html.index('id="signalements"')]
+    overdue = sum(1 for s in states if s[1])
+    assert f"{overdue} signalements d'habitants en retard" in text_of(bad_news)

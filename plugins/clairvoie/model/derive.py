@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from ..settings import ClairvoieSettings
 from .records import (
     ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, MeetingFile, Model, NewsItem, Project, ProjectFile,
-    Records, Report, Sector, SectorView, WorksOrder, WorksOrderFile, title_key,
+    Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, title_key,
 )
 from .announcements import announcements
+from .report_figures import report_figures
 from .reports import derive_reports, most_overdue_first, reports_by_street
 from .scorecard import scorecard
 from .streets import street_index
@@ -147,14 +148,16 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
         settings=settings, synonyms=records.synonyms, bad_news=bad_news,
         upcoming_meetings=upcoming_meetings, past_meetings=past_meetings,
         scorecard=scorecard(projects, works, meetings, today),
-        announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now),
+        announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now,
+                                    reports, records.sectors),
         streets=street_index(projects, works, reports),
         services=records.services, reports=reports, open_reports=[r for r in reports if r.is_open],
         overdue_reports=most_overdue_first(reports),
         reports_by_street=reports_by_street(reports),
+        report_figures=report_figures(reports, records.services, today, records.sectors),
         views={
             sector.id: _sector_view(sector, records.news, bad_news, today, settings.sector_news_count,
-                                    *(grouped.get(sector.id, []) for grouped in by_sector))
+                                    records.services, *(grouped.get(sector.id, []) for grouped in by_sector))
             for sector in records.sectors
         },
     )
@@ -203,7 +206,7 @@ def _by_sector(records: list[Any]) -> dict[str, list[Any]]:
 
 
 def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], today: dt.date,
-                 news_count: int, projects: list[Project], works: list[WorksOrder],
+                 news_count: int, services: list[Service], projects: list[Project], works: list[WorksOrder],
                  meetings: list[Meeting], reports: list[Report]) -> SectorView:
     upcoming_meetings, past_meetings = _split_meetings(meetings)
     news = [n for n in news if n.city_wide or sector.id in n.sector_ids]
@@ -227,4 +230,5 @@ def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], 
         reports=reports,
         open_reports=[r for r in reports if r.is_open],
         overdue_reports=most_overdue_first(reports),
+        report_figures=report_figures(reports, services, today),
     )

@@ -390,6 +390,15 @@ class ReportFile:
         return f"signalements/{self.id}/index.html"
 
 
+@dataclass(frozen=True)
+class OverduePeriod:
+    """A round of a report that went past its due day while still open (reports.py)."""
+
+    since: dt.date  # its first overdue day: the day after ``due``, unless it was closed then
+    due: dt.date
+    expected: dt.date | None  # the round's expected date, when one was given
+
+
 @dataclass(frozen=True, kw_only=True)
 class Report(ReportFile):
     """A report as outputs see it: its file and every fact derive.py computes, given at once.
@@ -408,6 +417,9 @@ class Report(ReportFile):
     due: dt.date | None  # the earlier of ``expected`` and the service's commitment
     is_overdue: bool  # open and past ``due``
     days_overdue: int  # days past ``due``; 0 when not overdue
+    # Each round that went past its due day while open, oldest first: the last one is the
+    # current lateness when ``is_overdue``; the others stay, as news that was told.
+    overdue_periods: tuple[OverduePeriod, ...]
     original: Report | None  # the report a duplicate points to
     duplicates: tuple[str, ...]  # numbers of the reports marked duplicates of this one, sorted
     works: tuple["WorksOrder", ...]  # the works orders its stages name, in their order
@@ -498,13 +510,15 @@ class SectorView:
     past_meetings: list[Meeting]
     news: list[NewsItem]
     scorecard: Any  # scorecard.Scorecard
-    # Every record of the sector (projects, works orders, meetings, news): what its pages
-    # may show, and so what they depend on (outputs/pages.py, incremental builds).
+    # Every record of the sector (projects, works orders, meetings, news, residents'
+    # reports): what its pages may show, and so what they depend on (outputs/pages.py,
+    # incremental builds).
     records: list[Any]
     # Its residents' reports, by number; the open ones; the overdue ones, most overdue first.
     reports: list[Report]
     open_reports: list[Report]
     overdue_reports: list[Report]
+    report_figures: Any  # report_figures.ReportFigures
 
     @property
     def projects(self) -> list[Project]:
@@ -561,6 +575,7 @@ class Model:
     overdue_reports: list[Report]  # city-wide, most overdue first (negative news)
     # Each street's reports by number, under its key (words.key: case and accents ignored).
     reports_by_street: dict[str, list[Report]]
+    report_figures: Any  # report_figures.ReportFigures of the whole city, with each sector's times
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)

@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from .records import (
-    REPORT_ENDING_STAGES, Project, Report, ReportFile, ReportStage, Service, WorksOrder,
+    REPORT_ENDING_STAGES, OverduePeriod, Project, Report, ReportFile, ReportStage, Service, WorksOrder,
 )
 from .words import key
 
@@ -26,6 +26,12 @@ def current_round(history: tuple[ReportStage, ...]) -> tuple[ReportStage, ...]:
     return history[starts[-1]:] if starts else history
 
 
+def rounds(history: tuple[ReportStage, ...]) -> list[tuple[ReportStage, ...]]:
+    """The history cut at each reopening: the first round, then one per ``reopened`` stage."""
+    starts = [0, *(i for i, stage in enumerate(history) if stage.stage == "reopened" and i > 0)]
+    return [history[start:end] for start, end in zip(starts, [*starts[1:], len(history)])]
+
+
 def original_number(report: ReportFile) -> str | None:
     """The number (lower case) of the report this one duplicates, in its current round."""
     marked = [s for s in current_round(report.history) if s.stage == "duplicate" and s.duplicate_of]
@@ -33,13 +39,54 @@ def original_number(report: ReportFile) -> str | None:
 
 
 def due_day(report: ReportFile, service: Service) -> tuple[dt.date | None, dt.date | None]:
-    """(the round's last expected date, the day the report is due)."""
-    stages = current_round(report.history)
+    """(the current round's last expected date, the day the report is due)."""
+    return round_due(report, current_round(report.history), service)
+
+
+def round_due(report: ReportFile, stages: tuple[ReportStage, ...],
+              service: Service) -> tuple[dt.date | None, dt.date | None]:
+    """(a round's last expected date, the day it was due)."""
     expected = next((s.expected for s in reversed(stages) if s.stage == "scheduled" and s.expected), None)
     start = stages[0].day if stages and stages[0].stage == "reopened" else report.received_day
     committed = start + dt.timedelta(days=service.commitment_days) if service.commitment_days else None
     deadlines = [day for day in (expected, committed) if day is not None]
     return expected, (min(deadlines) if deadlines else None)
+
+
+def resolved_as_of(report: ReportFile, day: dt.date) -> dt.date | None:
+    """The day the report was resolved, as its history stood at the end of ``day`` (None: it
+    was not resolved then): what ``Report.resolved`` said that day."""
+    known = tuple(stage for stage in report.history if stage.day <= day)
+    if not known or known[-1].stage != "resolved":
+        return None
+    return next(stage.day for stage in current_round(known) if stage.stage == "resolved")
+
+
+def overdue_periods(report: ReportFile, service: Service, today: dt.date) -> tuple[OverduePeriod, ...]:
+    """Each round that went past its due day while open, by ``today``, oldest first.
+
+    The round's first overdue day is the day after its due day if the report was open
+    then, else the first later day of the round on which a stage opened it again.
+    """
+    periods = []
+    for stages in rounds(report.history):
+        expected, due = round_due(report, stages, service)
+        since = _first_open_day_after(stages, due, today) if due is not None else None
+        if since is not None:
+            periods.append(OverduePeriod(since=since, due=due, expected=expected))
+    return tuple(periods)
+
+
+def _first_open_day_after(stages: tuple[ReportStage, ...], due: dt.date, today: dt.date) -> dt.date | None:
+    first = due + dt.timedelta(days=1)
+    in_effect = [stage for stage in stages if stage.day <= first][-1:]
+    later = [stage for stage in stages if stage.day > first]
+    for day, stage in [*((first, s) for s in in_effect), *((s.day, s) for s in later)]:
+        if day > today:
+            return None
+        if stage.stage not in REPORT_ENDING_STAGES:
+            return day
+    return None
 
 
 def derive_reports(files: list[ReportFile], services: list[Service], works: list[WorksOrder],
@@ -85,7 +132,8 @@ def _report(written: ReportFile, service: Service, today: dt.date, **tied: Any) 
         service=service, current_stage=current, is_open=is_open, is_resolved=current.stage == "resolved",
         resolved=resolved, days_to_resolve=(resolved - written.received_day).days if resolved else None,
         expected=expected, due=due, is_overdue=is_overdue,
-        days_overdue=(today - due).days if is_overdue else 0, **tied,
+        days_overdue=(today - due).days if is_overdue else 0,
+        overdue_periods=overdue_periods(written, service, today), **tied,
     )
 
 

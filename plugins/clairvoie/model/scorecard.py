@@ -71,13 +71,13 @@ def completed_on_time(project: Project) -> bool:
     return not project.is_late and (end is None or end <= project.schedule.planned_end)
 
 
-def _month_start(day: dt.date, months_back: int = 0) -> dt.date:
+def month_start(day: dt.date, months_back: int = 0) -> dt.date:
     index = day.year * 12 + day.month - 1 - months_back
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _overlaps_month(order: WorksOrder, month: dt.date) -> bool:
-    next_month = _month_start(month, -1)
+    next_month = month_start(month, -1)
     return order.start_date < next_month and order.end_date >= month
 
 
@@ -85,9 +85,9 @@ def monthly_on_time(completed: list[Project], today: dt.date) -> list[MonthOnTim
     """On-time rate of projects completed in each of the last twelve months, oldest first."""
     months = []
     for back in range(MONTHS_OF_HISTORY - 1, -1, -1):
-        month = _month_start(today, back)
+        month = month_start(today, back)
         ended = [p for p in completed
-                 if p.schedule.actual_end and _month_start(p.schedule.actual_end) == month]
+                 if p.schedule.actual_end and month_start(p.schedule.actual_end) == month]
         months.append(MonthOnTime(month, len(ended), sum(1 for p in ended if completed_on_time(p))))
     return months
 
@@ -96,7 +96,7 @@ def scorecard(projects: list[Project], works: list[WorksOrder], meetings: list[M
               today: dt.date) -> Scorecard:
     by_title = sorted(projects, key=title_key)
     completed = [p for p in by_title if p.status == "completed"]
-    this_month = _month_start(today)
+    this_month = month_start(today)
     return Scorecard(
         projects_by_status={s: [p for p in by_title if p.status == s] for s in PROJECT_STATUSES},
         late=[p for p in by_title if p.is_late and p.status in ("planned", "in_progress")],
