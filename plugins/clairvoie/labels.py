@@ -11,7 +11,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from .model.opening_hours import WeeklyHours
-from .model.records import STATUS_TONE, Meeting, Project, WorksOrder
+from .model.records import STATUS_TONE, Meeting, Project, Report, WorksOrder
 
 
 class StatusWords(NamedTuple):
@@ -120,6 +120,63 @@ PARTICIPATION = {
         "cannot": "Seules les options qui respectent la loi et le budget voté peuvent être retenues.",
     },
 }
+
+# A residents' report's stages, as residents read them (docs/signalements.md).
+REPORT_STAGE = {
+    "received": "Reçu",
+    "acknowledged": "Pris en charge",
+    "scheduled": "Intervention programmée",
+    "in_progress": "En cours",
+    "resolved": "Résolu",
+    "closed": "Clos sans suite",
+    "duplicate": "Déjà signalé",
+    "reopened": "Rouvert",
+}
+# Each step of a report's step line, in words for screen readers (never its shape or colour alone).
+REPORT_STEP_STATE = {"done": "étape franchie", "current": "étape en cours", "to_come": "étape à venir"}
+REPORT_OVERDUE = "En retard"
+REPORT_SUBJECT = "Signalement n°\u00a0"
+
+
+def report_title(report: Report) -> str:
+    """« Signalement n° 2026-004512 », the same on its page, in feeds and in search."""
+    return f"{REPORT_SUBJECT}{report.number}"
+
+
+def report_tone(report: Report) -> str:
+    if report.is_overdue:
+        return "late"
+    if report.is_open:
+        return "on-time"
+    return "done" if report.stage in ("resolved", "closed") else "info"
+
+
+def report_status_fr(report: Report) -> str:
+    """The word of a report's badge, saying "en retard" when it is: "Pris en charge, en retard"."""
+    return REPORT_STAGE[report.stage] + (", en retard" if report.is_overdue else "")
+
+
+def report_late_fr(report: Report) -> str:
+    """« En retard de 12 jours »: the headline of an overdue report."""
+    return f"{REPORT_OVERDUE} de {days_fr(report.days_overdue)}"
+
+
+def report_overdue(report: Report) -> Phrase:
+    """Why an overdue report is late: « L'intervention était prévue le … »."""
+    if not report.is_overdue or report.due is None:
+        return ()
+    if report.expected is not None and report.due == report.expected:
+        return ("L'intervention était prévue le ", report.due, ".")
+    return (f"La ville s'engage à traiter ce type de signalement en "
+            f"{days_fr(report.service.commitment_days or 0)}, soit au plus tard le ", report.due, ".")
+
+
+def report_search_statuses(report: Report) -> list[str]:
+    """The search filters a report is found by (SEARCH_STATUSES)."""
+    if not report.is_open:
+        return ["Terminé"]
+    return ["En cours"] + (["En retard"] if report.is_overdue else [])
+
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -315,4 +372,12 @@ def template_globals() -> dict[str, object]:
         "DIRECTION": DIRECTION,
         "PHOTO_STAGE": PHOTO_STAGE,
         "PARTICIPATION": PARTICIPATION,
+        "REPORT_STAGE": REPORT_STAGE,
+        "REPORT_STEP_STATE": REPORT_STEP_STATE,
+        "report_title": report_title,
+        "report_tone": report_tone,
+        "report_status_fr": report_status_fr,
+        "report_overdue": report_overdue,
+        "report_late_fr": report_late_fr,
+        "report_search_statuses": report_search_statuses,
     }
