@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 import yaml
 
-from building import DEMO_EPOCH, REPO
+from building import DEMO_EPOCH, REPO, copy_demo_site, run_pelican
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.datetime.fromtimestamp(int(DEMO_EPOCH), PARIS).date()
@@ -252,3 +252,43 @@ def test_no_personal_data_of_the_export_reaches_the_site(demo_output):
     found = [(str(path.relative_to(demo_output)), value) for path, text in site_texts(demo_output)
              for value in values if value in text]
     assert found == []
+
+
+def _files(output):
+    """Inode and modification time of each page: a page kept by an incremental build keeps both."""
+    return {str(path.relative_to(output)): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in output.rglob("index.html")}
+
+
+def _name_on_scheduled_stage(path, field, value):
+    text = path.read_text(encoding="utf-8")
+    named = re.sub(r"(    stage: scheduled\n    expected: '[^']+'\n)", rf"\1    {field}: {value}\n", text, count=1)
+    assert named != text
+    path.write_text(named, encoding="utf-8")
+
+
+def test_a_report_links_its_works_order_and_project_and_follows_their_changes(tmp_path):
+    root = copy_demo_site(tmp_path / "site")
+    reports = root / "content/signalements"
+    _name_on_scheduled_stage(reports / "2026-004521.yaml", "works", "2026-ARR-0229")
+    _name_on_scheduled_stage(reports / "2026-004527.yaml", "project", "eclairage-led-centre-ville")
+    output = tmp_path / "output"
+    assert run_pelican(root, output).returncode == 0
+    with_works = main_of((output / "signalements/2026-004521/index.html").read_text(encoding="utf-8"))
+    assert 'href="/travaux/arr-2026-0229-rue-de-l-industrie/"' in with_works
+    with_project = main_of((output / "signalements/2026-004527/index.html").read_text(encoding="utf-8"))
+    assert with_project.count('href="/projets/eclairage-led-centre-ville/"') == 2  # its stage, "Ce que la ville fait"
+    before = _files(output)
+
+    order = root / "content/works/arr-2026-0229-rue-de-l-industrie.yaml"
+    order.write_text(order.read_text(encoding="utf-8").replace(
+        "title: Circulation alternée rue de l'Industrie", "title: Circulation alternée (modifiée) rue de l'Industrie"),
+        encoding="utf-8")
+    result = run_pelican(root, output)
+    assert result.returncode == 0, result.stderr
+    after = _files(output)
+    changed = {path for path in after if after[path] != before.get(path) and path.startswith("signalements/")}
+    # The report naming the order; no other report page has new bytes (one rendered again with
+    # the published bytes is the published file, Site.write).
+    assert changed == {"signalements/2026-004521/index.html"}
+    assert "(modifiée)" in (output / "signalements/2026-004521/index.html").read_text(encoding="utf-8")

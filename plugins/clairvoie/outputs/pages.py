@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .. import incremental, parallel, staging
 from ..model.records import Model, Report
 from ..model.reports import open_reports_by_street, overdue_first
+from ..model.streets import streets_in
 from ..model.words import key
 from .maps import sector_map
 from .site import Site
@@ -86,7 +87,7 @@ def report_pages(model: Model, site: Site) -> Iterator[Page]:
         "recently_resolved": model.reports_resolved_within(RECENTLY_RESOLVED_DAYS),
         "recent_days": RECENTLY_RESOLVED_DAYS,
         "numbers_file": REPORT_NUMBERS_FILE, "numbers_page": REPORT_NUMBERS_PAGE,
-    }, depends_on=incremental.EVERYTHING)
+    }, depends_on=model.reports)  # and the sectors, which every page depends on
     yield Page(f"{REPORT_NUMBERS_PAGE}index.html", "clairvoie_report_numbers",
                {"reports_by_month": reports_by_month(model.reports), "numbers_page": REPORT_NUMBERS_PAGE},
                depends_on=model.reports)
@@ -99,11 +100,16 @@ def report_pages(model: Model, site: Site) -> Iterator[Page]:
 
 def report_page_records(model: Model, report: Report) -> list:
     """What a report's page shows: the report, its original and duplicates, its works orders
-    and projects, and what gives its street an entry on /rues/ (works there, projects)."""
+    and projects, and the records that may give its street an entry on /rues/ (the street's
+    works orders, the projects naming it), so that the link to /rues/ follows them."""
     tied = [model.report(number) for number in report.duplicates]
     street = key(report.street)
+    orders = [order for order in model.works if key(order.street) == street]
+    projects = [project for project in model.projects
+                if street in {key(name) for name in streets_in(project.location.address if project.location else None)}
+                or any(order.project is project for order in orders)]
     return [report, *([report.original] if report.original else []), *tied, *report.works, *report.projects,
-            *(order for order in model.works if key(order.street) == street), *model.projects]
+            *orders, *projects]
 
 
 def reports_by_month(reports: list[Report]) -> list[tuple[dt.date, list[Report]]]:
