@@ -16,7 +16,6 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .. import incremental, parallel, staging
 from ..model.records import Model, Report
 from ..model.reports import open_reports_by_street, overdue_first
-from ..model.streets import streets_in
 from ..model.words import key
 from .maps import sector_map
 from .site import Site
@@ -98,18 +97,21 @@ def report_pages(model: Model, site: Site) -> Iterator[Page]:
                    depends_on=report_page_records(model, report))
 
 
+@dataclass(frozen=True)
+class StreetLink:
+    """What a report's page shows of /rues/: the anchor of its street there, or none. As a
+    page's dependency (incremental.record_key: "StreetLink:<id>"), it changes exactly when the link does."""
+
+    id: str
+
+
 def report_page_records(model: Model, report: Report) -> list:
     """What a report's page shows: the report, its original and duplicates, its works orders
-    and projects, and the records that may give its street an entry on /rues/ (the street's
-    works orders, the projects naming it), so that the link to /rues/ follows them."""
+    and projects, and whether its street has an entry on /rues/."""
     tied = [model.report(number) for number in report.duplicates]
-    street = key(report.street)
-    orders = [order for order in model.works if key(order.street) == street]
-    projects = [project for project in model.projects
-                if street in {key(name) for name in streets_in(project.location.address if project.location else None)}
-                or any(order.project is project for order in orders)]
+    street = model.street_entry(report.street)
     return [report, *([report.original] if report.original else []), *tied, *report.works, *report.projects,
-            *orders, *projects]
+            StreetLink(f"{key(report.street)}={street.anchor if street else ''}")]
 
 
 def reports_by_month(reports: list[Report]) -> list[tuple[dt.date, list[Report]]]:
