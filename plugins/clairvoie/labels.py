@@ -135,6 +135,15 @@ REPORT_STAGE = {
 # Each step of a report's step line, in words for screen readers (never its shape or colour alone).
 REPORT_STEP_STATE = {"done": "étape franchie", "current": "étape en cours", "to_come": "étape à venir"}
 REPORT_OVERDUE = "En retard"
+# What a report's stage says beyond its word: on its page (partials/reports.html) and in its feed.
+REPORT_FACT = {
+    "service_in_charge": "Service en charge :",
+    "expected": "Intervention prévue le",
+    "works": "Arrêté de travaux :",
+    "project": "Projet :",
+    "reason": "Raison :",
+    "duplicate_of": "Déjà signalé : suivez le",
+}
 REPORT_SUBJECT = "Signalement n°\u00a0"
 
 
@@ -374,6 +383,7 @@ def template_globals() -> dict[str, object]:
         "PARTICIPATION": PARTICIPATION,
         "REPORT_STAGE": REPORT_STAGE,
         "REPORT_STEP_STATE": REPORT_STEP_STATE,
+        "REPORT_FACT": REPORT_FACT,
         "report_title": report_title,
         "report_tone": report_tone,
         "report_status_fr": report_status_fr,

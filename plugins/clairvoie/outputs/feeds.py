@@ -51,7 +51,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from ..labels import (
-    REPORT_OVERDUE, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr,
+    REPORT_FACT, REPORT_OVERDUE, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr,
     phrase_text, report_late_fr, report_overdue, report_title,
 )
 from ..model.announcements import Announcement
@@ -302,20 +302,20 @@ def _moment(value: dt.date | dt.datetime, timezone: str) -> dt.datetime:
 
 
 def stage_facts(model: Model, stage: ReportStage) -> list[str]:
-    """What a stage says beyond its word, in plain French sentences."""
+    """What a stage says beyond its word, in plain French sentences (as its page says it)."""
     facts = [stage.note] if stage.note else []
     if stage.service_in_charge:
-        facts.append(f"Service en charge : {stage.service_in_charge}")
+        facts.append(f"{REPORT_FACT['service_in_charge']} {stage.service_in_charge}")
     if stage.expected:
-        facts.append(f"Intervention prévue le {date_fr(stage.expected)}")
+        facts.append(f"{REPORT_FACT['expected']} {date_fr(stage.expected)}")
     if stage.works_reference:
-        facts.append(f"Arrêté de travaux n° {stage.works_reference}")
+        facts.append(f"{REPORT_FACT['works']} n° {stage.works_reference}")
     if stage.project_id:
-        facts.append(f"Projet : {model.project(stage.project_id).title}")
+        facts.append(f"{REPORT_FACT['project']} {model.project(stage.project_id).title}")
     if stage.reason:
-        facts.append(f"Raison : {stage.reason}")
+        facts.append(f"{REPORT_FACT['reason']} {stage.reason}")
     if stage.duplicate_of:
-        facts.append(f"Déjà signalé : suivez le n° {stage.duplicate_of}")
+        facts.append(f"{REPORT_FACT['duplicate_of']} n° {stage.duplicate_of}")
     return facts
 
 

@@ -64,7 +64,8 @@ UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui
 INDEX_TIMEOUT = 600
 # Filter values of the search page (partials/search_data.html gives pages the same ones;
 # the status filters are labels.SEARCH_STATUSES).
-TYPES = ("Projet", "Arrêté de travaux", "Réunion", "Actualité", "Secteur", "Signalement")
+REPORT_TYPE = "Signalement"  # offered only when the city publishes residents' reports
+TYPES = ("Projet", "Arrêté de travaux", "Réunion", "Actualité", "Secteur", REPORT_TYPE)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr", "param"}
 
@@ -95,7 +96,7 @@ def write_search_pages(model: Model, site: Site) -> None:
     """/recherche/ (the search page) and /rues/ (the street index)."""
     for save_as, template, variables in (
         ("recherche/index.html", "clairvoie_search",
-         {"search_types": TYPES, "search_statuses": SEARCH_STATUSES, "search_bundle": BUNDLE_DIR,
+         {"search_types": TYPES if model.reports else tuple(t for t in TYPES if t != REPORT_TYPE), "search_statuses": SEARCH_STATUSES, "search_bundle": BUNDLE_DIR,
           "search_vocabulary": VOCABULARY_FILE}),
         ("rues/index.html", "clairvoie_streets", {}),
     ):
