@@ -156,6 +156,15 @@ def test_report_page_shows_each_stage_its_delay_and_its_duplicates(demo_output, 
     for other, other_data in REPORTS.items():
         if original_of(other_data) == number:
             assert f'href="/signalements/{other}/"' in main, (number, other)
+    # Its street links to the street index when the street is there.
+    street_link = re.search(r'href="/rues/#([^"]+)">([^<]+)</a>', main)
+    streets = (demo_output / "rues/index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<h3 id="([^"]+)">([^<]+)</h3>', streets)
+    by_name = {unescape(name).lower(): anchor for anchor, name in listed}
+    if data["location"]["street"].lower() in by_name:
+        assert street_link and street_link.group(1) == by_name[data["location"]["street"].lower()], number
+    else:
+        assert street_link is None, number
 
 
 @pytest.mark.parametrize("number", sorted(REPORTS))

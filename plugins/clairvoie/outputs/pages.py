@@ -86,7 +86,7 @@ def report_pages(model: Model, site: Site) -> Iterator[Page]:
         "recently_resolved": model.reports_resolved_within(RECENTLY_RESOLVED_DAYS),
         "recent_days": RECENTLY_RESOLVED_DAYS,
         "numbers_file": REPORT_NUMBERS_FILE, "numbers_page": REPORT_NUMBERS_PAGE,
-    }, depends_on=model.reports)  # and the sectors, which every page depends on
+    }, depends_on=[*model.reports, *(street_link(model, name) for name, _ in open_reports_by_street(model.reports))])
     yield Page(f"{REPORT_NUMBERS_PAGE}index.html", "clairvoie_report_numbers",
                {"reports_by_month": reports_by_month(model.reports), "numbers_page": REPORT_NUMBERS_PAGE},
                depends_on=model.reports)
@@ -109,9 +109,13 @@ def report_page_records(model: Model, report: Report) -> list:
     """What a report's page shows: the report, its original and duplicates, its works orders
     and projects, and whether its street has an entry on /rues/."""
     tied = [model.report(number) for number in report.duplicates]
-    street = model.street_entry(report.street)
     return [report, *([report.original] if report.original else []), *tied, *report.works, *report.projects,
-            StreetLink(f"{key(report.street)}={street.anchor if street else ''}")]
+            street_link(model, report.street)]
+
+
+def street_link(model: Model, street: str) -> StreetLink:
+    entry = model.street_entry(street)
+    return StreetLink(f"{key(street)}={entry.anchor if entry else ''}")
 
 
 def reports_by_month(reports: list[Report]) -> list[tuple[dt.date, list[Report]]]:
