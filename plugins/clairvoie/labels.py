@@ -85,8 +85,8 @@ REPORT_STAGE = {
     "scheduled": "Intervention prévue",
     "in_progress": "En cours",
     "resolved": "Résolu",
-    "closed": "Classé",
-    "duplicate": "Doublon",
+    "closed": "Clos sans suite",
+    "duplicate": "Déjà signalé",
     "reopened": "Rouvert",
 }
 
@@ -133,6 +133,60 @@ PARTICIPATION = {
         "cannot": "Seules les options qui respectent la loi et le budget voté peuvent être retenues.",
     },
 }
+
+# Each step of a report's step line, in words for screen readers (never its shape or colour alone).
+REPORT_STEP_STATE = {"done": "étape franchie", "current": "étape en cours", "to_come": "étape à venir"}
+# What a report's stage says beyond its word: on its page (partials/reports.html) and in its feed.
+REPORT_FACT = {
+    "service_in_charge": "Service en charge :",
+    "expected": "Intervention prévue le",
+    "works": "Arrêté de travaux :",
+    "project": "Projet :",
+    "reason": "Raison :",
+    "duplicate_of": "Déjà signalé : suivez le",
+}
+REPORT_SUBJECT = "Signalement n°\u00a0"
+
+
+def report_title(report: Report) -> str:
+    """« Signalement n° 2026-004512 », the same on its page, in feeds and in search."""
+    return f"{REPORT_SUBJECT}{report.number}"
+
+
+def report_tone(report: Report) -> str:
+    if report.is_overdue:
+        return "late"
+    if report.is_open:
+        return "on-time"
+    return "done" if report.stage in ("resolved", "closed") else "info"
+
+
+def report_status_fr(report: Report) -> str:
+    """The word of a report's badge, saying "en retard" when it is: "Pris en charge, en retard"."""
+    return REPORT_STAGE[report.stage] + (", en retard" if report.is_overdue else "")
+
+
+def report_late_fr(report: Report) -> str:
+    """« En retard de 12 jours »: the headline of an overdue report."""
+    return f"En retard de {days_fr(report.days_overdue)}"
+
+
+def report_overdue(report: Report) -> Phrase:
+    """Why an overdue report is late: « L'intervention était prévue le … »."""
+    if not report.is_overdue or report.due is None:
+        return ()
+    if report.expected is not None and report.due == report.expected:
+        return ("L'intervention était prévue le ", report.due, ".")
+    return (f"La ville s'engage à traiter ce type de signalement en "
+            f"{days_fr(report.service.commitment_days or 0)}, soit au plus tard le ", report.due, ".")
+
+
+def report_search_statuses(report: Report) -> list[str]:
+    """The search filters a report is found by (SEARCH_STATUSES)."""
+    if not report.is_open:
+        return ["Terminé"]
+    return ["En cours"] + (["En retard"] if report.is_overdue else [])
+
 
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
                 "nov.", "déc.")
@@ -385,4 +439,12 @@ def template_globals() -> dict[str, object]:
         "REPORT_OVERDUE": REPORT_OVERDUE,
         "reports_count_fr": reports_count_fr,
         "reports_fr": reports_fr,
+        "REPORT_STEP_STATE": REPORT_STEP_STATE,
+        "REPORT_FACT": REPORT_FACT,
+        "report_title": report_title,
+        "report_tone": report_tone,
+        "report_status_fr": report_status_fr,
+        "report_overdue": report_overdue,
+        "report_late_fr": report_late_fr,
+        "report_search_statuses": report_search_statuses,
     }

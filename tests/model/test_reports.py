@@ -528,3 +528,38 @@ def test_a_report_due_today_is_not_overdue_yet(tmp_path):
     assert (bags.due, bags.is_overdue, bags.days_overdue) == (dt.date(2026, 11, 24), False, 0)
     overdue = load_site(tmp_path, today=dt.date(2026, 11, 25)).report("2026-000106")
     assert (overdue.is_overdue, overdue.days_overdue) == (True, 1)
+
+
+# --- what the report pages read (outputs/pages.py, partials/reports.html) -------------------
+def test_the_stages_still_to_come_of_each_report(model):
+    to_come = {r.number: r.stages_to_come for r in model.reports}
+    assert to_come["2026-000101"] == ("in_progress", "resolved")
+    assert to_come["2026-000102"] == ("scheduled", "in_progress", "resolved")
+    assert to_come["2026-000106"] == ("acknowledged", "scheduled", "in_progress", "resolved")  # reopened
+    assert to_come["2026-000103"] == to_come["2026-000105"] == to_come["GRC-2026-000104"] == ()
+
+
+def test_the_service_in_charge_is_the_one_an_acknowledgement_names(model):
+    assert model.report("2026-000101").service_in_charge == "Régie voirie"
+    assert model.report("2026-000102").service_in_charge is None
+
+
+def test_reports_resolved_within_days_count_today_in(model):
+    # GRC-2026-000104 was resolved again on 24 October, 31 days before 24 November.
+    assert numbers(model.reports_resolved_within(32)) == ["GRC-2026-000104"]
+    assert model.reports_resolved_within(31) == []
+
+
+def test_a_street_has_an_entry_on_the_street_index_only_with_works_or_projects(model):
+    assert model.street_entry("RUE DES LILAS").anchor == "rue-des-lilas"
+    assert model.street_entry("Impasse des Tilleuls") is None
+
+
+def test_open_reports_by_street_a_to_z_and_overdue_first(model):
+    from clairvoie.model.reports import open_reports_by_street, overdue_first
+
+    assert [(name, numbers(found)) for name, found in open_reports_by_street(model.reports)] == [
+        ("Avenue Jean-Jaurès", ["2026-000102"]), ("rue des Lilas", ["2026-000101"]),
+        ("Place du Marché", ["2026-000106"])]
+    assert numbers(overdue_first([model.report(n) for n in ("2026-000106", "2026-000101", "2026-000102")])) == [
+        "2026-000102", "2026-000101", "2026-000106"]

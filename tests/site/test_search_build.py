@@ -176,6 +176,8 @@ def test_the_index_holds_the_record_and_news_pages_and_no_list(demo_output):
         ("projets", "content/projects"), ("travaux", "content/works"), ("reunions", "content/events"))
         for p in (REPO / source).glob("*.yaml")}
     expected |= {f"/secteurs/{p.stem}/" for p in (REPO / "sectors").glob("*.yaml")}
+    expected |= {f"/signalements/{p.stem}/" for p in (REPO / "content/signalements").glob("*.yaml")
+                 if p.name != "services.yaml"}
     pages = fragments(demo_output)
     news = {url for url in pages if url.startswith("/actualites/")}
     assert len(news) == len(list((REPO / "content/actualites").glob("*.md")))
@@ -194,3 +196,8 @@ def test_the_index_holds_the_record_and_news_pages_and_no_list(demo_output):
     # What a page shows around its content (header, footer, history) is not indexed.
     assert "Historique des modifications" not in lilas["content"]
     assert "Nous publions aussi ce qui ne va pas comme prévu" not in lilas["content"]
+    # A report is found by its number, its street and the residents' words for its kind.
+    report = pages["/signalements/2026-004538/"]
+    assert report["meta"]["type"] == "Signalement" and report["filters"]["type"] == ["Signalement"]
+    assert report["meta"]["rue"] == "Rue des Tanneurs" and report["filters"]["statut"] == ["En cours"]
+    assert "2026-004538" in report["content"] and "lampadaire" in report["content"]

@@ -42,6 +42,8 @@ REPORT_STAGES = (
     "resolved", "closed", "duplicate", "reopened",
 )
 REPORT_ENDING_STAGES = ("resolved", "closed", "duplicate")
+# The usual way of a report, from reception to repair: what its page shows as still to come.
+REPORT_PATH = ("received", "acknowledged", "scheduled", "in_progress", "resolved")
 POINT_DECIMALS = 3  # a report's point is kept to about 100 m: a stretch of street
 
 
@@ -436,8 +438,19 @@ class Report(ReportFile):
 
     @property
     def service_in_charge(self) -> str | None:
-        """The service the last stage naming one put in charge."""
+        """The service the last ``acknowledged`` stage naming one put in charge."""
         return next((s.service_in_charge for s in reversed(self.history) if s.service_in_charge), None)
+
+    @property
+    def stages_to_come(self) -> tuple[str, ...]:
+        """The stages of ``REPORT_PATH`` an open report has not reached yet in its round
+        (a reopening starts again after ``received``); none once it is closed."""
+        if not self.is_open:
+            return ()
+        starts = [i for i, stage in enumerate(self.history) if stage.stage == "reopened"]
+        round_stages = self.history[starts[-1]:] if starts else self.history
+        reached = max((REPORT_PATH.index(s.stage) for s in round_stages if s.stage in REPORT_PATH), default=0)
+        return REPORT_PATH[reached + 1:]
 
 
 @dataclass(frozen=True)
@@ -590,6 +603,17 @@ class Model:
 
     def reports_of_street(self, street: str) -> list[Report]:
         return self.reports_by_street.get(key(street), [])
+
+    def street_entry(self, street: str) -> Any | None:
+        """The street's entry of the street index (/rues/), if it has one (case and accents ignored)."""
+        wanted = key(street)
+        return next((entry for entry in self.streets if entry.key == wanted), None)
+
+    def reports_resolved_within(self, days: int) -> list[Report]:
+        """The reports resolved in the last ``days`` days (today included), latest first."""
+        since = self.today - dt.timedelta(days=days)
+        return sorted((r for r in self.reports if r.resolved is not None and r.resolved > since),
+                      key=lambda r: (r.resolved, r.number), reverse=True)
 
     def news_for(self, article: Any) -> NewsItem | None:
         """The news item of one of Pelican's articles (its sectors, mainly)."""

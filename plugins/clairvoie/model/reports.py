@@ -17,6 +17,7 @@ from typing import Any
 from .records import (
     REPORT_ENDING_STAGES, OverduePeriod, Project, Report, ReportFile, ReportStage, Service, WorksOrder,
 )
+from .streets import sort_key
 from .words import key
 
 
@@ -147,3 +148,20 @@ def reports_by_street(reports: list[Report]) -> dict[str, list[Report]]:
     for report in reports:
         streets.setdefault(key(report.street), []).append(report)
     return streets
+
+
+def overdue_first(reports: list[Report]) -> list[Report]:
+    """Overdue reports first (most overdue first), then the others by number: a resident
+    checking "is it already reported?" sees the bad news before the rest."""
+    return sorted(reports, key=lambda r: (not r.is_overdue, -r.days_overdue, r.number))
+
+
+def open_reports_by_street(reports: list[Report]) -> list[tuple[str, list[Report]]]:
+    """Each street with open reports (its name as first written), A–Z as /rues/ sorts
+    streets, with its open reports overdue first."""
+    streets: dict[str, list[Report]] = {}
+    for report in reports:
+        if report.is_open:
+            streets.setdefault(key(report.street), []).append(report)
+    named = [(found[0].street, overdue_first(found)) for found in streets.values()]
+    return sorted(named, key=lambda item: (sort_key(item[0]), key(item[0])))

@@ -1,14 +1,18 @@
 """News feeds: each sector's, and the whole city's, in RSS 2.0, Atom 1.0 and JSON Feed 1.1;
-each project's own, in Atom and JSON Feed, for residents who follow one project.
+each project's own, in Atom and JSON Feed, for residents who follow one project; and each
+residents' report's, for the resident who made it.
 
 Written as::
 
     /secteurs/<id>/flux.rss   /secteurs/<id>/flux.atom   /secteurs/<id>/flux.json
     /flux.rss                 /flux.atom                 /flux.json      (the whole city)
                               /projets/<id>/flux.atom    /projets/<id>/flux.json
+                              /signalements/<number>/flux.atom   /signalements/<number>/flux.json
 
 A project's feed carries its updates (good and bad) and its works orders, new and
-withdrawn, whichever sector they are in.
+withdrawn, whichever sector they are in. A report's feed carries its stages, newest first,
+each with the id ``tag:<domain>,2026:signalements/<number>/<stage index>``, and, while it is
+overdue, one more entry « En retard — … » (negative news, id ``…/retard-<due day>``).
 
 Every feed carries the model's announcements (``model.announcements``: news articles,
 project updates, new and withdrawn works orders) that concern its sector, newest first,
@@ -46,9 +50,12 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
-from ..labels import UPDATE_KIND, WORKS_KIND, datetime_fr, money_fr, new_end_fr
+from ..labels import (
+    REPORT_FACT, REPORT_OVERDUE, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr,
+    phrase_text, report_late_fr, report_overdue, report_title,
+)
 from ..model.announcements import Announcement
-from ..model.records import Model, Project, Update, WorksOrder
+from ..model.records import Model, Project, Report, ReportStage, Update, WorksOrder
 from .site import AlternateLink, Site, absolute, site_domain
 from .syndication import EMPTY_FEED_DATE, XmlStylesheet, entry_id, stylesheets
 
@@ -68,6 +75,8 @@ FEED_SUBJECT = "actualités et travaux"
 CITY = "Toute la ville"
 PROJECT_SUBJECT = "nouvelles du projet"
 PROJECT_FORMATS = ("atom", "json")  # what a feed reader needs; RSS is kept for the sectors'
+REPORT = "Signalement"
+REPORT_SUBJECT = "suivi"
 
 
 
@@ -99,11 +108,24 @@ def project_feed_title(project: Project, format_name: str | None = None) -> str:
     return f"{title} ({format_name})" if format_name else title
 
 
+def report_feed_path(report: Report, ext: str) -> str:
+    return f"{report.url}{FILE_STEM}.{ext}"
+
+
+def report_feed_title(report: Report, format_name: str | None = None) -> str:
+    title = f"{report_title(report)} : {REPORT_SUBJECT}"
+    return f"{title} ({format_name})" if format_name else title
+
+
 def record_alternate_links(model: Model, record: Any) -> list[AlternateLink]:
-    """A project page's own feeds: Atom and JSON Feed."""
-    if not isinstance(record, Project):
+    """A project's or a report's page's own feeds: Atom and JSON Feed."""
+    if isinstance(record, Project):
+        path, title = project_feed_path, project_feed_title
+    elif isinstance(record, Report):
+        path, title = report_feed_path, report_feed_title
+    else:
         return []
-    return [AlternateLink(media_type, project_feed_title(record, name), project_feed_path(record, ext))
+    return [AlternateLink(media_type, title(record, name), path(record, ext))
             for ext, media_type, name in FORMATS if ext in PROJECT_FORMATS]
 
 
@@ -272,6 +294,69 @@ def project_feed_of(model: Model, project: Project, site_url: str, author: str) 
                  [a for a in model.announcements if about_project(a, project)], site_url, author)
 
 
+def _moment(value: dt.date | dt.datetime, timezone: str) -> dt.datetime:
+    """A stage's date as an aware moment (a day alone: its midnight, in the site's time zone)."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(), tzinfo=ZoneInfo(timezone))
+
+
+def stage_facts(model: Model, stage: ReportStage) -> list[str]:
+    """What a stage says beyond its word, in plain French sentences (as its page says it)."""
+    facts = [stage.note] if stage.note else []
+    if stage.service_in_charge:
+        facts.append(f"{REPORT_FACT['service_in_charge']} {stage.service_in_charge}")
+    if stage.expected:
+        facts.append(f"{REPORT_FACT['expected']} {date_fr(stage.expected)}")
+    if stage.works_reference:
+        facts.append(f"{REPORT_FACT['works']} n° {stage.works_reference}")
+    if stage.project_id:
+        facts.append(f"{REPORT_FACT['project']} {model.project(stage.project_id).title}")
+    if stage.reason:
+        facts.append(f"{REPORT_FACT['reason']} {stage.reason}")
+    if stage.duplicate_of:
+        facts.append(f"{REPORT_FACT['duplicate_of']} n° {stage.duplicate_of}")
+    return facts
+
+
+def report_entries(model: Model, report: Report, domain: str, site_url: str) -> tuple[Entry, ...]:
+    """Its stages and, while it is overdue, the delay: newest first."""
+    entries = []
+    for stage in report.history:
+        word = REPORT_STAGE[stage.stage]
+        summary = _sentences(stage_facts(model, stage)) or f"{word}."
+        entries.append(Entry(
+            id=entry_id(domain, f"signalements/{report.id}/{stage.index}"),
+            url=absolute(site_url, f"{report.url}#etape-{stage.index}"),
+            title=f"{word} — {report_title(report)}", summary=summary,
+            content_html=Markup("<p><strong>{}</strong></p><p>{}</p>").format(word, summary),
+            date=_moment(stage.date, model.timezone), categories=(REPORT, word), negative=False,
+            kind="report_stage", reason=stage.reason))
+    entries.reverse()  # newest first, in the history's order (a stage dated by its day has no hour)
+    if report.is_overdue and report.due is not None:
+        late = f"{report_late_fr(report)}. {phrase_text(report_overdue(report))}"
+        overdue = Entry(
+            id=entry_id(domain, f"signalements/{report.id}/retard-{report.due.isoformat()}"),
+            url=absolute(site_url, f"{report.url}#retard"), title=f"{REPORT_OVERDUE} — {report_title(report)}",
+            summary=late, content_html=Markup("<p><strong>{}</strong></p><p>{}</p>").format(REPORT_OVERDUE, late),
+            date=_moment(report.due + dt.timedelta(days=1), model.timezone),  # its first day late
+            categories=(REPORT, REPORT_OVERDUE, NEGATIVE), negative=True, kind="report_overdue", reason=None)
+        later_stages = sum(1 for entry in entries if entry.date > overdue.date)
+        entries.insert(later_stages, overdue)
+    return tuple(entries)
+
+
+def report_feed_of(model: Model, report: Report, site_url: str, author: str) -> Feed:
+    domain = site_domain(model.settings.feed_domain, site_url)
+    entries = report_entries(model, report, domain, site_url)
+    description = (f"Chaque étape du signalement n° {report.number} ({report.service.name}, {report.street}), "
+                   f"y compris ses retards.")
+    return Feed(key=f"signalements/{report.id}", title=report_feed_title(report), description=description,
+                home_page_url=absolute(site_url, report.url),
+                urls={ext: absolute(site_url, report_feed_path(report, ext)) for ext in PROJECT_FORMATS},
+                author=author, language="fr", domain=domain, updated=entries[0].date, entries=entries)
+
+
 # --- RSS and Atom (feedgen) ---------------------------------------------------------------
 def _generator(feed: Feed, stylesheets: tuple[tuple[str, str], ...], main_format: str) -> FeedGenerator:
     fg = FeedGenerator()
@@ -363,3 +448,7 @@ def write_feeds(model: Model, site: Site) -> None:
         feed = project_feed_of(model, project, site.url, site.publisher)
         site.write(project_feed_path(project, "atom"), atom_bytes(feed, browser_styles))
         site.write(project_feed_path(project, "json"), json_bytes(feed))
+    for report in model.reports:
+        feed = report_feed_of(model, report, site.url, site.publisher)
+        site.write(report_feed_path(report, "atom"), atom_bytes(feed, browser_styles))
+        site.write(report_feed_path(report, "json"), json_bytes(feed))

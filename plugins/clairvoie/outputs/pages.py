@@ -1,4 +1,4 @@
-"""HTML pages: home, sector, project, works order and meeting pages, and their lists.
+"""HTML pages: home, sector, project, works order, meeting and residents' report pages, and their lists.
 
 Each page names the records it shows (``depends_on``): an incremental build
 renders again only the pages whose records changed (``incremental.py``).
@@ -7,12 +7,16 @@ Pages to render are shared between processes, one per CPU.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import incremental, parallel, staging
-from ..model.records import Model
+from ..model.records import Model, Report
+from ..model.reports import open_reports_by_street, overdue_first
+from ..model.words import key
 from .maps import sector_map
 from .site import Site
 
@@ -20,6 +24,12 @@ logger = logging.getLogger(__name__)
 
 # Below this many pages, starting processes costs more than it saves.
 PAGES_PER_EXTRA_PROCESS = 200
+# /signalements/: the figure of the reports resolved lately counts this many days back.
+RECENTLY_RESOLVED_DAYS = 30
+# The tracking numbers the form of /signalements/ checks (static/js/suivi.js), and the
+# page listing them all, where the form leads without JavaScript.
+REPORT_NUMBERS_FILE = "signalements/numeros.json"
+REPORT_NUMBERS_PAGE = "signalements/numeros/"
 
 
 @dataclass(frozen=True)
@@ -63,10 +73,68 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     for meeting in model.meetings:
         yield Page(f"{meeting.url}index.html", "clairvoie_meeting", {"meeting": meeting},
                    depends_on=[meeting])
+    yield from report_pages(model, site)
+
+
+def report_pages(model: Model, site: Site) -> Iterator[Page]:
+    """/signalements/, the list of every tracking number, and each report's page."""
+    if not model.reports:
+        return
+    yield Page("signalements/index.html", "clairvoie_reports", {
+        "open_by_sector": [(sector, overdue_first(model.views[sector.id].open_reports)) for sector in model.sectors],
+        "open_by_street": open_reports_by_street(model.reports),
+        "recently_resolved": model.reports_resolved_within(RECENTLY_RESOLVED_DAYS),
+        "recent_days": RECENTLY_RESOLVED_DAYS,
+        "numbers_file": REPORT_NUMBERS_FILE, "numbers_page": REPORT_NUMBERS_PAGE,
+    }, depends_on=[*model.reports, *(street_link(model, name) for name, _ in open_reports_by_street(model.reports))])
+    yield Page(f"{REPORT_NUMBERS_PAGE}index.html", "clairvoie_report_numbers",
+               {"reports_by_month": reports_by_month(model.reports), "numbers_page": REPORT_NUMBERS_PAGE},
+               depends_on=model.reports)
+    for report in model.reports:
+        yield Page(report.save_as, "clairvoie_report",
+                   {"report": report, "feeds": site.record_alternate_links(model, report),
+                    "street": model.street_entry(report.street)},
+                   depends_on=report_page_records(model, report))
+
+
+@dataclass(frozen=True)
+class StreetLink:
+    """What a report's page shows of /rues/: the anchor of its street there, or none. As a
+    page's dependency (incremental.record_key: "StreetLink:<id>"), it changes exactly when the link does."""
+
+    id: str
+
+
+def report_page_records(model: Model, report: Report) -> list:
+    """What a report's page shows: the report, its original and duplicates, its works orders
+    and projects, and whether its street has an entry on /rues/."""
+    tied = [model.report(number) for number in report.duplicates]
+    return [report, *([report.original] if report.original else []), *tied, *report.works, *report.projects,
+            street_link(model, report.street)]
+
+
+def street_link(model: Model, street: str) -> StreetLink:
+    entry = model.street_entry(street)
+    return StreetLink(f"{key(street)}={entry.anchor if entry else ''}")
+
+
+def reports_by_month(reports: list[Report]) -> list[tuple[dt.date, list[Report]]]:
+    """Every report by the month it was received (oldest first), by number within a month."""
+    months: dict[dt.date, list[Report]] = {}
+    for report in sorted(reports, key=lambda r: r.number):
+        months.setdefault(report.received_day.replace(day=1), []).append(report)
+    return sorted(months.items())
+
+
+def report_numbers(model: Model) -> str:
+    """The tracking numbers (as their addresses write them), for the form of /signalements/."""
+    return json.dumps({"numeros": [report.id for report in model.reports]}, ensure_ascii=False) + "\n"
 
 
 def write_pages(model: Model, site: Site) -> None:
     pages = list(pages_of(model, site))
+    if model.reports:
+        site.write(REPORT_NUMBERS_FILE, report_numbers(model))
     to_render = _pages_to_render(model, site, pages)
     for template in {page.template for page in to_render}:
         site.template(template)  # compiled once, before the processes share the work

@@ -3,7 +3,7 @@
 The index is built by Pagefind (installed from PyPI with its binary) in its
 service process, after every page is written and before the build is swapped in
 (``staging.py``): this output runs last. It indexes the project, works order,
-meeting, news and sector pages — never the lists — from the parts their
+meeting, news, sector and residents' report pages — never the lists — from the parts their
 templates mark ``data-pagefind-body``, with the metadata and filters the
 templates declare (``partials/search_data.html``). Pagefind hands the bundle
 over in memory: this module puts it in order, checks it whole, then writes it.
@@ -64,7 +64,8 @@ UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui
 INDEX_TIMEOUT = 600
 # Filter values of the search page (partials/search_data.html gives pages the same ones;
 # the status filters are labels.SEARCH_STATUSES).
-TYPES = ("Projet", "Arrêté de travaux", "Réunion", "Actualité", "Secteur")
+REPORT_TYPE = "Signalement"  # offered only when the city publishes residents' reports
+TYPES = ("Projet", "Arrêté de travaux", "Réunion", "Actualité", "Secteur", REPORT_TYPE)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr", "param"}
 
@@ -84,16 +85,18 @@ class SearchIndexFailed(Exception):
 
 # --- the pages ----------------------------------------------------------------------------
 def indexed_pages(model: Model) -> list[str]:
-    """Output paths of every page search finds: sectors, projects, works orders, meetings, news."""
+    """Output paths of every page search finds: sectors, projects, works orders, meetings, news,
+    residents' reports."""
     records = [*model.sectors, *model.projects, *model.works, *model.meetings]
-    return [f"{record.url}index.html" for record in records] + [item.article.save_as for item in model.news]
+    return ([f"{record.url}index.html" for record in records] + [item.article.save_as for item in model.news]
+            + [report.save_as for report in model.reports])
 
 
 def write_search_pages(model: Model, site: Site) -> None:
     """/recherche/ (the search page) and /rues/ (the street index)."""
     for save_as, template, variables in (
         ("recherche/index.html", "clairvoie_search",
-         {"search_types": TYPES, "search_statuses": SEARCH_STATUSES, "search_bundle": BUNDLE_DIR,
+         {"search_types": TYPES if model.reports else tuple(t for t in TYPES if t != REPORT_TYPE), "search_statuses": SEARCH_STATUSES, "search_bundle": BUNDLE_DIR,
           "search_vocabulary": VOCABULARY_FILE}),
         ("rues/index.html", "clairvoie_streets", {}),
     ):
