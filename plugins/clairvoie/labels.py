@@ -168,7 +168,7 @@ def report_status_fr(report: Report) -> str:
 
 def report_late_fr(report: Report) -> str:
     """« En retard de 12 jours »: the headline of an overdue report."""
-    return f"En retard de {days_fr(report.days_overdue)}"
+    return f"{REPORT_LATE} de {days_fr(report.days_overdue)}"
 
 
 def report_overdue(report: Report) -> Phrase:
@@ -291,7 +291,7 @@ def _sentence(text: str) -> str:
 
 def report_stage_text(stage: ReportStage) -> str:
     """A report's stage in sentences: its word, then what staff wrote publicly (reason, note),
-    else the stage's facts: « Classé. Après vérification, aucune intervention n'est nécessaire. »"""
+    else the stage's facts: « Clos sans suite. Après vérification, aucune intervention n'est nécessaire. »"""
     # The import may copy a closing note into the reason: said once.
     said = dict.fromkeys(_sentence(text) for text in (stage.reason, stage.note) if text and text.strip())
     word = REPORT_STAGE[stage.stage]
@@ -362,6 +362,7 @@ def hours_fr(hours: WeeklyHours | None) -> str | None:
 
 
 REPORT_OVERDUE = "Signalement en retard"  # an overdue report's badge, as a late project's "En retard"
+REPORT_LATE = "En retard"  # what an overdue report's feed entry and headline start with
 # The badge (tone, word) of an open report, by whether it is overdue: on /rues/ and "Près de chez moi".
 REPORT_BADGE = {True: ("late", REPORT_OVERDUE), False: ("info", "Signalement en cours")}
 

@@ -563,3 +563,26 @@ def test_open_reports_by_street_a_to_z_and_overdue_first(model):
         ("Place du Marché", ["2026-000106"])]
     assert numbers(overdue_first([model.report(n) for n in ("2026-000106", "2026-000101", "2026-000102")])) == [
         "2026-000102", "2026-000101", "2026-000106"]
+
+
+# --- what the sector letters say of them --------------------------------------------------------
+def test_sector_letters_lead_with_overdue_reports_and_carry_the_month_summary(model):
+    from clairvoie.model.newsletter_issues import State
+    from clairvoie.newsletter.compose import compose
+
+    first = compose(model, "secteur-1", State("secteur-1"))
+    assert first.subject == ("Secteur 1 – Centre : signalement en retard : "
+                             "« n° 2026-000101 — Nid-de-poule sur la chaussée »")
+    bad, summary = first.sections[0], next(s for s in first.sections if s.id == "signalements")
+    assert bad.id == "mauvaises-nouvelles"
+    assert [(i.label, i.subtitle, i.url, i.negative, i.tone, i.facts) for i in bad.items] == [
+        ("En retard", "rue des Lilas", "signalements/2026-000101/", True, "late",
+         ("Reçu le 2 novembre 2026 ; l'intervention était prévue le 20 novembre 2026.",))]
+    assert [i.title for i in summary.items] == ["Ce que nous avons réglé en octobre 2026 (Secteur 1 – Centre)"]
+    second = compose(model, "secteur-2", State("secteur-2"))
+    assert [i.facts for i in second.sections[0].items] == [
+        ("Reçu le 8 novembre 2026 ; la ville s'engage à traiter ce type de signalement en 10 jours, "
+         "soit au plus tard le 18 novembre 2026.",)]
+    assert not [s for s in second.sections if s.id == "signalements"]  # nothing resolved there yet
+    told = State("secteur-1", sent={i.key for s in first.sections for i in s.items})
+    assert not compose(model, "secteur-1", told).sections  # never twice

@@ -25,7 +25,7 @@ from sites import load_site, write_site
 # The stages as residents read them: docs/signalements.md, « Les étapes, pour les habitants ».
 STAGE_WORDS = {
     "received": "Reçu", "acknowledged": "Pris en charge", "scheduled": "Intervention prévue",
-    "in_progress": "En cours", "resolved": "Résolu", "closed": "Classé", "duplicate": "Doublon",
+    "in_progress": "En cours", "resolved": "Résolu", "closed": "Clos sans suite", "duplicate": "Déjà signalé",
     "reopened": "Rouvert",
 }
 

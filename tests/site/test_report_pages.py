@@ -24,7 +24,7 @@ PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.datetime.fromtimestamp(int(DEMO_EPOCH), PARIS).date()
 REPORTS_DIR = REPO / "content/signalements"
 # What residents read for each stage (docs/signalements.md).
-WORDS = {"received": "Reçu", "acknowledged": "Pris en charge", "scheduled": "Intervention programmée",
+WORDS = {"received": "Reçu", "acknowledged": "Pris en charge", "scheduled": "Intervention prévue",
          "in_progress": "En cours", "resolved": "Résolu", "closed": "Clos sans suite",
          "duplicate": "Déjà signalé", "reopened": "Rouvert"}
 ENDING = ("resolved", "closed", "duplicate")

@@ -35,10 +35,11 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..labels import (
-    PARTICIPATION, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr, time_fr,
+    PARTICIPATION, REPORT_ANNOUNCEMENT_KIND, REPORT_LATE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr,
+    money_fr, new_end_fr, time_fr,
 )
 from ..model.announcements import Announcement
-from ..model.records import Meeting, Model, Photo, Project, WorksOrder
+from ..model.records import Meeting, Model, Photo, Project, Report, WorksOrder
 from ..model.newsletter_issues import Image, Issue, Item, Section, State
 
 # Width (px) of the email's content column: 600 px less 2 × 32 px of padding.
@@ -48,6 +49,7 @@ TEXT_LIMIT = 420  # characters of a body text before « … »
 SECTIONS = (
     ("mauvaises-nouvelles", "Ce qui ne va pas comme prévu"),
     ("projets", "Les projets"),
+    ("signalements", "Vos signalements : ce que nous avons réglé"),
     ("travaux-a-venir", "Travaux qui commencent"),
     ("travaux-termines", "Travaux terminés"),
     ("reunions", "Prochaines réunions"),
@@ -60,6 +62,7 @@ NEGATIVE_HEADLINE = {
     "suspension": "suspension du projet",
     "cancellation": "annulation du projet",
     "works_cancelled": "arrêté de travaux retiré :",
+    "report_overdue": "signalement en retard :",
 }
 # The same, in a project's own letter, whose subject already names the project.
 PROJECT_NEGATIVE_HEADLINE = {
@@ -69,7 +72,7 @@ PROJECT_NEGATIVE_HEADLINE = {
     "cancellation": "projet annulé",
 }
 NEGATIVE_TONE = {"delay": "late", "cost_overrun": "late", "suspension": "stopped",
-                 "cancellation": "stopped", "works_cancelled": "stopped"}
+                 "cancellation": "stopped", "works_cancelled": "stopped", "report_overdue": "late"}
 WORKS_CANCELLED = "Arrêté retiré"
 WORKS_ENDED = "Terminé"
 NEWS = "Actualité"
@@ -128,6 +131,24 @@ def _update_item(announcement: Announcement) -> Item:
         text=plain(update.body_html), facts=tuple(facts), negative=announcement.negative,
         tone=NEGATIVE_TONE.get(update.kind, "") if announcement.negative else "",
         image=_project_image(project),
+    )
+
+
+def _report_overdue_item(announcement: Announcement) -> Item:
+    """An overdue report (model/announcements.py words it): its number, service and street."""
+    report: Report = announcement.record
+    return Item(
+        key=announcement.key, label=REPORT_LATE, title=f"n° {report.number} — {report.service.name}",
+        subtitle=report.street, url=report.url, date=announcement.date.date().isoformat(),
+        facts=(announcement.summary,), negative=True, tone=NEGATIVE_TONE["report_overdue"],
+    )
+
+
+def _reports_month_item(announcement: Announcement) -> Item:
+    """A month's resolved reports: how many, how fast (the list is on /transparence/)."""
+    return Item(
+        key=announcement.key, label=REPORT_ANNOUNCEMENT_KIND["reports_month"], title=announcement.title,
+        url=announcement.url, date=announcement.date.date().isoformat(), text=announcement.summary,
     )
 
 
@@ -222,11 +243,11 @@ def _headline(negative: list[tuple[Announcement, Item]], sections: dict[str, lis
     """The subject's news: bad news first. In a project's letter the project is already named."""
     if negative:
         announcement, item = negative[0]
-        kind = "works_cancelled" if announcement.kind == "works_cancelled" else announcement.update.kind
+        kind = announcement.update.kind if announcement.kind == "update" else announcement.kind
         if of_project and kind != "works_cancelled":
             return PROJECT_NEGATIVE_HEADLINE[kind]
         return f"{NEGATIVE_HEADLINE[kind]} « {item.title} »"
-    for section_id in ("projets", "actualites", "travaux-a-venir", "reunions", "travaux-termines"):
+    for section_id in ("projets", "actualites", "travaux-a-venir", "reunions", "travaux-termines", "signalements"):
         if sections[section_id]:
             item = sections[section_id][0]
             if section_id == "projets":
@@ -236,6 +257,8 @@ def _headline(negative: list[tuple[Announcement, Item]], sections: dict[str, lis
                 return f"réunion « {item.title} »"
             if section_id == "travaux-termines":
                 return f"fin des travaux « {item.title} »"
+            if section_id == "signalements":
+                return lower_first(item.title)
             return item.title
     return EMPTY_HEADLINE
 
@@ -303,6 +326,10 @@ def _collect(model: Model, scope: _Scope, state: State, first_days: int, works_d
                 sections["projets"].append(item)
         elif announcement.kind == "news" and fresh(announcement):
             sections["actualites"].append(_news_item(announcement))
+        elif announcement.kind == "report_overdue" and fresh(announcement):
+            negative.append((announcement, _report_overdue_item(announcement)))
+        elif announcement.kind == "reports_month" and fresh(announcement):
+            sections["signalements"].append(_reports_month_item(announcement))
         elif (announcement.kind == "works_cancelled" and announcement.key not in sent
               and scope.announcement(announcement) and announcement.record.end_date >= floor):
             negative.append((announcement, _works_cancelled_item(announcement)))

@@ -51,7 +51,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from ..labels import (
-    REPORT_FACT, REPORT_OVERDUE, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr,
+    REPORT_ANNOUNCEMENT_KIND, REPORT_FACT, REPORT_LATE, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr,
     phrase_text, report_late_fr, report_overdue, report_title,
 )
 from ..model.announcements import Announcement
@@ -153,6 +153,8 @@ def _kind_label(announcement: Announcement) -> str:
         return WORKS_KIND.get(announcement.category, announcement.category)
     if announcement.kind == "works_cancelled":
         return WORKS_CANCELLED
+    if announcement.kind in REPORT_ANNOUNCEMENT_KIND:
+        return REPORT_ANNOUNCEMENT_KIND[announcement.kind]
     return NEWS
 
 
@@ -195,6 +197,8 @@ def _sentences(facts: list[str]) -> str:
 def _title(announcement: Announcement, label: str) -> str:
     if announcement.kind == "works_cancelled":
         return f"{WORKS_CANCELLED} — {announcement.record.title}"
+    if announcement.kind in REPORT_ANNOUNCEMENT_KIND:  # its title says it already: « En retard — … »
+        return announcement.title
     if announcement.negative:
         return f"{label} — {announcement.title}"
     return announcement.title
@@ -337,10 +341,10 @@ def report_entries(model: Model, report: Report, domain: str, site_url: str) -> 
         late = f"{report_late_fr(report)}. {phrase_text(report_overdue(report))}"
         overdue = Entry(
             id=entry_id(domain, f"signalements/{report.id}/retard-{report.due.isoformat()}"),
-            url=absolute(site_url, f"{report.url}#retard"), title=f"{REPORT_OVERDUE} — {report_title(report)}",
-            summary=late, content_html=Markup("<p><strong>{}</strong></p><p>{}</p>").format(REPORT_OVERDUE, late),
+            url=absolute(site_url, f"{report.url}#retard"), title=f"{REPORT_LATE} — {report_title(report)}",
+            summary=late, content_html=Markup("<p><strong>{}</strong></p><p>{}</p>").format(REPORT_LATE, late),
             date=_moment(report.due + dt.timedelta(days=1), model.timezone),  # its first day late
-            categories=(REPORT, REPORT_OVERDUE, NEGATIVE), negative=True, kind="report_overdue", reason=None)
+            categories=(REPORT, REPORT_LATE, NEGATIVE), negative=True, kind="report_overdue", reason=None)
         later_stages = sum(1 for entry in entries if entry.date > overdue.date)
         entries.insert(later_stages, overdue)
     return tuple(entries)
