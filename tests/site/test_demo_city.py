@@ -85,10 +85,12 @@ def test_pages_are_french_and_make_no_third_party_requests(demo_output):
     for page in demo_output.rglob("*.html"):
         html = page.read_text()
         assert '<html lang="fr"' in html, page
-        # JavaScript only for search, and « Près de chez moi » on /rues/: their own scripts,
-        # and nothing else anywhere.
+        # JavaScript only for search, « Près de chez moi » on /rues/ and the tracking-number
+        # shortcut on /signalements/ (the form works without it): their own scripts, and
+        # nothing else anywhere.
         own = {demo_output / "recherche" / "index.html": "js/recherche.js",
-               demo_output / "rues" / "index.html": "js/proximite.js"}.get(page)
+               demo_output / "rues" / "index.html": "js/proximite.js",
+               demo_output / "signalements" / "index.html": "js/suivi.js"}.get(page)
         assert re.findall(r"<script[^>]*>", html) == (
             [f'<script type="module" src="{theme_asset_url(own)}">'] if own else []), page
         for url in re.findall(r'(?:src|href)="(https?://[^"]+)"', html):
