@@ -98,6 +98,12 @@ def test_after_edits_additions_and_removals_the_site_is_the_one_a_full_build_giv
     added = (root / kept_order.source.path).read_text(encoding="utf-8")
     added = re.sub(r"(?m)^reference: .*$", "reference: 2026-ARR-9999", added)
     (root / kept_order.source.path).with_name("arrete-ajoute.yaml").write_text(added, encoding="utf-8")
+    services = root / "content/signalements/services.yaml"  # a kind of report renamed, its delay shortened
+    text = services.read_text(encoding="utf-8")
+    edited = re.sub(r"(?m)^(    name: )(.*)$", r"\1\2 (renommé)", text, count=1)
+    edited = re.sub(r"(?m)^(    commitment_days: )\d+$", r"\g<1>2", edited, count=1)
+    assert edited != text
+    services.write_text(edited, encoding="utf-8")
     _build(root, output)
 
     full = tmp_path / "full"
