@@ -20,23 +20,13 @@ from datetime import tzinfo
 
 from . import messages
 from .incoming import EntryReader, IncomingReport, EntryCodes, personal_words, read_report
+from .open311 import REQUEST_FIELDS
 from .problems import ImportProblem
 
-# Clairvoie's field: the default column.
+# Clairvoie's field: the default column, named as Open311 names the field (the first name when
+# Open311 has two); then the resident's own data, read only to take it out of the notes, never written.
 DEFAULT_COLUMNS = {
-    "number": "service_request_id",
-    "service": "service_code",
-    "received": "requested_datetime",
-    "updated": "updated_datetime",
-    "status": "status",
-    "note": "status_notes",
-    "address": "address",
-    "lat": "lat",
-    "lon": "long",
-    "expected": "expected_datetime",
-    "duplicate_of": "duplicate_of",
-    "service_in_charge": "agency_responsible",
-    # The resident's own data: read only to take it out of the notes, never written.
+    **{field: names.split("|")[0] for field, names in REQUEST_FIELDS.items()},
     "first_name": "first_name",
     "last_name": "last_name",
     "email": "email",
