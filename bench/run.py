@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     load_start = os.getloadavg()[0]
     print(f"Clairvoie benchmark, size {args.size}: {size.sectors} sectors, {size.projects} projects, "
           f"{size.works} works orders, {size.articles} articles, {size.meetings} meetings, {size.panels} panels, "
-          f"{size.photos} tiny photos", flush=True)
+          f"{size.photos} tiny photos, {size.reports} residents' reports", flush=True)
     source, measured = REPO, ""
     if args.at:
         source, commit = snapshot(args.at, work)

@@ -184,3 +184,35 @@ def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_pat
     assert sorted(incremental) == sorted(expected)
     assert [path for path in expected if incremental[path] != expected[path]] == []
     assert b"Mo-Fr 08:00-12:00" in expected["agenda.ics"].replace(b"\r\n ", b"")
+
+
+def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city_pages(site):
+    """A day's export moves a few reports on: their pages, their sectors' two pages and the
+    pages about the whole city render again; every other report, record and sector stays."""
+    root, output = site
+    model = load_site(root)
+    moved = [r for r in model.open_reports if not r.duplicates and r.original is None][:5]
+    assert len(moved) == 5
+    for report in moved:
+        path = root / report.source.path
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "\nsource:", "\n  - date: '2026-11-24T09:00:00'\n    stage: in_progress\nsource:"), encoding="utf-8")
+    before = _files(output)
+    rendered = _build(root, output)
+    after = _files(output)
+    changed = {path for path in after if after[path] != before.get(path)}
+
+    own = {report.save_as for report in moved}
+    sectors = {sector_id for report in moved for sector_id in report.sector_ids}
+    assert own <= changed
+    pages = {path for path in after if path.endswith("index.html")}
+    for report in model.reports:
+        if report not in moved:
+            assert report.save_as not in changed, report.number
+    assert not {p for p in changed & pages if p.startswith(("projets/", "travaux/", "reunions/"))
+                and p.count("/") == 2}
+    for sector in model.sectors:
+        if sector.id not in sectors:
+            assert f"secteurs/{sector.id}/index.html" not in changed, sector.id
+    # their pages, their sectors' page and figures, the city-wide pages (home, lists, figures, reports index)
+    assert rendered <= len(own) + 2 * len(sectors) + 8
