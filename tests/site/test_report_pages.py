@@ -176,13 +176,20 @@ def test_report_feed_has_one_entry_per_stage_and_one_for_its_delay(demo_output, 
     assert atom.bozo == 0, atom.get("bozo_exception")
     stage_ids = [f"tag:villebrune-sur-lise.fr,2026:signalements/{number}/{i}" for i in range(len(data["history"]))]
     ids = [entry.id for entry in atom.entries]
-    assert [i for i in ids if "/retard-" not in i] == stage_ids[::-1]  # newest first
-    assert len(ids) == len(stage_ids) + (1 if late else 0)
-    if late:
-        overdue = next(entry for entry in atom.entries if "/retard-" in entry.id)
-        assert overdue.title.startswith("En retard — ")
-        assert f"En retard de {late} jour" in overdue.summary
-    words = [entry.title.split(" — ")[0] for entry in atom.entries if "/retard-" not in entry.id]
+    delays = [entry for entry in atom.entries if "/retard/" in entry.id]
+    assert [i for i in ids if "/retard/" not in i] == stage_ids[::-1]  # newest first
+    assert len(ids) == len(stage_ids) + len(delays)
+    if late:  # the current delay, dated its first late day (the report stayed open since)
+        first_late_day = (TODAY - dt.timedelta(days=late - 1)).isoformat()
+        assert delays and delays[0].id.endswith(f"/retard/{first_late_day}")
+    for delay in delays:  # worded as the sector feeds and the newsletter word it
+        assert delay.title.startswith(f"En retard — signalement n° {number}, ")
+        assert delay.summary.startswith("Reçu le ") and "au plus tard le " in delay.summary \
+            or "l'intervention était prévue le " in delay.summary
+        sector_feeds = [feedparser.parse(p.read_bytes()) for p in (demo_output / "secteurs").glob("*/flux.atom")]
+        same = [e for feed in sector_feeds for e in feed.entries if e.id == delay.id]
+        assert all((e.title, e.summary) == (delay.title, delay.summary) for e in same)
+    words = [entry.title.split(" — ")[0] for entry in atom.entries if "/retard/" not in entry.id]
     assert words == [WORDS[s["stage"]] for s in data["history"]][::-1]
     json_feed = json.loads((folder / "flux.json").read_text(encoding="utf-8"))
     jsonschema.validate(json_feed, JSON_FEED_1_1)

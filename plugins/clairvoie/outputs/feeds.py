@@ -11,8 +11,9 @@ Written as::
 
 A project's feed carries its updates (good and bad) and its works orders, new and
 withdrawn, whichever sector they are in. A report's feed carries its stages, newest first,
-each with the id ``tag:<domain>,2026:signalements/<number>/<stage index>``, and, while it is
-overdue, one more entry « En retard — … » (negative news, id ``…/retard-<due day>``).
+each with the id ``tag:<domain>,2026:signalements/<number>/<stage index>``, and one entry
+« En retard — … » for each time it went past its due day (negative news, the model's
+announcement, worded and identified as in the sector feeds: ``…/retard/<first late day>``).
 
 Every feed carries the model's announcements (``model.announcements``: news articles,
 project updates, new and withdrawn works orders) that concern its sector, newest first,
@@ -51,8 +52,8 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from ..labels import (
-    REPORT_ANNOUNCEMENT_KIND, REPORT_FACT, REPORT_LATE, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr,
-    phrase_text, report_late_fr, report_overdue, report_title,
+    REPORT_ANNOUNCEMENT_KIND, REPORT_FACT, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr,
+    report_title,
 )
 from ..model.announcements import Announcement
 from ..model.records import Model, Project, Report, ReportStage, Update, WorksOrder
@@ -323,8 +324,10 @@ def stage_facts(model: Model, stage: ReportStage) -> list[str]:
     return facts
 
 
-def report_entries(model: Model, report: Report, domain: str, site_url: str) -> tuple[Entry, ...]:
-    """Its stages and, while it is overdue, the delay: newest first."""
+def report_entries(model: Model, report: Report, overdue: list[Announcement], domain: str,
+                   site_url: str) -> tuple[Entry, ...]:
+    """Its stages and the model's announcements of its delays (one per round that went late):
+    newest first, the delays worded as the sector feeds and the newsletter word them."""
     entries = []
     for stage in report.history:
         word = REPORT_STAGE[stage.stage]
@@ -337,22 +340,28 @@ def report_entries(model: Model, report: Report, domain: str, site_url: str) -> 
             date=_moment(stage.date, model.timezone), categories=(REPORT, word), negative=False,
             kind="report_stage", reason=stage.reason))
     entries.reverse()  # newest first, in the history's order (a stage dated by its day has no hour)
-    if report.is_overdue and report.due is not None:
-        late = f"{report_late_fr(report)}. {phrase_text(report_overdue(report))}"
-        overdue = Entry(
-            id=entry_id(domain, f"signalements/{report.id}/retard-{report.due.isoformat()}"),
-            url=absolute(site_url, f"{report.url}#retard"), title=f"{REPORT_LATE} — {report_title(report)}",
-            summary=late, content_html=Markup("<p><strong>{}</strong></p><p>{}</p>").format(REPORT_LATE, late),
-            date=_moment(report.due + dt.timedelta(days=1), model.timezone),  # its first day late
-            categories=(REPORT, REPORT_LATE, NEGATIVE), negative=True, kind="report_overdue", reason=None)
-        later_stages = sum(1 for entry in entries if entry.date > overdue.date)
-        entries.insert(later_stages, overdue)
+    for announcement in overdue:
+        late = entry_of(announcement, domain, site_url)
+        entries.insert(sum(1 for entry in entries if entry.date > late.date), late)
     return tuple(entries)
 
 
-def report_feed_of(model: Model, report: Report, site_url: str, author: str) -> Feed:
+def overdue_by_report(model: Model) -> dict[str, list[Announcement]]:
+    """Each report's delay announcements, oldest first (read once, not once per report)."""
+    found: dict[str, list[Announcement]] = {}
+    for announcement in sorted((a for a in model.announcements if a.kind == "report_overdue"),
+                               key=lambda a: a.date):
+        found.setdefault(announcement.record.id, []).append(announcement)
+    return found
+
+
+def report_feed_of(model: Model, report: Report, site_url: str, author: str,
+                   overdue: list[Announcement] | None = None) -> Feed:
+    """``overdue``: the report's delay announcements, when the caller has them by report already."""
     domain = site_domain(model.settings.feed_domain, site_url)
-    entries = report_entries(model, report, domain, site_url)
+    if overdue is None:
+        overdue = overdue_by_report(model).get(report.id, [])
+    entries = report_entries(model, report, overdue, domain, site_url)
     description = (f"Chaque étape du signalement n° {report.number} ({report.service.name}, {report.street}), "
                    f"y compris ses retards.")
     return Feed(key=f"signalements/{report.id}", title=report_feed_title(report), description=description,
@@ -452,7 +461,8 @@ def write_feeds(model: Model, site: Site) -> None:
         feed = project_feed_of(model, project, site.url, site.publisher)
         site.write(project_feed_path(project, "atom"), atom_bytes(feed, browser_styles))
         site.write(project_feed_path(project, "json"), json_bytes(feed))
+    delays = overdue_by_report(model)
     for report in model.reports:
-        feed = report_feed_of(model, report, site.url, site.publisher)
+        feed = report_feed_of(model, report, site.url, site.publisher, delays.get(report.id, []))
         site.write(report_feed_path(report, "atom"), atom_bytes(feed, browser_styles))
         site.write(report_feed_path(report, "json"), json_bytes(feed))
