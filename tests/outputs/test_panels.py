@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 from PIL import Image
 
 from building import DEMO_EPOCH, REPO, run_pelican
+from demo_reports import TODAY, demo_reports, in_sector
 from clairvoie.model import load_model
 from clairvoie.outputs.panels import SCHEMA_NAME, dumps, schema, schema_bytes
 from clairvoie.outputs.panels.compose import (
@@ -442,3 +443,44 @@ def test_a_later_build_changes_only_what_changed(demo_output, tmp_path):
     assert result.returncode == 0, result.stderr
     name = "panneau-mairie-annexe-les-hauts.json"
     assert (later / "panneaux" / name).read_bytes() != (demo_output / "panneaux" / name).read_bytes()
+
+
+def test_each_panel_says_its_sectors_reports_resolved_this_week_and_overdue(demo_output):
+    """One line per sector, the overdue count beside the good one, counted from the YAML."""
+    reports = demo_reports()
+    shown = 0
+    for sector_id, panel in declared_panels():
+        mine = [r for r in reports if r.point and in_sector(r.point, sector_id)]
+        overdue = sum(r.is_overdue for r in mine)
+        resolved = sum(r.resolved is not None and (TODAY - r.resolved).days < 7 for r in mine)
+        data = json.loads((demo_output / "panneaux" / f"{panel['id']}.json").read_text(encoding="utf-8"))
+        lines = [m for m in data["messages"] if m["priority"] == 5]
+        if not overdue and not resolved:
+            assert lines == [], panel["id"]
+            continue
+        shown += 1
+        assert len(lines) == 1 and lines[0]["id"] == f"signalements-{sector_id}", panel["id"]
+        assert lines[0]["valid_from"].startswith(TODAY.isoformat())
+        assert lines[0]["valid_until"].startswith(TODAY.isoformat())
+        text = " ".join(lines[0]["text"].split())
+        assert f"{overdue} en retard" in text, (panel["id"], text)
+        assert (f"{resolved} " in text) if resolved else ("aucun" in text), (panel["id"], text)
+        assert len(data["messages"]) <= 10  # it takes a works or meeting message's place
+    assert shown >= 3  # the demo has sectors with overdue reports
+
+
+def test_the_reports_line_counts_what_was_resolved_in_the_last_seven_days():
+    reports = [r for r in demo_reports() if r.resolved and r.point]
+    last = max(r.resolved for r in reports)
+    now = dt.datetime.combine(last + dt.timedelta(days=3), dt.time(9), tzinfo=PARIS)
+    model = load_model(ClairvoieSettings(site_root=str(REPO)), str(REPO / "content"), "Europe/Paris", now=now)
+    counted = 0
+    for sector_id, panel in declared_panels():
+        resolved = sum(in_sector(r.point, sector_id) and 0 <= (now.date() - r.resolved).days < 7
+                       for r in reports)
+        line = [m for m in messages(model, model.sector(sector_id).panels[0], "", 14, 10) if m.priority == 5]
+        if resolved:
+            counted += 1
+            text = " ".join(line[0].fitted.text.split())
+            assert re.match(rf"(Signalements : )?{resolved} (signalements? )?r[ée]gl", text) and "en retard" in text, text
+    assert counted

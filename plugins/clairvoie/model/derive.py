@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from ..settings import ClairvoieSettings
 from .records import (
     ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, MeetingFile, Model, NewsItem, Project, ProjectFile,
-    Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, title_key,
+    Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, resolved_within, title_key,
 )
 from .announcements import announcements
 from .report_figures import report_figures
@@ -23,6 +23,8 @@ from .reports import derive_reports, most_overdue_first, reports_by_street
 from .scorecard import scorecard
 from .streets import street_index
 from .timeline import replannings, timeline
+
+WEEK_DAYS = 7  # « réglés cette semaine »: the panels' line
 
 
 def build_date(timezone: ZoneInfo, environ: dict[str, str] | None = None) -> dt.datetime:
@@ -231,4 +233,5 @@ def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], 
         open_reports=[r for r in reports if r.is_open],
         overdue_reports=most_overdue_first(reports),
         report_figures=report_figures(reports, services, today),
+        resolved_this_week=resolved_within(reports, today, WEEK_DAYS),
     )

@@ -510,6 +510,13 @@ class BadNews:
     works: WorksOrder | None = None
 
 
+def resolved_within(reports: list[Report], today: dt.date, days: int) -> list[Report]:
+    """The reports resolved in the last ``days`` days (today included), latest first."""
+    since = today - dt.timedelta(days=days)
+    return sorted((r for r in reports if r.resolved is not None and r.resolved > since),
+                  key=lambda r: (r.resolved, r.number), reverse=True)
+
+
 @dataclass(frozen=True)
 class SectorView:
     """Everything a sector's outputs show, selected once by derive.py."""
@@ -532,6 +539,7 @@ class SectorView:
     open_reports: list[Report]
     overdue_reports: list[Report]
     report_figures: Any  # report_figures.ReportFigures
+    resolved_this_week: list[Report]  # resolved in the last 7 days (today included), latest first
 
     @property
     def projects(self) -> list[Project]:
@@ -611,9 +619,7 @@ class Model:
 
     def reports_resolved_within(self, days: int) -> list[Report]:
         """The reports resolved in the last ``days`` days (today included), latest first."""
-        since = self.today - dt.timedelta(days=days)
-        return sorted((r for r in self.reports if r.resolved is not None and r.resolved > since),
-                      key=lambda r: (r.resolved, r.number), reverse=True)
+        return resolved_within(self.reports, self.today, days)
 
     def news_for(self, article: Any) -> NewsItem | None:
         """The news item of one of Pelican's articles (its sectors, mainly)."""

@@ -9,9 +9,14 @@ Priority (1 first), the same on every panel of a sector:
 3. **Works starting soon** (``SectorView.upcoming_works``: within the upcoming window,
    ``CLAIRVOIE_UPCOMING_WORKS_DAYS``), soonest first.
 4. **Upcoming meetings** (``SectorView.upcoming_meetings``), soonest first.
+5. **Residents' reports**, one line for the sector: how many were resolved in the last seven
+   days (``SectorView.resolved_this_week``) and how many are overdue
+   (``SectorView.overdue_reports``), the bad with the good, never one without the other;
+   no line when both are zero. Valid for the build's day only, as its counts are.
 
 At most ``max_messages`` messages are kept, in that order: bad news is never pushed out by
-anything else. Each message says its validity, so that a panel can rotate through its
+anything else, and the reports' line, when there is one, takes the place of the last works
+or meeting message rather than be left out (its overdue count is bad news too). Each message says its validity, so that a panel can rotate through its
 messages for days without fetching the file again:
 
 - bad news: from the news' date (a withdrawn order: its signature, else its start, as in
@@ -32,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-from ...model.records import BadNews, Meeting, Model, Panel, WorksOrder
+from ...model.records import BadNews, Meeting, Model, Panel, SectorView, WorksOrder
 from ...labels import hours_fr
 from ..site import absolute
 from .fit import NBSP, Fitted, fit
@@ -43,6 +48,7 @@ PRIORITY_NAMES = {
     2: "Travaux en cours",
     3: "Travaux à venir",
     4: "Réunion publique",
+    5: "Signalements",
 }
 # Within priority 2: what stops traffic first.
 KIND_ORDER = ("closure", "detour", "alternating_traffic", "lane_restriction", "parking_ban",
@@ -255,6 +261,28 @@ def meeting_draft(meeting: Meeting, model: Model, site_url: str, timezone: ZoneI
                  end_of(meeting.end, timezone), absolute(site_url, meeting.url), meeting.title)
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def reports_draft(view: SectorView, model: Model, site_url: str, timezone: ZoneInfo) -> Draft | None:
+    resolved, overdue = len(view.resolved_this_week), len(view.overdue_reports)
+    if not resolved and not overdue:
+        return None
+    late = _count(overdue, "en retard", "en retard")
+    done = _count(resolved, "réglé", "réglés") if resolved else "aucun réglé"
+    wordings = (
+        colon("Signalements", f"{done} cette semaine, {late}."),
+        f"{_count(resolved, 'signalement réglé', 'signalements réglés')}, {late}." if resolved
+        else colon("Signalements", f"{late}, aucun réglé."),
+        colon("Signalements", f"{done}, {late}"),
+    )
+    today = model.today
+    return Draft(f"signalements-{view.sector.id}", 5, "reports", wordings, start_of(today, timezone),
+                 end_of(today, timezone), absolute(site_url, f"{view.sector.url}#signalements"),
+                 f"Signalements des habitants : {view.sector.short_name or view.sector.name}")
+
+
 def drafts(model: Model, sector_id: str, site_url: str, window: int) -> list[Draft]:
     """Every message the sector's panels could show, in priority order."""
     timezone = ZoneInfo(model.timezone)
@@ -265,6 +293,7 @@ def drafts(model: Model, sector_id: str, site_url: str, window: int) -> list[Dra
     items += [active_draft(w, model, site_url, timezone) for w in active]
     items += [upcoming_draft(w, model, site_url, timezone, window) for w in view.upcoming_works]
     items += [meeting_draft(m, model, site_url, timezone, window) for m in view.upcoming_meetings]
+    items += [d for d in (reports_draft(view, model, site_url, timezone),) if d]
     seen: set[str] = set()
     unique = []
     for item in items:  # one message per record: its highest priority
@@ -277,7 +306,11 @@ def drafts(model: Model, sector_id: str, site_url: str, window: int) -> list[Dra
 def messages(model: Model, panel: Panel, site_url: str = "", window: int = 14,
              max_messages: int = DEFAULT_MAX_MESSAGES) -> list[Message]:
     """The panel's messages: at most ``max_messages``, by priority, each fitted to the panel."""
-    chosen = drafts(model, panel.sector_id, site_url, window)[:max(0, max_messages)]
+    every = drafts(model, panel.sector_id, site_url, window)
+    chosen = every[:max(0, max_messages)]
+    reports = next((d for d in every if d.kind == "reports"), None)
+    if reports and reports not in chosen and chosen and chosen[-1].priority > 1:
+        chosen[-1] = reports
     return [fitted_message(d, panel) for d in chosen]
 
 
