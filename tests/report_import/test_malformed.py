@@ -4,7 +4,9 @@ said in French where staff can find it: the file, the entry (index and number), 
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from clairvoie.model.schema import validator
 from clairvoie.report_import import ImportFailed, import_reports
 from exports import digest, request, update
 
@@ -99,11 +101,26 @@ def test_bad_updates_and_services_are_refused_with_their_entry(export, records):
     assert "services.json, entrée 1 (n° eclairage) — service_name : champ « service_name » manquant" in report
 
 
-def test_a_service_code_the_records_cannot_hold_is_refused(export, records):
-    export.write("services.json", [{"service_code": "StreetLight", "service_name": "Éclairage"}])
-    export.write("requests.json", [request("2026-000101", service_code="StreetLight")])
+@pytest.mark.parametrize("code", ["Éclairage public", "voirie/trou", "-eclairage", "x" * 65])
+def test_a_service_code_the_records_cannot_hold_is_refused(export, records, code):
+    export.write("services.json", [{"service_code": code, "service_name": "Éclairage"}])
+    export.write("requests.json", [request("2026-000101", service_code=code)])
     report = refused(export, records)
-    assert "services.json, entrée 1 (n° StreetLight) — service_code : code « StreetLight » non accepté" in report
+    assert f"services.json, entrée 1 (n° {code[:40]}" in report
+    assert f"service_code : code « {code[:40]} » non accepté" in report
+
+
+@pytest.mark.parametrize("code", ["StreetLight", "pot_hole", "001", "voirie.trou"])
+def test_a_request_tool_s_own_service_code_is_kept_as_written(export, records, code):
+    """Open311 tools name services their own way; the records keep the code, and the schema takes it."""
+    export.write("services.json", [{"service_code": code, "service_name": "Éclairage"}])
+    export.write("requests.json", [request("2026-000101", service_code=code)])
+    import_reports(str(records), export.requests, services_path=export.services)
+    services = yaml.safe_load((records / "services.yaml").read_text(encoding="utf-8"))
+    report = yaml.safe_load((records / "2026-000101.yaml").read_text(encoding="utf-8"))
+    assert [s["code"] for s in services["services"]] == [code] and report["service"] == code
+    assert not list(validator("services").iter_errors(services))
+    assert not list(validator("report").iter_errors(report))
 
 
 def test_an_unreadable_or_missing_file_is_refused(export, records):

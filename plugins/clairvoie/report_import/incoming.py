@@ -18,8 +18,9 @@ from .problems import ImportProblem
 # A tracking number becomes a file name: letters and digits in groups joined by single dashes
 # (as report.schema.json says), so no slash, no dot, nothing a shell or Git minds.
 NUMBER_PATTERN = re.compile(r"(?=.{1,64}$)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
-# A service code, as services.schema.json says: it names the report's kind in every record.
-SERVICE_CODE_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A service code, as services.schema.json says: kept as the request tool writes it (Open311
+# tools use "StreetLight", "pot_hole", "001"); it names the report's kind in every record.
+SERVICE_CODE_PATTERN = re.compile(r"(?=.{1,64}$)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 RESERVED_NUMBERS = {"services"}  # services.yaml is not a report
 _FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
 

@@ -80,7 +80,7 @@ def bad_number(value: str) -> str:
 
 
 def bad_service_code(value: str) -> str:
-    return (f"code « {value[:40]} » non accepté : minuscules sans accents, chiffres et tirets, par exemple eclairage ; "
+    return (f"code « {value[:40]} » non accepté : lettres sans accents, chiffres, et tirets, points ou soulignés entre eux, 64 caractères au plus, par exemple eclairage ou StreetLight ; "
             "changez le code du service dans l'outil de gestion des demandes")
 
 
