@@ -341,8 +341,57 @@ def _weekdays_fr(days: tuple[int, ...]) -> str:
     return ", ".join(parts)
 
 
+def _days_fr(days: tuple[int, ...]) -> str:
+    """(0, 1, 2, 3, 4) → « du lundi au vendredi » ; (2, 5) → « le mercredi et le samedi »."""
+    if len(days) == 7:
+        return "tous les jours"
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) > 2:
+            parts.append(f"du {WEEKDAYS[run[0]]} au {WEEKDAYS[run[-1]]}")
+        else:
+            parts += [f"le {WEEKDAYS[day]}" for day in run]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+
+
+def _clock_fr(minutes: int) -> str:
+    hour, rest = divmod(minutes % DAY_MINUTES, 60)
+    return f"{hour} h {rest:02d}" if rest else f"{hour} h"
+
+
+def _time_range_fr(start: int, end: int) -> str:
+    if start == 0 and end == DAY_MINUTES:
+        return "toute la journée"
+    text = f"de {_clock_fr(start)} à {_clock_fr(end)}"
+    return f"{text} le lendemain" if end > DAY_MINUTES else text
+
+
 def hours_fr(hours: WeeklyHours | None) -> str | None:
-    """The hours in short French: "lun.-ven. 7h30-17h30", "24h/24"; None when unread."""
+    """A works order's hours as every channel a person reads says them: « du lundi au vendredi,
+    de 8 h à 12 h et de 13 h 30 à 16 h 30 ; le samedi, de 9 h à 12 h ; sauf les jours fériés »,
+    a night shift « de 22 h à 5 h le lendemain ». None without hours. (The OpenStreetMap text
+    stays for machines only: open data and navigation feeds.)"""
+    if hours is None:
+        return None
+    if hours.continuous:
+        text = "jour et nuit, 7 jours sur 7"
+    else:
+        by_days: dict[tuple[int, ...], list[str]] = {}
+        for slot in hours.slots:
+            by_days.setdefault(slot.days, []).append(_time_range_fr(slot.time.start, slot.time.end))
+        text = " ; ".join(f"{_days_fr(days)}, {' et '.join(times)}" for days, times in by_days.items())
+    return text + (" ; sauf les jours fériés" if hours.public_holidays_off else "")
+
+
+def hours_short_fr(hours: WeeklyHours | None) -> str | None:
+    """The hours in short French, for a sign panel that has no room for ``hours_fr``:
+    "lun.-ven. 7h30-17h30", "24h/24"; None without hours."""
     if hours is None:
         return None
     if hours.continuous:
@@ -408,6 +457,7 @@ def template_filters() -> dict[str, object]:
         "money_fr": money_fr,
         "days_fr": days_fr,
         "phrase_text": phrase_text,
+        "hours_fr": hours_fr,
     }
 
 

@@ -121,6 +121,14 @@ def unreadable_hours(value: object) -> str:
             "de 7 h 30 à 17 h) ou \"Mo-Fr 08:00-12:00,13:30-17:00; PH off\" (voir docs/travaux.md)")
 
 
+def hours_not_worded(value: object) -> str:
+    return (f"horaires « {value} » trop complexes pour être dits en français sur le site : écrivez des "
+            "jours ou plages de jours et une ou plusieurs plages horaires, par exemple "
+            "\"Mo-Fr 08:00-12:00,13:30-17:00; Sa 09:00-12:00; PH off\" ; une plage qui passe minuit "
+            "s'écrit seule (\"Mo-Th 21:00-05:00\") ; pas de lever ou coucher du soleil, de semaines "
+            "ni de mois (voir docs/travaux.md)")
+
+
 def invalid_moment(value: object) -> str:
     return f"date et heure non valides « {value} » : écrivez par exemple 2026-11-23T07:30"
 

@@ -13,7 +13,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from building import REPO, run_pelican
-from clairvoie.model import opening_hours
+from clairvoie.model import InvalidRecords, opening_hours
 from clairvoie.outputs import calendar
 from clairvoie.outputs.site import Site, site_domain
 from sites import load_site, write_site
@@ -358,14 +358,21 @@ def test_same_content_same_bytes_and_git_dates_the_stamps(tmp_path):
         assert event.decoded("DTSTAMP") == dt.datetime(2026, 11, 2, 8, tzinfo=UTC)
 
 
-def test_hours_outside_the_subset_give_one_event_quoting_them(tmp_path):
-    model = fixture_model(tmp_path, works=WORKS.replace('"Mo-Fr 07:30-12:00,13:30-17:00"',
-                                                        '"Mo-Fr 08:00-17:00; Dec 25 off"'))
+def test_hours_outside_the_subset_stop_the_build_rather_than_be_quoted(tmp_path):
+    """No code reaches a calendar: hours French cannot say are a validation error (build.py)."""
+    with pytest.raises(InvalidRecords) as refused:
+        fixture_model(tmp_path, works=WORKS.replace('"Mo-Fr 07:30-12:00,13:30-17:00"',
+                                                    '"Mo-Fr 08:00-17:00; Dec 25 off"'))
+    report = refused.value.report()
+    assert "arr-lilas.yaml" in report and "hours" in report and "trop complexes" in report
+
+
+def test_the_description_words_the_hours_in_french(tmp_path):
+    model = fixture_model(tmp_path)
     events = events_by_uid(Calendar.from_ical(calendar.calendar_bytes(model, "secteur-1", SITE)))
-    event = events["works-arr-lilas@villebrune.example"]
-    assert "RRULE" not in event
-    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (dt.date(2026, 11, 30), dt.date(2026, 12, 12))
-    assert "Mo-Fr 08:00-17:00; Dec 25 off" in str(event["DESCRIPTION"])
+    description = str(next(e for uid, e in events.items() if uid.startswith("works-arr-lilas"))["DESCRIPTION"])
+    assert "Horaires : du lundi au vendredi, de 7 h 30 à 12 h et de 13 h 30 à 17 h." in description
+    assert "07:30" not in description and "Mo-Fr" not in description
 
 
 def test_date_times_orders_and_dst(tmp_path):

@@ -15,7 +15,7 @@ import yaml
 from building import DEMO_EPOCH, REPO, copy_demo_site, run_pelican
 from clairvoie.model import load_model
 from clairvoie.outputs import navigation
-from clairvoie.labels import hours_fr
+from clairvoie.labels import hours_fr, hours_short_fr
 from clairvoie.model.opening_hours import parse as parse_hours
 from clairvoie.outputs.navigation import cifs_schedule, polyline, write_navigation
 from clairvoie.outputs.roadworks import orders_without_geometry
@@ -172,20 +172,22 @@ def test_polyline_swaps_geojson_order():
       "friday": "00:00-05:00"}),
     ("Mo-Fr 08:00-17:00; PH off", "lun.-ven. 8h-17h, sauf fériés", {d: "08:00-17:00" for d in DAYS[:5]}),
 ])
-def test_hours_in_french_and_as_a_cifs_schedule(text, french, schedule):
+def test_hours_in_short_french_and_as_a_cifs_schedule(text, french, schedule):
+    """The short form is the panels' last resort; the CIFS schedule is for machines."""
     hours = parse_hours(text)
-    assert hours_fr(hours) == french
+    assert hours_short_fr(hours) == french
     assert cifs_schedule(hours) == schedule
 
 
-def test_hours_outside_the_subset_are_quoted_not_guessed():
-    assert parse_hours("Mo-Fr sunrise-sunset") is None
-    assert hours_fr(None) is None
+def test_the_description_words_the_hours_as_the_site_does():
+    assert parse_hours("Mo-Fr sunrise-sunset") is None  # the build refuses it (test_plain_hours.py)
+    assert hours_fr(None) is None and hours_short_fr(None) is None
     order = SimpleNamespace(street="Rue Haute", section=None, title="Travaux rue Haute", kind="other",
                             start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 2),
-                            hours="Mo-Fr sunrise-sunset", weekly_hours=parse_hours("Mo-Fr sunrise-sunset"),
+                            hours="Mo-Th 21:00-05:00", weekly_hours=parse_hours("Mo-Th 21:00-05:00"),
                             direction=None, detour_html="", reference="2026-ARR-9")
-    assert "horaires : Mo-Fr sunrise-sunset" in navigation.description(order)
+    said = navigation.description(order)
+    assert "horaires : du lundi au jeudi, de 21 h à 5 h le lendemain" in said and "21:00" not in said
 
 
 # --- GeoJSON of active works -------------------------------------------------------------------------

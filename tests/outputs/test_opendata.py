@@ -26,7 +26,7 @@ PROJECT_HEADER = [
 ]
 WORKS_HEADER = [
     "id", "url", "reference", "title", "sectors", "kind", "street", "section", "start", "end",
-    "hours", "direction", "project", "issued_by", "signed", "timing", "cancelled",
+    "hours", "horaires", "direction", "project", "issued_by", "signed", "timing", "cancelled",
     "cancelled_reason", "lat", "lon",
 ]
 REPORT_HEADER = [
@@ -195,7 +195,9 @@ def test_works_rows_match_their_records(demo_output):
         assert row["reference"] == str(data["reference"]) and row["street"] == data["street"]
         assert row["kind"] == data["kind"] and row["sectors"].split(";") == data["sectors"]
         assert row["project"] == (data.get("project") or "")
-        assert row["hours"] == (data.get("hours") or "")
+        assert row["hours"] == (data.get("hours") or "")  # for machines, as written
+        assert bool(row["horaires"]) == bool(data.get("hours"))  # for people, in French
+        assert not re.search(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b|\d\d:\d\d", row["horaires"]), row["horaires"]
         for key in ("start", "end"):
             # Date-times carry their offset: 2025-06-03T19:00:00+02:00.
             assert row[key].startswith(data[key].isoformat()), key

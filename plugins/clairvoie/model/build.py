@@ -349,8 +349,11 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrderFi
         cancelled = cancelled.get("reason")
     sector_ids, _ = _resolve_sector_ids(data.get("sectors"), ctx)
     hours = data.get("hours")
+    weekly_hours = opening_hours.parse(hours)
     if isinstance(hours, str) and not osm_opening_hours.validate(hours):
         ctx.report(document, ("hours",), messages.unreadable_hours(hours))
+    elif isinstance(hours, str) and weekly_hours is None:  # valid for OpenStreetMap, but no sentence says it
+        ctx.report(document, ("hours",), messages.hours_not_worded(hours))
     return WorksOrderFile(
         id=document.record_id,
         reference=str(data.get("reference")),
@@ -364,7 +367,7 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrderFi
         start=start,
         end=end,
         hours=hours,
-        weekly_hours=opening_hours.parse(hours),
+        weekly_hours=weekly_hours,
         direction=data.get("direction"),
         detour_html=_markdown(document, ctx, ("detour",), data.get("detour")),
         project_id=project_id,

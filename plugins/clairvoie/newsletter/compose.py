@@ -36,7 +36,7 @@ from markupsafe import Markup
 
 from ..labels import (
     PARTICIPATION, REPORT_ANNOUNCEMENT_KIND, REPORT_LATE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr,
-    money_fr, new_end_fr, time_fr,
+    hours_fr, money_fr, new_end_fr, time_fr,
 )
 from ..model.announcements import Announcement
 from ..model.records import Meeting, Model, Photo, Project, Report, WorksOrder
@@ -158,8 +158,8 @@ def _where(order: WorksOrder) -> str:
 
 def _works_facts(order: WorksOrder) -> list[str]:
     facts = [_where(order), f"Du {datetime_fr(order.start)} au {datetime_fr(order.end)}"]
-    if order.hours:
-        facts.append(f"Horaires : {order.hours}")
+    if order.weekly_hours is not None:
+        facts.append(f"Horaires : {hours_fr(order.weekly_hours)}")
     if order.project:
         facts.append(f"Chantier : {order.project.title}")
     facts.append(f"Arrêté n° {order.reference}")

@@ -16,10 +16,10 @@ file is a ``VCALENDAR`` (``METHOD:PUBLISH``) with the site's time zone as a
   repeats it, ``UNTIL`` being the start of the last occurrence within the order's
   dates, in UTC (RFC 5545 asks for UTC when ``DTSTART`` has a ``TZID``). "Mo-Fr
   08:00-12:00,13:30-17:00" gives two events, the morning and the afternoon;
-- for any other order (no ``hours``, ``24/7``, or hours outside the subset): one
-  continuous event, all-day from the start date to the end date when the order gives
-  dates, else between its exact date-times; hours the subset cannot say are quoted
-  in the description.
+- for any other order (no ``hours``, ``24/7``, or hours no day of the order falls on):
+  one continuous event, all-day from the start date to the end date when the order
+  gives dates, else between its exact date-times. The description words the hours as
+  every channel does (``labels.hours_fr``); hours outside the subset stop the build.
 
 A withdrawn order keeps its events, with ``STATUS:CANCELLED`` and the reason in the
 description, so that calendars which already show them strike them out or remove
@@ -221,53 +221,6 @@ def works_summary(order: WorksOrder) -> str:
     return f"{labels.BAD_NEWS_KIND['works_cancelled']} — {summary}" if order.is_cancelled else summary
 
 
-def _days_fr(days: tuple[int, ...]) -> str:
-    """(0, 1, 2, 3, 4) → « du lundi au vendredi » ; (2, 5) → « le mercredi et le samedi »."""
-    if len(days) == 7:
-        return "tous les jours"
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and day == runs[-1][-1] + 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    names = labels.WEEKDAYS
-    parts: list[str] = []
-    for run in runs:
-        if len(run) > 2:
-            parts.append(f"du {names[run[0]]} au {names[run[-1]]}")
-        else:
-            parts += [f"le {names[day]}" for day in run]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
-
-
-def _clock_fr(minutes: int) -> str:
-    hours, rest = divmod(minutes % (24 * 60), 60)
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
-
-
-def _time_range_fr(slot: Slot) -> str:
-    time = slot.time
-    if time.is_whole_day:
-        return "toute la journée"
-    text = f"de {_clock_fr(time.start)} à {_clock_fr(time.end)}"
-    return f"{text} le lendemain" if time.end > 24 * 60 else text
-
-
-def hours_fr(hours: WeeklyHours) -> str:
-    """The weekly hours in words: « du lundi au vendredi, de 8 h à 12 h et de 13 h 30 à 17 h »."""
-    if hours.continuous:
-        text = "jour et nuit, 7 jours sur 7"
-    else:
-        by_days: dict[tuple[int, ...], list[str]] = {}
-        for slot in hours.slots:
-            by_days.setdefault(slot.days, []).append(_time_range_fr(slot))
-        text = " ; ".join(f"{_days_fr(days)}, {' et '.join(times)}" for days, times in by_days.items())
-    if hours.public_holidays_off:
-        text += " ; sauf les jours fériés (l'agenda les montre quand même)"
-    return text
-
-
 def _occurrences(slot: Slot, order: WorksOrder,
                  tz: ZoneInfo) -> list[tuple[dt.datetime, dt.datetime]]:
     """Each (start, end) of a slot that overlaps the order's dates, in local time."""
@@ -337,12 +290,11 @@ def works_events(order: WorksOrder, model: Model, site: Site) -> list[Event]:
 
 
 def _works_description(order: WorksOrder, hours: WeeklyHours | None, site: Site) -> str:
-    if not order.hours:
+    if hours is None:
         when = "En continu, jour et nuit."
-    elif hours is None:
-        when = f"Horaires de l'arrêté (non repris dans l'agenda, à lire tels quels) : {order.hours}"
-    else:
-        when = f"Horaires : {hours_fr(hours)} ({order.hours})."
+    else:  # every hours value the build accepts is worded: an unreadable one stops it (build.py)
+        holidays = " (l'agenda les montre quand même)" if hours.public_holidays_off else ""
+        when = f"Horaires : {labels.hours_fr(hours)}{holidays}."
     detour = plain_text(order.detour_html)
     signed = f", signé le {labels.date_fr(order.signed)}" if order.signed else ""
     return _describe([

@@ -52,8 +52,8 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from ..labels import (
-    REPORT_ANNOUNCEMENT_KIND, REPORT_FACT, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, money_fr, new_end_fr,
-    report_title,
+    REPORT_ANNOUNCEMENT_KIND, REPORT_FACT, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, hours_fr,
+    money_fr, new_end_fr, report_title,
 )
 from ..model.announcements import Announcement
 from ..model.records import Model, Project, Report, ReportStage, Update, WorksOrder
@@ -181,8 +181,8 @@ def _works_facts(announcement: Announcement) -> list[str]:
     if announcement.kind == "works_cancelled":
         when = f"Prévu du {datetime_fr(order.start)} au {datetime_fr(order.end)} : ne s'applique pas"
     facts = [announcement.summary if announcement.kind == "works" else _where(order), when]
-    if order.hours and announcement.kind == "works":
-        facts.append(f"Horaires : {order.hours}")
+    if order.weekly_hours is not None and announcement.kind == "works":
+        facts.append(f"Horaires : {hours_fr(order.weekly_hours)}")
     facts.append(f"Arrêté n° {order.reference}")
     return facts
 

@@ -127,9 +127,8 @@ def description(order: WorksOrder, url: str = "") -> str:
     lead = f"{title}." if kind.casefold() in title.casefold() else f"{kind} : {title}."
     parts = [lead, f"Lieu : {where}."]
     period = f"Du {date_fr(order.start)} au {date_fr(order.end)}"
-    if order.hours:
-        spoken = hours_fr(order.weekly_hours)
-        period += f", horaires : {spoken}" if spoken else f", horaires : {order.hours}"
+    if order.weekly_hours is not None:
+        period += f", horaires : {hours_fr(order.weekly_hours)}"
     parts.append(period + ".")
     if order.direction in DIRECTION:
         parts.append(f"Circulation concernée {DIRECTION[order.direction]}.")

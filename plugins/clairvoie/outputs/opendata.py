@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..labels import REPORT_STAGE
+from ..labels import REPORT_STAGE, hours_fr
 from ..model.records import REPORT_STAGES, Model, Project, Report, WorksOrder
 from .geo import first_position
 from .site import Site, absolute
@@ -232,6 +232,9 @@ WORKS_COLUMNS: tuple[Column, ...] = (
            "Horaires pendant lesquels la mesure s'applique, par exemple « Mo-Fr 07:30-17:00 » ; "
            "vide si aucun horaire n'est précisé.",
            lambda w, _: w.hours),
+    Column("horaires", "texte", "Les mêmes horaires dits en français, comme sur le site, par exemple "
+           "« du lundi au vendredi, de 7 h 30 à 17 h » ; vide si aucun horaire n'est précisé.",
+           lambda w, _: hours_fr(w.weekly_hours)),
     Column("direction", "code", "Sens de circulation concernés : both (les deux sens), one (un seul sens).",
            lambda w, _: w.direction),
     Column("project", "texte", "Identifiant du projet lié (colonne id du jeu des projets) ; vide si aucun.",

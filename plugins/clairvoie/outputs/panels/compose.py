@@ -38,7 +38,7 @@ from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
 from ...model.records import BadNews, Meeting, Model, Panel, SectorView, WorksOrder
-from ...labels import hours_fr
+from ...labels import hours_fr, hours_short_fr
 from ..site import absolute
 from .fit import NBSP, Fitted, fit
 
@@ -204,16 +204,18 @@ def bad_news_draft(news: BadNews, model: Model, site_url: str, timezone: ZoneInf
                  until, absolute(site_url, project.url), project.title)
 
 
-def _hours_words(order: WorksOrder) -> str | None:
-    return hours_fr(order.weekly_hours)
+def _hours_words(order: WorksOrder) -> tuple[str, ...]:
+    """The hours as the site says them, then shorter for a small panel: richest first."""
+    if order.weekly_hours is None:
+        return ()
+    return tuple(dict.fromkeys((hours_fr(order.weekly_hours), hours_short_fr(order.weekly_hours))))
 
 
 def active_draft(order: WorksOrder, model: Model, site_url: str, timezone: ZoneInfo) -> Draft:
     today = model.today
     what = colon(capital(order.street), KIND_WORDS[order.kind])
     until = f"jusqu'au {short_date(order.end, today)}"
-    hours = _hours_words(order)
-    wordings = [f"{what} {until}, {hours}."] if hours else []
+    wordings = [f"{what} {until}, {hours}." for hours in _hours_words(order)]
     wordings += [f"{what} {until}.", what]
     return Draft(f"travaux-{order.id}", 2, order.kind, tuple(wordings),
                  start_of(order.start, timezone), end_of(order.end, timezone),
@@ -235,8 +237,7 @@ def upcoming_draft(order: WorksOrder, model: Model, site_url: str, timezone: Zon
     today = model.today
     what = colon(capital(order.street), KIND_WORDS[order.kind])
     when = _when(order, today)
-    hours = _hours_words(order)
-    wordings = [f"{what} {when}, {hours}."] if hours else []
+    wordings = [f"{what} {when}, {hours}." for hours in _hours_words(order)]
     wordings += [f"{what} {when}.", f"{what} dès le {short_date(order.start, today)}.", what]
     announced = order.start_date - dt.timedelta(days=window)
     return Draft(f"travaux-{order.id}", 3, order.kind, tuple(wordings),
