@@ -203,3 +203,19 @@ def test_hours_outside_what_french_can_say_stop_the_build(tmp_path):
     said = result.stdout + result.stderr
     line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("hours:"))
     assert f"{order.name}:{line}" in said and "hours" in said and "trop complexes" in said, said
+
+
+# --- the same rule for every other code ----------------------------------------------------------
+RECORD_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b(?:planned|completed|suspended|cancelled|codecide|"
+                         r"acknowledged|scheduled|resolved|reopened|duplicate|closure)\b")
+
+
+def test_no_enum_value_or_field_name_is_shown_where_a_sentence_is_expected(demo_output):
+    shown = []
+    for path in sorted(demo_output.rglob("*.html")):
+        relative = path.relative_to(demo_output).as_posix()
+        if relative.startswith(DOCUMENTING_THE_CODE):
+            continue
+        text = text_of(re.sub(r"<code>.*?</code>", "", path.read_text(encoding="utf-8"), flags=re.S))
+        shown += [(relative, m.group()) for m in RECORD_CODE.finditer(text)]
+    assert shown == []
