@@ -8,7 +8,7 @@ The one place of each word: Python reads these tables and functions, templates t
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from .model.french import MONTHS, WEEKDAYS, date_fr, days_fr, month_fr  # the model writes with them too
 from .model.opening_hours import WeeklyHours
@@ -372,6 +372,14 @@ def _time_range_fr(start: int, end: int) -> str:
     return f"{text} le lendemain" if end > DAY_MINUTES else text
 
 
+def _time_ranges_by_days(hours: WeeklyHours, say: Callable[[int, int], str]) -> dict[tuple[int, ...], list[str]]:
+    """Each set of days with its time ranges said by ``say(start, end)``, in the slots' order."""
+    by_days: dict[tuple[int, ...], list[str]] = {}
+    for slot in hours.slots:
+        by_days.setdefault(slot.days, []).append(say(slot.time.start, slot.time.end))
+    return by_days
+
+
 def hours_fr(hours: WeeklyHours | None) -> str | None:
     """A works order's hours as every channel a person reads says them: « du lundi au vendredi,
     de 8 h à 12 h et de 13 h 30 à 16 h 30 ; le samedi, de 9 h à 12 h ; sauf les jours fériés »,
@@ -382,11 +390,13 @@ def hours_fr(hours: WeeklyHours | None) -> str | None:
     if hours.continuous:
         text = "jour et nuit, 7 jours sur 7"
     else:
-        by_days: dict[tuple[int, ...], list[str]] = {}
-        for slot in hours.slots:
-            by_days.setdefault(slot.days, []).append(_time_range_fr(slot.time.start, slot.time.end))
-        text = " ; ".join(f"{_days_fr(days)}, {' et '.join(times)}" for days, times in by_days.items())
+        text = " ; ".join(f"{_days_fr(days)}, {' et '.join(times)}"
+                          for days, times in _time_ranges_by_days(hours, _time_range_fr).items())
     return text + (" ; sauf les jours fériés" if hours.public_holidays_off else "")
+
+
+def _short_range_fr(start: int, end: int) -> str:
+    return f"{_hour_fr(start)}-{_hour_fr(end if end == DAY_MINUTES else end % DAY_MINUTES)}"
 
 
 def hours_short_fr(hours: WeeklyHours | None) -> str | None:
@@ -397,16 +407,8 @@ def hours_short_fr(hours: WeeklyHours | None) -> str | None:
     if hours.continuous:
         text = "24h/24"
     else:
-        by_days: dict[tuple[int, ...], list[str]] = {}
-        for slot in hours.slots:
-            end = slot.time.end if slot.time.end == DAY_MINUTES else slot.time.end % DAY_MINUTES
-            by_days.setdefault(slot.days, []).append(
-                f"{_hour_fr(slot.time.start)}-{_hour_fr(end)}")
-        parts = []
-        for days, times in by_days.items():
-            prefix = "" if len(days) == 7 else _weekdays_fr(days) + " "
-            parts.append(prefix + ", ".join(times))
-        text = " ; ".join(parts)
+        text = " ; ".join(("" if len(days) == 7 else _weekdays_fr(days) + " ") + ", ".join(times)
+                          for days, times in _time_ranges_by_days(hours, _short_range_fr).items())
     return text + (", sauf fériés" if hours.public_holidays_off else "")
 
 

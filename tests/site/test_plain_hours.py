@@ -103,6 +103,14 @@ def text_of(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
+def page_texts(output):
+    """(path, text) of every page a person reads (not those documenting the codes)."""
+    for path in sorted(output.rglob("*.html")):
+        relative = path.relative_to(output).as_posix()
+        if not relative.startswith(DOCUMENTING_THE_CODE):
+            yield relative, path.read_text(encoding="utf-8")
+
+
 def test_the_demo_has_hours_of_every_form_this_file_checks():
     hours = {data.get("hours") for data in demo_works().values()} - {None}
     assert any("PH off" in h for h in hours) and any(h.endswith("-05:00") for h in hours)
@@ -110,13 +118,8 @@ def test_the_demo_has_hours_of_every_form_this_file_checks():
 
 
 def test_no_page_shows_the_code_and_each_works_page_says_its_hours(demo_output):
-    shown = []
-    for path in sorted(demo_output.rglob("*.html")):
-        relative = path.relative_to(demo_output).as_posix()
-        if relative.startswith(DOCUMENTING_THE_CODE):
-            continue
-        text = text_of(path.read_text(encoding="utf-8"))
-        shown += [(relative, m.group()) for m in OSM_TOKEN.finditer(text)]
+    shown = [(relative, m.group()) for relative, html in page_texts(demo_output)
+             for m in OSM_TOKEN.finditer(text_of(html))]
     assert shown == []
     for work_id, data in demo_works().items():
         if data.get("hours"):
@@ -211,11 +214,6 @@ RECORD_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b(?:planned|completed|suspended|c
 
 
 def test_no_enum_value_or_field_name_is_shown_where_a_sentence_is_expected(demo_output):
-    shown = []
-    for path in sorted(demo_output.rglob("*.html")):
-        relative = path.relative_to(demo_output).as_posix()
-        if relative.startswith(DOCUMENTING_THE_CODE):
-            continue
-        text = text_of(re.sub(r"<code>.*?</code>", "", path.read_text(encoding="utf-8"), flags=re.S))
-        shown += [(relative, m.group()) for m in RECORD_CODE.finditer(text)]
+    shown = [(relative, m.group()) for relative, html in page_texts(demo_output)
+             for m in RECORD_CODE.finditer(text_of(re.sub(r"<code>.*?</code>", "", html, flags=re.S)))]
     assert shown == []
