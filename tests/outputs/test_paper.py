@@ -131,3 +131,17 @@ def test_every_qr_code_leads_to_the_right_absolute_address(demo_output, sheets):
         for code in codes:
             assert code.startswith(f"{PUBLIC}/") and code.endswith("/"), code
             assert (demo_output / code.removeprefix(f"{PUBLIC}/") / "index.html").is_file(), code
+
+
+def test_the_large_print_sheet_says_the_same_at_16_points_at_least(demo_output, sheets):
+    for sector_id, (text, _, _) in sheets.items():
+        path = demo_output / "secteurs" / sector_id / "feuille-gros-caracteres.pdf"
+        reader = pypdf.PdfReader(path)
+        assert "gros caractères" in reader.metadata.title and reader.trailer["/Root"]["/Lang"] == "fr"
+        large = squeezed("\n".join(page.extract_text() for page in reader.pages))
+        for title in page_titles(demo_output, sector_id).get("mauvaises-nouvelles", []):
+            assert squeezed(title) in large, (sector_id, title)
+        with pdfplumber.open(path) as pdf:
+            sizes = {round(char["size"], 1) for page in pdf.pages for char in page.chars}
+        assert min(sizes) >= 16, (sector_id, sorted(sizes)[:3])
+        assert len(large) >= 0.9 * len(squeezed(text))  # nothing left out for the larger letters

@@ -5,6 +5,9 @@ Written as::
     /secteurs/<id>/feuille.pdf   A4: what is not going as planned first, the works of the
                                  coming weeks, projects in progress, the next meetings, the
                                  sector's contact, and QR codes to the sector page and each item
+    /secteurs/<id>/feuille-gros-caracteres.pdf
+                                 the same sheet in large print (body at 16 pt, one column),
+                                 for residents with low vision
 
 The sheet says what the sector page says on the same build date: it is made from the same
 model and the same theme macros (``templates/paper/sector_sheet.html``), then laid out by
@@ -33,11 +36,12 @@ from .site import Site, absolute
 logger = logging.getLogger(__name__)
 
 SHEET_FILE = "feuille.pdf"
+LARGE_PRINT_FILE = "feuille-gros-caracteres.pdf"
 SHEET_TEMPLATE = "paper/sector_sheet"
 
 
-def sheet_path(sector: Sector) -> str:
-    return f"{sector.url}{SHEET_FILE}"
+def sheet_path(sector: Sector, large_print: bool = False) -> str:
+    return f"{sector.url}{LARGE_PRINT_FILE if large_print else SHEET_FILE}"
 
 
 def public_url(site: Site, model: Model) -> str:
@@ -65,11 +69,12 @@ def item_links(view: SectorView) -> list[tuple[str, str]]:
     ]
 
 
-def sheet_html(model: Model, site: Site, sector: Sector, base_url: str) -> str:
+def sheet_html(model: Model, site: Site, sector: Sector, base_url: str, large_print: bool = False) -> str:
     view = model.views[sector.id]
     variables: dict[str, Any] = {
         **site.context,
         "model": model, "sector": sector, "view": view, "item_links": item_links(view),
+        "large_print": large_print,
         "sheet_month": month_fr(model.today),
         "public": (lambda path: absolute(base_url, path)) if base_url else None,
         "qr_code": qr_code,
@@ -104,5 +109,6 @@ def write_paper(model: Model, site: Site) -> None:
         logger.warning("Clairvoie : feuilles des secteurs sans QR code — donnez l'adresse publique du site "
                        "(SITEURL ou CLAIRVOIE_NEWSLETTER_SITEURL)")
     for sector in model.sectors:
-        html = sheet_html(model, site, sector, base_url)
-        site.write(sheet_path(sector), pdf_bytes(html, site.output_path))
+        for large_print in (False, True):
+            html = sheet_html(model, site, sector, base_url, large_print)
+            site.write(sheet_path(sector, large_print), pdf_bytes(html, site.output_path))
