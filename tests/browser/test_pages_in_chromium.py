@@ -33,6 +33,7 @@ def demo_pages():
         "/secteurs/", "/projets/", "/travaux/", "/reunions/", "/actualites/",
         "/transparence/", f"/transparence/{first_id('sectors')}/", "/opendata/", "/panneaux/",
         "/recherche/", "/rues/",
+        f"/secteurs/{first_id('sectors')}/feuille.html",  # the sheet's source, and its accessible version
     ]
 
 

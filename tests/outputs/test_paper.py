@@ -145,3 +145,11 @@ def test_the_large_print_sheet_says_the_same_at_16_points_at_least(demo_output, 
             sizes = {round(char["size"], 1) for page in pdf.pages for char in page.chars}
         assert min(sizes) >= 16, (sector_id, sorted(sizes)[:3])
         assert len(large) >= 0.9 * len(squeezed(text))  # nothing left out for the larger letters
+
+
+def test_the_sector_page_offers_both_sheets(demo_output):
+    for sector_id in SECTORS:
+        html = (demo_output / "secteurs" / sector_id / "index.html").read_text(encoding="utf-8")
+        links = re.findall(r'<a href="([^"]+\.pdf)" type="application/pdf">', html)
+        assert links == [f"/secteurs/{sector_id}/feuille.pdf", f"/secteurs/{sector_id}/feuille-gros-caracteres.pdf"]
+        assert all((demo_output / link.lstrip("/")).is_file() for link in links)

@@ -8,6 +8,8 @@ Written as::
     /secteurs/<id>/feuille-gros-caracteres.pdf
                                  the same sheet in large print (body at 16 pt, one column),
                                  for residents with low vision
+    /secteurs/<id>/feuille.html  the sheet's own page: the accessible version of the PDF
+                                 (RGAA 13.3), and what prints it again anywhere
 
 The sheet says what the sector page says on the same build date: it is made from the same
 model and the same theme macros (``templates/paper/sector_sheet.html``), then laid out by
@@ -36,6 +38,7 @@ from .site import Site, absolute
 logger = logging.getLogger(__name__)
 
 SHEET_FILE = "feuille.pdf"
+SHEET_PAGE = "feuille.html"
 LARGE_PRINT_FILE = "feuille-gros-caracteres.pdf"
 SHEET_TEMPLATE = "paper/sector_sheet"
 
@@ -112,3 +115,5 @@ def write_paper(model: Model, site: Site) -> None:
         for large_print in (False, True):
             html = sheet_html(model, site, sector, base_url, large_print)
             site.write(sheet_path(sector, large_print), pdf_bytes(html, site.output_path))
+            if not large_print:
+                site.write(f"{sector.url}{SHEET_PAGE}", html)
