@@ -153,3 +153,80 @@ def test_the_sector_page_offers_both_sheets(demo_output):
         links = re.findall(r'<a href="([^"]+\.pdf)" type="application/pdf">', html)
         assert links == [f"/secteurs/{sector_id}/feuille.pdf", f"/secteurs/{sector_id}/feuille-gros-caracteres.pdf"]
         assert all((demo_output / link.lstrip("/")).is_file() for link in links)
+
+
+# --- posters for the works fence ----------------------------------------------------------------
+def demo_records(folder: str) -> dict[str, dict]:
+    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+            for path in sorted((REPO / folder).glob("*.yaml"))}
+
+
+def expected_posters() -> list[str]:
+    """Works orders not withdrawn, in progress or starting within 14 days; projects in progress
+    or suspended: worked out from the YAML and the demo's date, apart from the model."""
+    import datetime as dt
+
+    today, soon = dt.date(2026, 11, 24), dt.date(2026, 11, 24) + dt.timedelta(days=14)
+
+    def day(value):
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    works = [f"travaux/{i}/affiche.pdf" for i, w in demo_records("content/works").items()
+             if "cancelled" not in w and day(w["start"]) <= soon and day(w["end"]) >= today]
+    projects = [f"projets/{i}/affiche.pdf" for i, p in demo_records("content/projects").items()
+                if p["status"] in ("in_progress", "suspended")]
+    return works + projects
+
+
+@pytest.fixture(scope="module")
+def posters(demo_output):
+    read = {}
+    for save_as in expected_posters():
+        path = demo_output / save_as
+        reader = pypdf.PdfReader(path)
+        with pdfplumber.open(path) as pdf:
+            codes = [code.text for page in pdf.pages
+                     for code in zxingcpp.read_barcodes(page.to_image(resolution=100).original)]
+        read[save_as] = ("\n".join(page.extract_text() for page in reader.pages), codes, reader)
+    return read
+
+
+def test_each_works_site_has_its_a3_poster_and_no_other(demo_output, posters):
+    made = sorted(str(p.relative_to(demo_output)) for p in demo_output.glob("*/*/affiche.pdf"))
+    assert made == sorted(expected_posters())
+    assert any(p.startswith("travaux/") for p in made) and any(p.startswith("projets/") for p in made)
+    for save_as, (_, _, reader) in posters.items():
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (842, 1191), save_as  # A3 portrait
+        assert reader.trailer["/Root"]["/Lang"] == "fr" and "/StructTreeRoot" in reader.trailer["/Root"]
+        assert "affiche" in reader.metadata.title
+
+
+def test_a_poster_says_what_where_when_and_why_late_as_the_page_does(demo_output, posters):
+    late_seen = 0
+    for save_as, (text, codes, _) in posters.items():
+        page_url = save_as.removesuffix("affiche.pdf")
+        html = (demo_output / page_url / "index.html").read_text(encoding="utf-8")
+        poster = squeezed(text)
+        title = unescape(re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1))
+        if save_as.startswith("travaux/"):
+            data = demo_records("content/works")[page_url.split("/")[1]]
+            assert squeezed(data["street"]) in poster and squeezed(data["title"]) in poster, save_as
+            period = html[html.index("<dt>Début</dt>"):html.index("<dt>Aujourd'hui</dt>")]
+        else:
+            assert squeezed(title) in poster, save_as
+            period = html
+        for day in re.findall(r"<time datetime=\"[^\"]+\">([^<]+)</time>", period)[:2]:
+            assert squeezed(day) in poster, (save_as, day)
+        project_id = page_url.split("/")[1] if save_as.startswith("projets/") else data.get("project")
+        if project_id:  # the reasons the project's page gives for what is going wrong now
+            project_page = (demo_output / "projets" / project_id / "index.html").read_text(encoding="utf-8")
+            given = re.search(r"Raisons? données? :</p>\s*<ul>(.*?)</ul>", project_page, re.S)
+            for reason in re.findall(r"<li>(.*?)</li>", given.group(1), re.S) if given else []:
+                assert squeezed(unescape(reason)) in poster, (save_as, reason)
+                late_seen += 1
+        assert codes and codes[0] == f"{PUBLIC}/{page_url}", save_as
+        for code in codes[1:]:
+            assert code.startswith(f"{PUBLIC}/projets/") and code.endswith("/flux.atom"), code
+            assert (demo_output / code.removeprefix(f"{PUBLIC}/")).is_file()
+    assert late_seen  # the demo has late projects with works on the ground

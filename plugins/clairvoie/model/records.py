@@ -267,7 +267,7 @@ class WorksOrderFile:
     geometry: dict[str, Any] | None
     start: dt.date | dt.datetime
     end: dt.date | dt.datetime
-    hours: str | None  # as typed (open data and pages show it so)
+    hours: str | None  # as typed: open data and navigation feeds carry it; people read labels.hours_fr
     weekly_hours: WeeklyHours | None  # ``hours`` read once (opening_hours.py); None if absent or unread
     direction: str | None
     detour_html: Markup
@@ -620,6 +620,17 @@ class Model:
     def reports_resolved_within(self, days: int) -> list[Report]:
         """The reports resolved in the last ``days`` days (today included), latest first."""
         return resolved_within(self.reports, self.today, days)
+
+    def contact_for(self, record: Any) -> Any | None:
+        """Who residents contact about a project or works order: the project's contact, else its
+        first sector's (a city-wide project has no sector contact)."""
+        project = record if isinstance(record, Project) else getattr(record, "project", None)
+        if project is not None and project.contact:
+            return project.contact
+        if project is not None and project.city_wide:
+            return None
+        sector_ids = record.sector_ids
+        return self.sector(sector_ids[0]).contact if sector_ids else None
 
     def news_for(self, article: Any) -> NewsItem | None:
         """The news item of one of Pelican's articles (its sectors, mainly)."""

@@ -29,6 +29,7 @@ OUTPUTS = (
     search.write_search_pages,
     newsletter_archive.write_newsletter_archive,
     images.write_photos,
+    paper.write_paper,  # forks too: before the search index's thread
     search.write_search_index,  # goes on while the outputs below are written
     files.copy_documents,
     opendata.write_opendata,
@@ -39,7 +40,6 @@ OUTPUTS = (
     panels.write_panels,
     navigation.write_navigation,
     nearby.write_nearby,
-    paper.write_paper,
 )
 
 # The feeds pages announce with <link rel="alternate">, in this order.
