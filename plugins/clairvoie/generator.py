@@ -13,7 +13,7 @@ import sys
 from pelican.generators import Generator
 
 from . import incremental, signals, staging
-from .model import InvalidRecords, load_model
+from .model import InvalidRecords, load_model, plain_french
 from .outputs.site import Site
 from .settings import ClairvoieSettings
 
@@ -46,6 +46,8 @@ class ClairvoieGenerator(Generator):
         self.context[incremental.SIGNATURES] = incremental.PageSignatures(model, self.settings, self.theme)
         logger.info("Clairvoie: %d secteurs, %d projets, %d arrêtés, %d réunions",
                     len(model.sectors), len(model.projects), len(model.works), len(model.meetings))
+        # One line; each remark: « clairvoie validate ». A warning: Pelican shows no info by default.
+        (logger.warning if model.plain_french else logger.info)("%s", plain_french.summary(len(model.plain_french)))
         signals.clairvoie_model_ready.send(model)
 
     def generate_output(self, writer) -> None:
