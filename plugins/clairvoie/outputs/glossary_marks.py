@@ -2,8 +2,9 @@
 page's main content, becomes a link to its explanation on /lexique/ — no JavaScript needed.
 
 Staff text and the site's own labels are marked alike: the page's rendered ``<main>`` is
-read as tags and text. Text inside links, headings, ``<dfn>``, ``<abbr>``, code, form controls
-and hidden elements is left as it is (a link cannot hold a link; a heading stays a heading).
+read as tags and text. Text inside links, headings, navigation, ``<dfn>``, ``<abbr>``, code,
+form controls and hidden elements (or marked ``data-lexique-ignore``) is left as it is: a link
+cannot hold a link, a heading stays a heading.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ _SKIPPED = frozenset({"a", "abbr", "dfn", "code", "pre", "kbd", "samp", "script"
                       "option", "select", "textarea", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "template",
                       "title", "summary", "nav"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][-a-zA-Z0-9]*)([^>]*)>|<!--.*?-->", re.DOTALL)
-_HIDDEN = re.compile(r"\shidden(?:[\s=/]|$)")
+# Hidden, or marked ``data-lexique-ignore`` (the glossary's own entries: no entry links to itself).
+_HIDDEN = re.compile(r"\s(?:hidden|data-lexique-ignore)(?:[\s=/]|$)")
 
 
 class GlossaryMarks:
