@@ -32,7 +32,9 @@ def test_validate_names_a_long_sentence_and_jargon_at_their_place_with_the_plain
     description_line = next(i for i, line in enumerate(text, 1) if line.startswith("description:"))
     assert f"content/projects/lilas.yaml:{summary_line}:10 — summary : « VRD » est du jargon : " \
            "écrivez plutôt « réseaux sous la chaussée »" in lines
-    assert f"content/projects/lilas.yaml:{description_line}:14 — description : « enrobé » est du jargon : " \
+    enrobe_line = next(i for i, line in enumerate(text, 1) if "enrobé" in line)  # inside the block
+    assert enrobe_line > description_line + 1
+    assert f"content/projects/lilas.yaml:{enrobe_line}:1 — description : « enrobé » est du jargon : " \
            "écrivez plutôt « revêtement de la chaussée »" in lines
     long = [line for line in lines if f":{description_line}:14 — description : phrase de 40 mots" in line]
     assert len(long) == 1 and "« Les travaux de la rue des Lilas commenceront" in long[0]
@@ -169,3 +171,17 @@ def test_strict_setting_turns_remarks_into_problems(tmp_path):
         load_model(settings, str(site / "content"), "Europe/Paris",
                    now=dt.datetime(2026, 11, 24, 12, tzinfo=PARIS))
     assert any("« VRD » est du jargon" in p.message for p in refused.value.problems)
+
+
+def test_a_remark_in_an_article_is_at_the_line_of_its_sentence(tmp_path):
+    from building import REPO
+
+    site = small_site(tmp_path, {"content/actualites/travaux.md": (
+        "Title: Les travaux de mars\nDate: 2026-03-01\n\nUne courte phrase.\n\n"
+        "- Rue des Lilas : fermée.\n- " + LONG_SENTENCE + "\n- Le giratoire est ouvert.\n")})
+    result = run_clairvoie(site, "validate")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("content/actualites/travaux.md:")]
+    assert any(line.startswith("content/actualites/travaux.md:7:1 — texte : phrase de 40 mots") for line in lines), lines
+    assert "content/actualites/travaux.md:8:1 — texte : « giratoire » est du jargon : écrivez plutôt « rond-point »" \
+        in lines

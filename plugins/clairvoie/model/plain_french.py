@@ -86,6 +86,10 @@ class StaffText:
     field: str  # e.g. "updates[2].body"
     text: str
     markdown: bool
+    # The file line of the text's first line is ``line + lines_before``: 1 for a YAML block
+    # ("description: |", the text starts below), 0 in an article; -1: the text has one line in
+    # the file whatever its length (a folded YAML value), every remark is at ``line``.
+    lines_before: int = -1
 
 
 def document_texts(kind: str, document: YamlDocument) -> Iterator[StaffText]:
@@ -94,7 +98,8 @@ def document_texts(kind: str, document: YamlDocument) -> Iterator[StaffText]:
         for path, value in _values(document.data, pattern, ()):
             if isinstance(value, str) and value.strip():
                 line, column = document.position(path)
-                yield StaffText(document.path, line, column, format_field_path(path), value, is_markdown)
+                yield StaffText(document.path, line, column, format_field_path(path), value, is_markdown,
+                                1 if "\n" in value.rstrip("\n") else -1)
 
 
 def _values(data: Any, pattern: tuple[str, ...], path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
@@ -133,7 +138,7 @@ def article_texts(article: Any, site_root: str) -> Iterator[StaffText]:
             start = start or number
             paragraph.append(line)
         elif paragraph:
-            yield StaffText(shown, start, 1, "texte", "\n".join(paragraph), True)
+            yield StaffText(shown, start, 1, "texte", "\n".join(paragraph), True, 0)
             paragraph, start = [], 0
 
 
@@ -150,30 +155,45 @@ class PlainFrench:
     def remarks(self, texts: Iterable[StaffText]) -> list[Problem]:
         found: list[Problem] = []
         for text in texts:
-            messages = self._remarks.get((text.text, text.markdown))
-            if messages is None:
-                messages = self._remarks[(text.text, text.markdown)] = self.text_remarks(text.text, text.markdown)
-            found += [Problem(text.file, text.line, text.column, text.field, m) for m in messages]
+            located = self._remarks.get((text.text, text.markdown))
+            if located is None:
+                located = self._remarks[(text.text, text.markdown)] = self.located_remarks(text.text, text.markdown)
+            found += [Problem(text.file, text.line + text.lines_before + offset, 1, text.field, message)
+                      if offset and text.lines_before >= 0 else
+                      Problem(text.file, text.line, text.column, text.field, message)
+                      for offset, message in located]
         return found
 
     def text_remarks(self, text: str, is_markdown: bool) -> tuple[str, ...]:
+        return tuple(message for _, message in self.located_remarks(text, is_markdown))
+
+    def located_remarks(self, text: str, is_markdown: bool) -> tuple[tuple[int, str], ...]:
+        """Each remark, with the line of the text it is about (0: the first)."""
         plain = plain_text(text, is_markdown)
         sentences = split_sentences(plain)
         remarks = []
         counts = [word_count(sentence) for sentence in sentences]
+        cursor = 0
         for sentence, count in zip(sentences, counts):
+            first_word = _FIRST_WORD.search(sentence)
+            found = re.search(rf"(?<![^\W_]){re.escape(first_word.group())}", text[cursor:]) if first_word else None
+            cursor += found.start() if found else 0
             if count > LONG_SENTENCE_WORDS:
-                remarks.append(long_sentence(count, " ".join(sentence.split()[:QUOTED_WORDS]) + "…"))
+                remarks.append((text.count("\n", 0, cursor),
+                                long_sentence(count, " ".join(sentence.split()[:QUOTED_WORDS]) + "…")))
         long = sum(1 for count in counts if count > LONG_SENTENCE_WORDS)
         if len(sentences) >= MIN_SENTENCES_FOR_SHARE and long > LONG_SENTENCES_SHARE * len(sentences):
-            remarks.append(many_long_sentences(long, len(sentences)))
+            remarks.append((0, many_long_sentences(long, len(sentences))))
         for written, entry in self.terms.uses(plain):
-            remarks.append(jargon(written, entry))
+            remarks.append((text.count("\n", 0, max(text.find(written), 0)), jargon(written, entry)))
         if sum(counts) >= MIN_WORDS_FOR_SCORE:
             score = flesch_score(" ".join(_ended(s) for s in sentences))
             if score < self.min_score:
-                remarks.append(hard_to_read(score, self.min_score))
+                remarks.append((0, hard_to_read(score, self.min_score)))
         return tuple(dict.fromkeys(remarks))
+
+
+_FIRST_WORD = re.compile(r"[^\W_]+")
 
 
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|tr|pre|td|th)>|<br\s*/?>", re.IGNORECASE)
