@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 
 from pelican.generators import Generator
 
 from . import incremental, signals, staging
 from .model import InvalidRecords, load_model, plain_french
+from .outputs.glossary_marks import GlossaryMarks
 from .outputs.site import Site
 from .settings import ClairvoieSettings
 
@@ -55,6 +57,9 @@ class ClairvoieGenerator(Generator):
         site = Site.of_build(model, self, writer,
                              list(signals.clairvoie_get_alternate_links.receivers_for(model)),
                              list(signals.clairvoie_get_record_alternate_links.receivers_for(model)))
+        marks = GlossaryMarks(model.glossary, site.url)  # Pelican wrote the news pages: their terms linked too
+        for path in filter(os.path.isfile, (site.path(item.article.save_as) for item in model.news)):
+            marks.mark_file(path)
         pending = []
         try:
             # Called one by one, not by send(): the work already started must be waited for on an error.

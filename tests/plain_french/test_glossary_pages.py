@@ -23,7 +23,9 @@ MARKED = re.compile(r'<a class="terme-lexique" href="/lexique/#([a-z0-9-]+)">([^
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("lexique")
-    site = small_site(root / "site")
+    site = small_site(root / "site", {"content/actualites/nouvel-arrete.md": (
+        "Title: Un nouvel arrêté rue des Lilas\nDate: 2026-03-01\n\n"
+        "Le maire a signé un arrêté. Cet arrêté ferme la rue pendant la concertation.\n")})
     result = run_pelican(site, root / "output")
     assert result.returncode == 0, result.stderr
     return site, root / "output"
@@ -62,6 +64,12 @@ def test_only_the_first_use_of_a_term_in_the_main_content_is_linked(built):
     assert len(re.findall(r"\barrêté\b", re.sub(r"<[^>]+>", " ", main))) >= 2  # the second stays as it is
     assert ("concertation", "concertation") in links
     assert not any(anchor == "vrd" for anchor, _ in links)  # jargon is not explained: it is replaced
+
+
+def test_a_news_page_links_the_first_use_too(built):
+    _, output = built
+    main = main_of((output / "actualites/un-nouvel-arrete-rue-des-lilas/index.html").read_text(encoding="utf-8"))
+    assert MARKED.findall(main) == [("arrete", "arrêté"), ("concertation", "concertation")]
 
 
 def test_the_glossary_and_a_page_with_a_linked_term_pass_the_nu_html_checker(built):
