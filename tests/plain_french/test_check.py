@@ -185,3 +185,24 @@ def test_a_remark_in_an_article_is_at_the_line_of_its_sentence(tmp_path):
     assert any(line.startswith("content/actualites/travaux.md:7:1 — texte : phrase de 40 mots") for line in lines), lines
     assert "content/actualites/travaux.md:8:1 — texte : « giratoire » est du jargon : écrivez plutôt « rond-point »" \
         in lines
+
+
+def test_every_staff_text_of_a_record_is_read_and_codes_are_not():
+    from clairvoie.model.load import YamlDocument
+    from clairvoie.model.plain_french import document_texts
+
+    works = YamlDocument("content/works/a.yaml", "a", {
+        "reference": "2026-ARR-0001", "title": "Fermeture", "kind": "closure", "street": "Rue des Lilas",
+        "detour": "Par la rue Pasteur.", "cancelled": "Retiré.", "hours": "Mo-Fr 08:00-17:00"})
+    assert [t.field for t in document_texts("works", works)] == ["title", "detour", "cancelled"]
+    project = YamlDocument("content/projects/p.yaml", "p", {
+        "title": "T", "summary": "S", "status": "in_progress", "category": "voirie",
+        "updates": [{"kind": "delay", "title": "U", "body": "B", "reason": "R"}],
+        "photos": [{"file": "x.jpg", "alt": "A", "caption": "C"}], "milestones": [{"title": "M"}]})
+    assert [t.field for t in document_texts("project", project)] == [
+        "title", "summary", "milestones[1].title", "updates[1].title", "updates[1].body", "updates[1].reason",
+        "photos[1].alt", "photos[1].caption"]
+    report = YamlDocument("content/signalements/1.yaml", "1", {
+        "public_summary": "P", "history": [{"stage": "received", "note": "N"}, {"stage": "closed", "reason": "R"}]})
+    assert [t.field for t in document_texts("report", report)] == [
+        "public_summary", "history[1].note", "history[2].reason"]

@@ -40,13 +40,15 @@ TEXT_FIELDS: dict[str, tuple[tuple[tuple[str, ...], bool], ...]] = {
                 (("updates", "*", "body"), True), (("updates", "*", "reason"), False),
                 (("photos", "*", "alt"), False), (("photos", "*", "caption"), False),
                 (("documents", "*", "title"), False)),
-    "works": ((("title",), False), (("detour",), True), (("cancelled", "reason"), False)),
+    "works": ((("title",), False), (("detour",), True), (("cancelled",), False),  # the reason, or:
+              (("cancelled", "reason"), False)),
     "meeting": ((("title",), False), (("description",), True)),
     "report": ((("public_summary",), False), (("history", "*", "note"), False),
                (("history", "*", "reason"), False)),
 }
 
 
+# The remarks' wording (French, for staff), beside the thresholds it names.
 def long_sentence(words: int, start: str) -> str:
     return (f"phrase de {words} mots (plus de {LONG_SENTENCE_WORDS}) : « {start} » — "
             "coupez-la en phrases plus courtes")
