@@ -26,9 +26,10 @@ DEFAULT_GLOSSARY = "lexique.yaml"  # in this package
 DUPLICATE_TERM = "« {term} » est déjà dans le lexique, ligne {line} : gardez une seule entrée"
 NO_LETTER = "un terme doit contenir au moins une lettre"
 
-# Forms of être and avoir, and "chantier": after them, "arrêté" is a past participle
-# ("le chantier est arrêté"), not the noun the glossary explains.
-_VERB_BEFORE = r"(?<!\best )(?<!\bsont )(?<!\bété )(?<!\bétait )(?<!\bsera )(?<!\bchantier )"
+# What may not come right before a use of a term: a letter, a figure or a hyphen (it would be
+# part of a longer word); and forms of être and "chantier", after which "arrêté" is a past
+# participle ("le chantier est arrêté"), not the noun the glossary explains.
+_NOT_BEFORE = re.compile(r"(?:[\w-]|(?:^|\W)(?:est|sont|été|était|sera|chantier)\s)\Z", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,19 @@ class GlossaryEntry:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
+        """The term, whole at its end; ``is_use`` says whether what comes before allows it."""
         return term_pattern(self.term)
 
 
+def is_use(text: str, match: re.Match[str]) -> bool:
+    """Whether a match of ``term_pattern`` is a use of the term: the start of a word, not a verb."""
+    return _NOT_BEFORE.search(text[max(0, match.start() - 9):match.start()]) is None
+
+
 def term_pattern(term: str) -> re.Pattern[str]:
-    """Where a text uses a term: whole words, plural allowed; case ignored unless the term is an
-    abbreviation ("PLU" is not "plu"); accents kept ("PAVE" is not "pavé"), œ or oe, either apostrophe."""
+    """Where a text may use a term (``is_use`` checks what comes before): plural allowed; case
+    ignored unless the term is an abbreviation ("PLU" is not "plu"); accents kept ("PAVE" is not
+    "pavé"), œ or oe, either apostrophe. The term comes first: the search starts from its letters."""
     term = unicodedata.normalize("NFC", term.strip())
     abbreviation = not any(c.islower() for c in term)
     parts = []
@@ -70,8 +78,7 @@ def term_pattern(term: str) -> re.Pattern[str]:
             parts.append(re.escape(char))
     plural = "" if abbreviation or term[-1] in "sxz" else "(?:s|x)?"
     flags = 0 if abbreviation else re.IGNORECASE
-    return re.compile(rf"{_VERB_BEFORE}(?<![\w-]){''.join(parts)}{plural}(?![\w-])", flags)
-
+    return re.compile(rf"{''.join(parts)}{plural}(?![\w-])", flags)
 
 class TermFinder:
     """Every use of some glossary terms in a text: where two overlap, the one that starts first,
@@ -79,7 +86,7 @@ class TermFinder:
 
     def __init__(self, entries: Iterable[GlossaryEntry]):
         self.entries = sorted(entries, key=lambda e: (-len(e.term), e.term))
-        # A term's first word, looked for as a plain substring before any regular expression runs.
+        # A term's first word, looked for as a plain substring before its regular expression runs.
         self.needles = [(_first_word(e.term), e.pattern.flags & re.IGNORECASE) for e in self.entries]
 
     def finditer(self, text: str) -> Iterator[tuple[re.Match[str], GlossaryEntry]]:
@@ -87,7 +94,8 @@ class TermFinder:
         found = []
         for index, ((needle, ignore_case), entry) in enumerate(zip(self.needles, self.entries)):
             if needle in (folded if ignore_case else text):
-                found += [(match.start(), -len(match.group()), index, match) for match in entry.pattern.finditer(text)]
+                found += [(match.start(), -len(match.group()), index, match)
+                          for match in entry.pattern.finditer(text) if is_use(text, match)]
         end = 0
         for start, _, index, match in sorted(found, key=lambda f: f[:3]):
             if start >= end:
@@ -100,9 +108,11 @@ class TermFinder:
 
 
 def _first_word(term: str) -> str:
+    """What every use of the term contains as it is: its first word (a plural only changes the
+    end of the last), up to an œ (written oe too); case folded unless it is an abbreviation."""
     word = re.match(r"[^\W_]+", term)
     text = word.group() if word else term
-    return (text if term.isupper() else text.casefold()).split("œ")[0][:4]
+    return (text if term.isupper() else text.casefold()).split("œ")[0]
 
 
 def glossary_path(settings: ClairvoieSettings, content_path: str) -> str | None:
