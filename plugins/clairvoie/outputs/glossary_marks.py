@@ -35,9 +35,13 @@ class GlossaryMarks:
     def mark(self, html: str) -> str:
         """The page with the first use of each term in its <main> linked to the term's entry."""
         start, end = html.find("<main"), html.rfind("</main>")
-        if start < 0 or end < start or next(self.finder.finditer(html[start:end]), None) is None:
+        if start < 0 or end < start:
+            return html
+        # The terms the region holds (in its tags too, maybe): the only ones looked for in its text.
+        present = {entry.term: entry for _, entry in self.finder.finditer(html[start:end])}
+        if not present:
             return html  # most pages: no term at all, found without reading the tags
-        return html[:start] + self._mark_region(html[start:end]) + html[end:]
+        return html[:start] + self._mark_region(html[start:end], TermFinder(present.values())) + html[end:]
 
     def mark_file(self, path: str) -> None:
         with open(path, encoding="utf-8") as stream:
@@ -47,15 +51,17 @@ class GlossaryMarks:
             with open(path, "w", encoding="utf-8") as stream:
                 stream.write(marked)
 
-    def _mark_region(self, region: str) -> str:
+    def _mark_region(self, region: str, finder: TermFinder) -> str:
         parts: list[str] = []
         marked: set[str] = set()
         skipped: list[str] = []  # the open skipped elements (tag names), innermost last
         position = 0
         for tag in _TAG.finditer(region):
-            parts.append(self._text(region[position:tag.start()], marked) if not skipped else region[position:tag.start()])
-            parts.append(tag.group())
+            text = region[position:tag.start()]
+            parts += [self._text(text, finder, marked) if not skipped else text, tag.group()]
             position = tag.end()
+            if len(marked) == len(finder.entries):
+                break  # every term linked once: the rest stays as it is
             closing, name = tag.group(1), (tag.group(2) or "").lower()
             if not name:
                 continue  # a comment
@@ -65,16 +71,19 @@ class GlossaryMarks:
             elif not tag.group(3).rstrip().endswith("/") and (
                     name in _SKIPPED or _HIDDEN.search(tag.group(3)) or (skipped and skipped[-1] == name)):
                 skipped.append(name)  # the same tag inside a skipped element: counted, to find its end
-        parts.append(self._text(region[position:], marked) if not skipped else region[position:])
-        return "".join(parts)
+        else:
+            text = region[position:]
+            parts.append(self._text(text, finder, marked) if not skipped else text)
+            return "".join(parts)
+        return "".join(parts) + region[position:]
 
-    def _text(self, raw: str, marked: set[str]) -> str:
+    def _text(self, raw: str, finder: TermFinder, marked: set[str]) -> str:
         """A text node, with the first use of each term not marked yet in the page linked."""
         if not raw.strip():
             return raw
         text = unescape(raw)
         links = []
-        for match, entry in self.finder.finditer(text):
+        for match, entry in finder.finditer(text):
             if entry.term not in marked:
                 marked.add(entry.term)
                 links.append((match.start(), match.end(), entry))
