@@ -14,6 +14,7 @@ from importlib import resources
 
 from . import messages
 from .model import InvalidRecords, load_model
+from .model import plain_french
 from .model.build import is_slug
 from .pelican_sources import published_articles, read_pelican_settings
 from .settings import ClairvoieSettings
@@ -42,7 +43,11 @@ def validate(args: argparse.Namespace) -> int:
         "arrêtés": len(model.works), "réunions": len(model.meetings),
         "actualités": len(model.news), "signalements": len(model.reports),
         "types de signalement": len(model.services), "mots de recherche": len(model.synonyms),
+        "mots du lexique": len(model.glossary),
     }))
+    for remark in model.plain_french:  # strict: already refused above, as problems
+        print(remark, file=sys.stderr)
+    print(plain_french.summary(len(model.plain_french)), file=sys.stderr)
     return 0
 
 

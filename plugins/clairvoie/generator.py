@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 
 from pelican.generators import Generator
 
 from . import incremental, signals, staging
-from .model import InvalidRecords, load_model
+from .model import InvalidRecords, load_model, plain_french
+from .outputs.glossary_marks import GlossaryMarks
 from .outputs.site import Site
 from .settings import ClairvoieSettings
 
@@ -46,6 +48,8 @@ class ClairvoieGenerator(Generator):
         self.context[incremental.SIGNATURES] = incremental.PageSignatures(model, self.settings, self.theme)
         logger.info("Clairvoie: %d secteurs, %d projets, %d arrêtés, %d réunions",
                     len(model.sectors), len(model.projects), len(model.works), len(model.meetings))
+        # One line; each remark: « clairvoie validate ». A warning: Pelican shows no info by default.
+        (logger.warning if model.plain_french else logger.info)("%s", plain_french.summary(len(model.plain_french)))
         signals.clairvoie_model_ready.send(model)
 
     def generate_output(self, writer) -> None:
@@ -53,6 +57,9 @@ class ClairvoieGenerator(Generator):
         site = Site.of_build(model, self, writer,
                              list(signals.clairvoie_get_alternate_links.receivers_for(model)),
                              list(signals.clairvoie_get_record_alternate_links.receivers_for(model)))
+        marks = GlossaryMarks(model.glossary, site.url)  # Pelican wrote the news pages: their terms linked too
+        for path in filter(os.path.isfile, (site.path(item.article.save_as) for item in model.news)):
+            marks.mark_file(path)
         pending = []
         try:
             # Called one by one, not by send(): the work already started must be waited for on an error.

@@ -112,8 +112,9 @@ def _settings_text(settings: dict[str, Any]) -> str:
 
 def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path: str) -> str:
     """What every page depends on: date, settings, theme, our code, the sectors and the kinds of
-    report (a service's name or commitment is shown, and makes reports overdue, everywhere)."""
-    parts: list[str | bytes] = [str(model.today), _settings_text(pelican_settings), repr(model.services)]
+    report (a service's name or commitment is shown, and makes reports overdue, everywhere), the glossary."""
+    parts: list[str | bytes] = [str(model.today), _settings_text(pelican_settings), repr(model.services),
+                                repr(model.glossary)]  # /lexique/, and the terms linked on every page
     for path in [*_tree_files(theme_path), *_tree_files(_PACKAGE_DIR, (".py", ".html", ".json"))]:
         parts += [path, _file_bytes(path)]
     parts += [record_fingerprint(sector) for sector in model.sectors]

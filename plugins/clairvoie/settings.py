@@ -100,6 +100,15 @@ class ClairvoieSettings:
     # Search (docs/recherche.md): residents' words for the records' terms, relative to
     # Pelican's PATH; empty, or no such file: no synonyms.
     search_synonyms: str = "search/synonymes.yaml"
+    # Plain French (docs/francais-simple.md): the city's glossary, relative to Pelican's PATH,
+    # added to the one Clairvoie ships; empty, or no such file: the shipped glossary only.
+    plain_french_glossary: str = "lexique.yaml"
+    # A text of 30 words or more whose French Flesch score (0-100, Kandel & Moles) is under
+    # this gets a remark; Yoast calls under 60 hard to read, under 50 very hard.
+    plain_french_min_score: float = 50.0
+    # True: every plain-French remark stops « clairvoie validate » and the build, as a
+    # problem in a record does; False: remarks are only shown.
+    plain_french_strict: bool = False
     # Residents' reports (docs/signalements.md): their folder, relative to Pelican's PATH, with
     # services.yaml and one file per report; no such folder: no reports.
     reports_dir: str = "signalements"

@@ -24,8 +24,10 @@ from .build import (
 )
 from .derive import build_date, derive
 from .geometry import CityOutline
+from .glossary import load_glossary
 from .history import record_histories
 from .load import YamlDocument, load_yaml_file
+from . import plain_french
 from .problems import InvalidRecords, Problem
 from .records import Episode, Model, NewsItem, Records, ReportFile, Service
 from .reports import original_number
@@ -144,6 +146,12 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     _check_duplicate_loops(documents["report"], records["report"], problems)
     news = _news_items(articles, ctx, settings.site_root)
     synonyms = load_synonyms(settings, content_path, problems)
+    glossary = load_glossary(settings, content_path, problems)
+    remarks = plain_french.check({kind: [d for d, *_ in kind_documents] for kind, kind_documents in documents.items()},
+                                 [item.article for item in news], glossary, settings.plain_french_min_score,
+                                 settings.site_root)
+    if settings.plain_french_strict:
+        problems += remarks
     if problems:
         raise InvalidRecords(problems)
 
@@ -151,7 +159,7 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     return derive(Records(
         sectors=with_history["sector"], projects=with_history["project"], works=with_history["works"],
         meetings=with_history["meeting"], news=news, synonyms=synonyms,
-        services=services, reports=with_history["report"],
+        services=services, reports=with_history["report"], glossary=glossary, plain_french=remarks,
     ), now, settings, timezone_name)
 
 

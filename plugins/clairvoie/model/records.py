@@ -566,6 +566,8 @@ class Records:
     synonyms: tuple[Any, ...]  # synonyms.Synonym: residents' words for the records' terms
     services: list[Service]  # as in services.yaml
     reports: list[ReportFile]
+    glossary: tuple[Any, ...] = ()  # glossary.GlossaryEntry: the shipped and the city's, A–Z
+    plain_french: tuple[Any, ...] = ()  # problems.Problem: the plain-French remarks on staff texts
 
 
 @dataclass(frozen=True)
@@ -597,6 +599,8 @@ class Model:
     # Each street's reports by number, under its key (words.key: case and accents ignored).
     reports_by_street: dict[str, list[Report]]
     report_figures: Any  # report_figures.ReportFigures of the whole city, with each sector's times
+    glossary: tuple[Any, ...] = ()  # glossary.GlossaryEntry: the shipped and the city's, A–Z (/lexique/)
+    plain_french: tuple[Any, ...] = ()  # problems.Problem: the plain-French remarks (plain_french.py), sorted
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)

@@ -25,6 +25,7 @@ SCHEMA_FILES = {
     "synonyms": "synonyms.schema.json",
     "services": "services.schema.json",
     "report": "report.schema.json",
+    "glossary": "lexique.schema.json",
 }
 _COMMON = "common.schema.json"
 

@@ -17,6 +17,7 @@ from .. import incremental, parallel, staging
 from ..model.records import Model, Report
 from ..model.reports import open_reports_by_street, overdue_first
 from ..model.words import key
+from .glossary_marks import GlossaryMarks
 from .maps import sector_map
 from .site import Site
 
@@ -73,6 +74,7 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     for meeting in model.meetings:
         yield Page(f"{meeting.url}index.html", "clairvoie_meeting", {"meeting": meeting},
                    depends_on=[meeting])
+    yield Page("lexique/index.html", "clairvoie_glossary")  # the glossary: in every page's signature
     yield from report_pages(model, site)
 
 
@@ -139,7 +141,8 @@ def write_pages(model: Model, site: Site) -> None:
     for template in {page.template for page in to_render}:
         site.template(template)  # compiled once, before the processes share the work
     processes = parallel.process_count(model.settings.build_processes, len(to_render), PAGES_PER_EXTRA_PROCESS)
-    parallel.for_each(to_render, lambda share: _render(share, site), processes, "des pages")
+    marks = GlossaryMarks(model.glossary, site.url)
+    parallel.for_each(to_render, lambda share: _render(share, site, marks), processes, "des pages")
     logger.info("Clairvoie : %d pages faites (%d processus), %d reprises telles quelles de la construction "
                 "précédente", len(to_render), processes, len(pages) - len(to_render))
 
@@ -157,7 +160,8 @@ def _pages_to_render(model: Model, site: Site, pages: list[Page]) -> list[Page]:
             or not incremental.link_previous(final, site.output_path, page.save_as)]
 
 
-def _render(pages: Sequence[Page], site: Site) -> None:
+def _render(pages: Sequence[Page], site: Site, marks: GlossaryMarks) -> None:
     for page in pages:
         variables = {**page.variables, **{name: compute() for name, compute in page.computed_variables.items()}}
         site.render(page.save_as, page.template, **variables)
+        marks.mark_file(site.path(page.save_as))  # first uses of the glossary's terms linked to /lexique/

@@ -86,10 +86,10 @@ class SearchIndexFailed(Exception):
 # --- the pages ----------------------------------------------------------------------------
 def indexed_pages(model: Model) -> list[str]:
     """Output paths of every page search finds: sectors, projects, works orders, meetings, news,
-    residents' reports."""
+    residents' reports, and the glossary (found by an entry's plain words)."""
     records = [*model.sectors, *model.projects, *model.works, *model.meetings]
     return ([f"{record.url}index.html" for record in records] + [item.article.save_as for item in model.news]
-            + [report.save_as for report in model.reports])
+            + [report.save_as for report in model.reports] + ["lexique/index.html"])  # pages.py writes it
 
 
 def write_search_pages(model: Model, site: Site) -> None:
