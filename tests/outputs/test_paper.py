@@ -21,8 +21,9 @@ SECTORS = sorted(path.stem for path in (REPO / "sectors").glob("*.yaml"))
 
 
 def squeezed(text: str) -> str:
-    """Without any white space: a title broken over two lines of the sheet still matches."""
-    return re.sub(r"\s+", "", text)
+    """Without any white space (a title broken over two lines of the sheet still matches) nor
+    tags (a glossary link inside a page's sentence)."""
+    return re.sub(r"\s+", "", unescape(re.sub(r"<[^>]+>", "", text)))
 
 
 class _Sections(HTMLParser):
