@@ -12,7 +12,7 @@ import sys
 
 from pelican.generators import Generator
 
-from . import incremental, signals, staging
+from . import incremental, phases, signals, staging
 from .model import InvalidRecords, load_model
 from .outputs.site import Site
 from .settings import ClairvoieSettings
@@ -32,6 +32,10 @@ class ClairvoieGenerator(Generator):
         """Nothing yet: ``build_model`` runs once every generator has found its content."""
 
     def build_model(self) -> None:
+        with phases.new_build().phase("model"):
+            self._build_model()
+
+    def _build_model(self) -> None:
         incremental.KeptBetweenBuilds.new_build()
         settings = ClairvoieSettings.from_pelican(self.settings)
         try:
@@ -54,17 +58,29 @@ class ClairvoieGenerator(Generator):
                              list(signals.clairvoie_get_alternate_links.receivers_for(model)),
                              list(signals.clairvoie_get_record_alternate_links.receivers_for(model)))
         pending = []
+        timing = phases.current
         try:
             # Called one by one, not by send(): the work already started must be waited for on an error.
             for output in list(signals.clairvoie_write_outputs.receivers_for(model)):
-                unfinished = output(model, site=site)
+                name = phase_name(output)
+                with timing.phase(name):
+                    unfinished = output(model, site=site)
                 if unfinished is not None:
-                    pending.append(unfinished)
+                    pending.append((name, unfinished))
+                    timing.in_background(name)
         except BaseException:
-            for unfinished in pending:  # no process left writing into a folder being dropped
+            for _, unfinished in pending:  # no process left writing into a folder being dropped
                 with contextlib.suppress(Exception):
                     unfinished.wait()
             raise
-        for unfinished in pending:
-            unfinished.wait()
+        for name, unfinished in pending:
+            with timing.phase(name):
+                unfinished.wait()
+            timing.background_done(name)
         signals.clairvoie_outputs_written.send(model, site=site)
+
+
+def phase_name(output) -> str:
+    """A channel's name in the build's phases: its module's (``search``), a city's in full."""
+    module = getattr(output, "__module__", None) or getattr(output, "__qualname__", repr(output))
+    return module.removeprefix("clairvoie.outputs.")
