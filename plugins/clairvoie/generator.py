@@ -54,6 +54,11 @@ class ClairvoieGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         model = self.context["model"]
+        # What the theme's shared macros (links.html, partials/reports.html, report_figures.html)
+        # read, as globals: Clairvoie's templates import them without context, so that Jinja
+        # makes each module once per build instead of once per page. Every page rendered here
+        # has these values (site.render: no relative URLs); Pelican's own pages import with context.
+        self.env.globals.update(SITEURL=self.context.get("SITEURL", ""), model=model)
         site = Site.of_build(model, self, writer,
                              list(signals.clairvoie_get_alternate_links.receivers_for(model)),
                              list(signals.clairvoie_get_record_alternate_links.receivers_for(model)))
