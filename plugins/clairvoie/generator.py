@@ -6,9 +6,11 @@ ones (``outputs.OUTPUTS``, connected by ``clairvoie.register()``) and a city's o
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import sys
+from typing import Any
 
 from pelican.generators import Generator
 
@@ -27,6 +29,10 @@ class ClairvoieGenerator(Generator):
     an article read before Pelican's static generator has listed the files would
     keep its ``{static}`` links unresolved, in the model and so on every channel.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.env.make_globals = lambda own: _TemplateGlobals(own or {}, self.env.globals)
 
     def generate_context(self) -> None:
         """Nothing yet: ``build_model`` runs once every generator has found its content."""
@@ -83,6 +89,21 @@ class ClairvoieGenerator(Generator):
                 unfinished.wait()
             timing.background_done(name)
         signals.clairvoie_outputs_written.send(model, site=site)
+
+
+class _TemplateGlobals(collections.ChainMap):
+    """A template's globals, as Jinja's own ChainMap, with keys() a dict's keys view.
+
+    Each ``{% import %}`` checks ``context's globals - template.globals.keys()``: on a
+    ChainMap's keys that is a Python loop over every global (~80 µs a page's import);
+    on a dict's keys view, one C operation. Same keys, same order.
+    """
+
+    def keys(self):  # type: ignore[override]
+        keys: dict[str, None] = {}
+        for mapping in reversed(self.maps):
+            keys.update(dict.fromkeys(mapping))
+        return keys.keys()
 
 
 def phase_name(output) -> str:
