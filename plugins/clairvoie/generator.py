@@ -33,6 +33,9 @@ class ClairvoieGenerator(Generator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.env.make_globals = lambda own: _TemplateGlobals(own or {}, self.env.globals)
+        # One build, one theme: no need to check every template file's date at each import
+        # and include (a stat each). The next build (pelican --autoreload) has a new generator.
+        self.env.auto_reload = False
 
     def generate_context(self) -> None:
         """Nothing yet: ``build_model`` runs once every generator has found its content."""
