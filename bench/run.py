@@ -17,7 +17,10 @@ machine and in this one run:
    Markdown with a trivial layout;
 4. the rebuild after editing one project's YAML (its title) and after adding one works
    order, through `pelican --autoreload`: from the file written to Pelican's "Done"
-   line. Clairvoie has no incremental mode yet: each is a full rebuild, in-process.
+   line (incremental: only the pages showing the changed record are rendered);
+5. Clairvoie's CPU time by phase, as each build measured it (plugins/clairvoie/phases.py,
+   <CACHE_PATH>/clairvoie-phases.json): model, pages, cards and images, search, feeds and
+   open data, other channels, file comparison and swap, and the rest (start-up, Pelican).
 
 Each figure is the median of --runs runs (3). If one Clairvoie build takes longer
 than --max-seconds (900), every measure is taken once, and the output says so.
@@ -64,6 +67,7 @@ class Run:
     cpu_seconds: float
     search_seconds: float | None = None
     search_note: str = ""
+    phases: dict[str, dict[str, float]] | None = None  # CPU and wall seconds by phase (clairvoie-phases.json)
 
 
 @dataclass
@@ -89,7 +93,48 @@ class Figures:
             "search_index_seconds": self.median("search_seconds"),
             "search_note": self.runs[-1].search_note if self.runs else "",
             "each_run_seconds": [round(r.seconds, 3) for r in self.runs],
+            **({"phases": phase_table([r.phases for r in self.runs if r.phases], self.median("cpu_seconds"))}
+               if any(r.phases for r in self.runs) else {}),
         }
+
+
+# --- CPU time by phase ---------------------------------------------------------------------
+# The build writes its phases (plugins/clairvoie/phases.py) to <CACHE_PATH>/clairvoie-phases.json:
+# the model, each channel by its module's name, the published images, the swap. Grouped here.
+PHASES_FILE = "clairvoie-phases.json"
+PHASE_GROUPS = (
+    ("model", ("model",)),
+    ("pages", ("pages", "assets")),
+    ("cards and images", ("images", "image_privacy")),
+    ("search", ("search",)),
+    ("feeds and open data", ("feeds", "opendata", "open311", "calendar", "podcast", "navigation")),
+    ("other channels", ()),  # every phase not named elsewhere (panels, newsletter archive, a city's own…)
+    ("file comparison and swap", ("staging",)),
+)
+REST = "Pelican's own work, start-up"  # the build's CPU time less its phases'
+
+
+def read_phases(cache: Path) -> dict[str, dict[str, float]] | None:
+    try:
+        saved = json.loads((cache / PHASES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {p["name"]: {"cpu": p["cpu_seconds"], "wall": p["wall_seconds"]} for p in saved["phases"]}
+
+
+def phase_table(runs: list[dict[str, dict[str, float]]], total_cpu: float) -> list[dict]:
+    """Rows (group, the phases in it, median CPU and wall seconds), then the rest of the build's CPU."""
+    named = {name for _, names in PHASE_GROUPS for name in names}
+    rows = []
+    for group, names in PHASE_GROUPS:
+        members = sorted({n for run in runs for n in run if (n in names if names else n not in named)},
+                         key=lambda n: (names.index(n) if n in names else len(names), n))
+        cpu = statistics.median(sum(run.get(n, {}).get("cpu", 0.0) for n in members) for run in runs)
+        wall = statistics.median(sum(run.get(n, {}).get("wall", 0.0) for n in members) for run in runs)
+        rows.append({"phase": group, "parts": members, "cpu_seconds": round(cpu, 2), "wall_seconds": round(wall, 2)})
+    rest = total_cpu - sum(row["cpu_seconds"] for row in rows)
+    rows.append({"phase": REST, "parts": [], "cpu_seconds": round(rest, 2), "wall_seconds": None})
+    return rows
 
 
 def timed(command: list[str], cwd: Path, env: dict, log: Path) -> tuple[float, int, float, int]:
@@ -189,9 +234,10 @@ def measure(tool: str, command: list[str], cwd: Path, output: Path, logs: Path, 
         sys.exit(f"{tool}: the build failed (exit {code}); see {log}:\n{text[-3000:]}")
     pages, size = tree_size(output)
     search_seconds, search_note = search_figure(output, text) if tool == "clairvoie" else (None, "")
+    phases = read_phases(caches[0]) if tool == "clairvoie" and caches else None
     print(f"  {tool} run {index}: {seconds:.1f} s ({cpu:.1f} s CPU), {pages} pages, {rss / 1024:.0f} MiB RSS, "
           f"load {os.getloadavg()[0]:.1f}", flush=True)
-    return Run(seconds, pages, size, rss, cpu, search_seconds, search_note)
+    return Run(seconds, pages, size, rss, cpu, search_seconds, search_note, phases)
 
 
 # --- the same text as Markdown -------------------------------------------------------------
@@ -457,6 +503,16 @@ def table(results: dict) -> str:
                          f"throughput (pages/s) ×{ours['pages_per_second'] / other['pages_per_second']:.2f}, "
                          f"CPU time ×{ours['cpu_seconds'] / other['cpu_seconds']:.2f}, "
                          f"peak RSS ×{ours['peak_rss_mib'] / other['peak_rss_mib']:.2f}")
+    if ours.get("phases"):
+        lines.append("")
+        lines.append(f"{'Clairvoie, CPU time by phase':36}{'CPU (s)':>9}{'share':>8}{'wall (s)':>10}   parts")
+        for row in ours["phases"]:
+            wall = f"{row['wall_seconds']:.1f}" if row["wall_seconds"] is not None else ""
+            lines.append((f"  {row['phase']:34}{row['cpu_seconds']:9.1f}{row['cpu_seconds'] / ours['cpu_seconds']:8.0%}"
+                          f"{wall:>10}   {', '.join(row['parts'])}").rstrip())
+        lines.append(f"  {'total (the build and its helpers)':34}{ours['cpu_seconds']:9.1f}")
+        lines.append("  (as the build measured it, bench/README.md; wall: the main thread's time in the phase, "
+                     "while Pagefind's process works beside the phases after the search's)")
     rebuilds = results.get("rebuilds") or {}
     if rebuilds:
         lines.append("")

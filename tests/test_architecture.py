@@ -15,7 +15,8 @@ ROOT = "clairvoie"
 
 # Lowest first: a module may import its own floor and the floors listed before it.
 FLOORS = (
-    ("foundation", ("settings", "messages", "markup", "parallel", "fingerprints", "pelican_sources", "signals")),
+    ("foundation", ("settings", "messages", "markup", "parallel", "phases", "fingerprints", "pelican_sources",
+                    "signals")),
     ("model", ("model",)),
     ("build services", ("labels", "incremental", "staging")),
     ("outputs", ("outputs",)),

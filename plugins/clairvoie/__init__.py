@@ -8,10 +8,11 @@ for the built-in channels, as a city's plugin connects its own; the work lives i
 from __future__ import annotations
 
 import logging
+import os
 
 from pelican import signals as pelican_signals
 
-from . import image_privacy, outputs, signals, staging
+from . import image_privacy, outputs, phases, signals, staging
 from .labels import template_filters, template_globals
 from .outputs.assets import template_globals as asset_globals
 from .model import InvalidRecords
@@ -55,9 +56,14 @@ def _build_models(generators) -> None:
 
 def _finish(pelican) -> None:
     """Content images without their metadata, the check that no image keeps any, then the swap."""
-    image_privacy.publish_stripped_originals(pelican)
-    image_privacy.refuse_images_with_metadata(pelican)
-    staging.finish(pelican)
+    timing = phases.current
+    with timing.phase("image_privacy"):
+        image_privacy.publish_stripped_originals(pelican)
+        image_privacy.refuse_images_with_metadata(pelican)
+    with timing.phase("staging"):
+        staging.finish(pelican)
+    site_root = os.path.dirname(os.path.abspath(pelican.settings.get("PATH", "content")))
+    timing.report(os.path.join(site_root, pelican.settings["CACHE_PATH"]))
 
 
 def register() -> None:

@@ -1,4 +1,4 @@
-"""`make bench` (bench/run.py) prints every figure issue 7 asks for, with its ratios.
+"""`make bench` (bench/run.py) prints every figure issue 7 asks for, with its ratios, and the CPU time by phase.
 
 Run at size S, once: this checks what the benchmark reports, never how fast the build is.
 """
@@ -12,6 +12,8 @@ from building import REPO
 
 FIGURES = ("full build wall time (s)", "pages written (.html)", "pages per second", "CPU time, user+sys (s)",
            "peak memory RSS (MiB)", "output size (MiB)", "search index time (s)")
+PHASES = ["model", "pages", "cards and images", "search", "feeds and open data", "other channels",
+          "file comparison and swap", "Pelican's own work, start-up"]
 
 
 def test_the_benchmark_prints_every_figure_with_its_ratios(tmp_path):
@@ -41,3 +43,21 @@ def test_the_benchmark_prints_every_figure_with_its_ratios(tmp_path):
 
     saved = json.loads(results_path.read_text(encoding="utf-8"))
     assert set(saved["builds"]) == {"clairvoie", "pelican", "hugo"}
+
+    # The CPU time by phase, as the build measured it: every phase, adding up to the build's CPU.
+    ours = saved["builds"]["clairvoie"]
+    phases = {row["phase"]: row for row in ours["phases"]}
+    assert list(phases) == PHASES
+    parts = [part for row in ours["phases"] for part in row["parts"]]
+    for part in ("model", "pages", "images", "search", "feeds", "opendata", "calendar", "panels", "staging"):
+        assert part in parts, part
+    assert len(parts) == len(set(parts))  # each phase in one row
+    measured = sum(row["cpu_seconds"] for row in ours["phases"][:-1])
+    assert all(row["cpu_seconds"] >= 0 for row in ours["phases"][:-1])
+    assert phases["pages"]["cpu_seconds"] > 0 and phases["search"]["cpu_seconds"] > 0
+    # Within the process's own CPU time (os.wait4), the rest being Python's start-up and Pelican's articles.
+    assert 0.5 * ours["cpu_seconds"] < measured <= ours["cpu_seconds"] * 1.01
+    assert abs(phases[PHASES[-1]]["cpu_seconds"] - (ours["cpu_seconds"] - measured)) < 0.02
+    for row in ours["phases"]:
+        printed_row = re.search(rf"^  {re.escape(row['phase'])}\s+([\d.]+)\s+\d+%", printed, re.M)
+        assert printed_row and float(printed_row.group(1)) == round(row["cpu_seconds"], 1), row["phase"]

@@ -231,3 +231,9 @@ def test_a_poster_says_what_where_when_and_why_late_as_the_page_does(demo_output
             assert code.startswith(f"{PUBLIC}/projets/") and code.endswith("/flux.atom"), code
             assert (demo_output / code.removeprefix(f"{PUBLIC}/")).is_file()
     assert late_seen  # the demo has late projects with works on the ground
+
+
+def test_the_sectors_letters_archive_links_the_months_sheet(demo_output):
+    for sector_id in SECTORS:
+        html = (demo_output / "secteurs" / sector_id / "lettres" / "index.html").read_text(encoding="utf-8")
+        assert f'href="/secteurs/{sector_id}/feuille.pdf" type="application/pdf"' in html, sector_id

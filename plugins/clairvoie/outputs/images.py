@@ -154,14 +154,46 @@ def card_badges(project: Project) -> list[tuple[str, str]]:
 def draw_social_card(project: Project, cover: Image.Image | None, site_name: str,
                      face: "Typeface") -> Image.Image:
     width, height = project.social_card.width, project.social_card.height
-    card = Image.new("RGB", (width, height), BRAND)
-    draw = ImageDraw.Draw(card)
-    left = CARD_PADDING
+    left = CARD_PHOTO_WIDTH if cover is not None else CARD_PADDING
+    background, text_left, top, rule = _card_background(face.path, width, height, left, project.tone,
+                                                        tuple(card_badges(project)), site_name)
+    # Drawn on a copy of what every card of that tone and badges shares: the same pixels as
+    # drawing it all here, since nothing below overlaps it (the photo is left of the stripe).
+    card = background.copy()
     if cover is not None:
         card.paste(ImageOps.fit(cover, (CARD_PHOTO_WIDTH, height), Image.Resampling.LANCZOS), (0, 0))
-        left = CARD_PHOTO_WIDTH
+    draw = ImageDraw.Draw(card)
+    text_width = width - CARD_PADDING - text_left
+
+    # The title, in the room left between the badges and the site's name, at most three lines.
+    room = rule - 36 - top
+    for size in TITLE_SIZES:
+        title_font = face.at(size)
+        leading = round(size * 1.2)
+        lines = face.wrap(project.title, title_font, text_width, TITLE_LINES)
+        fits = not lines[-1].endswith("…") or lines[-1] == project.title
+        if fits and leading * len(lines) <= room:
+            break
+    baseline = top + size
+    for line in lines:
+        face.draw(draw, (text_left, baseline), line, title_font, (255, 255, 255), bold=True)
+        baseline += leading
+    return card
+
+
+@functools.lru_cache(maxsize=32)
+def _card_background(font_path: str | None, width: int, height: int, left: int, tone: str,
+                     badges: tuple[tuple[str, str], ...], site_name: str) -> tuple[Image.Image, int, int, int]:
+    """A card without its photo and title, (the text's left edge, the title's top, the rule's top).
+
+    A few tones and badges make every card's background: each is drawn once per process.
+    Never drawn on: callers copy it.
+    """
+    face = Typeface(font_path)
+    card = Image.new("RGB", (width, height), BRAND)
+    draw = ImageDraw.Draw(card)
     # A stripe in the project's tone colour, between the photo (or the edge) and the text.
-    draw.rectangle((left, 0, left + 11, height), fill=TONE_LINE[project.tone])
+    draw.rectangle((left, 0, left + 11, height), fill=TONE_LINE[tone])
     left += 12 + CARD_PADDING
     right = width - CARD_PADDING
     text_width = right - left
@@ -170,13 +202,13 @@ def draw_social_card(project: Project, cover: Image.Image | None, site_name: str
     y = CARD_PADDING
     badge_font = face.at(30)
     x = left
-    for tone, words in card_badges(project):
+    for badge_tone, words in badges:
         words_width = face.length(words, badge_font)
         box = (x, y, x + words_width + 36, y + 52)
         if box[2] > right and x > left:  # no room beside the previous badge: next line
             x, y = left, y + 64
             box = (x, y, x + words_width + 36, y + 52)
-        ink, background = TONES[tone]
+        ink, background = TONES[badge_tone]
         draw.rounded_rectangle(box, radius=10, fill=background)
         face.draw(draw, (x + 18, y + 39), words, badge_font, ink, bold=True)
         x = box[2] + 14
@@ -191,20 +223,4 @@ def draw_social_card(project: Project, cover: Image.Image | None, site_name: str
         bottom -= 38
     rule = bottom - 6
     draw.rectangle((left, rule, left + 96, rule + 3), fill=MUTED_ON_BRAND)
-
-    # The title, in the room left between them, at most three lines.
-    room = rule - 36 - top
-    for size in TITLE_SIZES:
-        title_font = face.at(size)
-        leading = round(size * 1.2)
-        lines = face.wrap(project.title, title_font, text_width, TITLE_LINES)
-        fits = not lines[-1].endswith("…") or lines[-1] == project.title
-        if fits and leading * len(lines) <= room:
-            break
-    baseline = top + size
-    for line in lines:
-        face.draw(draw, (left, baseline), line, title_font, (255, 255, 255), bold=True)
-        baseline += leading
-    return card
-
-
+    return card, left, top, rule
