@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from building import copy_demo_site, free_port
-from service import Mailbox, PostgresDatabase, Service, postgresql_unavailable
+from service import Mailbox, PostgresCluster, Service, postgresql_unavailable
 
 # Sign-ups one client may make in ten minutes, for the services most tests share: every
 # request of a test comes from 127.0.0.1 (test_limits.py keeps the default).
@@ -46,18 +46,25 @@ def postgresql():
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL doit être essayé en intégration continue : {reason}")
         pytest.skip(reason)
-    database = PostgresDatabase()
+    cluster = PostgresCluster()
     try:
-        yield database
+        yield cluster
     finally:
-        database.drop()
+        cluster.stop()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
+    """A new, empty database for the module: a SQLite file, or one in Debian's PostgreSQL."""
     if request.param == "sqlite":
-        return "sqlite:///" + str(tmp_path_factory.mktemp("base") / "abonnes.db")
-    return request.getfixturevalue("postgresql").url
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("base") / "abonnes.db")
+        return
+    cluster = request.getfixturevalue("postgresql")
+    name, url = cluster.new_database()
+    try:
+        yield url
+    finally:
+        cluster.drop(name)
 
 
 @pytest.fixture(scope="module")

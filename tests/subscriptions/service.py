@@ -97,8 +97,8 @@ class Service:
     """``clairvoie abonnements serve`` in its own process, its logs kept in a file."""
 
     def __init__(self, site: Path, database: str, smtp_url: str, log: Path, settings: str = "pelicanconf.py",
-                 environ: dict | None = None):
-        self.port = free_port()
+                 environ: dict | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         self.database = database
@@ -158,9 +158,9 @@ def _as_postgres(*command: str) -> subprocess.CompletedProcess:
                           timeout=60, cwd="/")
 
 
-class PostgresDatabase:
-    """A throwaway database (and role) in Debian's cluster, started if it was down, and stopped
-    again afterwards then."""
+class PostgresCluster:
+    """Debian's cluster, started if it was down (and stopped again afterwards then), where each
+    test module gets a throwaway database and role."""
 
     def __init__(self):
         clusters = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True,
@@ -174,17 +174,21 @@ class PostgresDatabase:
         self.started_here = status != "online"
         if self.started_here:
             subprocess.run(["pg_ctlcluster", self.version, self.cluster, "start"], check=True, capture_output=True)
-        self.name = "clairvoie_test_" + secrets.token_hex(4)
-        password = secrets.token_hex(12)
-        for sql in (f"CREATE ROLE {self.name} LOGIN PASSWORD '{password}'",
-                    f"CREATE DATABASE {self.name} OWNER {self.name}"):
-            result = _as_postgres("psql", "-p", port, "-v", "ON_ERROR_STOP=1", "-c", sql)
-            assert result.returncode == 0, result.stderr
         self.port = port
-        self.url = f"postgresql://{self.name}:{password}@127.0.0.1:{port}/{self.name}"
 
-    def drop(self) -> None:
-        for sql in (f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)", f"DROP ROLE IF EXISTS {self.name}"):
+    def new_database(self) -> tuple[str, str]:
+        """(name, URL) of a new, empty database owned by a new role."""
+        name = "clairvoie_test_" + secrets.token_hex(4)
+        password = secrets.token_hex(12)
+        for sql in (f"CREATE ROLE {name} LOGIN PASSWORD '{password}'", f"CREATE DATABASE {name} OWNER {name}"):
+            result = _as_postgres("psql", "-p", self.port, "-v", "ON_ERROR_STOP=1", "-c", sql)
+            assert result.returncode == 0, result.stderr
+        return name, f"postgresql://{name}:{password}@127.0.0.1:{self.port}/{name}"
+
+    def drop(self, name: str) -> None:
+        for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"DROP ROLE IF EXISTS {name}"):
             _as_postgres("psql", "-p", self.port, "-c", sql)
+
+    def stop(self) -> None:
         if self.started_here:
             subprocess.run(["pg_ctlcluster", self.version, self.cluster, "stop"], capture_output=True)

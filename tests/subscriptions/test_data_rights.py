@@ -11,7 +11,7 @@ import pytest
 
 from building import run_clairvoie
 from clairvoie.subscriptions import consent
-from clairvoie.subscriptions.store import PENDING_DAYS, Store, address_hash, deliveries_table
+from clairvoie.subscribers.store import PENDING_DAYS, Store, address_hash, deliveries_table
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import sqlalchemy as sa
 
 from clairvoie.settings import ClairvoieSettings
-from clairvoie.subscriptions.store import Store, requests_table
+from clairvoie.subscribers.store import Store, requests_table
 from service import Service
 
 

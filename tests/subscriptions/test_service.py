@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from clairvoie.subscriptions import consent
-from clairvoie.subscriptions.store import Store, requests_table, subscribers_table
+from clairvoie.subscribers.store import Store, requests_table, subscribers_table
 from service import SITE_ORIGIN, confirmation_link, path_of, text_of
 
 SECTOR = "secteur-5"

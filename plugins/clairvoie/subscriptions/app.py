@@ -39,7 +39,7 @@ from email.policy import SMTP as SMTP_POLICY
 from importlib import resources
 from urllib.parse import urlencode, urlsplit
 
-from itsdangerous import BadSignature, SignatureExpired, Signer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -48,8 +48,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from ..newsletter.send import _ADDRESS, SmtpServer, _close, _open  # the newsletter's SMTP client
+from ..subscribers import links
+from ..subscribers.store import PENDING_DAYS, Store
 from . import consent
-from .store import PENDING_DAYS, Store
 
 log = logging.getLogger("clairvoie.abonnements")
 
@@ -59,7 +60,6 @@ MINIMUM_FILL_MS = 2000  # a person takes at least two seconds to fill the form
 MAX_BODY = 32_768
 MAX_ADDRESS = 254
 CONFIRM_SALT = "clairvoie-abonnements-confirmer"
-SUBSCRIBER_SALT = "clairvoie-abonnements-abonne"
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
                                 "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
@@ -166,8 +166,8 @@ def confirmation_message(config: ServiceConfig, address: str, link: str, lists: 
 
 def create_app(config: ServiceConfig, store: Store, secret: str, purge_every: float = 3600.0) -> Starlette:
     pages = Pages(config)
+    mailer = Mailer(config.smtp, config.sender)
     confirmations = URLSafeTimedSerializer(secret, salt=CONFIRM_SALT)
-    subscriber_links = Signer(secret, salt=SUBSCRIBER_SALT)
     signups = RateLimiter(config.client_limit)
     visits = RateLimiter(config.client_limit * PAGES_FACTOR)
     stylesheet_extra = resources.files(__package__).joinpath("static", "abonnements.css").read_bytes()
@@ -198,13 +198,10 @@ def create_app(config: ServiceConfig, store: Store, secret: str, purge_every: fl
         ], status=404, links=[("inscription", "S'inscrire à la lettre d'information")])
 
     def subscriber_token(raw: str) -> str | None:
-        try:
-            return subscriber_links.unsign(raw).decode("ascii")
-        except (BadSignature, UnicodeError):
-            return None
+        return links.unsign(secret, raw)
 
     def signed(token: str) -> str:
-        return subscriber_links.sign(token).decode("ascii")
+        return links.sign(secret, token)
 
     def choices(selected=()) -> dict:
         return {"sectors": sorted(config.sectors.items(), key=lambda item: item[1]),
@@ -285,7 +282,7 @@ def create_app(config: ServiceConfig, store: Store, secret: str, purge_every: fl
         link = f"{config.public_url}/confirmer?{urlencode({'jeton': confirmations.dumps(request_row.id)})}"
         message = confirmation_message(config, address, link, request_row.lists)
         try:
-            await run_in_threadpool(_deliver, config.smtp, config.sender, address, message)
+            await run_in_threadpool(mailer.send, address, message)
         except (smtplib.SMTPException, OSError) as error:
             await run_in_threadpool(store.drop_request, request_row.id)
             log.warning("courriel de confirmation non envoyé (%s)", type(error).__name__)
@@ -475,12 +472,32 @@ def create_app(config: ServiceConfig, store: Store, secret: str, purge_every: fl
     return app
 
 
-def _deliver(server: SmtpServer, sender: str, address: str, message: EmailMessage) -> None:
-    connection = _open(server)
-    try:
-        connection.sendmail(email.utils.parseaddr(sender)[1], [address], message.as_bytes())
-    finally:
-        _close(connection)
+class Mailer:
+    """Confirmation e-mails through the newsletter's SMTP client, one connection kept per
+    worker thread (opened again when the server has closed it)."""
+
+    def __init__(self, server: SmtpServer, sender: str):
+        self.server, self.sender = server, email.utils.parseaddr(sender)[1]
+        self.local = threading.local()
+
+    def send(self, address: str, message: EmailMessage) -> None:
+        while True:
+            connection = getattr(self.local, "connection", None)
+            fresh = connection is None
+            if fresh:
+                connection = self.local.connection = _open(self.server)
+            try:
+                connection.sendmail(self.sender, [address], message.as_bytes())
+                return
+            except (smtplib.SMTPException, OSError) as error:
+                _close(connection)
+                self.local.connection = None
+                # A kept connection the server dropped meanwhile: once more, on a new one
+                # (SMTPException is an OSError: a refusal is not a dropped connection).
+                dropped = isinstance(error, smtplib.SMTPServerDisconnected) or \
+                    not isinstance(error, smtplib.SMTPException)
+                if fresh or not dropped:
+                    raise
 
 
 KNOWN_PATHS = {"/", "/inscription", "/envoye", "/confirmer", "/gerer", "/desinscription", "/style.css",

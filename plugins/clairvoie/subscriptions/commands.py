@@ -19,7 +19,7 @@ import sys
 from ..model import InvalidRecords, load_model
 from ..pelican_sources import published_articles, read_pelican_settings
 from ..settings import ClairvoieSettings
-from .store import Store, StoreError
+from ..subscribers.store import Store, StoreError
 
 DEFAULT_DATABASE = "abonnes.db"
 DATABASE_VARIABLE = "CLAIRVOIE_SUBSCRIPTIONS_DATABASE"

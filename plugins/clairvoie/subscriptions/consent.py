@@ -7,7 +7,7 @@ The static site's forms post the version they showed in the field ``consentement
 
 from __future__ import annotations
 
-from .store import PENDING_DAYS
+from ..subscribers.store import PENDING_DAYS
 
 CURRENT = "2026-12"
 WORDINGS = {

@@ -1,4 +1,4 @@
-"""The subscription service's database: SQLite by default (one file, WAL), or PostgreSQL.
+"""The subscribers' database: SQLite by default (one file, WAL), or PostgreSQL.
 
 Tables (created and upgraded by the Alembic migrations in ``migrations/``):
 
@@ -25,6 +25,8 @@ from importlib import resources
 
 import sqlalchemy as sa
 from sqlalchemy import event
+
+from . import is_database_url
 
 PENDING_DAYS = 7  # unconfirmed requests are erased after this many days
 ADDRESS_WINDOW = dt.timedelta(days=1)  # the per-address limit counts requests in this window
@@ -70,10 +72,6 @@ deliveries_table = sa.Table(
 
 class StoreError(Exception):
     """A database the service cannot use: told in French to the staff."""
-
-
-def is_database_url(text: str) -> bool:
-    return text.startswith(("sqlite://", "postgresql://", "postgres://", "postgresql+psycopg://"))
 
 
 def engine_url(url: str) -> str:
