@@ -84,3 +84,26 @@ def test_the_generated_secret_is_kept_and_the_variable_wins(database_url):
 def test_an_unknown_database_is_refused_in_french(site):
     result = run_clairvoie(site, "abonnements", "export", "x@exemple.fr", "--database", "mysql://serveur/base")
     assert result.returncode == 1 and "Adresse de base de données non reconnue" in result.stderr
+
+
+def test_the_former_csv_list_is_imported_once(site, store, database_url, tmp_path):
+    csv_file = tmp_path / "abonnes.csv"  # outside the site, as the city keeps it
+    csv_file.write_text("email,sectors,token\n"
+                        "Import.A@exemple.fr,secteur-1;projet:belvedere-des-hauts,tok-import-a\n"
+                        "import.b@exemple.fr,all,tok-import-b\n"
+                        "pas-une-adresse,secteur-1,tok-x\n", encoding="utf-8")
+    first = run_clairvoie(site, "abonnements", "importer", str(csv_file), "--database", database_url)
+    assert first.returncode == 0, first.stderr
+    assert "Abonnés importés : 2 nouveaux, 0 déjà présents" in first.stdout
+    assert "adresse invalide « pas-une-adresse »" in first.stderr
+    csv_file.write_text("email,sectors,token\nimport.a@exemple.fr,secteur-2,tok-import-a\n", encoding="utf-8")
+    second = run_clairvoie(site, "abonnements", "importer", str(csv_file), "--database", database_url)
+    assert "Abonnés importés : 0 nouveaux, 1 déjà présents" in second.stdout
+    imported = {s.email.lower(): s for s in store.confirmed() if s.email.lower().startswith("import.")}
+    assert imported["import.a@exemple.fr"].lists == ("secteur-1", "projet:belvedere-des-hauts", "secteur-2")
+    assert imported["import.a@exemple.fr"].token == "tok-import-a"  # kept as the city gave it
+    assert imported["import.b@exemple.fr"].lists == tuple(f"secteur-{n}" for n in range(1, 7))
+    assert {s.consent_version for s in imported.values()} == {consent.IMPORTED}
+    assert consent.IMPORTED not in consent.WORDINGS  # never accepted from a form
+    for address in imported:
+        store.forget(address)

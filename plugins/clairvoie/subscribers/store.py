@@ -264,6 +264,26 @@ class Store:
                                        .where(subscribers_table.c.id == current.id)).one()
         return _subscription(final)
 
+    def import_subscriber(self, address: str, lists, token: str, consent_version: str,
+                          now: dt.datetime | None = None) -> bool:
+        """A subscriber of the city's former list, confirmed there: added, or its lists joined
+        to those it already has here. True when it was new."""
+        now = now or now_utc()
+        key = address_key(address)
+        with self.engine.begin() as connection:
+            taken = connection.execute(sa.select(subscribers_table.c.id)
+                                       .where(subscribers_table.c.token == token)).first()
+            self._insert_ignoring(connection, subscribers_table, {
+                "email": address.strip(), "email_key": key,
+                "token": secrets.token_urlsafe(24) if taken else token, "lists": "",
+                "consent_version": consent_version, "consent_at": now, "confirmed_at": now,
+                "updated_at": now}, "email_key")
+            current = connection.execute(sa.select(subscribers_table).where(subscribers_table.c.email_key == key)
+                                         .with_for_update()).one()
+            connection.execute(sa.update(subscribers_table).where(subscribers_table.c.id == current.id).values(
+                lists=join_lists(split_lists(current.lists) + tuple(lists)), updated_at=now))
+        return not current.lists
+
     # --- subscribers -----------------------------------------------------------------------
     def subscription(self, token: str) -> Subscription | None:
         with self.engine.connect() as connection:

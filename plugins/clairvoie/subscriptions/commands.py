@@ -3,6 +3,7 @@
     clairvoie abonnements serve [--host H] [--port P] [--database URL] [--proxy-ips IPS]
     clairvoie abonnements export EMAIL [--database URL]
     clairvoie abonnements oublier EMAIL [--database URL]
+    clairvoie abonnements importer FICHIER.csv [--database URL]
 
 ``--database``: ``sqlite:///chemin/abonnes.db`` (the default: ``abonnes.db`` beside the site's
 folder, outside the repository) or ``postgresql://compte:motdepasse@serveur/base``.
@@ -133,6 +134,42 @@ def forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_csv(args: argparse.Namespace) -> int:
+    """The city's former list (CSV email,sectors,token, as « newsletter send » read it) into the
+    database: confirmed already, their unsubscribe token kept when it is free."""
+    from ..newsletter.send import SendError, read_subscribers
+    from . import consent
+
+    try:
+        pelican_settings, settings, store = _open_store(args)
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return 1
+    try:
+        model = load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
+                           published_articles(pelican_settings))
+        listed = read_subscribers(args.file, [s.id for s in model.sectors], [p.id for p in model.projects])
+    except (SendError, InvalidRecords) as error:
+        print(error.report() if isinstance(error, InvalidRecords) else error, file=sys.stderr)
+        store.close()
+        return 1
+    every_sector = tuple(sector.id for sector in model.sectors)
+    added = joined = 0
+    for subscriber in listed.subscribers:
+        # « all » becomes every sector of today: the service lists sectors one by one.
+        lists = tuple(dict.fromkeys(s for entry in subscriber.sectors
+                                    for s in (every_sector if entry == "all" else (entry,))))
+        if store.import_subscriber(subscriber.email, lists, subscriber.token, consent.IMPORTED):
+            added += 1
+        else:
+            joined += 1
+    store.close()
+    for problem in listed.problems:
+        print(f"Liste des abonnés, {problem}.", file=sys.stderr)
+    print(f"Abonnés importés : {added} nouveaux, {joined} déjà présents (secteurs et projets ajoutés).")
+    return 0
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     group = commands.add_parser("abonnements", help="le service d'abonnement à la lettre (docs/abonnements.md)")
     actions = group.add_subparsers(dest="abonnements_command", required=True)
@@ -155,3 +192,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     erase.add_argument("email")
     erase.add_argument("--database", help=database_help)
     erase.set_defaults(run=forget)
+    bring = actions.add_parser("importer", help="reprendre la liste CSV des abonnés (email,sectors,token)")
+    bring.add_argument("file", metavar="FICHIER")
+    bring.add_argument("--database", help=database_help)
+    bring.set_defaults(run=import_csv)

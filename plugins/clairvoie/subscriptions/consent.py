@@ -19,5 +19,10 @@ WORDINGS = {
 }
 
 
+# Subscribers brought over from the city's former CSV list (« clairvoie abonnements importer »):
+# they consented there, in the city's own words. Never accepted from a form.
+IMPORTED = "liste-importee"
+
+
 def wording(version: str, city: str) -> str:
     return WORDINGS[version].format(city=city)
