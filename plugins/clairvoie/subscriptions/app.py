@@ -16,6 +16,10 @@ pages link to each other relatively behind any reverse-proxy prefix:
 - ``/style.css`` (the theme's own stylesheet), ``/abonnements.css``, ``/formulaire.js``,
   ``/sante`` (for monitoring).
 
+A form on the site's pages posts the same fields to ``<CLAIRVOIE_SUBSCRIPTIONS_URL>/inscription``;
+its page must not be served with ``Referrer-Policy: no-referrer`` (browsers then send
+``Origin: null``, which is refused as another site's).
+
 Statuses: 400 unreadable form, honeypot or a form sent faster than a person can; 403 a form
 posted from another site; 422 an address, sector or project that cannot be right; 404 a
 forged link, 410 an expired or used one; 429 too many requests from one client; 503 the
@@ -63,7 +67,9 @@ CONFIRM_SALT = "clairvoie-abonnements-confirmer"
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
                                 "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
-    "Referrer-Policy": "no-referrer",  # the links' tokens never leave in a Referer
+    # The links' tokens never leave for another site in a Referer; "no-referrer" would make
+    # Chromium send "Origin: null" with the service's own forms.
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
