@@ -107,3 +107,26 @@ def test_the_former_csv_list_is_imported_once(site, store, database_url, tmp_pat
     assert consent.IMPORTED not in consent.WORDINGS  # never accepted from a form
     for address in imported:
         store.forget(address)
+
+
+
+def test_a_database_error_reaches_the_logs_without_its_address(store):
+    """SQL parameters are hidden, and PostgreSQL's own detail (« Failing row contains … »),
+    which quotes them, is blotted out by the service's log formatter."""
+    import logging
+
+    import sqlalchemy as sa
+
+    from clairvoie.subscribers.store import subscribers_table
+    from clairvoie.subscriptions.app import AddressFreeFormatter
+
+    with pytest.raises(sa.exc.IntegrityError) as error:
+        with store.engine.begin() as connection:  # no consent date: refused by the schema
+            connection.execute(subscribers_table.insert().values(
+                email="erreur@exemple-base.fr", email_key="erreur@exemple-base.fr", token="t", lists="",
+                consent_version="v", consent_at=None, confirmed_at=None, updated_at=None))
+    assert "SQL parameters hidden" in str(error.value)
+    record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "Exception in ASGI application",
+                               None, (error.type, error.value, error.tb))
+    line = AddressFreeFormatter("%(levelname)s %(message)s").format(record)
+    assert "IntegrityError" in line and "consent_at" in line and "exemple-base" not in line

@@ -162,7 +162,8 @@ class Store:
             folder = os.path.dirname(os.path.abspath(self.url[len("sqlite:///"):]))
             os.makedirs(folder, exist_ok=True)
         try:
-            self.engine = sa.create_engine(self.url, pool_pre_ping=True)
+            # hide_parameters: a database error's message never quotes an address (logs).
+            self.engine = sa.create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
         except (sa.exc.ArgumentError, ImportError) as error:
             raise StoreError(f"Base de données inutilisable ({error}).") from None
         if self.engine.dialect.name == "sqlite":

@@ -34,6 +34,7 @@ import contextlib
 import datetime as dt
 import email.utils
 import logging
+import re
 import smtplib
 import threading
 import time
@@ -508,6 +509,16 @@ class Mailer:
 
 KNOWN_PATHS = {"/", "/inscription", "/envoye", "/confirmer", "/gerer", "/desinscription", "/style.css",
                "/abonnements.css", "/formulaire.js", "/sante"}
+
+
+class AddressFreeFormatter(logging.Formatter):
+    """The service's log lines, tracebacks included, with any address blotted out: an error's
+    message may quote one (PostgreSQL's « Failing row contains (…) »)."""
+
+    ADDRESS = re.compile(r"[^\s@<>()\[\]\"',;:]+@[^\s@<>()\[\]\"',;:]+")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.ADDRESS.sub("[adresse]", super().format(record))
 
 
 class AccessLog:

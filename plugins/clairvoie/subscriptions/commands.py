@@ -75,7 +75,11 @@ def serve(args: argparse.Namespace) -> int:
     from ..newsletter.send import SendError
     from .app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from .app import AddressFreeFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(AddressFreeFormatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         pelican_settings, settings, store = _open_store(args)
