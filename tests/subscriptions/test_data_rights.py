@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -130,3 +133,11 @@ def test_a_database_error_reaches_the_logs_without_its_address(store):
                                None, (error.type, error.value, error.tb))
     line = AddressFreeFormatter("%(levelname)s %(message)s").format(record)
     assert "IntegrityError" in line and "consent_at" in line and "exemple-base" not in line
+
+
+def test_the_service_does_not_start_without_a_mail_server(site, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "CLAIRVOIE_SMTP_URL"}
+    result = subprocess.run([sys.executable, "-m", "clairvoie.cli", "abonnements", "serve", "--port", "9",
+                             "--database", "sqlite:///" + str(tmp_path / "abonnes.db")],
+                            cwd=site, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "CLAIRVOIE_SMTP_URL n'est pas définie" in result.stderr
