@@ -65,8 +65,9 @@ $(NODE_STAMP): package.json package-lock.json | debian-packages
 	touch $@
 
 ## Debian packages the tests need, as command:package when the package is named otherwise:
-## Chromium (pages in a real browser), rsync (publishing), Java and npm (the Nu HTML checker)
-DEBIAN_PACKAGES := chromium rsync java:default-jre-headless node:nodejs npm
+## Chromium (pages in a real browser), rsync (publishing), Java and npm (the Nu HTML checker),
+## PostgreSQL (the subscription service's tests start Debian's cluster when run as root)
+DEBIAN_PACKAGES := chromium rsync java:default-jre-headless node:nodejs npm pg_ctlcluster:postgresql
 debian-packages:
 	@missing=""; for entry in $(DEBIAN_PACKAGES); do \
 	  command -v "$${entry%%:*}" >/dev/null 2>&1 || missing="$$missing $${entry#*:}"; done; \

@@ -20,9 +20,11 @@ FLOORS = (
     ("model", ("model",)),
     ("build services", ("labels", "incremental", "staging")),
     ("outputs", ("outputs",)),
+    ("subscribers", ("subscribers",)),
     ("newsletter", ("newsletter",)),
     ("publish", ("publish",)),
     ("report import", ("report_import",)),
+    ("subscription service", ("subscriptions",)),
     ("commands and plugin", ("cli", "generator", "image_privacy", "__init__")),
 )
 # Floors side by side: neither may import the other.

@@ -140,6 +140,9 @@ def parser() -> argparse.ArgumentParser:
     from .report_import.commands import add_commands as add_report_commands
 
     add_report_commands(commands)
+    from .subscriptions.commands import add_commands as add_subscription_commands
+
+    add_subscription_commands(commands)
     return main_parser
 
 

@@ -97,6 +97,13 @@ class ClairvoieSettings:
     newsletter_subscribe_url: str = ""
     # At most this many emails per second (0: no limit).
     newsletter_rate: float = 5.0
+    # The subscription service (docs/abonnements.md): its public base URL, where the site's
+    # forms post and the letters' links lead; empty: no service (the CSV list is used).
+    subscriptions_url: str = ""
+    # Sign-up requests one client (IP address) may make in ten minutes; beyond: « 429 ».
+    subscriptions_client_limit: int = 30
+    # Confirmation e-mails one address may get in a day; beyond, the same answer, no e-mail.
+    subscriptions_address_limit: int = 3
     # Search (docs/recherche.md): residents' words for the records' terms, relative to
     # Pelican's PATH; empty, or no such file: no synonyms.
     search_synonyms: str = "search/synonymes.yaml"

@@ -4,7 +4,7 @@
 
     clairvoie newsletter build [--sector ID | --project ID] [--force]
     clairvoie newsletter preview [--sector ID | --project ID] [--issue N | --next] [--output DIR]
-    clairvoie newsletter send (--sector ID | --project ID | --projects) --subscribers FILE
+    clairvoie newsletter send (--sector ID | --project ID | --projects) --subscribers FILE|URL
                               [--dry-run DIR] [--issue N] [--rate N] [--ledger DIR]
     clairvoie newsletter listmonk --sector ID --lists 3[,4] [--issue N] [--template-id N]
                                   [--output FILE] [--create]
@@ -32,6 +32,7 @@ from .compose import compose, compose_project
 from .message import as_bytes, build_message
 from .render import Body, Site, render, theme_template_dirs
 from .send import SendError, SubscriberList, deliver, read_subscribers, server_from_environment
+from ..subscribers import is_database_url
 from ..model.newsletter_issues import Issue, State, Store, project_list_id, project_of
 
 PREVIEW_FOLDER = "apercu-lettres"
@@ -71,7 +72,9 @@ def site_of(pelican_settings: dict, settings: ClairvoieSettings, site_url: str |
         raise SendError(f"CLAIRVOIE_NEWSLETTER_FROM n'est pas une adresse : « {sender} ».")
     return Site(
         url=url, name=name, domain=domain, sender=sender,
-        unsubscribe_url=settings.newsletter_unsubscribe_url or f"{url}/desinscription/",
+        unsubscribe_url=settings.newsletter_unsubscribe_url or (
+            f"{settings.subscriptions_url.rstrip('/')}/desinscription" if settings.subscriptions_url
+            else f"{url}/desinscription/"),
         unsubscribe_email=settings.newsletter_unsubscribe_email or f"desinscription@{domain}",
         template_dirs=theme_template_dirs(pelican_settings),
     )
@@ -252,10 +255,17 @@ def send(args: argparse.Namespace) -> int:
         sectors, projects = _sector_ids(settings), _project_ids(pelican_settings, settings)
         site = site_of(pelican_settings, settings, args.site_url)
         issues = _issues_to_send(args, store, sectors, projects)
-        subscribers_path = _outside(args.subscribers, settings.site_root, "La liste des abonnés")
+        database = is_database_url(args.subscribers)  # the subscription service's: its ledger too
+        if database and args.subscribers.startswith("sqlite:///"):
+            _outside(args.subscribers[len("sqlite:///"):], settings.site_root, "La base des abonnés")
+        subscribers_path = args.subscribers if database else _outside(args.subscribers, settings.site_root,
+                                                                      "La liste des abonnés")
         subscribers = read_subscribers(subscribers_path, sectors, projects)
         server = ledger = None
-        if not args.dry_run:
+        if not args.dry_run and database and not args.ledger:
+            server, ledger = server_from_environment(), subscribers_path
+            print(f"Serveur : {server.describe()} ; registre : la base des abonnés")
+        elif not args.dry_run:
             server = server_from_environment()
             ledger = args.ledger or os.path.join(os.path.dirname(subscribers_path), LEDGER_FOLDER)
             ledger = _outside(ledger, settings.site_root, "Le registre des envois")
@@ -385,8 +395,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     to.add_argument("--project", help="la lettre de ce projet, à ceux qui le suivent hors de ses secteurs")
     to.add_argument("--projects", action="store_true",
                     help="la dernière lettre de chaque projet, à ceux qui le suivent hors de ses secteurs")
-    send_parser.add_argument("--subscribers", required=True, metavar="FICHIER",
-                             help="liste des abonnés (CSV email,sectors,token), hors du dépôt")
+    send_parser.add_argument("--subscribers", required=True, metavar="FICHIER|URL",
+                             help="liste des abonnés (CSV email,sectors,token), hors du dépôt, ou la base du "
+                                  "service d'abonnement (sqlite:///…, postgresql://…)")
     send_parser.add_argument("--dry-run", metavar="DOSSIER", help="écrire les .eml au lieu d'envoyer")
     send_parser.add_argument("--issue", type=int, help="numéro de la lettre (par défaut : la dernière)")
     send_parser.add_argument("--rate", type=float, help="messages par seconde au plus (0 : sans limite)")

@@ -7,7 +7,9 @@
       smtps://user:password@host:465          TLS from the start, then login
 
   User and password are percent-encoded in the URL (``@`` is ``%40``).
-- Subscribers come from a CSV file kept outside the repository, header
+- Subscribers come from the subscription service's database (a ``sqlite:///…`` or
+  ``postgresql://…`` URL: its confirmed subscribers, the ledger in that database,
+  subscribers/ledger.py), or from a CSV file kept outside the repository, header
   ``email,sectors,token``; ``sectors`` is ``;``-separated sector ids, or ``all``, and
   projects followed on their own, ``projet:<project id>``; ``token`` is the
   subscriber's unsubscribe token (letters, digits, ``-_.~``). A bad row is reported
@@ -140,6 +142,8 @@ def _unknown(entries: tuple[str, ...], known_sectors: list[str] | None,
 
 def read_subscribers(path: str, known_sectors: list[str] | None = None,
                      known_projects: list[str] | None = None) -> SubscriberList:
+    if _is_database(path):  # the subscription service's database (subscribers/ledger.py)
+        return _database_subscribers(path, known_sectors, known_projects)
     try:
         stream = open(path, encoding="utf-8-sig", newline="")
     except OSError as error:
@@ -181,6 +185,24 @@ def read_subscribers(path: str, known_sectors: list[str] | None = None,
                 continue
             subscribers[key] = Subscriber(address, token, sectors)
     return SubscriberList(list(subscribers.values()), problems)
+
+
+def _database_subscribers(url: str, known_sectors: list[str] | None,
+                          known_projects: list[str] | None) -> SubscriberList:
+    from ..subscribers.ledger import confirmed_subscribers
+    from ..subscribers.store import StoreError
+
+    try:
+        confirmed = confirmed_subscribers(url)
+    except StoreError as error:
+        raise SendError(str(error)) from None
+    subscribers, problems = [], []
+    for address, token, lists in confirmed:
+        unknown = _unknown(lists, known_sectors, known_projects)
+        if unknown:
+            problems.append(f"{address} : {', '.join(unknown)}")
+        subscribers.append(Subscriber(address, token, lists))
+    return SubscriberList(subscribers, problems)
 
 
 # --- the ledger -----------------------------------------------------------------------------
@@ -243,6 +265,25 @@ class Ledger:
             yield
         finally:
             stream.close()
+
+
+def _is_database(text: str) -> bool:
+    from ..subscribers import is_database_url
+
+    return is_database_url(text)
+
+
+def open_ledger(root: str, issue: Issue):
+    """The file ledger under ``root``; or, ``root`` a database URL, its ``deliveries`` table."""
+    if _is_database(root):
+        from ..subscribers.ledger import DatabaseLedger
+        from ..subscribers.store import StoreError
+
+        try:
+            return DatabaseLedger(root, issue.list_id, issue.number, busy=SendError)
+        except StoreError as error:
+            raise SendError(str(error)) from None
+    return Ledger(ledger_folder(root, issue))
 
 
 def ledger_folder(root: str, issue: Issue) -> str:
@@ -366,7 +407,7 @@ def deliver(issue: Issue, body: Body, site: Site, subscribers: SubscriberList, *
         return report
     if server is None or ledger_root is None:
         raise SendError("Il manque le serveur d'envoi ou le dossier du registre des envois.")
-    ledger = Ledger(ledger_folder(ledger_root, issue))
+    ledger = open_ledger(ledger_root, issue)
     sender = envelope_sender(site)
     pacer = _Pacer(rate)
     with ledger.lock():
