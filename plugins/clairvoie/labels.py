@@ -412,6 +412,24 @@ def hours_short_fr(hours: WeeklyHours | None) -> str | None:
     return text + (", sauf fériés" if hours.public_holidays_off else "")
 
 
+# The consent sentence beside every sign-up form (the site's and the subscription service's), by
+# version: a new wording gets a new version (never edit an old one), so that what each resident
+# agreed to stays known; a subscription keeps its version and date.
+SUBSCRIPTION_PENDING_DAYS = 7  # an unconfirmed sign-up is erased after this many days
+SUBSCRIPTION_CONSENT_VERSION = "2026-12"
+SUBSCRIPTION_CONSENT = {
+    "2026-12": ("{city} vous enverra par courriel la lettre d'information des secteurs et des projets "
+                "que vous choisissez, à chaque nouvelle lettre (quand il y a du nouveau, au plus quelques "
+                "fois par mois). Vous pouvez vous désinscrire en un clic depuis chaque lettre. Votre adresse "
+                "est gardée par {city}, pour ces envois seulement, tant que vous êtes inscrit ; une demande "
+                "non confirmée est effacée au bout de {days} jours."),
+}
+
+
+def subscription_consent(version: str, city: str) -> str:
+    return SUBSCRIPTION_CONSENT[version].format(city=city, days=SUBSCRIPTION_PENDING_DAYS)
+
+
 REPORT_OVERDUE = "Signalement en retard"  # an overdue report's badge, as a late project's "En retard"
 REPORT_LATE = "En retard"  # what an overdue report's feed entry and headline start with
 # The badge (tone, word) of an open report, by whether it is overdue: on /rues/ and "Près de chez moi".
@@ -475,6 +493,8 @@ def template_globals() -> dict[str, object]:
         "EMAIL_TONE": EMAIL_TONE,
         "project_status_fr": project_status_fr,
         "project_when": project_when,
+        "subscription_consent": subscription_consent,
+        "SUBSCRIPTION_CONSENT_VERSION": SUBSCRIPTION_CONSENT_VERSION,
         "project_search_statuses": project_search_statuses,
         "works_search_status": works_search_status,
         "meeting_search_status": meeting_search_status,

@@ -26,9 +26,10 @@ from importlib import resources
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from ..labels import SUBSCRIPTION_PENDING_DAYS
 from . import is_database_url
 
-PENDING_DAYS = 7  # unconfirmed requests are erased after this many days
+PENDING_DAYS = SUBSCRIPTION_PENDING_DAYS  # unconfirmed requests are erased after this many days
 ADDRESS_WINDOW = dt.timedelta(days=1)  # the per-address limit counts requests in this window
 SECRET_VARIABLE = "CLAIRVOIE_SUBSCRIPTIONS_SECRET"
 

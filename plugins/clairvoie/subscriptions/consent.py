@@ -1,22 +1,18 @@
-"""The consent sentence shown beside every sign-up form, by version.
+"""The consent sentence shown beside every sign-up form, by version (worded in labels.py, where
+the static site's forms read it too).
 
 A subscription keeps the version its resident read and the date: a new wording gets a new
-version here (never edit an old one), so that what each resident agreed to stays known.
+version (never edit an old one), so that what each resident agreed to stays known.
 The static site's forms post the version they showed in the field ``consentement``.
 """
 
 from __future__ import annotations
 
-from ..subscribers.store import PENDING_DAYS
+from ..labels import SUBSCRIPTION_CONSENT as WORDINGS  # the static site's forms show the same
+from ..labels import SUBSCRIPTION_CONSENT_VERSION as CURRENT
+from ..labels import subscription_consent
 
-CURRENT = "2026-12"
-WORDINGS = {
-    "2026-12": ("{city} vous enverra par courriel la lettre d'information des secteurs et des projets "
-                "que vous choisissez, à chaque nouvelle lettre (quand il y a du nouveau, au plus quelques "
-                "fois par mois). Vous pouvez vous désinscrire en un clic depuis chaque lettre. Votre adresse "
-                "est gardée par {city}, pour ces envois seulement, tant que vous êtes inscrit ; une demande "
-                "non confirmée est effacée au bout de " + str(PENDING_DAYS) + " jours."),
-}
+__all__ = ["CURRENT", "IMPORTED", "WORDINGS", "wording"]
 
 
 # Subscribers brought over from the city's former CSV list (« clairvoie abonnements importer »):
@@ -25,4 +21,4 @@ IMPORTED = "liste-importee"
 
 
 def wording(version: str, city: str) -> str:
-    return WORDINGS[version].format(city=city)
+    return subscription_consent(version, city)
