@@ -23,11 +23,13 @@ same ``SOURCE_DATE_EPOCH`` are byte-identical.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..incremental import report_and_tied
 from ..labels import commitment_fr, report_overdue_sentence, report_stage_text
 from ..model.records import Model, Report, Service
 from .site import Site
@@ -166,11 +168,16 @@ def write_both(site: Site, stem: str, entries: list[dict[str, Any]], root: str, 
 def write_open311(model: Model, site: Site) -> None:
     write_both(site, f"{ENDPOINT}/services", [service_entry(s) for s in model.services],
                "services", "service")
-    entries = {report.number: request_entry(report, model.timezone) for report in model.reports}
-    write_both(site, f"{ENDPOINT}/requests", [entries[r.number] for r in listed_requests(model)],
+    listed = listed_requests(model)
+    write_both(site, f"{ENDPOINT}/requests", [request_entry(r, model.timezone) for r in listed],
                "service_requests", "request")
-    for number, entry in entries.items():
-        write_both(site, f"{ENDPOINT}/requests/{number}", [entry], "service_requests", "request")
+    for report in model.reports:
+        # A piece: kept from the last build while the report (and what it names) is unchanged.
+        stem, shown = f"{ENDPOINT}/requests/{report.number}", report_and_tied(model, report)
+        entry = functools.cache(lambda report=report: [request_entry(report, model.timezone)])
+        site.write_piece(f"{stem}.json", "open311:request:json", shown, lambda entry=entry: to_json(entry()))
+        site.write_piece(f"{stem}.xml", "open311:request:xml", shown,
+                         lambda entry=entry: to_xml("service_requests", "request", entry()))
     document = discovery(model, site)
     site.write(f"{FOLDER}/discovery.json", to_json(document))
     site.write(f"{FOLDER}/discovery.xml", discovery_xml(document))
