@@ -9,14 +9,19 @@ the previous successful build and that build's file is still there, the file
 is hard-linked into the new build instead of being rendered: it keeps its
 inode and modification time, so rsync, ETags and a CDN see it unchanged.
 
-Files that every build makes again (feeds, panels, images…) get the same
+A channel's files made from a few records (a project's feed, a report's Open311
+request) are *pieces* (``Pieces``, ``Site.write_piece``): signed the same way,
+kept the same way, never made when kept.
+
+Files that every build makes again (the sectors' feeds, panels, images…) get the same
 treatment by content: ``Site.write`` (outputs/site.py) links the published file
 when a channel makes its bytes again, and ``keep_unchanged_files``, once the build
 is over, links back every other staged file whose bytes equal the published one
-(what Pelican wrote, what channels copied).
+(what Pelican wrote, what channels copied); the files ``Site`` wrote or linked are
+settled already and not compared again.
 
-The state (signatures by page) lives in Pelican's ``CACHE_PATH`` and is saved
-only once a build has been swapped in, so it always describes the output
+The state (signatures by page, and by piece) lives in Pelican's ``CACHE_PATH`` and is
+saved only once a build has been swapped in, so it always describes the output
 folder as it is.
 """
 
