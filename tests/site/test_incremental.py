@@ -169,7 +169,10 @@ pelican.run()
 """
 
 
-def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_path):
+@pytest.mark.parametrize("record", ["works order", "report"])
+def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_path, record):
+    """Also what the first build kept in memory (calendar events, open data rows, Open311
+    documents) and the per-record files it published (feeds, Open311 requests)."""
     import os
     import subprocess
     import sys
@@ -178,11 +181,17 @@ def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_pat
 
     root = copy_demo_site(tmp_path / "site")
     model = load_site(root)
-    order = next(o for o in model.works if o.hours)  # in the calendars, with its hours
-    path = root / order.source.path
-    edited = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", r"title: \1\2 (horaires changés)\1",
-                    path.read_text(encoding="utf-8"), count=1)
-    edited = re.sub(r"(?m)^hours: .*$", 'hours: "Mo-Fr 08:00-12:00"', edited, count=1)
+    if record == "report":  # a duplicate's original, closed: the duplicate shows it too
+        report = next(r for r in model.reports if r.duplicates and not r.is_open)
+        path = root / report.source.path
+        edited = path.read_text(encoding="utf-8").replace(
+            "\nsource:", "\n  - date: '2026-11-24T09:00:00'\n    stage: reopened\nsource:")
+    else:
+        order = next(o for o in model.works if o.hours)  # in the calendars, with its hours
+        path = root / order.source.path
+        edited = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", r"title: \1\2 (horaires changés)\1",
+                        path.read_text(encoding="utf-8"), count=1)
+        edited = re.sub(r"(?m)^hours: .*$", 'hours: "Mo-Fr 08:00-12:00"', edited, count=1)
     output = tmp_path / "output"
     result = subprocess.run([sys.executable, "-c", TWO_BUILDS_IN_ONE_PROCESS, str(output), str(path), edited],
                             cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH},
@@ -194,7 +203,10 @@ def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_pat
     incremental, expected = _tree(output), _tree(full)
     assert sorted(incremental) == sorted(expected)
     assert [path for path in expected if incremental[path] != expected[path]] == []
-    assert b"Mo-Fr 08:00-12:00" in expected["agenda.ics"].replace(b"\r\n ", b"")
+    if record == "report":
+        assert b'"status": "open"' in expected[f"open311/v2/requests/{report.number}.json"]
+    else:
+        assert b"Mo-Fr 08:00-12:00" in expected["agenda.ics"].replace(b"\r\n ", b"")
 
 
 def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city_pages(site):
