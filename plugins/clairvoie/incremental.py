@@ -173,10 +173,14 @@ def link_previous(final_path: str, staging_path: str, save_as: str) -> bool:
     """Hard-link last build's file into this build; False when there is none."""
     previous = os.path.join(final_path, save_as)
     target = os.path.join(staging_path, save_as)
-    if not os.path.isfile(previous):
-        return False
+    try:  # one system call when the folder is there already (a report's page, then its feeds)
+        os.link(previous, target)  # the staging folder starts empty: nothing is there yet
+        return True
+    except OSError:
+        if not os.path.isfile(previous):
+            return False
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    os.link(previous, target)  # the staging folder starts empty: nothing is there yet
+    os.link(previous, target)
     return True
 
 

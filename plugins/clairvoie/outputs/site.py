@@ -160,7 +160,8 @@ class Site:
         """A file made from a few records only (``depends_on``: every record its bytes show),
         e.g. a project's feed: when they are unchanged since the published build, that build's
         file is linked and ``make`` is not called (``incremental.Pieces``). ``kind`` names what
-        the file is ("feed:report:atom"): two kinds of file never share a signature."""
+        the file is ("feed:report:atom"): two kinds of file never share a signature. Called from
+        the build's own process: what a worker process keeps is not saved for the next build."""
         pieces = self.pieces
         if pieces is not None and pieces.keep(save_as, kind, depends_on):
             staging.settled(self.output_path, save_as)
