@@ -1,15 +1,19 @@
-"""Profile an incremental rebuild as `pelican --autoreload` runs it: two builds in one process.
+"""Profile incremental rebuilds as `pelican --autoreload` runs them: several builds in one process.
 
-    .venv/bin/python bench/profile_rebuild.py bench/work/city-L-1 content/projects/<file>.yaml
+    .venv/bin/python bench/profile_rebuild.py bench/work/city-L-1 content/projects/<file>.yaml \
+        [content/signalements/<number>.yaml …]
 
-The first build runs as usual; then the record's first `title:` gets a prefix, the
-second build runs under pyinstrument, and the record is restored. The profile is
-printed and written next to the city (profile-rebuild.txt); the output goes to
-bench/work/out-profile-<city>.
+The first build runs as usual; then, for each record named, the record is edited (its
+first `title:` gets a prefix; a record without a title, a residents' report, gets a
+`public_summary:`), a build runs under pyinstrument, and the record is restored. Each
+rebuild's profile is printed and written next to the city (profile-rebuild-<n>.txt), with
+a table of the seconds spent in each step (the model, each channel, the file comparison
+and swap); the output goes to bench/work/out-profile-<city>.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -19,12 +23,41 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "1795521600")  # the synthetic cities
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Functions whose time is a step of the build (the first one met on a call path counts).
+STEPS = (
+    "read_file", "build_model", "write_fingerprinted_assets", "write_pages", "write_search_pages",
+    "write_newsletter_archive", "write_photos", "write_search_index", "copy_documents",
+    "write_opendata", "write_open311", "write_feeds", "write_calendars", "write_podcast",
+    "write_panels", "write_navigation", "write_nearby", "wait", "finish",
+)
 
-def main(city: str, record: str) -> None:
+
+def edited(text: str) -> str:
+    """The record with a visible change: its title, else its public summary."""
+    if "\ntitle: " in f"\n{text}":
+        return text.replace("title: ", "title: Modifié ", 1)
+    if "\npublic_summary: " in text:
+        return text.replace("\npublic_summary: ", "\npublic_summary: Modifié ", 1)
+    return text.rstrip("\n") + "\npublic_summary: Fuite réparée, résumé modifié pour le profil.\n"
+
+
+def step_seconds(frame, found: dict[str, float]) -> dict[str, float]:
+    """Seconds by step, from pyinstrument's call tree (a step inside another counts in the outer)."""
+    if frame.function in STEPS:
+        found[frame.function] = found.get(frame.function, 0.0) + frame.time
+        return found
+    for child in frame.children:
+        step_seconds(child, found)
+    return found
+
+
+def main(city: str, *records: str) -> None:
     import pyinstrument
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    logging.basicConfig(format="%(name)s: %(message)s")
+    logging.getLogger("clairvoie").setLevel(logging.INFO)  # « N pages faites », what was kept
     city_path = Path(city).resolve()
     os.chdir(city_path)
     output = REPO / "bench" / "work" / f"out-profile-{city_path.name}"
@@ -35,22 +68,32 @@ def main(city: str, record: str) -> None:
     pelican.run()
     print(f"first build: {time.perf_counter() - started:.1f} s", flush=True)
 
-    path = Path(record)
-    original = path.read_text(encoding="utf-8")
-    path.write_text(original.replace("title: ", "title: Modifié ", 1), encoding="utf-8")
-    profiler = pyinstrument.Profiler()
-    try:
-        profiler.start()
-        started = time.perf_counter()
-        pelican.run()
-        print(f"rebuild: {time.perf_counter() - started:.1f} s", flush=True)
-    finally:
-        profiler.stop()
-        path.write_text(original, encoding="utf-8")
-    text = profiler.output_text(unicode=False, color=False)
-    (city_path / "profile-rebuild.txt").write_text(text, encoding="utf-8")
-    print(text)
+    tables = []
+    for number, record in enumerate(records, start=1):
+        path = Path(record)
+        original = path.read_text(encoding="utf-8")
+        path.write_text(edited(original), encoding="utf-8")
+        profiler = pyinstrument.Profiler()
+        try:
+            profiler.start()
+            started, cpu = time.perf_counter(), time.process_time()
+            pelican.run()
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        finally:
+            profiler.stop()
+            path.write_text(original, encoding="utf-8")
+        text = profiler.output_text(unicode=False, color=False)
+        (city_path / f"profile-rebuild-{number}.txt").write_text(text, encoding="utf-8")
+        print(text)
+        steps = step_seconds(profiler.last_session.root_frame(), {})
+        tables.append((record, wall, cpu, steps))
+    for record, wall, cpu, steps in tables:
+        print(f"\nrebuild after editing {record}: {wall:.1f} s wall, {cpu:.1f} s CPU (main process)")
+        for name, seconds in sorted(steps.items(), key=lambda item: -item[1]):
+            print(f"  {seconds:7.2f} s  {name}")
+    # The last edit restored: one more build puts the output back as the sources say.
+    pelican.run()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])

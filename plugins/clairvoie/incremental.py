@@ -9,14 +9,19 @@ the previous successful build and that build's file is still there, the file
 is hard-linked into the new build instead of being rendered: it keeps its
 inode and modification time, so rsync, ETags and a CDN see it unchanged.
 
-Files that every build makes again (feeds, panels, images…) get the same
+A channel's files made from a few records (a project's feed, a report's Open311
+request) are *pieces* (``Pieces``, ``Site.write_piece``): signed the same way,
+kept the same way, never made when kept.
+
+Files that every build makes again (the sectors' feeds, panels, images…) get the same
 treatment by content: ``Site.write`` (outputs/site.py) links the published file
 when a channel makes its bytes again, and ``keep_unchanged_files``, once the build
 is over, links back every other staged file whose bytes equal the published one
-(what Pelican wrote, what channels copied).
+(what Pelican wrote, what channels copied); the files ``Site`` wrote or linked are
+settled already and not compared again.
 
-The state (signatures by page) lives in Pelican's ``CACHE_PATH`` and is saved
-only once a build has been swapped in, so it always describes the output
+The state (signatures by page, and by piece) lives in Pelican's ``CACHE_PATH`` and is
+saved only once a build has been swapped in, so it always describes the output
 folder as it is.
 """
 
@@ -27,12 +32,13 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "clairvoie-pages-{output}.json"  # one per output folder
+FILES_STATE_FILE = "clairvoie-files-{output}.json"  # the channels' per-record files (Pieces)
 STATE_VERSION = 1
 SIGNATURES = "clairvoie_signatures"  # the build's PageSignatures, in Pelican's context
 EVERYTHING = "*"  # a page that shows the whole city (home page, lists, city-wide figures)
@@ -140,11 +146,12 @@ class PageSignatures:
 
 
 class BuildState:
-    """The page signatures of the output folder as it was last published."""
+    """The page signatures of the output folder as it was last published (``state_file``:
+    FILES_STATE_FILE for the channels' per-record files)."""
 
-    def __init__(self, cache_path: str, output_path: str):
+    def __init__(self, cache_path: str, output_path: str, state_file: str = STATE_FILE):
         self.output_path = os.path.abspath(output_path)
-        self.path = os.path.join(cache_path, STATE_FILE.format(output=_digest([self.output_path])[:12]))
+        self.path = os.path.join(cache_path, state_file.format(output=_digest([self.output_path])[:12]))
         self.signatures: dict[str, str] = {}
         try:
             with open(self.path, encoding="utf-8") as stream:
@@ -167,22 +174,72 @@ def link_previous(final_path: str, staging_path: str, save_as: str) -> bool:
     """Hard-link last build's file into this build; False when there is none."""
     previous = os.path.join(final_path, save_as)
     target = os.path.join(staging_path, save_as)
-    if not os.path.isfile(previous):
-        return False
+    try:  # one system call when the folder is there already (a report's page, then its feeds)
+        os.link(previous, target)  # the staging folder starts empty: nothing is there yet
+        return True
+    except OSError:
+        if not os.path.isfile(previous):
+            return False
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    os.link(previous, target)  # the staging folder starts empty: nothing is there yet
+    os.link(previous, target)
     return True
 
 
-def keep_unchanged_files(staging_path: str, final_path: str) -> tuple[int, int]:
+def report_and_tied(model: Any, report: Any) -> list[Any]:
+    """What a report's own files show besides the report: its original and duplicates, the works
+    orders and projects its stages name (their titles, their references)."""
+    return [report, *([report.original] if report.original else []),
+            *(model.report(number) for number in report.duplicates), *report.works, *report.projects]
+
+
+class Pieces:
+    """The channels' files made from a few records each (a project's feed, a report's Open311
+    request): kept from the previous build, as pages are, when their signature is unchanged.
+
+    A piece's signature is ``PageSignatures.of(kind, depends_on)``: the records its bytes are
+    made of, with what every page depends on. When the previous published build wrote the file
+    with the same signature, the file is hard-linked and never made nor compared again.
+    The signatures of this build are saved once it is swapped in (``save``).
+    """
+
+    def __init__(self, signatures: PageSignatures, cache_path: str, staging_path: str,
+                 final_path: str | None, enabled: bool):
+        self.signatures = signatures
+        self.staging_path, self.final_path = staging_path, final_path
+        self.state = BuildState(cache_path, final_path or staging_path, FILES_STATE_FILE)
+        self.enabled = enabled and final_path is not None
+        self.current: dict[str, str] = {}
+        self.kept = 0
+
+    def keep(self, save_as: str, kind: str, depends_on: Iterable[Any]) -> bool:
+        """True when last build's file is linked in; else the caller makes the file."""
+        signature = self.signatures.of(kind, depends_on)
+        self.current[save_as] = signature
+        if (self.enabled and self.state.signatures.get(save_as) == signature
+                and link_previous(self.final_path, self.staging_path, save_as)):
+            self.kept += 1
+            return True
+        return False
+
+    def save(self) -> None:
+        self.state.save(self.current)
+        logger.info("Clairvoie : %d fichiers par fiche (flux, Open311…) faits, %d repris tels quels de la "
+                    "construction précédente", len(self.current) - self.kept, self.kept)
+
+
+def keep_unchanged_files(staging_path: str, final_path: str, settled: Collection[str] = ()) -> tuple[int, int]:
     """Replace each staged file identical to the published one by a link to it.
 
-    Returns (files kept, files compared). Files already linked are skipped.
+    Returns (files kept, files compared). Files already linked are skipped, and so are
+    ``settled`` ones (site paths, "a/b.json"): the build knows them linked or changed.
     """
     kept = compared = 0
     for root, _dirs, files in os.walk(staging_path):
         relative = os.path.relpath(root, staging_path)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
         for name in files:
+            if prefix + name in settled:
+                continue
             staged = os.path.join(root, name)
             published = os.path.normpath(os.path.join(final_path, relative, name))
             try:

@@ -22,6 +22,9 @@ RETIRED_SUFFIX = ".clairvoie-old"
 
 # What to do once a staging folder has been swapped in (e.g. save the page signatures).
 _on_success: dict[str, list[Callable[[], None]]] = {}
+# By staging folder, the files (site paths) the build knows to be settled: linked to the published
+# file, or written with other bytes than its. ``finish`` compares only the others.
+_settled: dict[str, set[str]] = {}
 
 
 def final_output_path(pelican: Any) -> str:
@@ -34,6 +37,7 @@ def begin(pelican: Any) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
     _on_success.pop(staging, None)
+    _settled.pop(staging, None)
     pelican.output_path = staging
 
 
@@ -49,10 +53,16 @@ def on_success(output_path: str, action: Callable[[], None]) -> None:
     _on_success.setdefault(output_path, []).append(action)
 
 
+def settled(output_path: str, save_as: str) -> None:
+    """The build knows whether this file is the published one: ``finish`` need not compare it."""
+    _settled.setdefault(output_path, set()).add(save_as)
+
+
 def discard(output_path: str) -> None:
     """Drop a failed run's staging folder; the previous output stays untouched."""
     if output_path.endswith(STAGING_SUFFIX):
         _on_success.pop(output_path, None)
+        _settled.pop(output_path, None)
         shutil.rmtree(output_path, ignore_errors=True)
 
 
@@ -75,11 +85,12 @@ def finish(pelican: Any) -> None:
     final = final_output_path(pelican)
     staging = pelican.output_path
     if staging == final:
+        _settled.pop(staging, None)
         return
     retired = final + RETIRED_SUFFIX
     shutil.rmtree(retired, ignore_errors=True)
     if os.path.isdir(final):
-        unchanged, compared = incremental.keep_unchanged_files(staging, final)
+        unchanged, compared = incremental.keep_unchanged_files(staging, final, _settled.pop(staging, set()))
         logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", unchanged, compared)
         for name in pelican.settings.get("OUTPUT_RETENTION", []):
             kept, target = os.path.join(final, name), os.path.join(staging, name)

@@ -477,3 +477,14 @@ def test_a_project_feed_carries_its_updates_bad_news_first_class_and_its_works_o
         item = next(i for i in json_items if i["id"].endswith(f"/{update['date'].isoformat()}/delay"))
         assert item["title"].startswith("Retard — ") and NEGATIVE in item["tags"]
         assert item["_clairvoie"]["reason"] == update["reason"]
+
+
+def test_announcements_read_once_by_project_are_those_each_project_feed_carries():
+    """write_feeds groups the announcements by project once; each project's share is what
+    about_project picks, in the same order."""
+    model = load_site(REPO)
+    by_project = feeds.announcements_by_project(model)
+    assert any(len(found) > 1 for found in by_project.values())
+    for project in model.projects:
+        expected = [a for a in model.announcements if feeds.about_project(a, project)]
+        assert by_project.get(project.id, []) == expected, project.id

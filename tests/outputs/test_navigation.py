@@ -239,3 +239,31 @@ def test_absolute_page_addresses_with_siteurl(demo, tmp_path):
     items = navigation.incidents(demo, "https://www.villebrune-sur-lise.fr")
     assert all("Détails : https://www.villebrune-sur-lise.fr/travaux/" in i["description"] for i in items)
     assert all("Détails" not in i["description"] for i in navigation.incidents(demo, ""))
+
+
+def test_files_joined_from_each_orders_kept_texts_are_those_written_at_once(tmp_path):
+    """write_navigation joins each order's incidents and feature, kept between builds of one
+    process: the bytes json.dumps, cifs_xml and active_geojson write for the whole city, in a
+    first build and in the next one, which takes them from what the first kept; and for no order."""
+    from clairvoie import incremental
+    from clairvoie.outputs import navigation
+    from sites import load_site, write_site
+
+    def written_at_once(model, url):
+        items = navigation.incidents(model, url)
+        return {navigation.CIFS_JSON: json.dumps({"incidents": items}, ensure_ascii=False, indent=1) + "\n",
+                navigation.CIFS_XML: navigation.cifs_xml(items),
+                navigation.ACTIVE_GEOJSON: json.dumps(navigation.active_geojson(model, url), ensure_ascii=False,
+                                                      separators=(",", ":")) + "\n"}
+
+    model = load_site(REPO)
+    url = "https://ville.example"
+    items = navigation.incidents(model, url)
+    assert any("schedule" in item for item in items) and navigation.active_geojson(model, url)["features"]
+    signatures = incremental.PageSignatures(model, {"SITEURL": ""}, str(REPO / "themes/clairvoie"))
+    for build in range(2):
+        incremental.KeptBetweenBuilds.new_build()
+        assert navigation.navigation_files(model, url, signatures) == written_at_once(model, url)
+    assert navigation.navigation_files(model, url) == written_at_once(model, url)
+    empty = load_site(write_site(tmp_path, {}))
+    assert navigation.navigation_files(empty, url) == written_at_once(empty, url)

@@ -321,3 +321,26 @@ def test_requests_json_leaves_out_reports_closed_more_than_90_days_ago(tmp_path)
         assert summed_up["status_notes"] == "Pris en charge."
         assert parse_datetime(summed_up["updated_datetime"]) == dt.datetime(2025, 11, 21, tzinfo=PARIS)
         check_services(get_json(f"{url}/open311/v2/services.json"))
+
+
+def test_the_list_joined_from_each_requests_documents_is_the_one_written_at_once():
+    """requests.json and .xml are joined from each report's own documents (kept between builds
+    of one process): the bytes to_json and to_xml write, with and without kept documents; a
+    report and its duplicate, which show the same records, keep their own documents."""
+    from building import REPO
+    from clairvoie import incremental
+    from sites import load_site
+
+    model = load_site(REPO)
+    signatures = incremental.PageSignatures(model, {"SITEURL": ""}, str(REPO / "themes/clairvoie"))
+    listed = open311.listed_requests(model)
+    assert any(report.original in listed for report in listed)
+    entries = [open311.request_entry(report, model.timezone) for report in listed]
+    for build in range(2):
+        incremental.KeptBetweenBuilds.new_build()
+        for documents in (open311.RequestDocuments(model, signatures), open311.RequestDocuments(model, None)):
+            assert documents.listed(listed) == (open311.to_json(entries),
+                                                open311.to_xml("service_requests", "request", entries))
+            assert documents.listed([]) == (open311.to_json([]), open311.to_xml("service_requests", "request", []))
+            for report, entry in zip(listed, entries):
+                assert documents.of(report)[0] == open311.to_json([entry])

@@ -462,3 +462,25 @@ def test_french_documentation_lists_every_column():
     reports = reports[:reports.index("\n## ")]
     for section, header in ((projects, PROJECT_HEADER), (works, WORKS_HEADER), (reports, REPORT_HEADER)):
         assert re.findall(r"^\| `([a-z_]+)` \|", section, re.M) == header
+
+
+def test_files_made_from_each_records_kept_row_are_those_made_at_once(tmp_path):
+    """write_opendata joins each record's row and feature, kept between builds of one process;
+    the bytes are those of to_csv and to_geojson, in a first build and in the next one, which
+    takes them from what the first kept."""
+    from clairvoie import incremental
+    from sites import load_site
+
+    model = load_site(REPO)
+    signatures = incremental.PageSignatures(model, {"SITEURL": ""}, str(REPO / "themes/clairvoie"))
+    for build in range(2):
+        incremental.KeptBetweenBuilds.new_build()
+        for rows in (opendata.RecordRows("https://ville.example", signatures),
+                     opendata.RecordRows("https://ville.example", None)):
+            for dataset in opendata.DATASETS:
+                files = rows.files(dataset, model)
+                assert files["csv"] == opendata.to_csv(dataset, model, "https://ville.example")
+                assert files["geojson"] == opendata.dumps(
+                    opendata.to_geojson(dataset, model, "https://ville.example"), compact=True)
+    kept = opendata.RecordRows("https://ville.example", signatures).files(opendata.DATASETS[0], model)
+    assert len(kept["csv"].splitlines()) == len(model.projects) + 1

@@ -49,3 +49,96 @@ def test_outside_a_staging_folder_files_are_simply_written(tmp_path):
     path = site.write("a/b.txt", "é")
     assert open(path, encoding="utf-8").read() == "é"
     assert not [name for name in os.listdir(tmp_path / "ailleurs" / "a") if name.endswith(".tmp")]
+
+
+# --- per-record files (Site.write_piece) and what the swap compares -----------------------------
+def _build(root, output, make_calls, titles, **settings):
+    """One build of two projects' "feeds" as pieces, swapped in as staging.finish does."""
+    from types import SimpleNamespace
+
+    from clairvoie import incremental
+    from sites import load_site
+
+    model = load_site(root)
+    signatures = incremental.PageSignatures(model, {"SITEURL": ""}, str(root / "theme"))
+    pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(output)}, output_path=None)
+    staging.begin(pelican)
+    site = Site("", "villebrune.example", pelican.output_path,
+                {"CACHE_PATH": str(root / "cache"), "SITEURL": "", **settings}, {incremental.SIGNATURES: signatures})
+    for project in model.projects:
+        def make(project=project):
+            make_calls.append(project.id)
+            return f"<feed>{titles[project.id]}</feed>"
+        site.write_piece(f"projets/{project.id}/flux.atom", "feed:project:atom", [project], make)
+    site.write("flux.atom", "<feed>la ville</feed>")  # a city-wide file, made every time
+    staging.finish(pelican)
+    return site.pieces
+
+
+def test_a_piece_whose_records_are_unchanged_is_the_published_file_and_is_not_made(tmp_path):
+    from sites import project_yaml, write_site
+
+    root = write_site(tmp_path / "site", {"content/projects/lilas.yaml": project_yaml(),
+                                          "content/projects/tilleuls.yaml": project_yaml(title="title: Tilleuls")})
+    (root / "theme").mkdir()
+    output, made = tmp_path / "output", []
+    titles = {"lilas": "Lilas", "tilleuls": "Tilleuls"}
+    assert _build(root, output, made, titles).kept == 0
+    assert sorted(made) == ["lilas", "tilleuls"]
+    before = {name: os.stat(output / "projets" / name / "flux.atom") for name in titles}
+
+    made.clear()
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(title="title: Lilas refaite"), encoding="utf-8")
+    titles["lilas"] = "Lilas refaite"
+    assert _build(root, output, made, titles).kept == 1
+    assert made == ["lilas"]  # the edited project only
+    tilleuls, lilas = (os.stat(output / "projets" / name / "flux.atom") for name in ("tilleuls", "lilas"))
+    assert (tilleuls.st_ino, tilleuls.st_mtime_ns) == (before["tilleuls"].st_ino, before["tilleuls"].st_mtime_ns)
+    assert lilas.st_ino != before["lilas"].st_ino
+    assert (output / "projets/lilas/flux.atom").read_text(encoding="utf-8") == "<feed>Lilas refaite</feed>"
+
+
+def test_a_piece_is_made_again_when_its_published_file_is_gone(tmp_path):
+    from sites import project_yaml, write_site
+
+    root = write_site(tmp_path / "site", {"content/projects/lilas.yaml": project_yaml()})
+    (root / "theme").mkdir()
+    output, made = tmp_path / "output", []
+    _build(root, output, made, {"lilas": "Lilas"})
+    (output / "projets/lilas/flux.atom").unlink()
+    made.clear()
+    assert _build(root, output, made, {"lilas": "Lilas"}).kept == 0
+    assert made == ["lilas"]
+    assert (output / "projets/lilas/flux.atom").read_text(encoding="utf-8") == "<feed>Lilas</feed>"
+
+
+def test_without_incremental_builds_every_piece_is_made(tmp_path):
+    from sites import project_yaml, write_site
+
+    root = write_site(tmp_path / "site", {"content/projects/lilas.yaml": project_yaml()})
+    (root / "theme").mkdir()
+    output, made = tmp_path / "output", []
+    _build(root, output, made, {"lilas": "Lilas"})
+    made.clear()
+    assert _build(root, output, made, {"lilas": "Lilas"}, CLAIRVOIE_INCREMENTAL=False).kept == 0
+    assert made == ["lilas"]
+
+
+def test_the_swap_compares_only_the_files_the_build_did_not_settle(tmp_path):
+    """Files Site.write linked or wrote anew are not compared again; others (Pelican's) are."""
+    from types import SimpleNamespace
+
+    from clairvoie import incremental
+
+    published = tmp_path / "output"
+    published.mkdir()
+    for name in ("donnees.json", "change.json", "pelican.html"):
+        (published / name).write_bytes(b"hier")
+    pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(published)}, output_path=None)
+    staging.begin(pelican)
+    site = Site.for_files(None, pelican.output_path, {"SITEURL": ""})
+    site.write("donnees.json", b"hier")  # linked: settled
+    site.write("change.json", b"auj.")  # other bytes, same size: settled
+    (tmp_path / ("output" + staging.STAGING_SUFFIX) / "pelican.html").write_bytes(b"hier")  # not known
+    assert incremental.keep_unchanged_files(pelican.output_path, str(published),
+                                            staging._settled[pelican.output_path]) == (1, 1)

@@ -21,10 +21,14 @@ def _files(output: Path) -> dict[str, tuple[int, int]]:
             for path in output.rglob("*") if path.is_file()}
 
 
+_last_log = [""]  # what the last _build logged
+
+
 def _build(root: Path, output: Path) -> int:
     """Build; return how many pages the build says it rendered."""
     result = run_pelican(root, output, verbose=True)
     assert result.returncode == 0, result.stderr
+    _last_log[:] = [result.stdout + result.stderr]
     match = re.search(r"Clairvoie : (\d+) pages faites", result.stdout + result.stderr)
     assert match, result.stdout + result.stderr
     return int(match.group(1))
@@ -78,6 +82,13 @@ def test_editing_one_project_renders_only_the_pages_that_show_it(site):
     # the project's pages, its sector's two pages and the city-wide ones: a few dozen, not hundreds
     assert rendered <= len(own_pages) + 2 + 6
     assert "(titre modifié)" in (output / project.url / "index.html").read_text(encoding="utf-8")
+    # its own feeds say the new title; no other project's feeds, no report's own files are rewritten
+    own_feeds = {f"{project.url}flux.atom", f"{project.url}flux.json"}
+    assert own_feeds <= changed
+    assert "(titre modifié)" in (output / project.url / "flux.atom").read_text(encoding="utf-8")
+    assert {path for path in changed if path.startswith("projets/") and "/flux." in path} == own_feeds
+    tied = {r.number for r in model.reports if project in r.projects}
+    assert not {path for r in model.reports if r.number not in tied for path in _report_files(r)} & changed
 
 
 def _tree(output: Path) -> dict[str, bytes]:
@@ -158,7 +169,10 @@ pelican.run()
 """
 
 
-def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_path):
+@pytest.mark.parametrize("record", ["works order", "report"])
+def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_path, record):
+    """Also what the first build kept in memory (calendar events, open data rows, Open311
+    documents) and the per-record files it published (feeds, Open311 requests)."""
     import os
     import subprocess
     import sys
@@ -167,11 +181,17 @@ def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_pat
 
     root = copy_demo_site(tmp_path / "site")
     model = load_site(root)
-    order = next(o for o in model.works if o.hours)  # in the calendars, with its hours
-    path = root / order.source.path
-    edited = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", r"title: \1\2 (horaires changés)\1",
-                    path.read_text(encoding="utf-8"), count=1)
-    edited = re.sub(r"(?m)^hours: .*$", 'hours: "Mo-Fr 08:00-12:00"', edited, count=1)
+    if record == "report":  # a duplicate's original, closed: the duplicate shows it too
+        report = next(r for r in model.reports if r.duplicates and not r.is_open)
+        path = root / report.source.path
+        edited = path.read_text(encoding="utf-8").replace(
+            "\nsource:", "\n  - date: '2026-11-24T09:00:00'\n    stage: reopened\nsource:")
+    else:
+        order = next(o for o in model.works if o.hours)  # in the calendars, with its hours
+        path = root / order.source.path
+        edited = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", r"title: \1\2 (horaires changés)\1",
+                        path.read_text(encoding="utf-8"), count=1)
+        edited = re.sub(r"(?m)^hours: .*$", 'hours: "Mo-Fr 08:00-12:00"', edited, count=1)
     output = tmp_path / "output"
     result = subprocess.run([sys.executable, "-c", TWO_BUILDS_IN_ONE_PROCESS, str(output), str(path), edited],
                             cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH},
@@ -183,7 +203,10 @@ def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_pat
     incremental, expected = _tree(output), _tree(full)
     assert sorted(incremental) == sorted(expected)
     assert [path for path in expected if incremental[path] != expected[path]] == []
-    assert b"Mo-Fr 08:00-12:00" in expected["agenda.ics"].replace(b"\r\n ", b"")
+    if record == "report":
+        assert b'"status": "open"' in expected[f"open311/v2/requests/{report.number}.json"]
+    else:
+        assert b"Mo-Fr 08:00-12:00" in expected["agenda.ics"].replace(b"\r\n ", b"")
 
 
 def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city_pages(site):
@@ -216,3 +239,45 @@ def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city
             assert f"secteurs/{sector.id}/index.html" not in changed, sector.id
     # their pages, their sectors' page and figures, the city-wide pages (home, lists, figures, reports index)
     assert rendered <= len(own) + 2 * len(sectors) + 8
+    # Their own feeds and Open311 requests are made again and say the new stage; every other
+    # report's and project's own files are the published ones, not made nor rewritten.
+    for report in model.reports:
+        files = _report_files(report)
+        if report in moved:
+            assert files <= changed, report.number
+            assert "2026-11-24T09:00:00" in (output / f"open311/v2/requests/{report.number}.json").read_text(encoding="utf-8")
+        else:
+            assert not files & changed, report.number
+    assert not {path for path in changed if path.startswith("projets/") and "/flux." in path}
+    assert re.search(r"Clairvoie : \d+ fichiers par fiche .* faits, [1-9]\d* repris", _last_log[0]), _last_log[0]
+
+
+def _report_files(report) -> set[str]:
+    """A report's own files besides its page: its feeds, its Open311 request."""
+    return {f"{report.url}flux.atom", f"{report.url}flux.json",
+            f"open311/v2/requests/{report.number}.json", f"open311/v2/requests/{report.number}.xml"}
+
+
+def test_after_editing_a_report_and_a_project_the_site_is_the_one_a_full_build_gives(site, tmp_path):
+    """The per-record files kept from the previous build (feeds, Open311 requests, cells of
+    « près de chez moi ») are those a full build makes."""
+    root, output = site
+    model = load_site(root)
+    report = next(r for r in model.open_reports if r.point is not None and not r.duplicates and r.original is None)
+    path = root / report.source.path
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\nsource:", "\n  - date: '2026-11-24T09:00:00'\n    stage: resolved\nsource:"), encoding="utf-8")
+    project = next(p for p in model.projects if p.works)
+    _retitle(root / project.source.path, " (titre changé)")
+    before = _files(output)
+    _build(root, output)
+    assert re.search(r"Clairvoie : \d+ fichiers par fiche .* faits, [1-9]\d* repris", _last_log[0]), _last_log[0]
+    after = _files(output)
+    assert {path for path in _report_files(report) if after[path] == before[path]} == set()
+
+    full = tmp_path / "full"
+    assert _build(root, full) > 100
+    incremental, expected = _tree(output), _tree(full)
+    assert sorted(incremental) == sorted(expected)
+    assert [path for path in expected if incremental[path] != expected[path]] == []
+    assert b'"status": "closed"' in expected[f"open311/v2/requests/{report.number}.json"]

@@ -42,6 +42,7 @@ subscribe, with the entries. JSON Feed, which feedgen does not write, is written
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
+from ..incremental import report_and_tied
 from ..labels import (
     REPORT_ANNOUNCEMENT_KIND, REPORT_FACT, REPORT_STAGE, UPDATE_KIND, WORKS_KIND, date_fr, datetime_fr, hours_fr,
     money_fr, new_end_fr, report_title,
@@ -291,12 +293,29 @@ def about_project(announcement: Announcement, project: Project) -> bool:
     return record is project or (isinstance(record, WorksOrder) and record.project is project)
 
 
-def project_feed_of(model: Model, project: Project, site_url: str, author: str) -> Feed:
+def announcements_by_project(model: Model) -> dict[str, list[Announcement]]:
+    """Each project's announcements (``about_project``), in the model's order: read once, not
+    once per project."""
+    found: dict[str, list[Announcement]] = {}
+    for announcement in model.announcements:
+        record = announcement.record
+        if isinstance(record, Project):
+            found.setdefault(record.id, []).append(announcement)
+        elif isinstance(record, WorksOrder) and record.project is not None:
+            found.setdefault(record.project.id, []).append(announcement)
+    return found
+
+
+def project_feed_of(model: Model, project: Project, site_url: str, author: str,
+                    announcements: list[Announcement] | None = None) -> Feed:
+    """``announcements``: the project's, when the caller has them by project already."""
+    if announcements is None:
+        announcements = [a for a in model.announcements if about_project(a, project)]
     description = (f"Les nouvelles du projet « {project.title} », bonnes et mauvaises (retards, "
                    f"dépassements de budget, suspension, annulation), et ses arrêtés de travaux.")
     return _feed(model, f"projets/{project.id}", project_feed_title(project), description, project.url,
                  {ext: absolute(site_url, project_feed_path(project, ext)) for ext in PROJECT_FORMATS},
-                 [a for a in model.announcements if about_project(a, project)], site_url, author)
+                 announcements, site_url, author)
 
 
 def _moment(value: dt.date | dt.datetime, timezone: str) -> dt.datetime:
@@ -457,12 +476,24 @@ def write_feeds(model: Model, site: Site) -> None:
                           ("atom", atom_bytes(feed, browser_styles)),
                           ("json", json_bytes(feed))):
             site.write(feed_path(sector_id, ext), data)
+    # A project's and a report's feeds are pieces: kept from the last build while the records
+    # they show are unchanged (Site.write_piece), made only for the edited ones.
+    by_project = announcements_by_project(model)
     for project in model.projects:
-        feed = project_feed_of(model, project, site.url, site.publisher)
-        site.write(project_feed_path(project, "atom"), atom_bytes(feed, browser_styles))
-        site.write(project_feed_path(project, "json"), json_bytes(feed))
+        # made once, when the first of its formats is made
+        feed = functools.cache(lambda project=project: project_feed_of(
+            model, project, site.url, site.publisher, by_project.get(project.id, [])))
+        shown = [project, *project.works]  # its updates, and its works orders new and withdrawn
+        site.write_piece(project_feed_path(project, "atom"), "feed:project:atom", shown,
+                         lambda feed=feed: atom_bytes(feed(), browser_styles))
+        site.write_piece(project_feed_path(project, "json"), "feed:project:json", shown,
+                         lambda feed=feed: json_bytes(feed()))
     delays = overdue_by_report(model)
     for report in model.reports:
-        feed = report_feed_of(model, report, site.url, site.publisher, delays.get(report.id, []))
-        site.write(report_feed_path(report, "atom"), atom_bytes(feed, browser_styles))
-        site.write(report_feed_path(report, "json"), json_bytes(feed))
+        feed = functools.cache(lambda report=report: report_feed_of(
+            model, report, site.url, site.publisher, delays.get(report.id, [])))
+        shown = report_and_tied(model, report)
+        site.write_piece(report_feed_path(report, "atom"), "feed:report:atom", shown,
+                         lambda feed=feed: atom_bytes(feed(), browser_styles))
+        site.write_piece(report_feed_path(report, "json"), "feed:report:json", shown,
+                         lambda feed=feed: json_bytes(feed()))

@@ -31,11 +31,13 @@ import json
 import logging
 import os
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from .. import incremental
 from ..labels import DIRECTION, WORKS_KIND, date_fr, hours_fr
 from ..model.opening_hours import WeeklyHours
 from ..model.records import Model, WorksOrder
@@ -145,30 +147,35 @@ def description(order: WorksOrder, url: str = "") -> str:
 def incidents(model: Model, site_url: str) -> list[dict[str, Any]]:
     """CIFS incidents, by order id (one per line of a multi-line geometry)."""
     timezone = ZoneInfo(model.timezone)
+    return [item for order in sorted((o for o in model.works if in_feed(o)), key=lambda o: o.id)
+            for item in order_incidents(order, timezone, site_url)]
+
+
+def order_incidents(order: WorksOrder, timezone: ZoneInfo, site_url: str) -> list[dict[str, Any]]:
+    """One order's CIFS incidents (one per line of a multi-line geometry)."""
     items = []
-    for order in sorted((o for o in model.works if in_feed(o)), key=lambda o: o.id):
-        lines = usable_lines(order.geometry)
-        cifs_type, subtype = CIFS_TYPES.get(order.kind, CIFS_OTHER)
-        hours = order.weekly_hours
-        for index, line in enumerate(lines, start=1):
-            incident: dict[str, Any] = {
-                "id": order.id if len(lines) == 1 else f"{order.id}-{index}",
-                "type": cifs_type,
-                "subtype": subtype,
-                "polyline": polyline(line),
-                "street": order.street,
-                "direction": CIFS_DIRECTION.get(order.direction or "", "BOTH_DIRECTIONS"),
-                "starttime": iso(order.start, timezone),
-                "endtime": iso(order.end, timezone, end=True),
-                "description": description(order, absolute(site_url, order.url)),
-            }
-            if order.signed:
-                incident["creationtime"] = iso(order.signed, timezone)
-            if hours is not None and not hours.continuous:
-                schedule = cifs_schedule(hours)
-                if schedule:
-                    incident["schedule"] = schedule
-            items.append(incident)
+    lines = usable_lines(order.geometry)
+    cifs_type, subtype = CIFS_TYPES.get(order.kind, CIFS_OTHER)
+    hours = order.weekly_hours
+    for index, line in enumerate(lines, start=1):
+        incident: dict[str, Any] = {
+            "id": order.id if len(lines) == 1 else f"{order.id}-{index}",
+            "type": cifs_type,
+            "subtype": subtype,
+            "polyline": polyline(line),
+            "street": order.street,
+            "direction": CIFS_DIRECTION.get(order.direction or "", "BOTH_DIRECTIONS"),
+            "starttime": iso(order.start, timezone),
+            "endtime": iso(order.end, timezone, end=True),
+            "description": description(order, absolute(site_url, order.url)),
+        }
+        if order.signed:
+            incident["creationtime"] = iso(order.signed, timezone)
+        if hours is not None and not hours.continuous:
+            schedule = cifs_schedule(hours)
+            if schedule:
+                incident["schedule"] = schedule
+        items.append(incident)
     return items
 
 
@@ -195,31 +202,90 @@ def cifs_xml(items: list[dict[str, Any]]) -> str:
 def active_geojson(model: Model, site_url: str) -> dict[str, Any]:
     """The orders active on the build date (not withdrawn) that have a geometry."""
     timezone = ZoneInfo(model.timezone)
-    features = []
-    for order in sorted(model.works, key=lambda o: o.id):
-        if order.timing != "active" or order.is_cancelled or not order.geometry:
-            continue
-        features.append({
-            "type": "Feature",
+    features = [active_feature(order, timezone, site_url) for order in sorted(model.works, key=lambda o: o.id)]
+    return {"type": "FeatureCollection", "features": [feature for feature in features if feature is not None]}
+
+
+def active_feature(order: WorksOrder, timezone: ZoneInfo, site_url: str) -> dict[str, Any] | None:
+    """An order's feature in travaux-actifs.geojson; None when it is not active or has no geometry."""
+    if order.timing != "active" or order.is_cancelled or not order.geometry:
+        return None
+    return {
+        "type": "Feature",
+        "id": order.id,
+        "geometry": order.geometry,
+        "properties": {
             "id": order.id,
-            "geometry": order.geometry,
-            "properties": {
-                "id": order.id,
-                "reference": order.reference,
-                "title": order.title,
-                "kind": order.kind,
-                "kind_label": WORKS_KIND[order.kind],
-                "street": order.street,
-                "section": order.section,
-                "start": iso(order.start, timezone),
-                "end": iso(order.end, timezone, end=True),
-                "hours": order.hours,
-                "direction": order.direction,
-                "sectors": list(order.sector_ids),
-                "url": absolute(site_url, order.url),
-            },
-        })
-    return {"type": "FeatureCollection", "features": features}
+            "reference": order.reference,
+            "title": order.title,
+            "kind": order.kind,
+            "kind_label": WORKS_KIND[order.kind],
+            "street": order.street,
+            "section": order.section,
+            "start": iso(order.start, timezone),
+            "end": iso(order.end, timezone, end=True),
+            "hours": order.hours,
+            "direction": order.direction,
+            "sectors": list(order.sector_ids),
+            "url": absolute(site_url, order.url),
+        },
+    }
+
+
+# --- the files joined from each order's texts -------------------------------------------------
+# Each order's texts, kept for the next build in the same process (pelican --autoreload)
+# while the order, the date and the settings are unchanged.
+_kept_orders = incremental.KeptBetweenBuilds()
+_CIFS_XML_TAIL = "\n</incidents>\n"
+
+
+@dataclass(frozen=True)
+class OrderTexts:
+    incidents: tuple[str, ...]  # each incident as waze-cifs.json writes it (indented two levels)
+    incidents_xml: tuple[str, ...]  # each <incident> as waze-cifs.xml writes it
+    feature: str | None  # its feature in travaux-actifs.geojson (compact)
+
+
+def _order_texts(order: WorksOrder, timezone: ZoneInfo, site_url: str) -> OrderTexts:
+    items = order_incidents(order, timezone, site_url) if in_feed(order) else []
+    # json.dumps escapes line breaks inside strings: every line of an item moves two levels in.
+    incidents_json = tuple("  " + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+                           for item in items)
+    incidents_xml = []
+    for item in items:
+        alone = cifs_xml([item])
+        incidents_xml.append(alone[alone.index("\n <incident ") + 2:-len(_CIFS_XML_TAIL)])
+    feature = active_feature(order, timezone, site_url)
+    return OrderTexts(incidents_json, tuple(incidents_xml),
+                      None if feature is None else json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+
+
+def navigation_files(model: Model, site_url: str,
+                     signatures: "incremental.PageSignatures | None" = None) -> dict[str, str]:
+    """The three files' texts by name, joined from each order's texts (kept between builds of
+    one process with the build's signatures): the bytes the functions above would write."""
+    timezone = ZoneInfo(model.timezone)
+    texts = []
+    for order in sorted(model.works, key=lambda o: o.id):
+        if signatures is None:
+            texts.append(_order_texts(order, timezone, site_url))
+        else:
+            key = (signatures.of("navigation", [order]), site_url)
+            texts.append(_kept_orders.get(key, lambda order=order: _order_texts(order, timezone, site_url)))
+    incidents_json = [item for text in texts for item in text.incidents]
+    incidents_xml = [item for text in texts for item in text.incidents_xml]
+    features = [text.feature for text in texts if text.feature is not None]
+    if incidents_xml:
+        empty = cifs_xml([])  # the root element, written <incidents … /> when empty
+        cifs = empty[:-len(" />\n")] + ">\n " + "\n ".join(incidents_xml) + _CIFS_XML_TAIL
+    else:
+        cifs = cifs_xml([])
+    return {
+        CIFS_JSON: ('{\n "incidents": [\n' + ",\n".join(incidents_json) + "\n ]\n}\n") if incidents_json
+        else json.dumps({"incidents": []}, ensure_ascii=False, indent=1) + "\n",
+        CIFS_XML: cifs,
+        ACTIVE_GEOJSON: '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}\n",
+    }
 
 
 # --- the output ----------------------------------------------------------------------------
@@ -236,9 +302,6 @@ def report_missing_geometry(model: Model) -> list[WorksOrder]:
 
 
 def write_navigation(model: Model, site: Site) -> None:
-    items = incidents(model, site.url)
-    site.write(f"{FOLDER}/{CIFS_JSON}", json.dumps({"incidents": items}, ensure_ascii=False, indent=1) + "\n")
-    site.write(f"{FOLDER}/{CIFS_XML}", cifs_xml(items))
-    site.write(f"{FOLDER}/{ACTIVE_GEOJSON}",
-               json.dumps(active_geojson(model, site.url), ensure_ascii=False, separators=(",", ":")) + "\n")
+    for name, text in navigation_files(model, site.url, site.signatures).items():
+        site.write(f"{FOLDER}/{name}", text)
     report_missing_geometry(model)

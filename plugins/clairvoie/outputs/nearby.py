@@ -79,7 +79,8 @@ def compact_json(data: Any) -> str:
 def write_nearby(model: Model, site: Site) -> None:
     grid = cells(model)
     for cell, reports in grid.items():
-        site.write(f"{FOLDER}/{cell}.json",
-                   compact_json({"cell": cell, "reports": [report_entry(r) for r in reports]}))
+        # A piece: kept from the last build while the cell holds the same, unchanged reports.
+        site.write_piece(f"{FOLDER}/{cell}.json", "nearby:cell", reports, lambda cell=cell, reports=reports:
+                         compact_json({"cell": cell, "reports": [report_entry(r) for r in reports]}))
     site.write(f"{FOLDER}/{INDEX}", compact_json({
         "cells": list(grid), "cells_per_degree": CELLS_PER_DEGREE, "radius_m": RADIUS_M}))

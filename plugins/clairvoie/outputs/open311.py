@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import incremental
 from ..labels import commitment_fr, report_overdue_sentence, report_stage_text
 from ..model.records import Model, Report, Service
 from .site import Site
@@ -162,15 +163,63 @@ def write_both(site: Site, stem: str, entries: list[dict[str, Any]], root: str, 
     site.write(f"{stem}.xml", to_xml(root, item, entries))
 
 
+# --- each request's documents, and the list joined from them ------------------------------
+REQUESTS_ROOT, REQUEST_ITEM = "service_requests", "request"
+_JSON_HEAD, _JSON_TAIL = "[\n", "\n]\n"
+_XML_HEAD = f'<?xml version="1.0" encoding="utf-8"?>\n<{REQUESTS_ROOT}>\n '
+_XML_TAIL = f"\n</{REQUESTS_ROOT}>\n"
+
+# Each report's request documents, kept for the next build in the same process
+# (pelican --autoreload) while the report, what it names, the date and the settings are unchanged.
+_kept_requests = incremental.KeptBetweenBuilds()
+
+
+class RequestDocuments:
+    """GET Service Request's documents of each report (JSON, XML: a list of one request), made
+    once; requests.json and .xml are joined from the same texts, as ``to_json`` and ``to_xml``
+    would write them (the list's items indented one level, one after the other)."""
+
+    def __init__(self, model: Model, signatures: "incremental.PageSignatures | None"):
+        self.model, self.signatures = model, signatures
+
+    def of(self, report: Report) -> tuple[str, str]:
+        def make() -> tuple[str, str]:
+            entry = [request_entry(report, self.model.timezone)]
+            return to_json(entry), to_xml(REQUESTS_ROOT, REQUEST_ITEM, entry)
+        if self.signatures is None:
+            return make()
+        # The report's number too: a report and its duplicate show the same records.
+        return _kept_requests.get((report.number, self.signatures.of("open311:request", self.shown(report))), make)
+
+    def shown(self, report: Report) -> list[Any]:
+        return incremental.report_and_tied(self.model, report)
+
+    def listed(self, reports: list[Report]) -> tuple[str, str]:
+        """requests.json and requests.xml of these reports."""
+        if not reports:
+            return to_json([]), to_xml(REQUESTS_ROOT, REQUEST_ITEM, [])
+        documents = [self.of(report) for report in reports]
+        json_items = [text[len(_JSON_HEAD):-len(_JSON_TAIL)] for text, _ in documents]
+        xml_items = [text[len(_XML_HEAD):-len(_XML_TAIL)] for _, text in documents]
+        return (_JSON_HEAD + ",\n".join(json_items) + _JSON_TAIL,
+                _XML_HEAD + "\n ".join(xml_items) + _XML_TAIL)
+
+
 # --- the output ----------------------------------------------------------------------------
 def write_open311(model: Model, site: Site) -> None:
     write_both(site, f"{ENDPOINT}/services", [service_entry(s) for s in model.services],
                "services", "service")
-    entries = {report.number: request_entry(report, model.timezone) for report in model.reports}
-    write_both(site, f"{ENDPOINT}/requests", [entries[r.number] for r in listed_requests(model)],
-               "service_requests", "request")
-    for number, entry in entries.items():
-        write_both(site, f"{ENDPOINT}/requests/{number}", [entry], "service_requests", "request")
+    documents = RequestDocuments(model, site.signatures)
+    listed_json, listed_xml = documents.listed(listed_requests(model))
+    site.write(f"{ENDPOINT}/requests.json", listed_json)
+    site.write(f"{ENDPOINT}/requests.xml", listed_xml)
+    for report in model.reports:
+        # A piece: kept from the last build while the report (and what it names) is unchanged.
+        stem, shown = f"{ENDPOINT}/requests/{report.number}", documents.shown(report)
+        site.write_piece(f"{stem}.json", "open311:request:json", shown,
+                         lambda report=report: documents.of(report)[0])
+        site.write_piece(f"{stem}.xml", "open311:request:xml", shown,
+                         lambda report=report: documents.of(report)[1])
     document = discovery(model, site)
     site.write(f"{FOLDER}/discovery.json", to_json(document))
     site.write(f"{FOLDER}/discovery.xml", discovery_xml(document))

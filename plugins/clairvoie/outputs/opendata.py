@@ -27,6 +27,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .. import incremental
 from ..labels import REPORT_STAGE, hours_fr
 from ..model.records import REPORT_STAGES, Model, Project, Report, WorksOrder
 from .geo import first_position
@@ -351,24 +352,62 @@ FORMATS = (
 
 # --- serialisations -----------------------------------------------------------------------
 def to_csv(dataset: Dataset, model: Model, site_url: str) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(c.name for c in dataset.columns)
-    for record in dataset.records(model):
-        writer.writerow(csv_value(c.get(record, site_url)) for c in dataset.columns)
-    return buffer.getvalue()
+    return _header_row(dataset) + "".join(_csv_row(dataset, record, site_url) for record in dataset.records(model))
 
 
 def to_geojson(dataset: Dataset, model: Model, site_url: str) -> dict[str, Any]:
-    features = []
-    for record in dataset.records(model):
-        features.append({
-            "type": "Feature",
-            "id": record.id,
-            "geometry": dataset.geometry(record),
-            "properties": {c.name: json_value(c.get(record, site_url)) for c in dataset.columns},
-        })
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection",
+            "features": [_feature(dataset, record, site_url) for record in dataset.records(model)]}
+
+
+# Each record's CSV row and GeoJSON feature, kept for the next build in the same process
+# (pelican --autoreload) while the record, the date and the settings are unchanged.
+_kept_rows = incremental.KeptBetweenBuilds()
+
+
+def _csv_row(dataset: Dataset, record: Any, site_url: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(csv_value(c.get(record, site_url)) for c in dataset.columns)
+    return buffer.getvalue()
+
+
+def _feature(dataset: Dataset, record: Any, site_url: str) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": record.id,
+        "geometry": dataset.geometry(record),
+        "properties": {c.name: json_value(c.get(record, site_url)) for c in dataset.columns},
+    }
+
+
+class RecordRows:
+    """The files of a dataset made from each record's row and feature, each written once and,
+    with the build's signatures, kept between builds of one process: after an edit, only the
+    edited records' are made again. The bytes are those of ``to_csv`` and ``to_geojson``."""
+
+    def __init__(self, site_url: str, signatures: "incremental.PageSignatures | None"):
+        self.site_url, self.signatures = site_url, signatures
+
+    def _texts(self, dataset: Dataset, record: Any) -> tuple[str, str]:
+        def make() -> tuple[str, str]:
+            feature = _feature(dataset, record, self.site_url)
+            return _csv_row(dataset, record, self.site_url), dumps(feature, compact=True)[:-1]
+        if self.signatures is None:
+            return make()
+        key = (self.signatures.of(f"opendata:{dataset.id}", [record]), self.site_url)
+        return _kept_rows.get(key, make)
+
+    def files(self, dataset: Dataset, model: Model) -> dict[str, str]:
+        """The dataset's file text by extension."""
+        texts = [self._texts(dataset, record) for record in dataset.records(model)]
+        return {"csv": _header_row(dataset) + "".join(row for row, _ in texts),
+                "geojson": '{"type":"FeatureCollection","features":[' + ",".join(f for _, f in texts) + "]}\n"}
+
+
+def _header_row(dataset: Dataset) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(c.name for c in dataset.columns)
+    return buffer.getvalue()
 
 
 def dumps(data: Any, compact: bool = False) -> str:
@@ -427,14 +466,13 @@ def size_fr(size: int) -> str:
 # --- the output ----------------------------------------------------------------------------
 def write_opendata(model: Model, site: Site) -> None:
     site_url = site.url
+    rows = RecordRows(site_url, site.signatures)
     documented = []
     for dataset in DATASETS:
         files = []
+        texts = rows.files(dataset, model)
         for ext, name, media_type in FORMATS:
-            if ext == "csv":
-                text = to_csv(dataset, model, site_url)
-            else:
-                text = dumps(to_geojson(dataset, model, site_url), compact=True)
+            text = texts[ext]
             file_name = f"{dataset.id}.{ext}"
             data = text.encode("utf-8")
             site.write(f"{FOLDER}/{file_name}", data)

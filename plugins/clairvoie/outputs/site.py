@@ -85,6 +85,7 @@ class Site:
         self._alternate_link_sources = tuple(alternate_link_sources)
         self._record_alternate_link_sources = tuple(record_alternate_link_sources)
         self._published_path = staging.final_path_of(self.output_path) if output_path else None
+        self._pieces: incremental.Pieces | None = None
 
     @classmethod
     def of_build(cls, model: Model, generator: Any, writer: Any,
@@ -145,10 +146,38 @@ class Site:
         target = self.path(save_as)
         temporary = self._temporary(target)
         published = self._published(save_as, len(data))
-        if published is None or not _same_bytes(published, data) or not _linked(published, temporary):
+        same = published is not None and _same_bytes(published, data)
+        linked = same and _linked(published, temporary)
+        if not linked:
             with open(temporary, "wb") as stream:
                 stream.write(data)
+        if self._published_path is not None and (linked or not same):
+            staging.settled(self.output_path, save_as)  # the published file, or other bytes
         return self._publish(temporary, target)
+
+    def write_piece(self, save_as: str, kind: str, depends_on: Sequence[Any],
+                    make: Callable[[], bytes | str]) -> None:
+        """A file made from a few records only (``depends_on``: every record its bytes show),
+        e.g. a project's feed: when they are unchanged since the published build, that build's
+        file is linked and ``make`` is not called (``incremental.Pieces``). ``kind`` names what
+        the file is ("feed:report:atom"): two kinds of file never share a signature. Called from
+        the build's own process: what a worker process keeps is not saved for the next build."""
+        pieces = self.pieces
+        if pieces is not None and pieces.keep(save_as, kind, depends_on):
+            staging.settled(self.output_path, save_as)
+        else:
+            self.write(save_as, make())
+
+    @property
+    def pieces(self) -> "incremental.Pieces | None":
+        """This build's per-record files; None outside a build (a channel's tests, tools)."""
+        if self._pieces is None and self.signatures is not None and self.output_path:
+            final = self._published_path
+            self._pieces = incremental.Pieces(
+                self.signatures, self.pelican_settings["CACHE_PATH"], self.output_path, final,
+                ClairvoieSettings.from_pelican(self.pelican_settings).incremental)
+            staging.on_success(self.output_path, self._pieces.save)
+        return self._pieces
 
     def copy(self, save_as: str, source_path: str) -> str:
         """Publish a file as it is (a document, a sound)."""
