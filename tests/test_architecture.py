@@ -17,7 +17,7 @@ ROOT = "clairvoie"
 FLOORS = (
     ("foundation", ("settings", "messages", "markup", "parallel", "fingerprints", "pelican_sources", "signals")),
     ("model", ("model",)),
-    ("build services", ("labels", "incremental", "staging")),
+    ("build services", ("labels", "incremental", "staging", "admin")),
     ("outputs", ("outputs",)),
     ("newsletter", ("newsletter",)),
     ("publish", ("publish",)),
