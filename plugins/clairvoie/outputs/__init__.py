@@ -21,6 +21,7 @@ from . import assets, calendar, feeds, files, images, navigation, opendata, open
 from . import search
 from . import newsletter_archive
 from . import nearby
+from . import admin
 
 OUTPUTS = (
     assets.write_fingerprinted_assets,
@@ -38,6 +39,7 @@ OUTPUTS = (
     panels.write_panels,
     navigation.write_navigation,
     nearby.write_nearby,
+    admin.write_admin,
 )
 
 # The feeds pages announce with <link rel="alternate">, in this order.
