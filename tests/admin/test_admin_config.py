@@ -215,3 +215,10 @@ def test_the_configuration_is_french_and_follows_the_site_folders(tmp_path):
     assert config["locale"] == "fr" and config["backend"] == {"name": "gitea", "repo": "ville/site"}
     assert collection(config, "projets")["folder"] == "contenu/chantiers"
     assert collection(config, "signalements")["files"][0]["file"] == "contenu/signalements/services.yaml"
+
+
+def test_the_editorial_workflow_is_a_setting_of_the_backend():
+    backend = {"name": "github", "repo": "ville/site", "publish_mode": "editorial_workflow"}
+    config = admin_config(ClairvoieSettings(), backend=backend)
+    assert config["backend"] == {"name": "github", "repo": "ville/site"}
+    assert config["publish_mode"] == "editorial_workflow"

@@ -1,5 +1,6 @@
 """/admin/ in Chromium with the local backend (decap-server on a copy of the demo city): the
-editor starts in French from the site's own files and lists one collection per record kind."""
+editor starts in French from the site's own files, lists one collection per record kind, and
+writes records that the build accepts; what the form cannot refuse, validation does."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from building import REPO, copy_demo_site, free_port, serve
+from building import REPO, copy_demo_site, free_port, run_clairvoie, run_pelican, serve
+from clairvoie import labels, messages
 from clairvoie.admin.fields import COLLECTION_WORDS
 from clairvoie.outputs.admin import NODE_MODULES_VARIABLE
 
@@ -114,3 +116,103 @@ def test_the_local_backend_lists_one_collection_per_record_kind(browser, admin_u
         page.get_by_text(name, exact=True).first.wait_for(timeout=30000)
     assert outside == []
     page.close()
+
+
+def publish(page):
+    page.get_by_role("button", name="Publier", exact=True).click()
+    page.get_by_text("Publier maintenant", exact=True).click()
+
+
+def wait_for_file(path, before=None, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not path.exists() or (before is not None and path.read_bytes() == before):
+        assert time.monotonic() < deadline, f"the editor did not write {path}"
+        time.sleep(0.2)
+    time.sleep(0.3)  # decap-server writes the whole file at once; let it finish
+    return yaml.load(path.read_text("utf-8"), Loader=yaml.BaseLoader)  # values as written: text
+
+
+def fill_works_order(page, admin_url, title, start, end):
+    page.goto(admin_url + "#/collections/travaux/new")
+    page.locator("[id^=reference-field]").fill("2026-ARR-9999")
+    page.locator("[id^=title-field]").fill(title)
+    page.locator("[id^=sectors-field]").click()
+    page.keyboard.type("Centre")
+    page.get_by_role("option", name="Secteur 1 – Centre-ville").click()
+    page.locator("[id^=kind-field]").click()
+    page.get_by_role("option", name="Route fermée").click()
+    page.locator("[id^=street-field]").fill("Rue des Essais")
+    page.locator("[id^=start-field]").fill(start)
+    page.locator("[id^=end-field]").fill(end)
+
+
+def logged_in(browser, admin_url):
+    page, outside = open_admin(browser, admin_url)
+    page.get_by_role("button", name="Se connecter").click(timeout=30000)
+    page.get_by_role("link", name="Projets", exact=True).first.wait_for(timeout=30000)
+    return page, outside
+
+
+def test_a_works_order_made_in_the_form_is_a_valid_record(browser, admin_url, working_copy):
+    page, outside = logged_in(browser, admin_url)
+    fill_works_order(page, admin_url, "Fermeture de la rue des Essais", "2026-12-01T08:00", "2026-12-03T17:00")
+    publish(page)
+    record = wait_for_file(working_copy / "content/works/fermeture-de-la-rue-des-essais.yaml")
+    assert record == {"reference": "2026-ARR-9999", "title": "Fermeture de la rue des Essais",
+                      "sectors": ["secteur-1"], "kind": "closure", "street": "Rue des Essais",
+                      "start": "2026-12-01 08:00", "end": "2026-12-03 17:00"}
+    validated = run_clairvoie(working_copy, "validate")
+    assert validated.returncode == 0, validated.stderr
+    assert outside == []
+    page.close()
+
+
+def test_a_works_order_ending_before_it_starts_does_not_reach_the_build(browser, admin_url, working_copy):
+    """The form cannot compare two dates: the validation the build runs refuses the file."""
+    page, _ = logged_in(browser, admin_url)
+    fill_works_order(page, admin_url, "Travaux à l'envers", "2026-12-03T08:00", "2026-12-01T17:00")
+    publish(page)
+    # The file is named from the title in lowercase ASCII, as a record id must be.
+    path = working_copy / "content/works/travaux-a-lenvers.yaml"
+    try:
+        wait_for_file(path)
+        validated = run_clairvoie(working_copy, "validate")
+        assert validated.returncode == 1
+        assert messages.ends_before_start("end", "start") in validated.stderr
+        assert "travaux-a-lenvers.yaml" in validated.stderr
+    finally:
+        path.unlink(missing_ok=True)
+        page.close()
+
+
+def test_a_delay_needs_its_reason_and_then_shows_as_bad_news(browser, admin_url, working_copy,
+                                                             tmp_path):
+    project = "assainissement-hameau-des-pres"
+    path = working_copy / "content/projects" / f"{project}.yaml"
+    before = path.read_bytes()
+    page, _ = logged_in(browser, admin_url)
+    page.goto(admin_url + f"#/collections/projets/entries/{project}")
+    page.get_by_role("button", name="Ajouter une entrée de type nouvelles du projet").click(timeout=30000)
+    page.get_by_role("menuitem", name=labels.UPDATE_KIND["delay"]).click()
+    page.locator("[id^=date-field]").last.fill("2026-11-20")
+    page.locator("[id^=title-field]").last.fill("Le raccordement prend du retard")
+    publish(page)
+    page.get_by_text("il manque un champ requis").wait_for(timeout=10000)
+    time.sleep(1)
+    assert path.read_bytes() == before, "a delay without its reason was saved"
+
+    page.locator("[id^=reason-field]").last.fill("Le sous-sol rocheux ralentit les tranchées")
+    page.locator("[id^=new_planned_end-field]").last.fill("2028-03-31")
+    publish(page)
+    record = wait_for_file(path, before)
+    assert record["updates"][-1] == {"date": "2026-11-20", "title": "Le raccordement prend du retard",
+                                     "reason": "Le sous-sol rocheux ralentit les tranchées",
+                                     "new_planned_end": "2028-03-31", "kind": "delay"}
+    page.close()
+    validated = run_clairvoie(working_copy, "validate")
+    assert validated.returncode == 0, validated.stderr
+    built = run_pelican(working_copy, tmp_path / "output")
+    assert built.returncode == 0, built.stderr
+    html = (tmp_path / "output" / "projets" / project / "index.html").read_text("utf-8")
+    assert "Le sous-sol rocheux ralentit les tranchées" in html
+    assert labels.UPDATE_KIND["delay"] in html

@@ -258,13 +258,21 @@ def collection_config(collection: Collection, settings: ClairvoieSettings, conte
 
 def admin_config(settings: ClairvoieSettings, content: str = "content",
                  backend: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The editor's whole configuration; ``content`` is Pelican's PATH from the site root."""
+    """The editor's whole configuration; ``content`` is Pelican's PATH from the site root.
+    ``backend`` may carry Decap's ``publish_mode`` (editorial_workflow: draft, review, publish)."""
+    # Without a forge, the editor works only beside decap-server (make edit).
+    backend = dict(backend or {"name": "proxy", "proxy_url": "http://localhost:8081/api/v1", "branch": "main"})
+    publish_mode = backend.pop("publish_mode", None)
     return {
         "locale": "fr",
         # On localhost the editor writes the working copy through decap-server (make edit);
         # elsewhere the backend below (docs/editer-en-ligne.md: GitHub, GitLab, Gitea).
         "local_backend": True,
-        "backend": backend or {"name": "git-gateway", "branch": "main"},
+        "backend": backend,
+        **({"publish_mode": publish_mode} if publish_mode else {}),
+        # File names are record ids: lowercase ASCII, digits and hyphens (« Travaux à l'Est »
+        # → travaux-a-l-est), as the build requires.
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "media_folder": f"{content}/photos",
         "public_folder": "photos",
         "collections": [collection_config(c, settings, content) for c in COLLECTIONS],
