@@ -46,4 +46,6 @@ def write_admin(model: Model, site: Site) -> None:
         site.write(f"admin/{name}", own.joinpath(name).read_bytes())
     site.write("admin/config.yml", config_of_site(site.pelican_settings))
     for name in cms_files(folder):
-        site.copy(f"admin/{name}", os.path.join(folder, name))
+        # Written, not copied: the same bytes as the last build keep the published file.
+        with open(os.path.join(folder, name), "rb") as stream:
+            site.write(f"admin/{name}", stream.read())
