@@ -216,3 +216,30 @@ def test_a_delay_needs_its_reason_and_then_shows_as_bad_news(browser, admin_url,
     html = (tmp_path / "output" / "projets" / project / "index.html").read_text("utf-8")
     assert "Le sous-sol rocheux ralentit les tranchées" in html
     assert labels.UPDATE_KIND["delay"] in html
+
+
+def test_a_news_article_keeps_its_pelican_header(browser, admin_url, working_copy):
+    """Articles are Pelican Markdown ("Title: …" lines, not YAML): editing one changes only
+    the line edited (clairvoie-admin.js reads and writes that header)."""
+    article = "mediatheque-deuxieme-report"
+    path = working_copy / "content/actualites" / f"{article}.md"
+    before = path.read_text("utf-8")
+    page, _ = logged_in(browser, admin_url)
+    page.goto(admin_url + f"#/collections/actualites/entries/{article}")
+    summary = page.locator("[id^=summary-field]")
+    summary.wait_for(timeout=30000)
+    summary.fill("Un résumé écrit dans l'éditeur.")
+    publish(page)
+    deadline = time.monotonic() + 30
+    while path.read_text("utf-8") == before:
+        assert time.monotonic() < deadline, "the editor did not write the article"
+        time.sleep(0.2)
+    time.sleep(0.3)
+    page.close()
+    changed = [(old, new) for old, new in zip(before.splitlines(), path.read_text("utf-8").splitlines())
+               if old != new]
+    assert len(before.splitlines()) == len(path.read_text("utf-8").splitlines())
+    assert changed == [(next(line for line in before.splitlines() if line.startswith("Summary: ")),
+                        "Summary: Un résumé écrit dans l'éditeur.")]
+    validated = run_clairvoie(working_copy, "validate")
+    assert validated.returncode == 0, validated.stderr
