@@ -7,14 +7,23 @@ TEST_STAMP := $(VENV)/.installed-test
 # npm ci empties node_modules/ first, so this stamp is only there after a complete install.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site serve test validate debian-packages clean publish
+.PHONY: site serve edit test validate debian-packages node-debian-packages clean publish
 
 ## make site : install everything and build the demo city into output/
+## (Node packages too: the online editor /admin/; without them the site is built without it)
 site: $(STAMP)
+	@$(MAKE) --no-print-directory $(NODE_STAMP) || echo "Paquets Node non installés : le site est construit sans l'éditeur en ligne (/admin/)."
 	$(BIN)/pelican content -s pelicanconf.py -o output
 
 ## make serve : build, watch and serve on http://localhost:8000
 serve: $(STAMP)
+	$(BIN)/clairvoie serve
+
+## make edit : edit the records in the browser, on this working copy (docs/editer-en-ligne.md):
+## the editor on http://localhost:8000/admin/, decap-server (port 8081) writing the files it
+## saves, and the site rebuilt at each save, as make serve does
+edit: $(STAMP) $(NODE_STAMP)
+	@BIND_HOST=127.0.0.1 node_modules/.bin/decap-server & server=$$!; trap 'kill $$server' EXIT INT TERM; \
 	$(BIN)/clairvoie serve
 
 ## make validate : check every record, print every problem
@@ -58,9 +67,10 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# The Nu HTML checker (vnu-jar, pinned in package-lock.json). --ignore-scripts: its postinstall
-# would download a Java runtime from GitHub; Debian's (debian-packages) runs it instead.
-$(NODE_STAMP): package.json package-lock.json | debian-packages
+# Decap CMS and decap-server (the online editor) and the Nu HTML checker (vnu-jar), pinned in
+# package-lock.json. --ignore-scripts: vnu-jar's postinstall would download a Java runtime from
+# GitHub; Debian's (debian-packages) runs it instead. Only Node and npm are needed here.
+$(NODE_STAMP): package.json package-lock.json | node-debian-packages
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -68,8 +78,11 @@ $(NODE_STAMP): package.json package-lock.json | debian-packages
 ## Chromium (pages in a real browser), rsync (publishing), Java and npm (the Nu HTML checker),
 ## PostgreSQL (the subscription service's tests start Debian's cluster when run as root)
 DEBIAN_PACKAGES := chromium rsync java:default-jre-headless node:nodejs npm pg_ctlcluster:postgresql
-debian-packages:
-	@missing=""; for entry in $(DEBIAN_PACKAGES); do \
+debian-packages: WANTED = $(DEBIAN_PACKAGES)
+## and those the Node packages need (make site)
+node-debian-packages: WANTED = node:nodejs npm
+debian-packages node-debian-packages:
+	@missing=""; for entry in $(WANTED); do \
 	  command -v "$${entry%%:*}" >/dev/null 2>&1 || missing="$$missing $${entry#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -18,7 +18,7 @@ FLOORS = (
     ("foundation", ("settings", "messages", "markup", "parallel", "phases", "fingerprints", "pelican_sources",
                     "signals")),
     ("model", ("model",)),
-    ("build services", ("labels", "incremental", "staging")),
+    ("build services", ("labels", "incremental", "staging", "admin")),
     ("outputs", ("outputs",)),
     ("subscribers", ("subscribers",)),
     ("newsletter", ("newsletter",)),

@@ -115,6 +115,20 @@ def publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def admin_config(args: argparse.Namespace) -> int:
+    """Print (or write) the online editor's config.yml, made from the records' schemas."""
+    from .admin import config_of_site
+
+    text = config_of_site(read_pelican_settings(args.settings))
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    with open(args.output, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    print(f"Configuration de l'éditeur écrite : {args.output}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="clairvoie", description="Clairvoie : travaux et projets de la ville.")
     main_parser.add_argument("-s", "--settings", default="pelicanconf.py", help="fichier de réglages Pelican")
@@ -143,6 +157,9 @@ def parser() -> argparse.ArgumentParser:
     from .subscriptions.commands import add_commands as add_subscription_commands
 
     add_subscription_commands(commands)
+    editor = commands.add_parser("admin-config", help="configuration de l'éditeur en ligne (/admin/), tirée des schémas")
+    editor.add_argument("-o", "--output", help="fichier à écrire (par défaut : la sortie standard)")
+    editor.set_defaults(run=admin_config)
     return main_parser
 
 

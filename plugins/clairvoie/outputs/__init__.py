@@ -22,6 +22,7 @@ from . import search
 from . import newsletter_archive
 from . import nearby
 from . import paper
+from . import admin
 
 OUTPUTS = (
     assets.write_fingerprinted_assets,
@@ -40,6 +41,7 @@ OUTPUTS = (
     panels.write_panels,
     navigation.write_navigation,
     nearby.write_nearby,
+    admin.write_admin,
 )
 
 # The feeds pages announce with <link rel="alternate">, in this order.
