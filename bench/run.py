@@ -20,7 +20,8 @@ machine and in this one run:
    line (incremental: only the pages showing the changed record are rendered);
 5. Clairvoie's CPU time by phase, as each build measured it (plugins/clairvoie/phases.py,
    <CACHE_PATH>/clairvoie-phases.json): model, pages, cards and images, search, feeds and
-   open data, other channels, file comparison and swap, and the rest (start-up, Pelican).
+   open data, paper (the PDFs), other channels, file comparison and swap, and the rest
+   (start-up, Pelican).
 
 Each figure is the median of --runs runs (3). If one Clairvoie build takes longer
 than --max-seconds (900), every measure is taken once, and the output says so.
@@ -108,6 +109,7 @@ PHASE_GROUPS = (
     ("cards and images", ("images", "image_privacy")),
     ("search", ("search",)),
     ("feeds and open data", ("feeds", "opendata", "open311", "calendar", "podcast", "navigation")),
+    ("paper: sheets and posters (PDF)", ("paper",)),
     ("other channels", ()),  # every phase not named elsewhere (panels, newsletter archive, a city's own…)
     ("file comparison and swap", ("staging",)),
 )

@@ -12,7 +12,8 @@ from building import REPO
 
 FIGURES = ("full build wall time (s)", "pages written (.html)", "pages per second", "CPU time, user+sys (s)",
            "peak memory RSS (MiB)", "output size (MiB)", "search index time (s)")
-PHASES = ["model", "pages", "cards and images", "search", "feeds and open data", "other channels",
+PHASES = ["model", "pages", "cards and images", "search", "feeds and open data", "paper: sheets and posters (PDF)",
+          "other channels",
           "file comparison and swap", "Pelican's own work, start-up"]
 
 
@@ -49,7 +50,7 @@ def test_the_benchmark_prints_every_figure_with_its_ratios(tmp_path):
     phases = {row["phase"]: row for row in ours["phases"]}
     assert list(phases) == PHASES
     parts = [part for row in ours["phases"] for part in row["parts"]]
-    for part in ("model", "pages", "images", "search", "feeds", "opendata", "calendar", "panels", "staging"):
+    for part in ("model", "pages", "images", "search", "feeds", "opendata", "calendar", "paper", "panels", "staging"):
         assert part in parts, part
     assert len(parts) == len(set(parts))  # each phase in one row
     measured = sum(row["cpu_seconds"] for row in ours["phases"][:-1])
