@@ -91,3 +91,16 @@ def test_sort_orders_are_put_in_order_too(tmp_path):
     other[f"pagefind.{other_hash}.pf_meta"] = gzip.compress(SIGNATURE + _encode(meta), mtime=0)
     other[ENTRY] = files[ENTRY].replace(f'"{meta_hash}"'.encode(), f'"{other_hash}"'.encode())
     assert digests(sort_files(other)) == digests(files)
+
+
+def test_pagefind_cuts_its_index_in_the_chunks_asked_for(indexed_pages):
+    """Small chunks: a query downloads less of the index (PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE is read)."""
+    from clairvoie.outputs.search import SMALLEST_CHUNK, run_pagefind
+
+    def chunks(files):
+        return [data for name, data in files.items() if name.startswith("index/")]
+
+    default = chunks(run_pagefind(indexed_pages, len(indexed_pages)))
+    small = chunks(run_pagefind(indexed_pages, len(indexed_pages), SMALLEST_CHUNK))
+    assert len(small) > 10 * len(default)
+    assert sum(map(len, small)) / len(small) < sum(map(len, default)) / len(default) / 5

@@ -55,6 +55,12 @@ logger = logging.getLogger(__name__)
 # Pagefind's folder in the published site, and the suggestion vocabulary's file.
 BUNDLE_DIR = "pagefind"
 VOCABULARY_FILE = "recherche/vocabulaire.txt"
+# The same words by first letter (recherche/vocabulaire/a.txt …, "autres" for the rest): the
+# search page checks a query's words in their letters' lists, a few kB, and loads the whole
+# vocabulary only to correct a word the site does not have (recherche.js finds the folder
+# from VOCABULARY_FILE: the same name without ".txt").
+VOCABULARY_BY_LETTER = VOCABULARY_FILE.removesuffix(".txt") + "/"
+OTHER_LETTERS = "autres"
 # How much an added resident's word counts (data-pagefind-weight, 0–10; ordinary text counts 1):
 # when its term is in the page's title (the page is about it), and when it is only in the text.
 TITLE_SYNONYM_WEIGHT = "5"
@@ -62,6 +68,14 @@ SYNONYM_WEIGHT = "0.5"
 # Pagefind's own search interfaces: the search page (recherche.js) uses Pagefind's JavaScript API only.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+# Pagefind cuts its word index into chunks of about this many word positions (its own default:
+# 20,000, tens of kB each); a query downloads the list of every chunk and the chunks of its words.
+# The sum is least near CHUNK_FACTOR × √positions (measured on the demo city's queries, issue 15):
+# small chunks for a small city, larger ones as the list of chunks grows. Pagefind 1.5 reads
+# the size from an environment variable it calls unstable; without it, it cuts as it used to.
+CHUNK_SIZE_VARIABLE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
+CHUNK_FACTOR = 2
+SMALLEST_CHUNK, LARGEST_CHUNK = 400, 20_000
 # Longest time Pagefind's service may run (seconds); it indexes the demo city in about one.
 INDEX_TIMEOUT = 600
 # Filter values of the search page (partials/search_data.html gives pages the same ones;
@@ -319,6 +333,16 @@ def vocabulary(texts: list[str]) -> list[str]:
     return [spellings[folded].most_common(1)[0][0] for folded, _ in ranked]
 
 
+def vocabulary_by_letter(vocabulary: list[str]) -> dict[str, list[str]]:
+    """The vocabulary's words by the first letter of their folded form (a–z, or OTHER_LETTERS),
+    most frequent first in each list, as in the whole vocabulary."""
+    letters: dict[str, list[str]] = {}
+    for word in vocabulary:
+        first = fold(word)[:1]
+        letters.setdefault(first if "a" <= first <= "z" else OTHER_LETTERS, []).append(word)
+    return dict(sorted(letters.items()))
+
+
 # --- the index ------------------------------------------------------------------------------------
 def write_search_index(model: Model, site: Site) -> "PendingIndex":
     """Start indexing the written pages with Pagefind into <output>/pagefind/.
@@ -347,9 +371,23 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
     except OSError as error:
         _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
     indexing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clairvoie-pagefind")
-    pagefind = indexing.submit(lambda: write_bundle(site, run_pagefind(for_pagefind, len(pages))))
+    pagefind = indexing.submit(lambda: write_bundle(site, run_pagefind(for_pagefind, len(pages),
+                                                                       index_chunk_size(texts))))
     indexing.shutdown(wait=False)
     return PendingIndex(site, pagefind, texts, len(pages), started)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def index_chunk_size(texts: list[str]) -> int:
+    """The size of Pagefind's index chunks for pages of these texts (CHUNK_FACTOR).
+
+    Pagefind counts a position for each word written, and one for each page a word is on:
+    about twice the words written.
+    """
+    positions = 2 * sum(len(_WORD.findall(text)) for text in texts)
+    return max(SMALLEST_CHUNK, min(LARGEST_CHUNK, round(CHUNK_FACTOR * positions ** 0.5)))
 
 
 def page_url(save_as: str) -> str:
@@ -382,7 +420,10 @@ class PendingIndex:
         output = self.site.output_path
         try:
             self.pagefind.result()
-            self.site.write(VOCABULARY_FILE, "".join(word + "\n" for word in vocabulary(self.texts)))
+            words = vocabulary(self.texts)
+            self.site.write(VOCABULARY_FILE, "".join(word + "\n" for word in words))
+            for letter, group in vocabulary_by_letter(words).items():
+                self.site.write(f"{VOCABULARY_BY_LETTER}{letter}.txt", "".join(word + "\n" for word in group))
         except SearchIndexFailed as error:
             _stop(output, error)
         except OSError as error:
@@ -399,14 +440,16 @@ def _stop(output: str, error: SearchIndexFailed, cause: Exception | None = None)
     raise error from cause
 
 
-def run_pagefind(pages: str | list[tuple[str, str]], expected_pages: int) -> dict[str, bytes]:
+def run_pagefind(pages: str | list[tuple[str, str]], expected_pages: int,
+                 chunk_size: int | None = None) -> dict[str, bytes]:
     """Index the pages with Pagefind's service: the checked bundle, in order, by path inside it.
 
     ``pages`` are (address, HTML) pairs, or a folder whose HTML files are read. Pagefind
     numbers pages in the order it gets them, and every word index lists page numbers:
     they are given one by one, sorted by address. (Given a folder, Pagefind numbers
     them in the order the file system lists them, which differs from one machine or
-    file system to the next.)
+    file system to the next.) ``chunk_size``: the size of the word index's chunks
+    (``index_chunk_size``), or Pagefind's own.
 
     The bundle is asked for in memory (GetFiles) and written by ``write_bundle``, not by
     Pagefind's WriteFiles: the service answers that one before its writes reach the disk,
@@ -428,7 +471,7 @@ def run_pagefind(pages: str | list[tuple[str, str]], expected_pages: int) -> dic
         detail = (check.stderr or check.stdout).strip().splitlines()
         raise SearchIndexFailed(messages.pagefind_broken(
             f"{executable} --version : code {check.returncode}" + (f", {detail[-1]}" if detail else "")))
-    with _PagefindService(str(executable)) as service:
+    with _PagefindService(str(executable), chunk_size) as service:
         index_id = service.request({"type": "NewIndex", "config": {"force_language": "fr"}},
                                    "NewIndex").get("index_id")
         answers = service.requests([{"type": "AddFile", "index_id": index_id, "file_path": None, "url": url,
@@ -490,14 +533,18 @@ class _PagefindService:
     whole bundle. The process is stopped after INDEX_TIMEOUT seconds, and on leaving.
     """
 
-    def __init__(self, executable: str):
+    def __init__(self, executable: str, chunk_size: int | None = None):
         self.executable = executable
+        self.environment = dict(os.environ)
+        self.environment.pop(CHUNK_SIZE_VARIABLE, None)
+        if chunk_size:
+            self.environment[CHUNK_SIZE_VARIABLE] = str(chunk_size)
 
     def __enter__(self) -> "_PagefindService":
         self.errors = tempfile.TemporaryFile()
         try:
             self.process = subprocess.Popen([self.executable, "--service"], stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=self.errors)
+                                            stdout=subprocess.PIPE, stderr=self.errors, env=self.environment)
         except OSError as error:
             self.errors.close()
             raise SearchIndexFailed(messages.pagefind_broken(str(error))) from error
