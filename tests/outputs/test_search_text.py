@@ -52,3 +52,17 @@ def test_residents_words_are_indexed_with_the_page_and_never_shown():
     assert '<p data-pagefind-weight="5">lampadaire</p><p data-pagefind-weight="0.5">trou</p>' in indexed
     assert search.page_for_pagefind("<main data-pagefind-body>Rien</main>", residents) == (
         "<main data-pagefind-body>Rien</main>", "Rien")
+
+
+def test_the_vocabulary_by_letter_keeps_each_word_once_in_its_order():
+    words = ["secteur", "étape", "travaux", "Œuvre", "sécurité", "zone", "ßtraße", "école"]
+    letters = search.vocabulary_by_letter(words)
+    assert letters == {"e": ["étape", "école"], "o": ["Œuvre"], "s": ["secteur", "sécurité", "ßtraße"],
+                       "t": ["travaux"], "z": ["zone"]}
+
+
+def test_index_chunks_grow_with_the_square_root_of_the_text():
+    small = search.index_chunk_size(["mot " * 20_000])
+    assert small == round(search.CHUNK_FACTOR * (2 * 20_000) ** 0.5)
+    assert search.index_chunk_size(["mot " * 80_000]) == 2 * small
+    assert search.index_chunk_size(["mot"]) == search.SMALLEST_CHUNK

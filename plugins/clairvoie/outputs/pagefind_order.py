@@ -1,10 +1,11 @@
 """Make Pagefind's bundle byte-identical from one build to the next.
 
-Pagefind 1.5 writes the values of each filter, and the list of filters, in the
-order of a Rust hash map: it changes with every run (upstream issue
-Pagefind/pagefind#638; fragments and word indexes are stable). Clairvoie's
-outputs are a pure function of the sources, so this module rewrites those
-files in sorted order, under names derived from their content, and points
+Pagefind 1.5 writes the values of each filter, the list of filters and the list
+of sort orders in the order of a Rust hash map: it changes with every run
+(upstream issue Pagefind/pagefind#638; fragments are stable, and word indexes
+too when pages are given in one order: search.run_pagefind sorts them).
+Clairvoie's outputs are a pure function of the sources, so this module rewrites
+those files in sorted order, under names derived from their content, and points
 the metadata and ``pagefind-entry.json`` at them.
 
 The files are gzip-compressed CBOR behind a "pagefind_dcd" signature. Only
@@ -141,7 +142,7 @@ def sort_files(files: dict[str, bytes]) -> dict[str, bytes]:
 def _sort_language(files: dict[str, bytes], meta_hash: str, result: dict[str, bytes]) -> str:
     meta_name = f"pagefind.{meta_hash}.pf_meta"
     meta = decode(meta_name, files[meta_name])
-    if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
+    if not (isinstance(meta, list) and len(meta) > 4 and isinstance(meta[3], list) and isinstance(meta[4], list)):
         raise UnexpectedFormat("metadata layout")
     language = meta_hash.rsplit("_", 1)[0] + "_"
     filters = []
@@ -156,6 +157,7 @@ def _sort_language(files: dict[str, bytes], meta_hash: str, result: dict[str, by
         result[f"filter/{new_hash}.pf_filter"] = data
         filters.append([name, new_hash])
     meta[3] = sorted(filters)
+    meta[4].sort(key=lambda sort_pages: sort_pages[0])  # [name, page numbers in that order]: one per name
     new_meta, data = _named(language, len(meta_hash) - len(language), meta)
     result.pop(meta_name, None)
     result[f"pagefind.{new_meta}.pf_meta"] = data

@@ -5,8 +5,10 @@ service process, after every page is written and before the build is swapped in
 (``staging.py``): this output runs last. It indexes the project, works order,
 meeting, news, sector and residents' report pages — never the lists — from the parts their
 templates mark ``data-pagefind-body``, with the metadata and filters the
-templates declare (``partials/search_data.html``). Pagefind hands the bundle
-over in memory: this module puts it in order, checks it whole, then writes it.
+templates declare (``partials/search_data.html``). Pagefind gets the pages one by
+one, in the order of their addresses, and hands the bundle over in memory: this
+module puts it in order, checks it whole, then writes it, the same bytes from one
+build, machine or file system to the next.
 
 Residents' words (``content/search/synonymes.yaml``) are added to the index
 entry of every page that uses one of the matching terms, in a copy of the page
@@ -53,6 +55,12 @@ logger = logging.getLogger(__name__)
 # Pagefind's folder in the published site, and the suggestion vocabulary's file.
 BUNDLE_DIR = "pagefind"
 VOCABULARY_FILE = "recherche/vocabulaire.txt"
+# The same words by first letter (recherche/vocabulaire/a.txt …, "autres" for the rest): the
+# search page checks a query's words in their letters' lists, a few kB, and loads the whole
+# vocabulary only to correct a word the site does not have (recherche.js finds the folder
+# from VOCABULARY_FILE: the same name without ".txt").
+VOCABULARY_BY_LETTER = VOCABULARY_FILE.removesuffix(".txt") + "/"
+OTHER_LETTERS = "autres"
 # How much an added resident's word counts (data-pagefind-weight, 0–10; ordinary text counts 1):
 # when its term is in the page's title (the page is about it), and when it is only in the text.
 TITLE_SYNONYM_WEIGHT = "5"
@@ -60,6 +68,14 @@ SYNONYM_WEIGHT = "0.5"
 # Pagefind's own search interfaces: the search page (recherche.js) uses Pagefind's JavaScript API only.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+# Pagefind cuts its word index into chunks of about this many word positions (its own default:
+# 20,000, tens of kB each); a query downloads the list of every chunk and the chunks of its words.
+# The sum is least near CHUNK_FACTOR × √positions (measured on the demo city's queries, issue 15):
+# small chunks for a small city, larger ones as the list of chunks grows. Pagefind 1.5 reads
+# the size from an environment variable it calls unstable; without it, it cuts as it used to.
+CHUNK_SIZE_VARIABLE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
+CHUNK_FACTOR = 2
+SMALLEST_CHUNK, LARGEST_CHUNK = 400, 20_000
 # Longest time Pagefind's service may run (seconds); it indexes the demo city in about one.
 INDEX_TIMEOUT = 600
 # Filter values of the search page (partials/search_data.html gives pages the same ones;
@@ -317,6 +333,16 @@ def vocabulary(texts: list[str]) -> list[str]:
     return [spellings[folded].most_common(1)[0][0] for folded, _ in ranked]
 
 
+def vocabulary_by_letter(vocabulary: list[str]) -> dict[str, list[str]]:
+    """The vocabulary's words by the first letter of their folded form (a–z, or OTHER_LETTERS),
+    most frequent first in each list, as in the whole vocabulary."""
+    letters: dict[str, list[str]] = {}
+    for word in vocabulary:
+        first = fold(word)[:1]
+        letters.setdefault(first if "a" <= first <= "z" else OTHER_LETTERS, []).append(word)
+    return dict(sorted(letters.items()))
+
+
 # --- the index ------------------------------------------------------------------------------------
 def write_search_index(model: Model, site: Site) -> "PendingIndex":
     """Start indexing the written pages with Pagefind into <output>/pagefind/.
@@ -329,7 +355,7 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
     pages = indexed_pages(model)
     residents = ResidentsWords(model.synonyms)
     texts: list[str] = []
-    copy = tempfile.mkdtemp(prefix="clairvoie-recherche-")
+    for_pagefind: list[tuple[str, str]] = []
     try:
         synonyms = repr(model.synonyms)
         for save_as in pages:
@@ -341,17 +367,32 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
                 (save_as, status.st_ino, status.st_mtime_ns, status.st_size, synonyms),
                 lambda: _page_and_texts(path, residents))
             texts += [text, meta]
-            target = os.path.join(copy, save_as)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "w", encoding="utf-8") as stream:
-                stream.write(indexed)
+            for_pagefind.append((page_url(save_as), indexed))
     except OSError as error:
-        _remove_in_background(copy)
         _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
     indexing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clairvoie-pagefind")
-    pagefind = indexing.submit(lambda: write_bundle(site, run_pagefind(copy, len(pages))))
+    pagefind = indexing.submit(lambda: write_bundle(site, run_pagefind(for_pagefind, len(pages),
+                                                                       index_chunk_size(texts))))
     indexing.shutdown(wait=False)
-    return PendingIndex(site, copy, pagefind, texts, len(pages), started)
+    return PendingIndex(site, pagefind, texts, len(pages), started)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def index_chunk_size(texts: list[str]) -> int:
+    """The size of Pagefind's index chunks for pages of these texts (CHUNK_FACTOR).
+
+    Pagefind counts a position for each word written, and one for each page a word is on:
+    about twice the words written.
+    """
+    positions = 2 * sum(len(_WORD.findall(text)) for text in texts)
+    return max(SMALLEST_CHUNK, min(LARGEST_CHUNK, round(CHUNK_FACTOR * positions ** 0.5)))
+
+
+def page_url(save_as: str) -> str:
+    """The address Pagefind gives a page written at ``save_as`` ("projets/x/index.html" → "/projets/x/")."""
+    return "/" + (save_as[:-len("index.html")] if save_as.endswith("/index.html") else save_as)
 
 
 # What Pagefind gets of each page, and its texts, kept between builds of one process.
@@ -370,7 +411,6 @@ class PendingIndex:
     """Pagefind at work; ``wait()`` finishes the index (the suggestions' vocabulary) or stops the build."""
 
     site: Site
-    copy: str  # the pages as Pagefind reads them, in a temporary folder
     pagefind: concurrent.futures.Future
     texts: list[str]
     page_count: int
@@ -380,23 +420,17 @@ class PendingIndex:
         output = self.site.output_path
         try:
             self.pagefind.result()
-            self.site.write(VOCABULARY_FILE, "".join(word + "\n" for word in vocabulary(self.texts)))
+            words = vocabulary(self.texts)
+            self.site.write(VOCABULARY_FILE, "".join(word + "\n" for word in words))
+            for letter, group in vocabulary_by_letter(words).items():
+                self.site.write(f"{VOCABULARY_BY_LETTER}{letter}.txt", "".join(word + "\n" for word in group))
         except SearchIndexFailed as error:
             _stop(output, error)
         except OSError as error:
             _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
-        finally:
-            _remove_in_background(self.copy)
         logger.info("Recherche : index Pagefind de %s pages en %s s",
                     f"{self.page_count:,}".replace(",", "\u202f"),
                     f"{time.perf_counter() - self.started:.1f}".replace(".", ","))
-
-
-def _remove_in_background(folder: str) -> None:
-    # Thousands of small files: deleted while the build goes on. Not a daemon thread:
-    # a one-off build waits for it before exiting.
-    threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
-                     name="clairvoie-remove-search-copy").start()
 
 
 def _stop(output: str, error: SearchIndexFailed, cause: Exception | None = None) -> None:
@@ -406,9 +440,16 @@ def _stop(output: str, error: SearchIndexFailed, cause: Exception | None = None)
     raise error from cause
 
 
-def run_pagefind(pages: str, expected_pages: int) -> dict[str, bytes]:
-    """Index every HTML file of the folder ``pages`` with Pagefind's service: the checked bundle,
-    in order, by path inside it.
+def run_pagefind(pages: str | list[tuple[str, str]], expected_pages: int,
+                 chunk_size: int | None = None) -> dict[str, bytes]:
+    """Index the pages with Pagefind's service: the checked bundle, in order, by path inside it.
+
+    ``pages`` are (address, HTML) pairs, or a folder whose HTML files are read. Pagefind
+    numbers pages in the order it gets them, and every word index lists page numbers:
+    they are given one by one, sorted by address. (Given a folder, Pagefind numbers
+    them in the order the file system lists them, which differs from one machine or
+    file system to the next.) ``chunk_size``: the size of the word index's chunks
+    (``index_chunk_size``), or Pagefind's own.
 
     The bundle is asked for in memory (GetFiles) and written by ``write_bundle``, not by
     Pagefind's WriteFiles: the service answers that one before its writes reach the disk,
@@ -417,6 +458,8 @@ def run_pagefind(pages: str, expected_pages: int) -> dict[str, bytes]:
     """
     from pagefind.service import get_executable
 
+    if isinstance(pages, str):
+        pages = pages_in_folder(pages)
     executable = get_executable()
     if executable is None:
         raise SearchIndexFailed(messages.pagefind_missing())
@@ -428,13 +471,14 @@ def run_pagefind(pages: str, expected_pages: int) -> dict[str, bytes]:
         detail = (check.stderr or check.stdout).strip().splitlines()
         raise SearchIndexFailed(messages.pagefind_broken(
             f"{executable} --version : code {check.returncode}" + (f", {detail[-1]}" if detail else "")))
-    with _PagefindService(str(executable)) as service:
+    with _PagefindService(str(executable), chunk_size) as service:
         index_id = service.request({"type": "NewIndex", "config": {"force_language": "fr"}},
                                    "NewIndex").get("index_id")
-        indexed = service.request({"type": "AddDir", "index_id": index_id, "path": pages, "glob": None},
-                                  "IndexedDir")
-        if indexed.get("page_count") != expected_pages:
-            raise SearchIndexFailed(messages.pages_not_indexed(indexed.get("page_count", 0), expected_pages))
+        answers = service.requests([{"type": "AddFile", "index_id": index_id, "file_path": None, "url": url,
+                                     "file_contents": html} for url, html in sorted(pages)], "IndexedFile")
+        indexed = len({answer.get("page_url") for answer in answers})
+        if indexed != expected_pages:
+            raise SearchIndexFailed(messages.pages_not_indexed(indexed, expected_pages))
         answer = service.request({"type": "GetFiles", "index_id": index_id}, "GetFiles")
     try:
         files = {file["path"]: base64.b64decode(file["content"], validate=True) for file in answer["files"]}
@@ -451,6 +495,18 @@ def run_pagefind(pages: str, expected_pages: int) -> dict[str, bytes]:
         raise SearchIndexFailed("index de Pagefind incomplet : " + " ; ".join(found[:3])
                                 + (f" (et {len(found) - 3} autres problèmes)" if len(found) > 3 else ""))
     return files
+
+
+def pages_in_folder(folder: str) -> list[tuple[str, str]]:
+    """The (address, HTML) pairs of every HTML file under ``folder``."""
+    pages = []
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(parent, name)
+                with open(path, encoding="utf-8") as stream:
+                    pages.append((page_url(os.path.relpath(path, folder).replace(os.sep, "/")), stream.read()))
+    return pages
 
 
 def write_bundle(site: Site, files: dict[str, bytes]) -> None:
@@ -477,14 +533,18 @@ class _PagefindService:
     whole bundle. The process is stopped after INDEX_TIMEOUT seconds, and on leaving.
     """
 
-    def __init__(self, executable: str):
+    def __init__(self, executable: str, chunk_size: int | None = None):
         self.executable = executable
+        self.environment = dict(os.environ)
+        self.environment.pop(CHUNK_SIZE_VARIABLE, None)
+        if chunk_size:
+            self.environment[CHUNK_SIZE_VARIABLE] = str(chunk_size)
 
     def __enter__(self) -> "_PagefindService":
         self.errors = tempfile.TemporaryFile()
         try:
             self.process = subprocess.Popen([self.executable, "--service"], stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=self.errors)
+                                            stdout=subprocess.PIPE, stderr=self.errors, env=self.environment)
         except OSError as error:
             self.errors.close()
             raise SearchIndexFailed(messages.pagefind_broken(str(error))) from error
@@ -506,11 +566,15 @@ class _PagefindService:
 
     def request(self, payload: dict[str, Any], answer_type: str) -> dict[str, Any]:
         """Send one request, return its answer's payload (of type ``answer_type``)."""
-        self.message_id += 1
+        return self.requests([payload], answer_type)[0]
+
+    def _send(self, payload: dict[str, Any]) -> None:
         message = json.dumps({"message_id": self.message_id, "payload": payload}).encode("utf-8")
+        self.process.stdin.write(base64.b64encode(message) + b",")
+        self.process.stdin.flush()
+
+    def _answer(self, message_id: int, answer_type: str) -> dict[str, Any]:
         try:
-            self.process.stdin.write(base64.b64encode(message) + b",")
-            self.process.stdin.flush()
             answer = self._read_answer()
         except OSError as error:
             raise SearchIndexFailed(f"Pagefind s'est arrêté ({self._ended()})") from error
@@ -523,9 +587,24 @@ class _PagefindService:
             raise SearchIndexFailed(f"Pagefind a donné une réponse illisible ({error})") from error
         if reply.get("type") == "Error":
             raise SearchIndexFailed(f"Pagefind : {reply.get('message')}")
-        if answer.get("message_id") != self.message_id or reply.get("type") != answer_type:
+        if answer.get("message_id") != message_id or reply.get("type") != answer_type:
             raise SearchIndexFailed(f"Pagefind a donné une réponse inattendue ({reply.get('type')})")
         return reply
+
+    def requests(self, payloads: list[dict[str, Any]], answer_type: str) -> list[dict[str, Any]]:
+        """Send the requests one after the other, then read their answers (``request`` for each).
+
+        Pagefind reads its input and answers in threads of their own: it never waits for
+        this process to read an answer before it reads the next request.
+        """
+        first = self.message_id + 1
+        try:
+            for payload in payloads:
+                self.message_id += 1
+                self._send(payload)
+        except OSError as error:
+            raise SearchIndexFailed(f"Pagefind s'est arrêté ({self._ended()})") from error
+        return [self._answer(message_id, answer_type) for message_id in range(first, self.message_id + 1)]
 
     def _read_answer(self) -> bytes:
         descriptor = self.process.stdout.fileno()

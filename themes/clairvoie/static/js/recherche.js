@@ -70,28 +70,61 @@ function distance(a, b, max) {
 }
 
 // Every word the index knows, most frequent first (outputs/search.py writes it at build time).
+function parseWords(text) {
+  const words = text.split("\n").filter(Boolean).map((word) => ({ word, key: fold(word), sound: sound(fold(word)) }));
+  words.known = new Set(words.map((entry) => entry.key));
+  return words;
+}
+
+function fetchWords(address) {
+  return fetch(address).then((response) => (response.ok ? response.text() : "")).then(parseWords);
+}
+
+// The whole vocabulary: loaded only to correct a word none of the lists below has.
 function loadVocabulary() {
-  vocabulary = vocabulary || fetch(form.dataset.vocabulary)
-    .then((response) => (response.ok ? response.text() : ""))
-    .then((text) => {
-      const words = text.split("\n").filter(Boolean).map((word) => ({ word, key: fold(word), sound: sound(fold(word)) }));
-      words.known = new Set(words.map((entry) => entry.key));
-      return words;
-    });
+  vocabulary = vocabulary || fetchWords(form.dataset.vocabulary);
   return vocabulary;
 }
 
-// Whether the site has this word, or words it starts (still being typed), or its singular.
+// The same words by the first letter of their folded form (recherche/vocabulaire/a.txt …):
+// whether the site has a word is asked to its letter's list, a few kB.
+const letterLists = new Map();
+
+function wordsStartingLike(key) {
+  const letter = /^[a-z]/.test(key) ? key[0] : "autres";
+  if (!letterLists.has(letter)) {
+    letterLists.set(letter, fetchWords(form.dataset.vocabulary.replace(/\.txt$/, `/${letter}.txt`)));
+  }
+  return letterLists.get(letter);
+}
+
+// Whether a word needs no correction: too short, a number, a little word, or the site's.
+function trivial(key) {
+  return key.length < 4 || /\d/.test(key) || STOP_WORDS.has(key);
+}
+
+// Whether the site has this word, or words it starts (still being typed), or its singular:
+// all of them begin with its first letter.
+function knownKey(key, words) {
+  return trivial(key) || words.known.has(key) || words.known.has(key.replace(/[sx]$/, ""))
+    || words.some((entry) => entry.key.startsWith(key));
+}
+
 function known(typed, words) {
-  const keys = wordsOf(typed);
-  return keys.every((key) => key.length < 4 || /\d/.test(key) || STOP_WORDS.has(key) || words.known.has(key)
-    || words.known.has(key.replace(/[sx]$/, "")) || words.some((entry) => entry.key.startsWith(key)));
+  return wordsOf(typed).every((key) => knownKey(key, words));
+}
+
+// known(), asked to the letters' lists only.
+async function knownByLetter(typed) {
+  const keys = wordsOf(typed).filter((key) => !trivial(key));
+  const lists = await Promise.all(keys.map(wordsStartingLike));
+  return keys.every((key, index) => knownKey(key, lists[index]));
 }
 
 // The site's word closest to a typed word, or null when nothing is close enough.
 function closest(typed, words) {
   const key = fold(typed);
-  if (key.length < 4 || /\d/.test(key) || STOP_WORDS.has(key) || words.known.has(key)) return null;
+  if (trivial(key) || words.known.has(key)) return null;
   const max = key.length >= 8 ? 2 : 1;
   const typedSound = sound(key);
   let best = null;
@@ -112,10 +145,13 @@ function closest(typed, words) {
 // (Pagefind matches word stems by their beginning: "médiatèque" finds pages with "m…",
 // "lampadère" pages with "lampes"; whether a word is the site's is asked to the vocabulary.)
 async function suggestionFor(query) {
+  const parts = query.split(" ");
+  const found = await Promise.all(parts.map(knownByLetter));
+  if (found.every(Boolean)) return null;
   const words = await loadVocabulary();
   let changed = false;
-  const corrected = query.split(" ").map((part) => {
-    if (known(part, words)) return part;
+  const corrected = parts.map((part, index) => {
+    if (found[index] || known(part, words)) return part;
     const better = closest(part, words);
     if (better) changed = true;
     return better || part;
@@ -284,7 +320,7 @@ function engine() {
     // in a few milliseconds on the page itself.
     await loaded.options({ baseUrl: new URL(form.dataset.baseUrl, location.href).pathname, ranking: RANKING,
                            noWorker: true });
-    await Promise.all([loaded.init(), loadVocabulary()]);
+    await loaded.init();
     return loaded;
   })();
   return pagefind;
