@@ -27,6 +27,7 @@ COLLECTION_SCHEMAS = {
     "travaux": "works.schema.json",
     "reunions": "meeting.schema.json",
     "signalements": "services.schema.json",
+    "lexique": "lexique.schema.json",
     "actualites": None,
 }
 # Schemas with no form, and why.

@@ -67,6 +67,8 @@ COLLECTIONS = (
     Collection("actualites", lambda: schemas.NEWS, _content(lambda s: "actualites"), news=True),
     Collection("signalements", lambda: schemas.of_kind("services"), _content(lambda s: s.reports_dir),
                file="services.yaml"),
+    # The words the plain-French check explains or replaces (docs/francais-simple.md).
+    Collection("lexique", lambda: schemas.of_kind("glossary"), _content(lambda s: ""), file="lexique.yaml"),
 )
 
 

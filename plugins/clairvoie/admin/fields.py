@@ -37,6 +37,9 @@ FIELD_LABELS = {
     # residents' reports' services
     "services": "Types de signalement", "code": "Code", "group": "Famille",
     "commitment_days": "Délai de traitement (jours)", "keywords": "Mots des habitants",
+    # the city's glossary (content/lexique.yaml)
+    "termes": "Mots du lexique", "terme": "Mot", "definition": "Ce qu'il veut dire (une phrase simple)",
+    "remplacer_par": "Mot simple à employer à la place (pour le jargon seulement)",
     # news
     "slug": "Adresse de la page", "audio": "Son (podcast)", "episode": "Épisode", "season": "Saison",
 }
@@ -49,4 +52,5 @@ COLLECTION_WORDS = {
     "reunions": ("Réunions publiques", "Réunion publique"),
     "actualites": ("Actualités", "Actualité"),
     "signalements": ("Types de signalement", "Types de signalement"),
+    "lexique": ("Lexique de la ville", "Lexique de la ville"),
 }
