@@ -8,13 +8,14 @@ Pages to render are shared between processes, one per CPU.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import incremental, parallel, staging
-from ..model.records import Model, Report
+from ..model.records import Model, Report, Sector, WorksOrder
 from ..model.reports import open_reports_by_street, overdue_first
 from ..model.words import key
 from .maps import sector_map
@@ -49,7 +50,7 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
                depends_on=everything)
     yield Page("secteurs/index.html", "clairvoie_sectors", depends_on=everything)
     yield Page("projets/index.html", "clairvoie_projects", depends_on=everything)
-    yield Page("travaux/index.html", "clairvoie_works_list", depends_on=everything)
+    yield from works_list_pages(model)
     yield Page("reunions/index.html", "clairvoie_meetings", depends_on=everything)
     yield Page("transparence/index.html", "clairvoie_transparency",
                {"card": model.scorecard, "scope_name": "toute la ville", "sector": None},
@@ -74,6 +75,108 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
         yield Page(f"{meeting.url}index.html", "clairvoie_meeting", {"meeting": meeting},
                    depends_on=[meeting])
     yield from report_pages(model, site)
+
+
+@dataclass(frozen=True)
+class WorksMonth:
+    """The works orders of one sector in force during one month (a works order spanning
+    three months is in three parts): one page, /secteurs/<id>/travaux/<yyyy-mm>/."""
+
+    sector: Sector
+    month: dt.date  # its first day
+    starting: list[WorksOrder]  # starting that month, by start
+    continuing: list[WorksOrder]  # started before, still in force that month, by start
+
+    @property
+    def orders(self) -> list[WorksOrder]:
+        return [*self.starting, *self.continuing]
+
+    @property
+    def withdrawn_count(self) -> int:
+        return sum(1 for order in self.orders if order.is_cancelled)
+
+    @property
+    def url(self) -> str:
+        return f"{works_months_url(self.sector)}{self.month:%Y-%m}/"
+
+
+def works_months_url(sector: Sector) -> str:
+    """The sector's works orders month by month (under the sector's folder: a works order's
+    page is /travaux/<id>/, and a works order's id may be any slug)."""
+    return f"{sector.url}travaux/"
+
+
+def months_of(order: WorksOrder) -> Iterator[dt.date]:
+    month, last = order.start_date.replace(day=1), order.end_date.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + dt.timedelta(days=31)).replace(day=1)
+
+
+def works_months(model: Model, sector: Sector) -> list[WorksMonth]:
+    """Each month with works orders in force in the sector, oldest first."""
+    months: dict[dt.date, list[WorksOrder]] = {}
+    for order in model.works:
+        if sector.id in order.sector_ids:
+            for month in months_of(order):
+                months.setdefault(month, []).append(order)
+    parts = []
+    for month, orders in sorted(months.items()):
+        orders.sort(key=lambda o: (o.start_date, o.id))
+        parts.append(WorksMonth(sector, month, [o for o in orders if o.start_date >= month],
+                                [o for o in orders if o.start_date < month]))
+    return parts
+
+
+def current_first(parts: list[WorksMonth], today: dt.date) -> tuple[WorksMonth | None, list, list]:
+    """(this month's part or None, the coming months' from the nearest, the past months' from the latest)."""
+    this_month = today.replace(day=1)
+    current = next((part for part in parts if part.month == this_month), None)
+    coming = [part for part in parts if part.month > this_month]
+    past = [part for part in reversed(parts) if part.month < this_month]
+    return current, coming, past
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What an index page shows of many records (counts, months), as a page's dependency
+    (incremental.record_key: "Shown:<what>=<digest>"): it changes exactly when what the page
+    shows does, so that editing one record's text does not render the index again."""
+
+    id: str
+
+    @classmethod
+    def of(cls, what: str, values: Any) -> "Shown":
+        return cls(f"{what}={hashlib.blake2b(repr(values).encode('utf-8'), digest_size=16).hexdigest()}")
+
+
+def _month_figures(parts: list[WorksMonth]) -> list:
+    return [(f"{part.month:%Y-%m}", len(part.orders), part.withdrawn_count) for part in parts]
+
+
+def works_list_pages(model: Model) -> Iterator[Page]:
+    """/travaux/ (each sector: this month, the next ones, every month), each sector's months
+    (/secteurs/<id>/travaux/) and each sector's month: a page per resident's question
+    ("what works in my sector this month?"), none of them growing with the whole city."""
+    by_sector = [(sector, works_months(model, sector)) for sector in model.sectors]
+    index_figures = []
+    for sector, parts in by_sector:
+        view = model.views[sector.id]
+        index_figures.append((sector.id, _month_figures(parts), len(view.active_works), len(view.upcoming_works)))
+    yield Page("travaux/index.html", "clairvoie_works_list",
+               {"sectors_months": [(sector, *current_first(parts, model.today), parts) for sector, parts in by_sector]},
+               depends_on=[Shown.of("travaux", index_figures)])
+    for sector, parts in by_sector:
+        yield Page(f"{works_months_url(sector)}index.html", "clairvoie_works_months",
+                   {"sector": sector, "parts": parts, "current_first": current_first(parts, model.today)},
+                   depends_on=[Shown.of(f"travaux-{sector.id}", _month_figures(parts))])
+        months = Shown.of(f"mois-{sector.id}", [part.month for part in parts])  # the previous and next links
+        for index, part in enumerate(parts):
+            yield Page(f"{part.url}index.html", "clairvoie_works_month",
+                       {"sector": sector, "part": part,
+                        "previous": parts[index - 1] if index else None,
+                        "next": parts[index + 1] if index + 1 < len(parts) else None},
+                       depends_on=[*part.orders, months])
 
 
 def report_pages(model: Model, site: Site) -> Iterator[Page]:
