@@ -225,11 +225,19 @@ def test_reports_index_lists_open_reports_overdue_first_and_the_figures(demo_out
 
 
 def test_every_tracking_number_is_listed_by_month_and_in_the_form_list(demo_output):
-    listing = main_of((demo_output / "signalements/numeros/index.html").read_text(encoding="utf-8"))
-    listed = re.findall(r'href="/signalements/([^/"]+)/"', listing)
-    assert sorted(listed) == sorted(REPORTS)
-    months = [(day_of(d["received"]).year, day_of(d["received"]).month) for d in (REPORTS[n] for n in listed)]
-    assert months == sorted(months)
+    index = main_of((demo_output / "signalements/numeros/index.html").read_text(encoding="utf-8"))
+    parts = re.findall(r'href="/(signalements/numeros/\d{4}-\d\d/(?:\d+/)?)"', index)
+    assert parts  # each month's page, latest month first
+    assert [p[21:28] for p in parts] == sorted((p[21:28] for p in parts), reverse=True)
+    listed = []
+    for part in parts:
+        listing = main_of((demo_output / part / "index.html").read_text(encoding="utf-8"))
+        in_part = re.findall(r'href="/signalements/([^/"]+)/"', listing)
+        assert in_part == sorted(in_part)  # by number within a month
+        assert {(day_of(REPORTS[n]["received"]).year, day_of(REPORTS[n]["received"]).month) for n in in_part} \
+            == {(int(part[21:25]), int(part[26:28]))}
+        listed += in_part
+    assert sorted(listed) == sorted(REPORTS)  # each number once
     numbers = json.loads((demo_output / "signalements/numeros.json").read_text(encoding="utf-8"))["numeros"]
     assert sorted(numbers) == sorted(REPORTS)
 

@@ -31,6 +31,8 @@ RECENTLY_RESOLVED_DAYS = 30
 # page listing them all, where the form leads without JavaScript.
 REPORT_NUMBERS_FILE = "signalements/numeros.json"
 REPORT_NUMBERS_PAGE = "signalements/numeros/"
+# A page of tracking numbers lists at most this many (about 140 kB).
+REPORT_NUMBERS_PER_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -190,9 +192,7 @@ def report_pages(model: Model, site: Site) -> Iterator[Page]:
         "recent_days": RECENTLY_RESOLVED_DAYS,
         "numbers_file": REPORT_NUMBERS_FILE, "numbers_page": REPORT_NUMBERS_PAGE,
     }, depends_on=[*model.reports, *(street_link(model, name) for name, _ in open_reports_by_street(model.reports))])
-    yield Page(f"{REPORT_NUMBERS_PAGE}index.html", "clairvoie_report_numbers",
-               {"reports_by_month": reports_by_month(model.reports), "numbers_page": REPORT_NUMBERS_PAGE},
-               depends_on=model.reports)
+    yield from report_numbers_pages(model)
     for report in model.reports:
         yield Page(report.save_as, "clairvoie_report",
                    {"report": report, "feeds": site.record_alternate_links(model, report),
@@ -227,6 +227,45 @@ def reports_by_month(reports: list[Report]) -> list[tuple[dt.date, list[Report]]
     for report in sorted(reports, key=lambda r: r.number):
         months.setdefault(report.received_day.replace(day=1), []).append(report)
     return sorted(months.items())
+
+
+@dataclass(frozen=True)
+class NumbersPart:
+    """Tracking numbers received in one month, at most REPORT_NUMBERS_PER_PAGE of them by number:
+    /signalements/numeros/<yyyy-mm>/, then <yyyy-mm>/2/… when a month has more."""
+
+    month: dt.date
+    rank: int  # 1, 2… within the month
+    reports: list[Report]
+
+    @property
+    def url(self) -> str:
+        return f"{REPORT_NUMBERS_PAGE}{self.month:%Y-%m}/" + (f"{self.rank}/" if self.rank > 1 else "")
+
+
+def numbers_parts(reports: list[Report]) -> list[tuple[dt.date, list[NumbersPart]]]:
+    """Each month (latest first: a resident looks for a recent number) and its parts."""
+    months = []
+    for month, month_reports in reversed(reports_by_month(reports)):
+        size = REPORT_NUMBERS_PER_PAGE
+        months.append((month, [NumbersPart(month, start // size + 1, month_reports[start:start + size])
+                               for start in range(0, len(month_reports), size)]))
+    return months
+
+
+def report_numbers_pages(model: Model) -> Iterator[Page]:
+    """/signalements/numeros/ (each month, its parts and their numbers from… to…), and each part."""
+    months = numbers_parts(model.reports)
+    shown = [(part.url, len(part.reports), part.reports[0].number, part.reports[-1].number)
+             for _, parts in months for part in parts]
+    yield Page(f"{REPORT_NUMBERS_PAGE}index.html", "clairvoie_report_numbers",
+               {"months": months, "numbers_page": REPORT_NUMBERS_PAGE},
+               depends_on=[Shown.of("numeros", shown)])
+    for month, parts in months:
+        for part in parts:
+            yield Page(f"{part.url}index.html", "clairvoie_report_numbers_part",
+                       {"part": part, "parts": parts, "numbers_page": REPORT_NUMBERS_PAGE},
+                       depends_on=[*part.reports, Shown.of(f"numeros-{month:%Y-%m}", [p.url for p in parts])])
 
 
 def report_numbers(model: Model) -> str:
