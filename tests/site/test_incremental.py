@@ -74,7 +74,10 @@ def test_editing_one_project_renders_only_the_pages_that_show_it(site):
     for sector_id in other_sectors:
         assert not {path for path in changed if path.startswith(f"secteurs/{sector_id}/")}, sector_id
     assert f"secteurs/{project.sector_ids[0]}/index.html" in changed
-    assert "projets/index.html" in changed  # the list of every project shows its title
+    slug = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus", "completed": "termines",
+            "cancelled": "annules"}[project.status]
+    # the list of its sector's projects of its status shows its title (/projets/ shows counts only)
+    assert f"secteurs/{project.sector_ids[0]}/projets/{slug}/index.html" in changed
     # the project's pages, its sector's two pages and the city-wide ones: a few dozen, not hundreds
     assert rendered <= len(own_pages) + 2 + 6
     assert "(titre modifié)" in (output / project.url / "index.html").read_text(encoding="utf-8")

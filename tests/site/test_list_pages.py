@@ -104,6 +104,25 @@ def test_withdrawn_works_orders_are_said_on_their_month_and_counted_on_the_index
                      main_of(demo_output / f"secteurs/{sector}/travaux/index.html"))
 
 
+PROJECT_STATUS_SLUGS = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus",
+                        "completed": "termines", "cancelled": "annules"}
+
+
+def test_projets_counts_each_sector_by_status_and_every_project_is_on_its_sectors_pages(demo_output):
+    model = load_site(Path(__file__).resolve().parents[2])
+    index = main_of(demo_output / "projets/index.html")
+    for project in model.projects:
+        for sector_id in project.sector_ids:  # a city-wide project: every sector's
+            part = f"secteurs/{sector_id}/projets/{PROJECT_STATUS_SLUGS[project.status]}/"
+            assert f'href="/{part}"' in index, part
+            assert f'href="/{project.url}"' in main_of(demo_output / part / "index.html"), (project.id, part)
+    late = [p for p in model.projects if p.is_late]
+    assert late and f"{len(late)} en retard" in index  # bad news counted on the index, as before
+    suspended = next(p for p in model.projects if p.status == "suspended")
+    part = main_of(demo_output / f"secteurs/{suspended.sector_ids[0]}/projets/suspendus/index.html")
+    assert "<h1>Projets suspendus : " in part
+
+
 def _files(output: Path) -> dict[str, tuple[int, int]]:
     return {str(path.relative_to(output)): (path.stat().st_ino, path.stat().st_mtime_ns)
             for path in output.rglob("*") if path.is_file()}
@@ -142,7 +161,8 @@ def test_editing_one_works_order_renders_again_only_its_months_among_the_works_l
 
 @pytest.fixture(scope="module")
 def crowded_city(tmp_path_factory):
-    """A city whose single /travaux/ page would weigh a few megabytes."""
+    """A city whose single /travaux/, /projets/ and /signalements/numeros/ pages would each weigh
+    over 200 kB (they did before they were split)."""
     import sys
 
     from building import REPO
@@ -152,7 +172,7 @@ def crowded_city(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("crowded") / "city"
     root.mkdir()
-    CityWriter(Size(sectors=2, projects=40, works=1000, articles=5, meetings=2, panels=1, photos=1, reports=40),
+    CityWriter(Size(sectors=2, projects=400, works=1000, articles=5, meetings=2, panels=1, photos=1, reports=2500),
                1, root, REPO).run()
     output = root / "output"
     result = run_pelican(root, output)
@@ -160,11 +180,16 @@ def crowded_city(tmp_path_factory):
     return output
 
 
-def test_no_works_list_page_of_a_crowded_city_exceeds_200_kb(crowded_city):
-    works_lists = [crowded_city / "travaux/index.html", *crowded_city.glob("secteurs/*/travaux/**/index.html")]
-    assert len(works_lists) > 20
-    # 1,000 works orders on one page would weigh well over a megabyte: the split is what keeps them small.
-    assert sum(page.stat().st_size for page in works_lists) > 5 * MAX_LIST_PAGE_BYTES
-    too_big = {str(page.relative_to(crowded_city)): page.stat().st_size for page in works_lists
+@pytest.mark.parametrize("index, parts", [
+    ("travaux/index.html", "secteurs/*/travaux/**/index.html"),
+    ("projets/index.html", "secteurs/*/projets/*/index.html"),
+    ("signalements/numeros/index.html", "signalements/numeros/*/**/index.html"),
+])
+def test_no_list_page_of_a_crowded_city_exceeds_200_kb(crowded_city, index, parts):
+    pages = [crowded_city / index, *crowded_city.glob(parts)]
+    assert len(pages) > 4
+    # Their records on one page would weigh more: the split is what keeps each page small.
+    assert sum(page.stat().st_size for page in pages) > 2 * MAX_LIST_PAGE_BYTES
+    too_big = {str(page.relative_to(crowded_city)): page.stat().st_size for page in pages
                if page.stat().st_size > MAX_LIST_PAGE_BYTES}
     assert too_big == {}

@@ -51,7 +51,7 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     yield Page("index.html", "clairvoie_home", {"feeds": site.alternate_links(model, None)},
                depends_on=everything)
     yield Page("secteurs/index.html", "clairvoie_sectors", depends_on=everything)
-    yield Page("projets/index.html", "clairvoie_projects", depends_on=everything)
+    yield from project_list_pages(model)
     yield from works_list_pages(model)
     yield Page("reunions/index.html", "clairvoie_meetings", depends_on=everything)
     yield Page("transparence/index.html", "clairvoie_transparency",
@@ -137,6 +137,34 @@ def current_first(parts: list[WorksMonth], today: dt.date) -> tuple[WorksMonth |
     coming = [part for part in parts if part.month > this_month]
     past = [part for part in reversed(parts) if part.month < this_month]
     return current, coming, past
+
+
+# /secteurs/<id>/projets/<slug>/: a sector's projects of one status.
+PROJECT_STATUS_SLUGS = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus",
+                        "completed": "termines", "cancelled": "annules"}
+
+
+def project_list_pages(model: Model) -> Iterator[Page]:
+    """/projets/ (each sector's count of projects by status, late and over budget, with the
+    city's), and each sector's projects of one status: a city-wide project is in every sector's."""
+    statuses = list(PROJECT_STATUS_SLUGS)
+    shown = [len(model.scorecard.projects_by_status[status]) for status in statuses]
+    shown += [(sector.id, [len(model.views[sector.id].projects_by_status[status]) for status in statuses],
+               model.views[sector.id].late_count,
+               sum(1 for p in model.views[sector.id].projects if p.is_over_budget)) for sector in model.sectors]
+    shown += [len(model.projects), sum(1 for p in model.projects if p.is_late),
+              sum(1 for p in model.projects if p.is_over_budget)]
+    yield Page("projets/index.html", "clairvoie_projects", {"status_slugs": PROJECT_STATUS_SLUGS},
+               depends_on=[Shown.of("projets", shown)])
+    for sector in model.sectors:
+        by_status = model.views[sector.id].projects_by_status
+        for status, slug in PROJECT_STATUS_SLUGS.items():
+            if by_status[status]:
+                yield Page(f"{sector.url}projets/{slug}/index.html", "clairvoie_projects_part",
+                           {"sector": sector, "status": status, "projects": by_status[status],
+                            "status_slugs": PROJECT_STATUS_SLUGS},
+                           depends_on=[*by_status[status],
+                                       Shown.of(f"projets-{sector.id}", [len(by_status[s]) for s in statuses])])
 
 
 @dataclass(frozen=True)
