@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import incremental, parallel, staging
 from ..model.records import Model, Report, Sector, WorksOrder
-from ..model.reports import open_reports_by_street, overdue_first
+from ..model.reports import open_reports_by_street
 from ..model.words import key
 from .maps import sector_map
 from .site import Site
@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 PAGES_PER_EXTRA_PROCESS = 200
 # /signalements/: the figure of the reports resolved lately counts this many days back.
 RECENTLY_RESOLVED_DAYS = 30
+# /signalements/ lists the city's most overdue reports, this many; each sector's page lists all of its own.
+MOST_OVERDUE_SHOWN = 20
+# A page of a sector's open reports, street by street, holds about this many (about 160 kB; a street is never cut).
+OPEN_REPORTS_PER_PAGE = 300
 # The tracking numbers the form of /signalements/ checks (static/js/suivi.js), and the
 # page listing them all, where the form leads without JavaScript.
 REPORT_NUMBERS_FILE = "signalements/numeros.json"
@@ -210,16 +214,33 @@ def works_list_pages(model: Model) -> Iterator[Page]:
 
 
 def report_pages(model: Model, site: Site) -> Iterator[Page]:
-    """/signalements/, the list of every tracking number, and each report's page."""
+    """/signalements/, each sector's open reports (overdue first, then street by street), the
+    list of every tracking number, and each report's page."""
     if not model.reports:
         return
+    resolved = model.reports_resolved_within(RECENTLY_RESOLVED_DAYS)
+    sectors = [sector_reports(model, sector, resolved) for sector in model.sectors]
+    most_overdue = model.overdue_reports[:MOST_OVERDUE_SHOWN]
+    shown = [(part.sector.id, len(part.open_reports), len(part.overdue), len(part.resolved)) for part in sectors]
     yield Page("signalements/index.html", "clairvoie_reports", {
-        "open_by_sector": [(sector, overdue_first(model.views[sector.id].open_reports)) for sector in model.sectors],
-        "open_by_street": open_reports_by_street(model.reports),
-        "recently_resolved": model.reports_resolved_within(RECENTLY_RESOLVED_DAYS),
-        "recent_days": RECENTLY_RESOLVED_DAYS,
+        "sectors_reports": sectors, "most_overdue": most_overdue,
+        "recently_resolved": resolved, "recent_days": RECENTLY_RESOLVED_DAYS,
         "numbers_file": REPORT_NUMBERS_FILE, "numbers_page": REPORT_NUMBERS_PAGE,
-    }, depends_on=[*model.reports, *(street_link(model, name) for name, _ in open_reports_by_street(model.reports))])
+    }, depends_on=[*most_overdue, Shown.of("signalements", [shown, len(model.open_reports),
+                                                             len(model.overdue_reports), len(resolved)])])
+    for part in sectors:
+        pages_shown = Shown.of(f"signalements-{part.sector.id}",
+                               [(street_page.url, [name for name, _ in street_page.streets])
+                                for street_page in part.street_pages])
+        yield Page(f"{part.url}index.html", "clairvoie_sector_reports",
+                   {"part": part, "sector": part.sector, "recent_days": RECENTLY_RESOLVED_DAYS},
+                   depends_on=[*part.overdue, *part.resolved, pages_shown,
+                               *(street_link(model, name) for name, _ in part.streets)])
+        for street_page in part.street_pages:
+            yield Page(f"{street_page.url}index.html", "clairvoie_sector_reports_streets",
+                       {"part": part, "sector": part.sector, "street_page": street_page},
+                       depends_on=[*(report for _, reports in street_page.streets for report in reports),
+                                   pages_shown, *(street_link(model, name) for name, _ in street_page.streets)])
     yield from report_numbers_pages(model)
     for report in model.reports:
         yield Page(report.save_as, "clairvoie_report",
@@ -234,6 +255,64 @@ class StreetLink:
     page's dependency (incremental.record_key: "StreetLink:<id>"), it changes exactly when the link does."""
 
     id: str
+
+
+@dataclass(frozen=True)
+class StreetsPage:
+    """Some of a sector's streets with open reports (A–Z), each with its open reports, overdue
+    first: /secteurs/<id>/signalements/rues/, then …/rues/2/… when there are many."""
+
+    url: str
+    rank: int
+    streets: list[tuple[str, list[Report]]]
+
+    @property
+    def report_count(self) -> int:
+        return sum(len(reports) for _, reports in self.streets)
+
+
+@dataclass(frozen=True)
+class SectorReports:
+    """A sector's residents' reports as /secteurs/<id>/signalements/ shows them."""
+
+    sector: Sector
+    open_reports: list[Report]
+    overdue: list[Report]  # most overdue first
+    resolved: list[Report]  # lately, latest first
+    street_pages: list[StreetsPage]
+
+    @property
+    def url(self) -> str:
+        return f"{self.sector.url}signalements/"
+
+    @property
+    def streets(self) -> list[tuple[str, list[Report]]]:
+        return [street for page in self.street_pages for street in page.streets]
+
+    def page_of(self, street: str) -> StreetsPage:
+        return next(page for page in self.street_pages if any(name == street for name, _ in page.streets))
+
+    @staticmethod
+    def anchor(street: str) -> str:
+        """A street's fragment, written as /rues/ writes it (model/streets.py, Street.anchor)."""
+        return key(street).replace(" ", "-")
+
+
+def sector_reports(model: Model, sector: Sector, resolved: list[Report]) -> SectorReports:
+    view = model.views[sector.id]
+    pages: list[list[tuple[str, list[Report]]]] = []
+    count = 0
+    for name, reports in open_reports_by_street(view.open_reports):  # a street is never cut in two
+        if not pages or (count + len(reports) > OPEN_REPORTS_PER_PAGE and pages[-1]):
+            pages.append([])
+            count = 0
+        pages[-1].append((name, reports))
+        count += len(reports)
+    base = f"{sector.url}signalements/rues/"
+    return SectorReports(sector, view.open_reports, view.overdue_reports,
+                         [r for r in resolved if sector.id in r.sector_ids],
+                         [StreetsPage(base + (f"{rank}/" if rank > 1 else ""), rank, streets)
+                          for rank, streets in enumerate(pages, start=1)])
 
 
 def report_page_records(model: Model, report: Report) -> list:
