@@ -217,5 +217,8 @@ def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city
     for sector in model.sectors:
         if sector.id not in sectors:
             assert f"secteurs/{sector.id}/index.html" not in changed, sector.id
-    # their pages, their sectors' page and figures, the city-wide pages (home, lists, figures, reports index)
-    assert rendered <= len(own) + 2 * len(sectors) + 8
+            assert not {p for p in changed if p.startswith(f"secteurs/{sector.id}/signalements/")}, sector.id
+    months = {report.received_day.replace(day=1) for report in moved}
+    # their pages; their sectors' page, figures, reports and reports street by street; the months
+    # of tracking numbers they are in; the city-wide pages (home, lists, figures, reports index)
+    assert rendered <= len(own) + 4 * len(sectors) + len(months) + 8
