@@ -226,15 +226,15 @@ def report_pages(model: Model, site: Site) -> Iterator[Page]:
         "sectors_reports": sectors, "most_overdue": most_overdue,
         "recently_resolved": resolved, "recent_days": RECENTLY_RESOLVED_DAYS,
         "numbers_file": REPORT_NUMBERS_FILE, "numbers_page": REPORT_NUMBERS_PAGE,
-    }, depends_on=[*most_overdue, Shown.of("signalements", [shown, len(model.open_reports),
-                                                             len(model.overdue_reports), len(resolved)])])
+    }, depends_on=[*most_overdue, Shown.of("signalements", [shown, len(model.open_reports), len(model.overdue_reports),
+                                                             len(resolved), model.reports[-1].number])])
     for part in sectors:
         pages_shown = Shown.of(f"signalements-{part.sector.id}",
                                [(street_page.url, [name for name, _ in street_page.streets])
                                 for street_page in part.street_pages])
         yield Page(f"{part.url}index.html", "clairvoie_sector_reports",
                    {"part": part, "sector": part.sector, "recent_days": RECENTLY_RESOLVED_DAYS},
-                   depends_on=[*part.overdue, *part.resolved, pages_shown,
+                   depends_on=[*part.open_reports, *part.resolved, pages_shown,
                                *(street_link(model, name) for name, _ in part.streets)])
         for street_page in part.street_pages:
             yield Page(f"{street_page.url}index.html", "clairvoie_sector_reports_streets",
