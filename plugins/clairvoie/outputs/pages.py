@@ -234,8 +234,7 @@ def report_pages(model: Model, site: Site) -> Iterator[Page]:
                                 for street_page in part.street_pages])
         yield Page(f"{part.url}index.html", "clairvoie_sector_reports",
                    {"part": part, "sector": part.sector, "recent_days": RECENTLY_RESOLVED_DAYS},
-                   depends_on=[*part.open_reports, *part.resolved, pages_shown,
-                               *(street_link(model, name) for name, _ in part.streets)])
+                   depends_on=[*part.open_reports, *part.resolved, pages_shown])
         for street_page in part.street_pages:
             yield Page(f"{street_page.url}index.html", "clairvoie_sector_reports_streets",
                        {"part": part, "sector": part.sector, "street_page": street_page},
@@ -288,9 +287,6 @@ class SectorReports:
     @property
     def streets(self) -> list[tuple[str, list[Report]]]:
         return [street for page in self.street_pages for street in page.streets]
-
-    def page_of(self, street: str) -> StreetsPage:
-        return next(page for page in self.street_pages if any(name == street for name, _ in page.streets))
 
     @staticmethod
     def anchor(street: str) -> str:
