@@ -23,9 +23,16 @@ CLAIRVOIE_FEED_DOMAIN = "villebrune-sur-lise.fr"
 ARTICLE_URL = "actualites/{slug}/"
 ARTICLE_SAVE_AS = "actualites/{slug}/index.html"
 INDEX_SAVE_AS = "actualites/index.html"
+INDEX_URL = "actualites/"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-DEFAULT_PAGINATION = False
+# /actualites/ lists 100 news items a page (a large city's thousands would weigh megabytes):
+# then /actualites/page/2/, /actualites/page/3/…
+DEFAULT_PAGINATION = 100
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
 
 # Lists Pelican would make by default but residents do not need.
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""

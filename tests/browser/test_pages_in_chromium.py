@@ -34,6 +34,12 @@ def demo_pages():
         "/transparence/", f"/transparence/{first_id('sectors')}/", "/opendata/", "/panneaux/",
         "/recherche/", "/rues/",
         f"/secteurs/{first_id('sectors')}/feuille.html",  # the sheet's source, and its accessible version
+        # the list pages' parts: a sector's months of works orders, one month (the build's),
+        # its projects of one status, its reports, street by street, a month of tracking numbers
+        f"/secteurs/{first_id('sectors')}/travaux/", f"/secteurs/{first_id('sectors')}/travaux/2026-11/",
+        f"/secteurs/{first_id('sectors')}/projets/en-cours/", f"/secteurs/{first_id('sectors')}/signalements/",
+        f"/secteurs/{first_id('sectors')}/signalements/rues/",
+        "/signalements/numeros/2026-11/",
     ]
 
 

@@ -78,7 +78,10 @@ def test_editing_one_project_renders_only_the_pages_that_show_it(site):
     for sector_id in other_sectors:
         assert not {path for path in changed if path.startswith(f"secteurs/{sector_id}/")}, sector_id
     assert f"secteurs/{project.sector_ids[0]}/index.html" in changed
-    assert "projets/index.html" in changed  # the list of every project shows its title
+    slug = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus", "completed": "termines",
+            "cancelled": "annules"}[project.status]
+    # the list of its sector's projects of its status shows its title (/projets/ shows counts only)
+    assert f"secteurs/{project.sector_ids[0]}/projets/{slug}/index.html" in changed
     # the project's pages, its sector's two pages and the city-wide ones: a few dozen, not hundreds
     assert rendered <= len(own_pages) + 2 + 6
     assert "(titre modifié)" in (output / project.url / "index.html").read_text(encoding="utf-8")
@@ -239,8 +242,11 @@ def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city
     for sector in model.sectors:
         if sector.id not in sectors:
             assert f"secteurs/{sector.id}/index.html" not in changed, sector.id
-    # their pages, their sectors' page and figures, the city-wide pages (home, lists, figures, reports index)
-    assert rendered <= len(own) + 2 * len(sectors) + 8
+            assert not {p for p in changed if p.startswith(f"secteurs/{sector.id}/signalements/")}, sector.id
+    months = {report.received_day.replace(day=1) for report in moved}
+    # their pages; their sectors' page, figures, reports and reports street by street; the months
+    # of tracking numbers they are in; the city-wide pages (home, lists, figures, reports index)
+    assert rendered <= len(own) + 4 * len(sectors) + len(months) + 8
     # Their own feeds and Open311 requests are made again and say the new stage; every other
     # report's and project's own files are the published ones, not made nor rewritten.
     for report in model.reports:

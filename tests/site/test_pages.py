@@ -134,9 +134,11 @@ def test_each_replanning_is_listed_with_its_reason_and_dates(demo_output):
 def test_a_project_ends_in_the_same_words_on_its_card_and_in_search(demo_output):
     """One wording (labels.project_when): the list's card and the search result agree,
     a suspended project's included."""
-    listing = (demo_output / "projets" / "index.html").read_text(encoding="utf-8")
-    cards = re.findall(r'<li class="card project.*?<a href="[^"]*/projets/([^/]+)/">.*?'
-                       r'<p class="muted">(.*?)</p>', listing, re.S)
+    # The lists of each sector's projects by status (/projets/ counts them): a city-wide project is
+    # on every sector's list, with the same card.
+    cards = sorted({card for listing in sorted(demo_output.glob("secteurs/*/projets/*/index.html"))
+                    for card in re.findall(r'<li class="card project.*?<a href="[^"]*/projets/([^/]+)/">.*?'
+                                           r'<p class="muted">(.*?)</p>', listing.read_text(encoding="utf-8"), re.S)})
     assert len(cards) == len(projects_with(lambda data: True))
     suspended = {project_id for project_id, data in projects_with(lambda d: d["status"] == "suspended")}
     assert suspended

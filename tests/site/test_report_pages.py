@@ -213,23 +213,42 @@ def test_reports_index_lists_open_reports_overdue_first_and_the_figures(demo_out
     assert f"{len(late)} signalements en retard" in text
     assert f"{len(resolved)} signalement" in text
     overdue_section = html[html.index('id="en-retard"'):html.index('id="deja-signale"')]
-    assert re.findall(r'href="/signalements/([^/"]+)/"', overdue_section) == late
+    assert re.findall(r'href="/signalements/([^/"]+)/"', overdue_section) == late[:20]  # the city's most overdue
+    # Each sector's page: all its overdue reports, most overdue first; then its open reports,
+    # street by street, overdue first in each street.
+    sector_pages = sorted(re.findall(r'href="/(secteurs/[^/"]+/signalements/)"', html))
+    assert len(sector_pages) == len(list((REPO / "sectors").glob("*.yaml")))
+    seen = []
+    for sector_page in sector_pages:
+        part = main_of((demo_output / sector_page / "index.html").read_text(encoding="utf-8"))
+        overdue = re.findall(r'href="/signalements/([^/"]+)/"', part[part.index('id="en-retard"'):part.index('id="deja-signale"')])
+        assert overdue == [n for n in late if n in overdue] and len(overdue) == len(set(overdue))
+        streets = main_of((demo_output / sector_page / "rues/index.html").read_text(encoding="utf-8"))
+        for block in re.split(r"<section ", streets)[1:]:
+            listed = re.findall(r'href="/signalements/([^/"]+)/"', block)
+            flags = [n in late for n in listed]
+            assert flags == sorted(flags, reverse=True), listed
+            seen += listed
+        seen += overdue
     for number in still_open:
-        assert html.count(f'href="/signalements/{number}/"') >= 2 + (number in late)  # its sector, its street
-    # In each sector, overdue reports come first.
-    by_sector = html[html.index('id="par-secteur"'):html.index('id="par-rue"')]
-    for block in re.split(r"<h4 ", by_sector)[1:]:
-        listed = re.findall(r'href="/signalements/([^/"]+)/"', block)
-        flags = [n in late for n in listed]
-        assert flags == sorted(flags, reverse=True), listed
+        assert seen.count(number) >= 1 + (number in late)  # its street, and the overdue list if late
+    assert set(seen) <= set(still_open)
 
 
 def test_every_tracking_number_is_listed_by_month_and_in_the_form_list(demo_output):
-    listing = main_of((demo_output / "signalements/numeros/index.html").read_text(encoding="utf-8"))
-    listed = re.findall(r'href="/signalements/([^/"]+)/"', listing)
-    assert sorted(listed) == sorted(REPORTS)
-    months = [(day_of(d["received"]).year, day_of(d["received"]).month) for d in (REPORTS[n] for n in listed)]
-    assert months == sorted(months)
+    index = main_of((demo_output / "signalements/numeros/index.html").read_text(encoding="utf-8"))
+    parts = re.findall(r'href="/(signalements/numeros/\d{4}-\d\d/(?:\d+/)?)"', index)
+    assert parts  # each month's page, latest month first
+    assert [p[21:28] for p in parts] == sorted((p[21:28] for p in parts), reverse=True)
+    listed = []
+    for part in parts:
+        listing = main_of((demo_output / part / "index.html").read_text(encoding="utf-8"))
+        in_part = re.findall(r'href="/signalements/(\d[^/"]*)/"', listing)  # the breadcrumb's left out
+        assert in_part == sorted(in_part)  # by number within a month
+        assert {(day_of(REPORTS[n]["received"]).year, day_of(REPORTS[n]["received"]).month) for n in in_part} \
+            == {(int(part[21:25]), int(part[26:28]))}
+        listed += in_part
+    assert sorted(listed) == sorted(REPORTS)  # each number once
     numbers = json.loads((demo_output / "signalements/numeros.json").read_text(encoding="utf-8"))["numeros"]
     assert sorted(numbers) == sorted(REPORTS)
 

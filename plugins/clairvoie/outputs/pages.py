@@ -8,14 +8,15 @@ Pages to render are shared between processes, one per CPU.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import incremental, parallel, staging
-from ..model.records import Model, Report
-from ..model.reports import open_reports_by_street, overdue_first
+from ..model.records import Model, Report, Sector, WorksOrder
+from ..model.reports import open_reports_by_street
 from ..model.words import key
 from .glossary_marks import GlossaryMarks
 from .maps import sector_map
@@ -27,10 +28,16 @@ logger = logging.getLogger(__name__)
 PAGES_PER_EXTRA_PROCESS = 200
 # /signalements/: the figure of the reports resolved lately counts this many days back.
 RECENTLY_RESOLVED_DAYS = 30
+# /signalements/ lists the city's most overdue reports, this many; each sector's page lists all of its own.
+MOST_OVERDUE_SHOWN = 20
+# A page of a sector's open reports, street by street, holds about this many (about 160 kB; a street is never cut).
+OPEN_REPORTS_PER_PAGE = 300
 # The tracking numbers the form of /signalements/ checks (static/js/suivi.js), and the
 # page listing them all, where the form leads without JavaScript.
 REPORT_NUMBERS_FILE = "signalements/numeros.json"
 REPORT_NUMBERS_PAGE = "signalements/numeros/"
+# A page of tracking numbers lists at most this many (about 140 kB).
+REPORT_NUMBERS_PER_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,8 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     yield Page("index.html", "clairvoie_home", {"feeds": site.alternate_links(model, None)},
                depends_on=everything)
     yield Page("secteurs/index.html", "clairvoie_sectors", depends_on=everything)
-    yield Page("projets/index.html", "clairvoie_projects", depends_on=everything)
-    yield Page("travaux/index.html", "clairvoie_works_list", depends_on=everything)
+    yield from project_list_pages(model)
+    yield from works_list_pages(model)
     yield Page("reunions/index.html", "clairvoie_meetings", depends_on=everything)
     yield Page("transparence/index.html", "clairvoie_transparency",
                {"card": model.scorecard, "scope_name": "toute la ville", "sector": None},
@@ -78,20 +85,164 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     yield from report_pages(model, site)
 
 
+@dataclass(frozen=True)
+class WorksMonth:
+    """The works orders of one sector in force during one month (a works order spanning
+    three months is in three parts): one page, /secteurs/<id>/travaux/<yyyy-mm>/."""
+
+    sector: Sector
+    month: dt.date  # its first day
+    starting: list[WorksOrder]  # starting that month, by start
+    continuing: list[WorksOrder]  # started before, still in force that month, by start
+
+    @property
+    def orders(self) -> list[WorksOrder]:
+        return [*self.starting, *self.continuing]
+
+    @property
+    def withdrawn_count(self) -> int:
+        return sum(1 for order in self.orders if order.is_cancelled)
+
+    @property
+    def url(self) -> str:
+        return f"{works_months_url(self.sector)}{self.month:%Y-%m}/"
+
+
+def works_months_url(sector: Sector) -> str:
+    """The sector's works orders month by month (under the sector's folder: a works order's
+    page is /travaux/<id>/, and a works order's id may be any slug)."""
+    return f"{sector.url}travaux/"
+
+
+def months_of(order: WorksOrder) -> Iterator[dt.date]:
+    month, last = order.start_date.replace(day=1), order.end_date.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + dt.timedelta(days=31)).replace(day=1)
+
+
+def works_months(model: Model, sector: Sector) -> list[WorksMonth]:
+    """Each month with works orders in force in the sector, oldest first."""
+    months: dict[dt.date, list[WorksOrder]] = {}
+    for order in model.works:
+        if sector.id in order.sector_ids:
+            for month in months_of(order):
+                months.setdefault(month, []).append(order)
+    parts = []
+    for month, orders in sorted(months.items()):
+        orders.sort(key=lambda o: (o.start_date, o.id))
+        parts.append(WorksMonth(sector, month, [o for o in orders if o.start_date >= month],
+                                [o for o in orders if o.start_date < month]))
+    return parts
+
+
+def current_first(parts: list[WorksMonth], today: dt.date) -> tuple[WorksMonth | None, list, list]:
+    """(this month's part or None, the coming months' from the nearest, the past months' from the latest)."""
+    this_month = today.replace(day=1)
+    current = next((part for part in parts if part.month == this_month), None)
+    coming = [part for part in parts if part.month > this_month]
+    past = [part for part in reversed(parts) if part.month < this_month]
+    return current, coming, past
+
+
+# /secteurs/<id>/projets/<slug>/: a sector's projects of one status.
+PROJECT_STATUS_SLUGS = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus",
+                        "completed": "termines", "cancelled": "annules"}
+
+
+def project_list_pages(model: Model) -> Iterator[Page]:
+    """/projets/ (each sector's count of projects by status, late and over budget, with the
+    city's), and each sector's projects of one status: a city-wide project is in every sector's."""
+    statuses = list(PROJECT_STATUS_SLUGS)
+    shown = [len(model.scorecard.projects_by_status[status]) for status in statuses]
+    shown += [(sector.id, [len(model.views[sector.id].projects_by_status[status]) for status in statuses],
+               model.views[sector.id].late_count,
+               sum(1 for p in model.views[sector.id].projects if p.is_over_budget)) for sector in model.sectors]
+    shown += [len(model.projects), sum(1 for p in model.projects if p.is_late),
+              sum(1 for p in model.projects if p.is_over_budget)]
+    yield Page("projets/index.html", "clairvoie_projects", {"status_slugs": PROJECT_STATUS_SLUGS},
+               depends_on=[Shown.of("projets", shown)])
+    for sector in model.sectors:
+        by_status = model.views[sector.id].projects_by_status
+        for status, slug in PROJECT_STATUS_SLUGS.items():
+            if by_status[status]:
+                yield Page(f"{sector.url}projets/{slug}/index.html", "clairvoie_projects_part",
+                           {"sector": sector, "status": status, "projects": by_status[status],
+                            "status_slugs": PROJECT_STATUS_SLUGS},
+                           depends_on=[*by_status[status],
+                                       Shown.of(f"projets-{sector.id}", [len(by_status[s]) for s in statuses])])
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What an index page shows of many records (counts, months), as a page's dependency
+    (incremental.record_key: "Shown:<what>=<digest>"): it changes exactly when what the page
+    shows does, so that editing one record's text does not render the index again."""
+
+    id: str
+
+    @classmethod
+    def of(cls, what: str, values: Any) -> "Shown":
+        return cls(f"{what}={hashlib.blake2b(repr(values).encode('utf-8'), digest_size=16).hexdigest()}")
+
+
+def _month_figures(parts: list[WorksMonth]) -> list:
+    return [(f"{part.month:%Y-%m}", len(part.orders), part.withdrawn_count) for part in parts]
+
+
+def works_list_pages(model: Model) -> Iterator[Page]:
+    """/travaux/ (each sector: this month, the next ones, every month), each sector's months
+    (/secteurs/<id>/travaux/) and each sector's month: a page per resident's question
+    ("what works in my sector this month?"), none of them growing with the whole city."""
+    by_sector = [(sector, works_months(model, sector)) for sector in model.sectors]
+    index_figures = []
+    for sector, parts in by_sector:
+        view = model.views[sector.id]
+        index_figures.append((sector.id, _month_figures(parts), len(view.active_works), len(view.upcoming_works)))
+    yield Page("travaux/index.html", "clairvoie_works_list",
+               {"sectors_months": [(sector, *current_first(parts, model.today), parts) for sector, parts in by_sector]},
+               depends_on=[Shown.of("travaux", index_figures)])
+    for sector, parts in by_sector:
+        yield Page(f"{works_months_url(sector)}index.html", "clairvoie_works_months",
+                   {"sector": sector, "parts": parts, "current_first": current_first(parts, model.today)},
+                   depends_on=[Shown.of(f"travaux-{sector.id}", _month_figures(parts))])
+        months = Shown.of(f"mois-{sector.id}", [part.month for part in parts])  # the previous and next links
+        for index, part in enumerate(parts):
+            yield Page(f"{part.url}index.html", "clairvoie_works_month",
+                       {"sector": sector, "part": part,
+                        "previous": parts[index - 1] if index else None,
+                        "next": parts[index + 1] if index + 1 < len(parts) else None},
+                       depends_on=[*part.orders, months])
+
+
 def report_pages(model: Model, site: Site) -> Iterator[Page]:
-    """/signalements/, the list of every tracking number, and each report's page."""
+    """/signalements/, each sector's open reports (overdue first, then street by street), the
+    list of every tracking number, and each report's page."""
     if not model.reports:
         return
+    resolved = model.reports_resolved_within(RECENTLY_RESOLVED_DAYS)
+    sectors = [sector_reports(model, sector, resolved) for sector in model.sectors]
+    most_overdue = model.overdue_reports[:MOST_OVERDUE_SHOWN]
+    shown = [(part.sector.id, len(part.open_reports), len(part.overdue), len(part.resolved)) for part in sectors]
     yield Page("signalements/index.html", "clairvoie_reports", {
-        "open_by_sector": [(sector, overdue_first(model.views[sector.id].open_reports)) for sector in model.sectors],
-        "open_by_street": open_reports_by_street(model.reports),
-        "recently_resolved": model.reports_resolved_within(RECENTLY_RESOLVED_DAYS),
-        "recent_days": RECENTLY_RESOLVED_DAYS,
+        "sectors_reports": sectors, "most_overdue": most_overdue,
+        "recently_resolved": resolved, "recent_days": RECENTLY_RESOLVED_DAYS,
         "numbers_file": REPORT_NUMBERS_FILE, "numbers_page": REPORT_NUMBERS_PAGE,
-    }, depends_on=[*model.reports, *(street_link(model, name) for name, _ in open_reports_by_street(model.reports))])
-    yield Page(f"{REPORT_NUMBERS_PAGE}index.html", "clairvoie_report_numbers",
-               {"reports_by_month": reports_by_month(model.reports), "numbers_page": REPORT_NUMBERS_PAGE},
-               depends_on=model.reports)
+    }, depends_on=[*most_overdue, Shown.of("signalements", [shown, len(model.open_reports), len(model.overdue_reports),
+                                                             len(resolved), model.reports[-1].number])])
+    for part in sectors:
+        pages_shown = Shown.of(f"signalements-{part.sector.id}",
+                               [(street_page.url, [name for name, _ in street_page.streets])
+                                for street_page in part.street_pages])
+        yield Page(f"{part.url}index.html", "clairvoie_sector_reports",
+                   {"part": part, "sector": part.sector, "recent_days": RECENTLY_RESOLVED_DAYS},
+                   depends_on=[*part.open_reports, *part.resolved, pages_shown])
+        for street_page in part.street_pages:
+            yield Page(f"{street_page.url}index.html", "clairvoie_sector_reports_streets",
+                       {"part": part, "sector": part.sector, "street_page": street_page},
+                       depends_on=[*(report for _, reports in street_page.streets for report in reports),
+                                   pages_shown, *(street_link(model, name) for name, _ in street_page.streets)])
+    yield from report_numbers_pages(model)
     for report in model.reports:
         yield Page(report.save_as, "clairvoie_report",
                    {"report": report, "feeds": site.record_alternate_links(model, report),
@@ -105,6 +256,61 @@ class StreetLink:
     page's dependency (incremental.record_key: "StreetLink:<id>"), it changes exactly when the link does."""
 
     id: str
+
+
+@dataclass(frozen=True)
+class StreetsPage:
+    """Some of a sector's streets with open reports (A–Z), each with its open reports, overdue
+    first: /secteurs/<id>/signalements/rues/, then …/rues/2/… when there are many."""
+
+    url: str
+    rank: int
+    streets: list[tuple[str, list[Report]]]
+
+    @property
+    def report_count(self) -> int:
+        return sum(len(reports) for _, reports in self.streets)
+
+
+@dataclass(frozen=True)
+class SectorReports:
+    """A sector's residents' reports as /secteurs/<id>/signalements/ shows them."""
+
+    sector: Sector
+    open_reports: list[Report]
+    overdue: list[Report]  # most overdue first
+    resolved: list[Report]  # lately, latest first
+    street_pages: list[StreetsPage]
+
+    @property
+    def url(self) -> str:
+        return f"{self.sector.url}signalements/"
+
+    @property
+    def streets(self) -> list[tuple[str, list[Report]]]:
+        return [street for page in self.street_pages for street in page.streets]
+
+    @staticmethod
+    def anchor(street: str) -> str:
+        """A street's fragment, written as /rues/ writes it (model/streets.py, Street.anchor)."""
+        return key(street).replace(" ", "-")
+
+
+def sector_reports(model: Model, sector: Sector, resolved: list[Report]) -> SectorReports:
+    view = model.views[sector.id]
+    pages: list[list[tuple[str, list[Report]]]] = []
+    count = 0
+    for name, reports in open_reports_by_street(view.open_reports):  # a street is never cut in two
+        if not pages or (count + len(reports) > OPEN_REPORTS_PER_PAGE and pages[-1]):
+            pages.append([])
+            count = 0
+        pages[-1].append((name, reports))
+        count += len(reports)
+    base = f"{sector.url}signalements/rues/"
+    return SectorReports(sector, view.open_reports, view.overdue_reports,
+                         [r for r in resolved if sector.id in r.sector_ids],
+                         [StreetsPage(base + (f"{rank}/" if rank > 1 else ""), rank, streets)
+                          for rank, streets in enumerate(pages, start=1)])
 
 
 def report_page_records(model: Model, report: Report) -> list:
@@ -126,6 +332,45 @@ def reports_by_month(reports: list[Report]) -> list[tuple[dt.date, list[Report]]
     for report in sorted(reports, key=lambda r: r.number):
         months.setdefault(report.received_day.replace(day=1), []).append(report)
     return sorted(months.items())
+
+
+@dataclass(frozen=True)
+class NumbersPart:
+    """Tracking numbers received in one month, at most REPORT_NUMBERS_PER_PAGE of them by number:
+    /signalements/numeros/<yyyy-mm>/, then <yyyy-mm>/2/… when a month has more."""
+
+    month: dt.date
+    rank: int  # 1, 2… within the month
+    reports: list[Report]
+
+    @property
+    def url(self) -> str:
+        return f"{REPORT_NUMBERS_PAGE}{self.month:%Y-%m}/" + (f"{self.rank}/" if self.rank > 1 else "")
+
+
+def numbers_parts(reports: list[Report]) -> list[tuple[dt.date, list[NumbersPart]]]:
+    """Each month (latest first: a resident looks for a recent number) and its parts."""
+    months = []
+    for month, month_reports in reversed(reports_by_month(reports)):
+        size = REPORT_NUMBERS_PER_PAGE
+        months.append((month, [NumbersPart(month, start // size + 1, month_reports[start:start + size])
+                               for start in range(0, len(month_reports), size)]))
+    return months
+
+
+def report_numbers_pages(model: Model) -> Iterator[Page]:
+    """/signalements/numeros/ (each month, its parts and their numbers from… to…), and each part."""
+    months = numbers_parts(model.reports)
+    shown = [(part.url, len(part.reports), part.reports[0].number, part.reports[-1].number)
+             for _, parts in months for part in parts]
+    yield Page(f"{REPORT_NUMBERS_PAGE}index.html", "clairvoie_report_numbers",
+               {"months": months, "numbers_page": REPORT_NUMBERS_PAGE},
+               depends_on=[Shown.of("numeros", shown)])
+    for month, parts in months:
+        for part in parts:
+            yield Page(f"{part.url}index.html", "clairvoie_report_numbers_part",
+                       {"part": part, "parts": parts, "numbers_page": REPORT_NUMBERS_PAGE},
+                       depends_on=[*part.reports, Shown.of(f"numeros-{month:%Y-%m}", [p.url for p in parts])])
 
 
 def report_numbers(model: Model) -> str:
