@@ -22,7 +22,9 @@ from sites import write_site
 pytestmark = pytest.mark.browser
 
 ATTACK = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 1">'
-# Hours must be readable by OpenStreetMap's parser: the attack rides in a comment (no double quotes there).
+# Hours are worded in French from their parsed form only: a comment (where an attack could ride)
+# stops the build (test_hours_carrying_an_attack_stop_the_build), so these are plain hours.
+HOURS = "Mo-Fr 08:00-17:00"
 HOURS_ATTACK = "Mo-Fr 08:00-17:00 \"<script>window.pwned = 1</script><img src=x onerror='window.pwned = 1'>\""
 MARKDOWN_ATTACK = f'Le texte **montre** du code : `{ATTACK}` et `<a href="#" onclick="window.pwned=1">a</a>`'
 
@@ -57,7 +59,7 @@ FILES = {
         section: '{ATTACK}'
         start: 2026-11-20
         end: 2026-12-20
-        hours: '{HOURS_ATTACK.replace("'", "''")}'
+        hours: '{HOURS}'
         detour: '{MARKDOWN_ATTACK}'
         project: p
         cancelled: '{ATTACK}'
@@ -91,6 +93,21 @@ def hostile_site(tmp_path_factory):
     result = run_pelican(site, site / "output")
     assert result.returncode == 0, result.stderr
     return site / "output"
+
+
+def test_hours_carrying_an_attack_stop_the_build(tmp_path):
+    """The OSM syntax allows a quoted comment; no sentence says it, so the build refuses it."""
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    shutil.copy(REPO / "pelicanconf.py", tmp_path / "pelicanconf.py")
+    files = dict(FILES)
+    files = {name: text.replace(f"hours: '{HOURS}'", "hours: '" + HOURS_ATTACK.replace("'", "''") + "'")
+             for name, text in files.items()}
+    assert files != FILES
+    write_site(tmp_path, files, with_sectors=False)
+    result = run_pelican(tmp_path, tmp_path / "output")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "hours" in result.stderr and "trop complexes" in result.stderr
+    assert not (tmp_path / "output" / "index.html").exists()
 
 
 class _ActiveMarkup(HTMLParser):
