@@ -35,10 +35,15 @@ def _database(args: argparse.Namespace, settings: ClairvoieSettings) -> str:
     return "sqlite:///" + os.path.join(outside, DEFAULT_DATABASE)
 
 
-def _open_store(args: argparse.Namespace) -> tuple[dict, ClairvoieSettings, Store]:
+def _open_store(args: argparse.Namespace) -> tuple[dict, ClairvoieSettings, Store] | None:
+    """The site's settings and the subscriptions' database; None (the reason printed) if it cannot open."""
     pelican_settings = read_pelican_settings(args.settings)
     settings = ClairvoieSettings.from_pelican(pelican_settings)
-    return pelican_settings, settings, Store(_database(args, settings))
+    try:
+        return pelican_settings, settings, Store(_database(args, settings))
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return None
 
 
 def _config(pelican_settings: dict, settings: ClairvoieSettings, model, host: str, port: int):
@@ -81,11 +86,10 @@ def serve(args: argparse.Namespace) -> int:
     handler.setFormatter(AddressFreeFormatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    try:
-        pelican_settings, settings, store = _open_store(args)
-    except StoreError as error:
-        print(error, file=sys.stderr)
+    opened = _open_store(args)
+    if opened is None:
         return 1
+    pelican_settings, settings, store = opened
     try:
         # The model once, at start-up: the sectors and projects a form may name.
         model = load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
@@ -109,11 +113,10 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    try:
-        _, _, store = _open_store(args)
-    except StoreError as error:
-        print(error, file=sys.stderr)
+    opened = _open_store(args)
+    if opened is None:
         return 1
+    store = opened[2]
     found = store.export(args.email)
     store.close()
     print(json.dumps(found, ensure_ascii=False, indent=2))
@@ -123,11 +126,10 @@ def export(args: argparse.Namespace) -> int:
 
 
 def forget(args: argparse.Namespace) -> int:
-    try:
-        _, _, store = _open_store(args)
-    except StoreError as error:
-        print(error, file=sys.stderr)
+    opened = _open_store(args)
+    if opened is None:
         return 1
+    store = opened[2]
     erased = store.forget(args.email)
     store.close()
     if not any(erased.values()):
@@ -144,11 +146,10 @@ def import_csv(args: argparse.Namespace) -> int:
     from ..newsletter.send import SendError, read_subscribers
     from . import consent
 
-    try:
-        pelican_settings, settings, store = _open_store(args)
-    except StoreError as error:
-        print(error, file=sys.stderr)
+    opened = _open_store(args)
+    if opened is None:
         return 1
+    pelican_settings, settings, store = opened
     try:
         model = load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
                            published_articles(pelican_settings))
