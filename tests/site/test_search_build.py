@@ -181,7 +181,8 @@ def test_the_index_holds_the_record_and_news_pages_and_no_list(demo_output):
     pages = fragments(demo_output)
     news = {url for url in pages if url.startswith("/actualites/")}
     assert len(news) == len(list((REPO / "content/actualites").glob("*.md")))
-    assert set(pages) == expected | news
+    glossary = {"/lexique/"}  # found by the plain words of its entries
+    assert set(pages) == expected | news | glossary
     entry = json.loads((demo_output / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]["fr"]["page_count"] == len(pages)  # one French index
     lilas = pages["/projets/refection-rue-des-lilas/"]
