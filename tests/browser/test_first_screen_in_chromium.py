@@ -19,7 +19,8 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 HEADER_MAX_PX = 160
-UPCOMING_WORKS_DAYS = 14  # settings.py's default, which the demo keeps
+UPCOMING_WORKS_DAYS = 14
+NEGATIVE_UPDATES = ("delay", "cost_overrun", "suspension", "cancellation")  # settings.py's default, which the demo keeps
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
 # Each count of the summary, as residents read it (0 and 1 singular).
@@ -159,18 +160,33 @@ def test_each_count_of_the_home_page_leads_to_a_list_of_as_many(phone, site_url)
         assert listed.count() == number, kind
 
 
-def test_the_whole_list_keeps_every_piece_of_bad_news(site_url, phone):
-    """Nothing negative is left out of /ce-qui-ne-va-pas/: each troubled project and each works
-    order withdrawn and not over has its card there."""
+def expected_bad_news_order():
+    """The list's order, by the spec's rule: newest first, a project by its latest negative
+    update (else its current planned end), a withdrawn works order by its start; then by address."""
+    dated = []
+    for stem, p in PROJECTS.items():
+        if is_late(p) or is_over_budget(p) or p["status"] in ("suspended", "cancelled"):
+            negative = [u["date"] for u in p.get("updates", []) if u["kind"] in NEGATIVE_UPDATES]
+            delays = updates(p, "delay")
+            end = delays[-1]["new_planned_end"] if delays else p["schedule"]["planned_end"]
+            dated.append((max(negative) if negative else end, f"/projets/{stem}/"))
+    for stem, w in WORKS.items():
+        if "cancelled" in w and day(w["end"]) >= TODAY:
+            dated.append((day(w["start"]), f"/travaux/{stem}/"))
+    return [url for _, url in sorted(dated, reverse=True)]
+
+
+def test_the_whole_list_keeps_every_piece_of_bad_news_in_its_order(site_url, phone):
+    """Nothing negative is left out of /ce-qui-ne-va-pas/, newest first as the home page had it."""
     page = phone
     page.goto(site_url + "/ce-qui-ne-va-pas/")
-    linked = set(page.locator("#toute-la-liste ~ ul.cards h3 a").evaluate_all("links => links.map(a => a.getAttribute('href'))"))
-    troubled = {f"/projets/{stem}/" for stem, p in PROJECTS.items()
-                if is_late(p) or is_over_budget(p) or p["status"] in ("suspended", "cancelled")}
-    withdrawn = {f"/travaux/{stem}/" for stem, w in WORKS.items() if "cancelled" in w and day(w["end"]) >= TODAY}
-    assert linked == troubled | withdrawn
-    heading = page.locator("#toute-la-liste").inner_text()
-    assert f"({len(troubled | withdrawn)})" in heading
+    linked = page.locator("#toute-la-liste ~ ul.cards h3 a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    expected = expected_bad_news_order()
+    assert linked == expected
+    assert f"({len(expected)})" in page.locator("#toute-la-liste").inner_text()
+    page.goto(site_url + "/")
+    assert page.locator("main a[href='/ce-qui-ne-va-pas/']").inner_text().endswith(f"({len(expected)})")
 
 
 @pytest.mark.parametrize("sector_id", SECTORS)
