@@ -78,6 +78,32 @@ BAD_NEWS_KIND = {
     "works_cancelled": "Arrêté retiré",
 }
 
+# The bad news summed up (home and sector pages, /ce-qui-ne-va-pas/): what each count of
+# model.records.BadNewsSummary counts, for one and for several (0 takes the singular), and
+# the anchor of its list on /ce-qui-ne-va-pas/.
+BAD_NEWS_COUNT = {
+    "late": ("projet en retard", "projets en retard"),
+    "suspended": ("projet suspendu", "projets suspendus"),
+    "cancelled": ("projet annulé", "projets annulés"),
+    "over_budget": ("budget dépassé", "budgets dépassés"),
+    "works_cancelled": ("arrêté de travaux retiré", "arrêtés de travaux retirés"),
+}
+BAD_NEWS_ANCHOR = {
+    "late": "en-retard",
+    "suspended": "suspendus",
+    "cancelled": "annules",
+    "over_budget": "budgets-depasses",
+    "works_cancelled": "arretes-retires",
+}
+# Where the whole bad-news list of the city is, one tap from the home page.
+BAD_NEWS_PAGE = "ce-qui-ne-va-pas/"
+
+
+def bad_news_words_fr(kind: str, count: int) -> str:
+    """What follows a count of bad news: 3 « projets en retard », 1 « budget dépassé », 0 « projet annulé »."""
+    one, several = BAD_NEWS_COUNT[kind]
+    return several if count > 1 else one
+
 # A residents' report's stages, as residents read them (docs/signalements.md).
 REPORT_STAGE = {
     "received": "Reçu",
@@ -500,6 +526,9 @@ def template_globals() -> dict[str, object]:
         "meeting_search_status": meeting_search_status,
         "UPDATE_KIND": UPDATE_KIND,
         "BAD_NEWS_KIND": BAD_NEWS_KIND,
+        "BAD_NEWS_ANCHOR": BAD_NEWS_ANCHOR,
+        "BAD_NEWS_PAGE": BAD_NEWS_PAGE,
+        "bad_news_words_fr": bad_news_words_fr,
         "WORKS_KIND": WORKS_KIND,
         "WORKS_TIMING": WORKS_TIMING,
         "DIRECTION": DIRECTION,

@@ -152,3 +152,26 @@ def test_build_date_comes_from_source_date_epoch():
     assert build_date(PARIS, {"SOURCE_DATE_EPOCH": "1795478400"}).date() == dt.date(2026, 11, 24)
     before = dt.datetime.now(PARIS)
     assert before <= build_date(PARIS, {}) <= dt.datetime.now(PARIS)
+
+
+def test_bad_news_summary_counts_the_list_itself_and_a_project_under_each_trouble(tmp_path):
+    delay = "  - date: 2026-09-01\n    kind: delay\n    title: Report\n    reason: Pluie\n    new_planned_end: 2027-03-31\n"
+    write_site(tmp_path, {
+        # late and over budget: one entry of the list, counted twice
+        "content/projects/lilas.yaml": project_yaml(updates="updates:\n" + delay,
+                                                    budget="budget:\n  planned: 100000\n  spent: 100001"),
+        "content/projects/gare.yaml": project_yaml(title="title: Parvis de la gare", status="status: cancelled",
+                                                   sectors="sectors: [secteur-2]"),
+        "content/projects/calme.yaml": project_yaml(title="title: Square"),
+        "content/works/withdrawn.yaml": works_yaml("2026-12-01", "2026-12-05", "cancelled: Chantier reporté"),
+        "content/works/gone.yaml": works_yaml("2026-10-01", "2026-10-05", "cancelled: Chantier reporté"),
+    })
+    model = load_site(tmp_path, TODAY)
+    ids = {kind: [n.url.split("/")[1] for n in items] for kind, items in model.bad_news_summary.by_kind.items()}
+    assert list(ids) == ["late", "suspended", "cancelled", "over_budget", "works_cancelled"]
+    assert ids == {"late": ["lilas"], "suspended": [], "cancelled": ["gare"], "over_budget": ["lilas"],
+                   "works_cancelled": ["withdrawn"]}
+    assert len(model.bad_news) == 3  # the list has each piece of news once
+    assert all(n in model.bad_news for items in model.bad_news_summary.by_kind.values() for n in items)
+    sector = {kind: len(items) for kind, items in model.views["secteur-1"].bad_news_summary.by_kind.items()}
+    assert sector == {"late": 1, "suspended": 0, "cancelled": 0, "over_budget": 1, "works_cancelled": 1}

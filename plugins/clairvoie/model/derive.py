@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from ..settings import ClairvoieSettings
 from .records import (
-    ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, Meeting, MeetingFile, Model, NewsItem, Project, ProjectFile,
-    Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, resolved_within, title_key,
+    ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, BadNewsSummary, Meeting, MeetingFile, Model, NewsItem, Project,
+    ProjectFile, Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, resolved_within, title_key,
 )
 from .announcements import announcements
 from .report_figures import report_figures
@@ -149,6 +149,7 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
         sectors=records.sectors, projects=projects, works=works, meetings=meetings, news=records.news,
         settings=settings, synonyms=records.synonyms, glossary=records.glossary,
         plain_french=records.plain_french, bad_news=bad_news,
+        bad_news_summary=BadNewsSummary.of(bad_news),
         upcoming_meetings=upcoming_meetings, past_meetings=past_meetings,
         scorecard=scorecard(projects, works, meetings, today),
         announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now,
@@ -215,10 +216,11 @@ def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], 
     news = [n for n in news if n.city_wide or sector.id in n.sector_ids]
     by_status = {status: sorted((p for p in projects if p.status == status), key=title_key)
                  for status in PROJECT_STATUSES}
+    bad_news = [n for n in bad_news if sector.id in (n.project.sector_ids if n.project else n.works.sector_ids)]
     return SectorView(
         sector=sector,
-        bad_news=[n for n in bad_news
-                  if sector.id in (n.project.sector_ids if n.project else n.works.sector_ids)],
+        bad_news=bad_news,
+        bad_news_summary=BadNewsSummary.of(bad_news),
         projects_by_status=by_status,
         active_works=sorted((w for w in works if w.timing == "active" and not w.is_cancelled),
                             key=lambda w: (w.end_date, w.id)),

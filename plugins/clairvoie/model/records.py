@@ -510,6 +510,34 @@ class BadNews:
     works: WorksOrder | None = None
 
 
+# What the bad news is summed up by, in the order residents read the counts.
+BAD_NEWS_COUNTED = ("late", "suspended", "cancelled", "over_budget", "works_cancelled")
+
+
+@dataclass(frozen=True)
+class BadNewsSummary:
+    """The bad-news list counted by what went wrong: under each of ``BAD_NEWS_COUNTED``, the
+    entries of that very list (in its order) that say so. A project late and over budget is
+    one entry of the list and counts under both: no count hides another."""
+
+    by_kind: dict[str, list[BadNews]]
+
+    @classmethod
+    def of(cls, bad_news: list[BadNews]) -> "BadNewsSummary":
+        def says(item: BadNews, kind: str) -> bool:
+            project = item.project
+            if kind == "works_cancelled":
+                return item.works is not None
+            if project is None:
+                return False
+            if kind == "late":
+                return project.is_late
+            if kind == "over_budget":
+                return project.is_over_budget
+            return project.status == kind  # suspended, cancelled
+        return cls({kind: [item for item in bad_news if says(item, kind)] for kind in BAD_NEWS_COUNTED})
+
+
 def resolved_within(reports: list[Report], today: dt.date, days: int) -> list[Report]:
     """The reports resolved in the last ``days`` days (today included), latest first."""
     since = today - dt.timedelta(days=days)
@@ -523,6 +551,7 @@ class SectorView:
 
     sector: Sector
     bad_news: list[BadNews]
+    bad_news_summary: BadNewsSummary  # the same list, counted by what went wrong
     projects_by_status: dict[str, list[Project]]
     active_works: list[WorksOrder]
     upcoming_works: list[WorksOrder]
@@ -586,6 +615,7 @@ class Model:
     settings: Any  # ClairvoieSettings the outputs render with
     views: dict[str, SectorView]
     bad_news: list[BadNews]  # city-wide
+    bad_news_summary: BadNewsSummary  # the same list, counted by what went wrong
     upcoming_meetings: list[Meeting]  # soonest first
     past_meetings: list[Meeting]  # latest first
     scorecard: Any  # scorecard.Scorecard of the whole city

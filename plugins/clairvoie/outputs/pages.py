@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import incremental, parallel, staging
+from ..labels import BAD_NEWS_PAGE
 from ..model.records import Model, Report, Sector, WorksOrder
 from ..model.reports import open_reports_by_street
 from ..model.words import key
@@ -55,6 +56,9 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     everything = incremental.EVERYTHING
     yield Page("index.html", "clairvoie_home", {"feeds": site.alternate_links(model, None)},
                depends_on=everything)
+    # The whole bad-news list, one tap from the home page's summary of it; and the reports' counts.
+    yield Page(f"{BAD_NEWS_PAGE}index.html", "clairvoie_bad_news",
+               depends_on=[*(news.project or news.works for news in model.bad_news), *model.reports])
     yield Page("secteurs/index.html", "clairvoie_sectors", depends_on=everything)
     yield from project_list_pages(model)
     yield from works_list_pages(model)
