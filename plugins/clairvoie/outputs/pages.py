@@ -99,13 +99,13 @@ def street_pages(model: Model) -> Iterator[Page]:
     (/rues/<id>/: its works, projects and reports, and its map). No page lists the whole city."""
     letters = streets_by_letter(model.streets)
     yield Page("rues/index.html", "clairvoie_streets", {"letters": letters},
-               depends_on=[Shown.of("rues", [(letter, url, [(s.id, s.name, bool(s.points)) for s in streets])
-                                             for letter, url, streets in letters])])
+               depends_on=[Shown.of("rues", [(letter, url, [(s.id, s.name, bool(s.points), len(s.overdue_reports))
+                                                            for s in streets]) for letter, url, streets in letters])])
     for letter, url, streets in letters:
+        # Counts only: editing a record's text renders its street's page again, not its letter's.
         yield Page(f"{url}index.html", "clairvoie_streets_letter",
                    {"letter": letter, "letter_page_url": url, "streets": streets, "letters": letters},
-                   depends_on=[*(record for street in streets for record in street_records(street)),
-                               Shown.of(f"rues-{url}", [[(s.id, s.name) for s in streets],
+                   depends_on=[Shown.of(f"rues-{url}", [[street_counts(s) for s in streets],
                                                         [letter for letter, _, _ in letters]])])
     for street in model.streets:
         yield Page(f"{street.url}index.html", "clairvoie_street",
@@ -120,6 +120,13 @@ def streets_by_letter(streets: list[Street]) -> list[tuple[str, str, list[Street
     for street in streets:
         letters.setdefault(street.letter, []).append(street)
     return [(letter, letter_url(letter), found) for letter, found in letters.items()]
+
+
+def street_counts(street: Street) -> tuple:
+    """What a letter's page shows of a street."""
+    return (street.id, street.name, street.is_active, len(street.overdue_reports),
+            sum(1 for p in street.projects if p.has_bad_news), len(street.withdrawn_works),
+            len(street.active_works), len(street.coming_works), len(street.projects), len(street.reports))
 
 
 def street_records(street: Street) -> list[Any]:
