@@ -32,7 +32,7 @@ def demo_pages():
         f"/reunions/{first_id('content/events')}/",
         "/secteurs/", "/projets/", "/travaux/", "/reunions/", "/actualites/",
         "/transparence/", f"/transparence/{first_id('sectors')}/", "/opendata/", "/panneaux/",
-        "/recherche/", "/rues/",
+        "/recherche/", "/rues/", "/rues/lettre-f/", "/rues/rue-du-four/", "/rues/rue-de-l-ecluse/",
         f"/secteurs/{first_id('sectors')}/feuille.html",  # the sheet's source, and its accessible version
         # the list pages' parts: a sector's months of works orders, one month (the build's),
         # its projects of one status, its reports, street by street, a month of tracking numbers

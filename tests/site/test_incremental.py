@@ -63,6 +63,8 @@ def test_editing_one_project_renders_only_the_pages_that_show_it(site):
     model = load_site(root)
     project = next(p for p in model.projects if p.works and len(p.sector_ids) == 1 and not p.city_wide)
     own_pages = {f"{project.url}index.html", *(f"{order.url}index.html" for order in project.works)}
+    street_pages = {f"{street.url}index.html" for street in model.streets if project in street.projects}
+    assert street_pages  # the pages of the streets it is in show it too
     other_sectors = [s.id for s in model.sectors if s.id not in project.sector_ids]
     before = _files(output)
 
@@ -75,6 +77,8 @@ def test_editing_one_project_renders_only_the_pages_that_show_it(site):
     record_pages = {path for path in after if path.startswith(("projets/", "travaux/", "reunions/"))
                     and path.endswith("index.html") and path.count("/") == 2}
     assert changed & record_pages == own_pages  # every other project, works order and meeting untouched
+    streets_changed = {path for path in changed if path.startswith("rues/")}
+    assert streets_changed == street_pages  # its streets' pages; not /rues/ nor a letter's page (counts only)
     for sector_id in other_sectors:
         assert not {path for path in changed if path.startswith(f"secteurs/{sector_id}/")}, sector_id
     assert f"secteurs/{project.sector_ids[0]}/index.html" in changed
@@ -83,7 +87,7 @@ def test_editing_one_project_renders_only_the_pages_that_show_it(site):
     # the list of its sector's projects of its status shows its title (/projets/ shows counts only)
     assert f"secteurs/{project.sector_ids[0]}/projets/{slug}/index.html" in changed
     # the project's pages, its sector's two pages and the city-wide ones: a few dozen, not hundreds
-    assert rendered <= len(own_pages) + 2 + 6
+    assert rendered <= len(own_pages) + len(street_pages) + 2 + 6
     assert "(titre modifié)" in (output / project.url / "index.html").read_text(encoding="utf-8")
     # its own feeds say the new title; no other project's feeds, no report's own files are rewritten
     own_feeds = {f"{project.url}flux.atom", f"{project.url}flux.json"}

@@ -156,11 +156,13 @@ def test_report_page_shows_each_stage_its_delay_and_its_duplicates(demo_output, 
     for other, other_data in REPORTS.items():
         if original_of(other_data) == number:
             assert f'href="/signalements/{other}/"' in main, (number, other)
-    # Its street links to the street index when the street is there.
-    street_link = re.search(r'href="/rues/#([^"]+)">([^<]+)</a>', main)
-    streets = (demo_output / "rues/index.html").read_text(encoding="utf-8")
-    listed = re.findall(r'<h3 id="([^"]+)">([^<]+)</h3>', streets)
-    by_name = {unescape(name).lower(): anchor for anchor, name in listed}
+    # Its street links to the street's page when the street has one (listed on a letter page of /rues/).
+    street_link = re.search(r'href="/rues/([^"/#]+)/">([^<]+)</a>', main)
+    listed = [entry for letter_page in sorted((demo_output / "rues").glob("lettre-*/index.html"))
+              for entry in re.findall(r'<li class="street-entry[^"]*" id="[^"]+"><a href="/rues/([^"/]+)/">([^<]+)</a>',
+                                      letter_page.read_text(encoding="utf-8"))]
+    assert listed
+    by_name = {unescape(name).lower(): street_id for street_id, name in listed}
     if data["location"]["street"].lower() in by_name:
         assert street_link and street_link.group(1) == by_name[data["location"]["street"].lower()], number
     else:

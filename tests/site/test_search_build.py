@@ -182,7 +182,13 @@ def test_the_index_holds_the_record_and_news_pages_and_no_list(demo_output):
     news = {url for url in pages if url.startswith("/actualites/")}
     assert len(news) == len(list((REPO / "content/actualites").glob("*.md")))
     glossary = {"/lexique/"}  # found by the plain words of its entries
-    assert set(pages) == expected | news | glossary
+    # Each street's page (found by the street's name), never /rues/ nor its letter pages.
+    streets = {f"/rues/{p.name}/" for p in (demo_output / "rues").iterdir()
+               if p.is_dir() and not p.name.startswith("lettre-")}
+    assert "/rues/rue-des-lilas/" in streets and len(streets) >= 20
+    assert set(pages) == expected | news | glossary | streets
+    lilas_street = pages["/rues/rue-des-lilas/"]
+    assert lilas_street["meta"]["type"] == "Rue" and lilas_street["meta"]["title"] == "Rue des Lilas"
     entry = json.loads((demo_output / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]["fr"]["page_count"] == len(pages)  # one French index
     lilas = pages["/projets/refection-rue-des-lilas/"]

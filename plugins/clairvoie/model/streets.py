@@ -9,11 +9,20 @@ Grande Rue…") and through its works orders; a resident's report names its stre
 Each street also knows where it is (``points``), from the records alone: the course of
 its works orders and the points of its reports (rounded to about 100 m). "Près de chez
 moi" looks for open reports around these points.
+
+Each street has its page, /rues/<id>/ (``Street.id``): the id is the street's key (case,
+accents, apostrophes and hyphens folded: "Rue de l'Écluse" → "rue-de-l-ecluse"), so two
+spellings of one name are one street with one address, and two names never share one. A
+street is known by its name only, as French addresses are (one name per street in a
+commune): two streets of one name in two sectors are one entry whose page lists both
+sectors, and a city with true homonyms (a commune nouvelle) writes them apart in its records
+("Rue de l'Église (Saint-Aubin)"), as the Base Adresse Nationale does.
 """
 
 from __future__ import annotations
 
 import re
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -38,6 +47,12 @@ _LEADING = re.compile(
     r"(?:(?:de la|de l|des|du|de|d|a la|aux|la|le|les|l) )?")
 ACTIVE_PROJECT_STATUSES = ("in_progress", "suspended", "planned")
 POINT_DECIMALS = 5  # about 1 m: a street's known points, (lat, lon)
+# A street's page lists its reports resolved in the last this many days, as the maps show them.
+RESOLVED_SHOWN_DAYS = 30
+# /rues/ links to a page per letter, /rues/lettre-l/ ("lettre-0-9" for the rest); a street
+# whose key would take one of these folders (a "Lettre L") gets "voie-" before its id.
+LETTER_PAGE_PREFIX = "lettre-"
+_LETTER_PAGE = re.compile(r"lettre-(?:[a-z]|0-9)")
 
 
 def streets_in(text: str | None) -> list[str]:
@@ -65,6 +80,18 @@ class Street:
     reports: list[Report] = field(default_factory=list)  # open, most overdue first, then by number
     # (lat, lon) where the street is known to be, sorted: its works orders' courses, its reports' points
     points: tuple[tuple[float, float], ...] = ()
+    # Resolved in the last RESOLVED_SHOWN_DAYS days (not duplicates), latest first: its page shows them.
+    resolved_reports: list[Report] = field(default_factory=list)
+    sector_ids: tuple[str, ...] = ()  # the sectors of its records, sorted
+
+    @property
+    def id(self) -> str:
+        """Its page's folder under /rues/, stable while its name is: "rue-de-l-ecluse"."""
+        return f"voie-{self.anchor}" if _LETTER_PAGE.fullmatch(self.anchor) else self.anchor
+
+    @property
+    def url(self) -> str:
+        return f"rues/{self.id}/"
 
     @property
     def sort_key(self) -> str:
@@ -74,6 +101,11 @@ class Street:
     def letter(self) -> str:
         first = fold(self.sort_key[:1]).upper()
         return first if first.isalpha() else "#"
+
+    @property
+    def letter_url(self) -> str:
+        """The page of /rues/ listing the streets of its letter: "rues/lettre-l/" ("#": "lettre-0-9")."""
+        return letter_url(self.letter)
 
     @property
     def anchor(self) -> str:
@@ -100,6 +132,10 @@ class Street:
     def is_active(self) -> bool:
         """Works under way today, or a project being built."""
         return bool(self.active_works) or any(p.status == "in_progress" for p in self.projects)
+
+
+def letter_url(letter: str) -> str:
+    return f"rues/{LETTER_PAGE_PREFIX}{letter.lower() if letter.isalpha() else '0-9'}/"
 
 
 def _works_order(order: WorksOrder) -> tuple:
@@ -138,8 +174,9 @@ def _street_points(street: Street, reports: list[Report]) -> tuple[tuple[float, 
 
 
 def street_index(projects: list[Project], works: list[WorksOrder],
-                 reports: Sequence[Report] = ()) -> list[Street]:
-    """Every street with works not over yet, a current or planned project or an open report, A–Z."""
+                 reports: Sequence[Report] = (), today: dt.date | None = None) -> list[Street]:
+    """Every street with works not over yet, a current or planned project or an open report, A–Z;
+    with ``today``, each street's reports resolved lately too."""
     streets: dict[str, Street] = {}
 
     def street(name: str) -> Street:
@@ -169,4 +206,12 @@ def street_index(projects: list[Project], works: list[WorksOrder],
         entry.projects.sort(key=_project_order)
         entry.reports.sort(key=_report_order)
         entry.points = _street_points(entry, located.get(entry.key, []))
+        if today is not None:
+            entry.resolved_reports = sorted(
+                (r for r in located.get(entry.key, []) if r.is_resolved and r.resolved is not None
+                 and r.original is None and (today - r.resolved).days <= RESOLVED_SHOWN_DAYS),
+                key=lambda r: (r.resolved, r.number), reverse=True)
+        records = [*entry.works, *(p for p in entry.projects if not p.city_wide), *entry.reports,
+                   *entry.resolved_reports]
+        entry.sector_ids = tuple(sorted({s for record in records for s in record.sector_ids}))
     return sorted(streets.values(), key=lambda s: (s.sort_key, s.key))

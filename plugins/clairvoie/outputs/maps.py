@@ -717,3 +717,52 @@ def _scale_bar(projection: Projection) -> ScaleBar:
     label = f"{length // 1000} km" if length >= 1000 and length % 1000 == 0 else (
         f"{length / 1000:g} km".replace(".", ",") if length >= 1000 else f"{length} m")
     return ScaleBar(round(length / per_px, 1), label)
+
+
+# --- a street's map (/rues/<id>/) -------------------------------------------------------
+def street_map(model: Model, street: Any) -> SectorMap | None:
+    """The map of one street (model/streets.py ``Street``), centred on its records: its works
+    orders not over yet, its projects, its open and lately resolved reports, the sectors
+    around for context; None when none of them is located."""
+    placed: list[_Placed] = []
+    unlocated_projects = unlocated_works = unlocated_reports = 0
+    for project in street.projects:
+        point = project_anchor(project)
+        if point is None:
+            unlocated_projects += 1
+        else:
+            placed.append(_Placed("project", project, point, []))
+    for order in street.works:
+        if order.geometry is None:
+            unlocated_works += 1
+        else:
+            placed.append(_Placed("works", order, geometry_anchor(order.geometry), line_parts(order.geometry)))
+    reports = sorted([*street.reports, *street.resolved_reports],
+                     key=lambda r: (REPORT_TONES.index(_report_tone(r)), -r.days_overdue, r.number))
+    for report in reports:
+        if report.point is None:
+            unlocated_reports += report.is_open
+        else:
+            placed.append(_Placed("report", report, (report.point[1], report.point[0]), []))
+    if not placed:
+        return None
+    projection = Projection.fitted(_bbox([item.point for item in placed]
+                                         + [p for item in placed for line in item.lines for p in line]))
+    scale = _scale_bar(projection)
+    reserved = _reserved_boxes(scale)
+    anchors = [projection(item.point) for item in placed]
+    markers, lines = [], []
+    for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
+        tone, label = _tone_and_label(item.kind, item.record, model)
+        markers.append(MapMarker(
+            kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
+            url=item.record.url, title=_title(item.kind, item.record),
+            place=_marker_place(item.kind, item.record), tone=tone, label=label,
+            anchor_x=anchor[0], anchor_y=anchor[1], record=item.record))
+        lines += [MapLine(path, tone) for path in (line_path(projection, part) for part in item.lines) if path]
+    return SectorMap(
+        sector_id=street.id, sector_name=street.name, outline="", ring_count=0,
+        neighbours=tuple(_neighbours(model, "", projection, [(m.x, m.y) for m in markers], reserved)),
+        lines=tuple(lines), markers=tuple(markers), legend=_legend(markers, model), scale=scale,
+        bbox=projection.bbox, unlocated_projects=unlocated_projects, unlocated_works=unlocated_works,
+        unlocated_reports=unlocated_reports)

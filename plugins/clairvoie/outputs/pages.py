@@ -1,4 +1,4 @@
-"""HTML pages: home, sector, project, works order, meeting and residents' report pages, and their lists.
+"""HTML pages: home, sector, project, works order, meeting, residents' report and street pages, and their lists.
 
 Each page names the records it shows (``depends_on``): an incremental build
 renders again only the pages whose records changed (``incremental.py``).
@@ -18,9 +18,10 @@ from .. import incremental, parallel, staging
 from ..labels import BAD_NEWS_PAGE
 from ..model.records import Model, Report, Sector, WorksOrder
 from ..model.reports import open_reports_by_street
+from ..model.streets import RESOLVED_SHOWN_DAYS, Street, letter_url
 from ..model.words import key
 from .glossary_marks import GlossaryMarks
-from .maps import sector_map
+from .maps import sector_map, street_map
 from .site import Site
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ REPORT_NUMBERS_FILE = "signalements/numeros.json"
 REPORT_NUMBERS_PAGE = "signalements/numeros/"
 # A page of tracking numbers lists at most this many (about 140 kB).
 REPORT_NUMBERS_PER_PAGE = 1000
+# Each street's points (« Près de chez moi » on /rues/), beside its page.
+STREET_POINTS_FILE = "points.json"
 
 
 @dataclass(frozen=True)
@@ -75,18 +78,78 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
         yield Page(f"transparence/{sector.id}/index.html", "clairvoie_transparency",
                    {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector},
                    depends_on=in_sector)
+    streets_of_project = projects_streets(model)
     for project in model.projects:
+        streets = streets_of_project.get(project.id, [])
         yield Page(f"{project.url}index.html", "clairvoie_project",
-                   {"project": project, "feeds": site.record_alternate_links(model, project)},
-                   depends_on=[project, *project.works])
+                   {"project": project, "feeds": site.record_alternate_links(model, project), "streets": streets},
+                   depends_on=[project, *project.works, Shown.of(f"rues-{project.id}", [s.url for s in streets])])
     for order in model.works:
-        yield Page(f"{order.url}index.html", "clairvoie_works", {"order": order},
-                   depends_on=[order] + ([order.project] if order.project else []))
+        yield Page(f"{order.url}index.html", "clairvoie_works", {"order": order,
+                   "street": model.street_entry(order.street)},
+                   depends_on=[order] + ([order.project] if order.project else []) + [street_link(model, order.street)])
     for meeting in model.meetings:
         yield Page(f"{meeting.url}index.html", "clairvoie_meeting", {"meeting": meeting},
                    depends_on=[meeting])
     yield Page("lexique/index.html", "clairvoie_glossary")  # the glossary: in every page's signature
     yield from report_pages(model, site)
+    yield from street_pages(model)
+
+
+# --- streets: /rues/, a page per letter, a page per street -------------------------------------
+def street_pages(model: Model) -> Iterator[Page]:
+    """/rues/ (the letters, each with its number of streets, and « Près de chez moi »), each
+    letter's streets with what is happening in them (/rues/lettre-l/), and each street's page
+    (/rues/<id>/: its works, projects and reports, and its map). No page lists the whole city."""
+    letters = streets_by_letter(model.streets)
+    yield Page("rues/index.html", "clairvoie_streets", {"letters": letters},
+               depends_on=[Shown.of("rues", [(letter, url, [(s.id, s.name, bool(s.points), len(s.overdue_reports))
+                                                            for s in streets]) for letter, url, streets in letters])])
+    for letter, url, streets in letters:
+        # Counts only: editing a record's text renders its street's page again, not its letter's.
+        yield Page(f"{url}index.html", "clairvoie_streets_letter",
+                   {"letter": letter, "letter_page_url": url, "streets": streets, "letters": letters},
+                   depends_on=[Shown.of(f"rues-{url}", [[street_counts(s) for s in streets],
+                                                        [letter for letter, _, _ in letters]])])
+    for street in model.streets:
+        yield Page(f"{street.url}index.html", "clairvoie_street",
+                   {"street": street, "street_resolved_days": RESOLVED_SHOWN_DAYS},
+                   {"street_map": lambda street=street: street_map(model, street)},
+                   depends_on=[*street_records(street), Shown.of(f"rue-{street.id}", [street.name, street.sector_ids])])
+
+
+def streets_by_letter(streets: list[Street]) -> list[tuple[str, str, list[Street]]]:
+    """(letter, its page's address, its streets A–Z) for each letter a street is filed under."""
+    letters: dict[str, list[Street]] = {}
+    for street in streets:
+        letters.setdefault(street.letter, []).append(street)
+    return [(letter, letter_url(letter), found) for letter, found in letters.items()]
+
+
+def street_counts(street: Street) -> tuple:
+    """What a letter's page shows of a street."""
+    return (street.id, street.name, street.is_active, len(street.overdue_reports),
+            sum(1 for p in street.projects if p.has_bad_news), len(street.withdrawn_works),
+            len(street.active_works), len(street.coming_works), len(street.projects), len(street.reports))
+
+
+def street_records(street: Street) -> list[Any]:
+    """Every record a street's page shows."""
+    return [*street.works, *street.projects, *street.reports, *street.resolved_reports]
+
+
+def projects_streets(model: Model) -> dict[str, list[Street]]:
+    """Each project's streets with a page (those whose page lists it), A–Z."""
+    found: dict[str, list[Street]] = {}
+    for street in model.streets:
+        for project in street.projects:
+            found.setdefault(project.id, []).append(street)
+    return found
+
+
+def street_points(street: Street) -> str:
+    """Where a street is, for « Près de chez moi » (static/js/proximite.js): its known points."""
+    return json.dumps({"points": [list(point) for point in street.points]}, separators=(",", ":")) + "\n"
 
 
 @dataclass(frozen=True)
@@ -327,7 +390,7 @@ def report_page_records(model: Model, report: Report) -> list:
 
 def street_link(model: Model, street: str) -> StreetLink:
     entry = model.street_entry(street)
-    return StreetLink(f"{key(street)}={entry.anchor if entry else ''}")
+    return StreetLink(f"{key(street)}={entry.url if entry else ''}")
 
 
 def reports_by_month(reports: list[Report]) -> list[tuple[dt.date, list[Report]]]:
@@ -386,6 +449,11 @@ def write_pages(model: Model, site: Site) -> None:
     pages = list(pages_of(model, site))
     if model.reports:
         site.write(REPORT_NUMBERS_FILE, report_numbers(model))
+    for street in model.streets:
+        if street.points:  # /rues/ lists every street: each one's points are loaded when it is chosen
+            site.write_piece(f"{street.url}{STREET_POINTS_FILE}", "street:points",
+                             [*street.works, *model.reports_of_street(street.name)],
+                             lambda street=street: street_points(street))
     to_render = _pages_to_render(model, site, pages)
     for template in {page.template for page in to_render}:
         site.template(template)  # compiled once, before the processes share the work

@@ -1,9 +1,9 @@
-"""Search: the /recherche/ and /rues/ pages, the suggestion vocabulary, and the Pagefind index.
+"""Search: the /recherche/ page, the suggestion vocabulary, and the Pagefind index.
 
 The index is built by Pagefind (installed from PyPI with its binary) in its
 service process, after every page is written and before the build is swapped in
 (``staging.py``): this output runs last. It indexes the project, works order,
-meeting, news, sector and residents' report pages — never the lists — from the parts their
+meeting, news, sector, street and residents' report pages — never the lists — from the parts their
 templates mark ``data-pagefind-body``, with the metadata and filters the
 templates declare (``partials/search_data.html``). Pagefind gets the pages one by
 one, in the order of their addresses, and hands the bundle over in memory: this
@@ -102,19 +102,18 @@ class SearchIndexFailed(Exception):
 # --- the pages ----------------------------------------------------------------------------
 def indexed_pages(model: Model) -> list[str]:
     """Output paths of every page search finds: sectors, projects, works orders, meetings, news,
-    residents' reports, and the glossary (found by an entry's plain words)."""
-    records = [*model.sectors, *model.projects, *model.works, *model.meetings]
+    residents' reports, streets (found by their names), and the glossary (found by an entry's plain words)."""
+    records = [*model.sectors, *model.projects, *model.works, *model.meetings, *model.streets]
     return ([f"{record.url}index.html" for record in records] + [item.article.save_as for item in model.news]
             + [report.save_as for report in model.reports] + ["lexique/index.html"])  # pages.py writes it
 
 
 def write_search_pages(model: Model, site: Site) -> None:
-    """/recherche/ (the search page) and /rues/ (the street index)."""
+    """/recherche/ (the search page); /rues/ and the street pages are pages.py's."""
     for save_as, template, variables in (
         ("recherche/index.html", "clairvoie_search",
          {"search_types": TYPES if model.reports else tuple(t for t in TYPES if t != REPORT_TYPE), "search_statuses": SEARCH_STATUSES, "search_bundle": BUNDLE_DIR,
           "search_vocabulary": VOCABULARY_FILE}),
-        ("rues/index.html", "clairvoie_streets", {}),
     ):
         site.render(save_as, template, **variables)
 

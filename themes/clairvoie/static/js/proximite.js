@@ -160,11 +160,17 @@ form.addEventListener("submit", (event) => {
     streetSelect.focus();
     return;
   }
-  const points = option.dataset.points.split(" ").map((pair) => {
-    const [lat, lon] = pair.split(",").map(Number);
-    return { lat, lon };
-  });
-  search(points, `de « ${option.textContent} »`);
+  // The street's points are in a small file beside its page (outputs/pages.py, street_points):
+  // /rues/ stays light however many streets the city has.
+  const query = ++latest;
+  statusLine.textContent = "Recherche des signalements…";
+  fetch(option.dataset.points)
+    .then((response) => (response.ok ? response.json() : Promise.reject(new Error(response.status))))
+    .then((data) => {
+      if (query !== latest) return;
+      search(data.points.map(([lat, lon]) => ({ lat, lon })), `de « ${option.textContent} »`);
+    })
+    .catch(() => failed(query, "Les signalements n'ont pas pu être chargés. Réessayez, ou consultez la page de la rue."));
 });
 
 positionButton.addEventListener("click", () => {
