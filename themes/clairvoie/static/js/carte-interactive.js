@@ -122,7 +122,6 @@ async function draw() {
     attributionControl: { compact: false },
     cooperativeGestures: true,
     locale: FRENCH,
-    canvasContextAttributes: { preserveDrawingBuffer: true },
   });
   map.addControl(new maplibre.NavigationControl({ showCompass: false }));
   for (const marker of sector.markers) {
