@@ -18,6 +18,7 @@ from building import DEMO_EPOCH, REPO
 from clairvoie.model import load_model
 from clairvoie.outputs import tiles
 from clairvoie.outputs.maps import sector_map
+from clairvoie.publish.policy import content_type
 from clairvoie.settings import ClairvoieSettings
 from osm_extract import ACROSS, ALONG, EAST, NORTH, SOUTH, WEST, write_extract
 
@@ -166,3 +167,8 @@ def test_each_sector_file_carries_the_static_maps_markers(demo_model):
                             and m.record.geometry["type"] not in ("Point", "MultiPoint")]
         assert len(data["lines"]["features"]) >= len(works_with_lines)
         assert data["tiles"] == tiles.TILES and "OpenStreetMap" in data["attribution"]
+
+
+def test_the_published_library_is_sent_with_a_type_browsers_run_as_a_module():
+    for name in ("maplibre-gl.mjs", "maplibre-gl-worker.mjs", "pmtiles.js"):
+        assert content_type(f"{tiles.LIBRARY}/{name}") == "text/javascript; charset=utf-8"
