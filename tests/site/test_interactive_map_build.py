@@ -27,13 +27,14 @@ def city(tmp_path, monkeypatch):
 
 
 def build(site, extract):
+    """``extract``: from Pelican's PATH (content/), as the setting is."""
     return run_pelican(site, site / "output", extra_settings={"CLAIRVOIE_OSM_EXTRACT": extract})
 
 
 @needs_tilemaker
 def test_the_tiles_are_published_and_kept_for_the_next_build(city):
-    (city / "osm").mkdir()
-    write_extract(city / "osm" / "ville.osm.pbf")
+    (city / "content" / "osm").mkdir()
+    write_extract(city / "content" / "osm" / "ville.osm.pbf")
     first = build(city, "osm/ville.osm.pbf")
     assert first.returncode == 0, first.stderr
     output = city / "output"
@@ -56,8 +57,8 @@ def test_the_tiles_are_published_and_kept_for_the_next_build(city):
 @pytest.mark.parametrize("extract_bytes", [None, b"pas un extrait"], ids=["missing", "unreadable"])
 def test_without_a_usable_extract_the_build_goes_on_with_the_static_plan(city, extract_bytes):
     if extract_bytes is not None:
-        (city / "osm").mkdir()
-        (city / "osm" / "ville.osm.pbf").write_bytes(extract_bytes)
+        (city / "content" / "osm").mkdir()
+        (city / "content" / "osm" / "ville.osm.pbf").write_bytes(extract_bytes)
     result = build(city, "osm/ville.osm.pbf")
     assert result.returncode == 0, result.stderr
     log = result.stdout + result.stderr

@@ -1,7 +1,8 @@
 """The interactive map (docs/carte-interactive.md): the city's vector tiles, MapLibre GL JS
 and one small file per sector, all served by the site itself.
 
-The tiles are made from the city's OpenStreetMap extract (setting ``osm_extract``) by
+The tiles are made from the city's OpenStreetMap extract (setting ``osm_extract``, from
+Pelican's PATH, the same file as the static maps' streets) by
 Debian's ``tilemaker`` with Clairvoie's own configuration (``config.json``, ``process.lua``
 beside this file: streets by importance with their names, water, parks), then turned into
 one PMTiles file (``cartes/ville.pmtiles``), which the browser reads by HTTP Range requests.
@@ -63,7 +64,8 @@ def write_tiles(model: Model, site: Site) -> None:
     extract = model.settings.osm_extract
     if not extract:
         return
-    extract_path = os.path.join(model.settings.site_root, extract)
+    # Relative to Pelican's PATH, as the static maps read it (docs/cartes.md).
+    extract_path = os.path.normpath(os.path.join(os.path.abspath(site.pelican_settings["PATH"]), extract))
     library = _library_files(model.settings.site_root)
     if library is None:
         return
@@ -115,7 +117,7 @@ def tiles_of(extract_path: str, cache: str) -> str | None:
         try:
             box = extract_box(extract_path)
             made = _make(tilemaker, extract_path, box, str(configuration), work)
-        except (RuntimeError, OSError, subprocess.SubprocessError, ValueError) as error:
+        except Exception as error:  # osmium says RuntimeError; a broken file may raise others
             logger.warning("Carte interactive : les tuiles n'ont pas pu être faites à partir de %s (%s) ; "
                            "les pages gardent leur plan fixe, sans carte interactive.",
                            extract_path, _first_line(error))
