@@ -134,6 +134,9 @@ def test_markers_are_reached_with_the_keyboard_and_the_plan_comes_back(webgl_bro
     assert page.locator(".sector-map .map-frame").is_visible()
     assert page.locator(".interactive-map-view").is_hidden()
     assert page.get_attribute("#carte-interactive button", "aria-pressed") == "false"
+    open_map(page)  # and back to the map drawn before
+    assert page.locator(".interactive-map-view").is_visible()
+    assert page.locator(".sector-map .map-frame").is_hidden()
     page.close()
 
 

@@ -45,8 +45,12 @@ if (frame) {
     .catch(() => {});
 }
 button.addEventListener("click", () => {
-  if (button.getAttribute("aria-pressed") === "true") show(false);
-  else open();
+  if (button.getAttribute("aria-pressed") === "true") {
+    show(false);
+    statusLine.textContent = "Plan fixe affiché.";
+  } else {
+    open();
+  }
 });
 
 function show(interactive) {
@@ -61,6 +65,8 @@ async function open() {
   try {
     loading = loading || draw();
     await loading;
+    show(true); // again, when the map drawn earlier was put aside
+    map.resize();
     statusLine.textContent = "Carte interactive affichée : glissez pour la déplacer, boutons + et − pour zoomer. La liste sous la carte donne les mêmes informations.";
   } catch (error) {
     loading = null;
