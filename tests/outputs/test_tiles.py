@@ -172,3 +172,12 @@ def test_each_sector_file_carries_the_static_maps_markers(demo_model):
 def test_the_published_library_is_sent_with_a_type_browsers_run_as_a_module():
     for name in ("maplibre-gl.mjs", "maplibre-gl-worker.mjs", "pmtiles.js"):
         assert content_type(f"{tiles.LIBRARY}/{name}") == "text/javascript; charset=utf-8"
+
+
+@needs_tilemaker
+def test_the_same_extract_makes_the_same_bytes(made, tmp_path):
+    """Two builds publish the same file (SOURCE_DATE_EPOCH builds are byte-identical)."""
+    extract, _, first = made
+    again = tiles.tiles_of(str(extract), str(tmp_path / "other-cache"))
+    with open(first, "rb") as one, open(again, "rb") as other:
+        assert one.read() == other.read()
