@@ -76,8 +76,9 @@ $(NODE_STAMP): package.json package-lock.json | node-debian-packages
 
 ## Debian packages the tests need, as command:package when the package is named otherwise:
 ## Chromium (pages in a real browser), rsync (publishing), Java and npm (the Nu HTML checker),
-## PostgreSQL (the subscription service's tests start Debian's cluster when run as root)
-DEBIAN_PACKAGES := chromium rsync java:default-jre-headless node:nodejs npm pg_ctlcluster:postgresql
+## PostgreSQL (the subscription service's tests start Debian's cluster when run as root),
+## tilemaker (the interactive map's tiles, outputs/tiles/)
+DEBIAN_PACKAGES := chromium rsync java:default-jre-headless node:nodejs npm pg_ctlcluster:postgresql tilemaker
 debian-packages: WANTED = $(DEBIAN_PACKAGES)
 ## and those the Node packages need (make site)
 node-debian-packages: WANTED = node:nodejs npm

@@ -110,6 +110,7 @@ PHASE_GROUPS = (
     ("search", ("search",)),
     ("feeds and open data", ("feeds", "opendata", "open311", "calendar", "podcast", "navigation")),
     ("paper: sheets and posters (PDF)", ("paper",)),
+    ("interactive map: tiles (tilemaker)", ("tiles",)),
     ("other channels", ()),  # every phase not named elsewhere (panels, newsletter archive, a city's own…)
     ("file comparison and swap", ("staging",)),
 )

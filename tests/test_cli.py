@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
@@ -60,6 +61,13 @@ def test_serve_rebuilds_when_a_sector_file_changes(site):
         text = sector.read_text(encoding="utf-8")
         sector.write_text(text.replace("name: ", "name: Renommé ", 1), encoding="utf-8")
         assert wait_for(lambda: "Renommé " in fetch(url))
+        # Pieces of a file, as the interactive map reads its tiles: 206 and just those bytes.
+        whole = fetch(url).encode()
+        request = urllib.request.Request(url + "index.html", headers={"Range": "bytes=5-14"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 206
+            assert response.headers["Content-Range"] == f"bytes 5-14/{len(whole)}"
+            assert response.read() == whole[5:15]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

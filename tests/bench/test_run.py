@@ -13,7 +13,7 @@ from building import REPO
 FIGURES = ("full build wall time (s)", "pages written (.html)", "pages per second", "CPU time, user+sys (s)",
            "peak memory RSS (MiB)", "output size (MiB)", "search index time (s)")
 PHASES = ["model", "pages", "cards and images", "search", "feeds and open data", "paper: sheets and posters (PDF)",
-          "other channels",
+          "interactive map: tiles (tilemaker)", "other channels",
           "file comparison and swap", "Pelican's own work, start-up"]
 
 

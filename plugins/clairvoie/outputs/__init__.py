@@ -23,6 +23,7 @@ from . import newsletter_archive
 from . import nearby
 from . import paper
 from . import admin
+from . import tiles
 
 OUTPUTS = (
     assets.write_fingerprinted_assets,
@@ -31,6 +32,7 @@ OUTPUTS = (
     newsletter_archive.write_newsletter_archive,
     images.write_photos,
     paper.write_paper,  # forks too: before the search index's thread
+    tiles.write_tiles,  # runs tilemaker: before the search index's thread too
     search.write_search_index,  # goes on while the outputs below are written
     files.copy_documents,
     opendata.write_opendata,

@@ -59,6 +59,8 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
+    # MapLibre GL JS (the interactive map, cartes/lib/): a module, refused under another type.
+    ".mjs": "text/javascript; charset=utf-8",
     ".json": "application/json",
     ".geojson": "application/geo+json",
     # Feeds as plain XML: browsers then show them through the theme's XSL (docs/flux.md).
