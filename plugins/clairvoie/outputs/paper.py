@@ -36,11 +36,12 @@ hash of its HTML: the next build copies it instead of laying it out again.
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import segno
 from markupsafe import Markup
@@ -66,6 +67,7 @@ POSTER_PAGES = 1
 PDF_VARIANT = "pdf/ua-1"
 FITTING_VERSION = 1  # in the cache key of a fitted PDF: a change to how it is fitted makes it again
 # The opening of a card (links.html) and the first link in it, its title's: its QR code goes there.
+SVG_PATH = re.compile(r'(.*? d=")([^"]*)(".*)', re.S)
 CARD_LINK = re.compile(r'(<li class="card[^"]*">)((?:(?!</li>).)*?<a href="([^"]+)")', re.S)
 
 
@@ -93,8 +95,14 @@ def public_url(site: Site, model: Model) -> str:
 
 @functools.cache  # a sheet is laid out several times to fit its pages, its codes drawn once
 def qr_code(url: str) -> str:
-    """A QR code as an SVG data URI: drawn as vectors, sharp at any print size."""
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    """A QR code as an SVG data URI: drawn as vectors, sharp at any print size. Its path's numbers
+    are separated by commas, which an address keeps as they are, not by spaces (%20): the sheet's
+    page, with a code per item, stays a third smaller."""
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=4, border=2, xmldecl=False, svgclass=None,
+                                    lineclass=None)
+    head, path, tail = SVG_PATH.fullmatch(svg.getvalue().decode("ascii")).groups()
+    return "data:image/svg+xml," + quote(head + path.replace(" ", ",") + tail, safe=",/:=.")
 
 
 def cards_with_qr(public: str) -> Callable[[str], Markup]:
