@@ -14,7 +14,8 @@ import pytest
 import yaml
 import zxingcpp
 
-from building import REPO
+from building import DEMO_EPOCH, REPO
+from demo_reports import demo_reports, in_sector
 
 PUBLIC = "https://www.villebrune-sur-lise.fr"  # CLAIRVOIE_NEWSLETTER_SITEURL: the demo's SITEURL is relative
 SECTORS = sorted(path.stem for path in (REPO / "sectors").glob("*.yaml"))
@@ -71,6 +72,71 @@ def sheets(demo_output):
                      for code in zxingcpp.read_barcodes(page.to_image(resolution=150).original)]
         read[sector_id] = (text, codes, reader)
     return read
+
+
+def test_every_sheet_is_one_or_two_a4_pages(sheets):
+    for sector_id, (_, _, reader) in sheets.items():
+        assert 1 <= len(reader.pages) <= 2, (sector_id, len(reader.pages))
+        for page in reader.pages:
+            assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842), sector_id
+
+
+def test_the_sheets_body_text_is_10_points(demo_output):
+    """Read on a notice board: nothing but the page numbers and small tags below 9 points, and
+    most of the text at 10 points or more."""
+    for sector_id in SECTORS:
+        with pdfplumber.open(demo_output / "secteurs" / sector_id / "feuille.pdf") as pdf:
+            sizes = [round(char["size"], 1) for page in pdf.pages for char in page.chars]
+        assert min(sizes) >= 9, sector_id
+        assert sum(size >= 10 for size in sizes) >= 0.7 * len(sizes), sector_id
+
+
+def yaml_bad_news(sector_id: str) -> list[str]:
+    """What is not going as planned in a sector, worked out from the YAML by the spec's rules,
+    apart from the model: the titles of its projects late (planned or in progress, past their
+    current planned end or with a delay update), over budget (spent above the last budget),
+    suspended or cancelled; of its works orders withdrawn and not over; and the numbers of its
+    overdue residents' reports (demo_reports.py)."""
+    import datetime as dt
+
+    today = dt.datetime.fromtimestamp(int(DEMO_EPOCH), tz=dt.timezone.utc).date()
+    titles = []
+    for project in demo_records("content/projects").values():
+        if sector_id not in project["sectors"] and "all" not in project["sectors"]:
+            continue
+        updates = project.get("updates") or []
+        ends = [u["new_planned_end"] for u in updates if u["kind"] == "delay"]
+        end = max(ends) if ends else project["schedule"]["planned_end"]
+        late = project["status"] in ("planned", "in_progress") and (today > end or bool(ends))
+        budgets = [project.get("budget", {}).get("planned")] + [u["new_budget"] for u in updates
+                                                                 if u["kind"] == "cost_overrun"]
+        spent = (project.get("budget") or {}).get("spent")
+        over = spent is not None and budgets[-1] is not None and spent > budgets[-1]
+        if late or over or project["status"] in ("suspended", "cancelled"):
+            titles.append(project["title"])
+    for order in demo_records("content/works").values():
+        end = order["end"].date() if isinstance(order["end"], dt.datetime) else order["end"]
+        if sector_id in order["sectors"] and "cancelled" in order and end >= today:
+            titles.append(order["title"])
+    written = {str(data["number"]): data.get("sectors") for data in demo_records("content/signalements").values()
+               if "number" in data}
+    for report in demo_reports():
+        sectors = written[report.number] or ([s for s in SECTORS if in_sector(report.point, s)] if report.point else [])
+        if report.is_overdue and sector_id in sectors:
+            titles.append(report.number)
+    return titles
+
+
+def test_every_bad_news_of_the_sector_is_on_its_sheet_first(sheets):
+    """Bad news is never cut to fit the sheet: every item the YAML makes, before the works."""
+    seen = 0
+    for sector_id, (text, _, _) in sheets.items():
+        sheet = squeezed(text)
+        works_heading = sheet.index(squeezed("Travaux en cours et dans les"))
+        for title in yaml_bad_news(sector_id):
+            assert squeezed(title) in sheet[:works_heading], (sector_id, title)
+            seen += 1
+    assert seen >= 2 * len(SECTORS)
 
 
 def test_every_sector_has_a_tagged_titled_french_sheet_with_embedded_fonts(sheets):
@@ -132,6 +198,19 @@ def test_every_qr_code_leads_to_the_right_absolute_address(demo_output, sheets):
         for code in codes:
             assert code.startswith(f"{PUBLIC}/") and code.endswith("/"), code
             assert (demo_output / code.removeprefix(f"{PUBLIC}/") / "index.html").is_file(), code
+
+
+def test_every_item_of_the_sheet_has_the_qr_code_of_its_own_page(demo_output, sheets):
+    """One code per card, next to it, leading to the page its title links to (the sheet's page,
+    feuille.html, is the whole sheet: the demo's sectors fit on two pages without cutting)."""
+    for sector_id, (_, codes, _) in sheets.items():
+        page = (demo_output / "secteurs" / sector_id / "feuille.html").read_text(encoding="utf-8")
+        cards = re.findall(r'<li class="card[^"]*">(.*?)<h3 class="card-title"><a href="([^"]+)"', page, re.S)
+        assert len(cards) >= 5, sector_id
+        expected = [f"/secteurs/{sector_id}/", *(href for _, href in cards)]
+        assert sorted(codes) == sorted(f"{PUBLIC}{href}" for href in expected), sector_id
+        for before_title, href in cards:
+            assert f'alt="Code QR vers la page : {PUBLIC}{href}"' in before_title, (sector_id, href)
 
 
 def test_the_large_print_sheet_says_the_same_at_16_points_at_least(demo_output, sheets):
@@ -197,6 +276,7 @@ def test_each_works_site_has_its_a3_poster_and_no_other(demo_output, posters):
     assert made == sorted(expected_posters())
     assert any(p.startswith("travaux/") for p in made) and any(p.startswith("projets/") for p in made)
     for save_as, (_, _, reader) in posters.items():
+        assert len(reader.pages) == 1, (save_as, len(reader.pages))  # one sheet on the fence
         box = reader.pages[0].mediabox
         assert (round(float(box.width)), round(float(box.height))) == (842, 1191), save_as  # A3 portrait
         assert reader.trailer["/Root"]["/Lang"] == "fr" and "/StructTreeRoot" in reader.trailer["/Root"]
@@ -237,3 +317,95 @@ def test_the_sectors_letters_archive_links_the_months_sheet(demo_output):
     for sector_id in SECTORS:
         html = (demo_output / "secteurs" / sector_id / "lettres" / "index.html").read_text(encoding="utf-8")
         assert f'href="/secteurs/{sector_id}/feuille.pdf" type="application/pdf"' in html, sector_id
+
+
+# --- a big city's sheets: fitted to two pages, bad news never cut ----------------------------------
+def fitted_sheets(root, sector_ids=None):
+    """Each sector's sheet of the city at ``root`` laid out as write_paper does (paper.fitted), with
+    the theme's templates and the demo's settings, without building the site: {sector id: PDF}."""
+    from pelican.settings import read_settings
+
+    from clairvoie.generator import ClairvoieGenerator
+    from clairvoie.labels import template_filters, template_globals
+    from clairvoie.outputs import paper
+    from sites import load_site
+
+    settings = read_settings(str(REPO / "pelicanconf.py"),
+                             override={"PATH": str(root / "content"), "THEME": str(REPO / "themes" / "clairvoie")})
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **template_filters()}
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **template_globals()}
+    context = {**settings, "SITEURL": ""}
+    generator = ClairvoieGenerator(context=context, settings=settings, path=settings["PATH"],
+                                   theme=settings["THEME"], output_path=str(root / "output"))
+    model = load_site(root)
+    generator.env.globals.update(SITEURL="", model=model)
+    made = {}
+    for document in paper.documents(model, PUBLIC):
+        sector_id = document.save_as.split("/")[1]
+        if not document.save_as.endswith(f"/{paper.SHEET_FILE}") or sector_ids and sector_id not in sector_ids:
+            continue
+
+        def render(changes, document=document):
+            return generator.get_template(document.template).render(
+                {**context, "model": model, **document.variables, **changes})
+
+        made[sector_id] = paper.fitted(document, render, str(root)).write_pdf(pdf_variant=paper.PDF_VARIANT)
+    return made
+
+
+def city_bad_news(root, sector_id: str) -> list[str]:
+    """The titles of a synthetic city's projects in trouble in a sector, from its YAML by the spec's
+    rules (as yaml_bad_news), and its withdrawn works orders not over: what its sheet must list."""
+    import datetime as dt
+
+    today = dt.datetime.fromtimestamp(int(DEMO_EPOCH), tz=dt.timezone.utc).date()
+
+    def day(value):
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    titles = []
+    for path in sorted((root / "content/projects").glob("*.yaml")):
+        project = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if sector_id not in project["sectors"] and "all" not in project["sectors"]:
+            continue
+        updates = project.get("updates") or []
+        ends = [day(u["new_planned_end"]) for u in updates if u["kind"] == "delay"]
+        end = max(ends) if ends else day(project["schedule"]["planned_end"])
+        late = project["status"] in ("planned", "in_progress") and (today > end or bool(ends))
+        budget = project.get("budget") or {}
+        budgets = [budget.get("planned")] + [u["new_budget"] for u in updates if u["kind"] == "cost_overrun"]
+        over = budget.get("spent") is not None and budgets[-1] is not None and budget["spent"] > budgets[-1]
+        if late or over or project["status"] in ("suspended", "cancelled"):
+            titles.append(project["title"])
+    for path in sorted((root / "content/works").glob("*.yaml")):
+        order = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if sector_id in order["sectors"] and "cancelled" in order and day(order["end"]) >= today:
+            titles.append(order["title"])
+    return titles
+
+
+def test_a_big_citys_sheets_fit_on_two_pages_with_all_their_bad_news(tmp_path):
+    """The benchmark's M city (bench/make_city.py): a hundred items of bad news a sector, dozens of
+    works and projects. Its sheets list every bad news, one line each, and what else fits. Its
+    three sectors with the most bad news (laying out all ten takes minutes)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from make_city import make_city
+
+    root = make_city("M", 1, tmp_path / "city")
+    sector_ids = sorted((path.stem for path in (root / "sectors").glob("*.yaml")),
+                        key=lambda sector_id: -len(city_bad_news(root, sector_id)))[:3]
+    sheets = fitted_sheets(root, sector_ids)
+    assert sorted(sheets) == sorted(sector_ids)
+    for sector_id, pdf in sheets.items():
+        path = tmp_path / f"{sector_id}.pdf"
+        path.write_bytes(pdf)
+        reader = pypdf.PdfReader(path)
+        assert len(reader.pages) <= 2, (sector_id, len(reader.pages))
+        text = squeezed("\n".join(page.extract_text() for page in reader.pages))
+        bad_news = city_bad_news(root, sector_id)
+        assert len(bad_news) > 20, sector_id
+        for title in bad_news:
+            assert squeezed(title) in text, (sector_id, title)
+        assert squeezed("autres arrêtés de travaux") in text or squeezed("arrêtés de travaux : voir") in text

@@ -2,16 +2,23 @@
 
 Written as::
 
-    /secteurs/<id>/feuille.pdf   A4: what is not going as planned first, the works of the
-                                 coming weeks, projects in progress, the next meetings, the
-                                 sector's contact, and QR codes to the sector page and each item
+    /secteurs/<id>/feuille.pdf   A4, one or two pages: what is not going as planned first, the
+                                 works of the coming weeks, projects in progress, the next
+                                 meetings, the sector's contact, and QR codes to the sector page
+                                 and next to each item
     /secteurs/<id>/feuille-gros-caracteres.pdf
-                                 the same sheet in large print (body at 16 pt, one column),
-                                 for residents with low vision
-    /secteurs/<id>/feuille.html  the sheet's own page: the accessible version of the PDF
-                                 (RGAA 13.3), and what prints it again anywhere
-    /travaux/<id>/affiche.pdf    A3 poster of each works order in progress or starting soon
-    /projets/<id>/affiche.pdf    A3 poster of each project in progress or suspended
+                                 the same sheet in large print (body at 16 pt, one column), for
+                                 residents with low vision, on as many pages as it takes
+    /secteurs/<id>/feuille.html  the sheet's own page, never cut: the accessible version of the
+                                 PDF (RGAA 13.3), and what prints it again anywhere
+    /travaux/<id>/affiche.pdf    A3 poster, one page, of each works order in progress or starting soon
+    /projets/<id>/affiche.pdf    A3 poster, one page, of each project in progress or suspended
+
+A sheet too long for two pages is cut where the issue allows (``fitted``): the works, projects
+and meetings after the bad news are limited to the first of each list, with how many more and
+where; if the bad news alone leaves no room, they are written one line each. Bad news is never
+cut: a sector with more than two pages of it one line each gets a longer sheet. A poster too
+long for its page is laid out denser.
 
 A sheet says what the sector page says on the same build date, a poster what the record's page
 says: they are made from the same model and the same theme macros (``templates/paper/``), then
@@ -20,24 +27,28 @@ embedded text. QR codes are drawn by ``segno`` as vector images and lead to abso
 SITEURL when it is absolute, else ``CLAIRVOIE_NEWSLETTER_SITEURL`` (the public address the
 letters use); without either, there is no QR code and the log says so.
 
-A PDF is a pure function of its HTML (its dates are the build date's, ``SOURCE_DATE_EPOCH``),
-so two builds of one commit give the same bytes, ``Site.write`` keeps an unchanged PDF's file
+A PDF is a pure function of its whole HTML (its dates are the build date's, ``SOURCE_DATE_EPOCH``;
+the fitting depends on nothing else), so two builds of one commit give the same bytes, ``Site.write`` keeps an unchanged PDF's file
 as it was published, and each PDF is kept in ``<CACHE_PATH>/clairvoie-images/paper/`` under a
 hash of its HTML: the next build copies it instead of laying it out again.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import logging
+import re
 from dataclasses import dataclass
-from typing import Any, Sequence
-from urllib.parse import urlsplit
+from typing import Any, Callable, Sequence
+from urllib.parse import quote, urlsplit
 
 import segno
+from markupsafe import Markup
 
 from .. import parallel
 from ..labels import month_fr
-from ..model.records import Model, Project, Sector, SectorView, WorksOrder
+from ..model.records import Model, Project, Sector, WorksOrder
 from .imaging import EncodedImages
 from .site import Site, absolute
 
@@ -51,6 +62,13 @@ PROJECT_FEED = "flux.atom"  # feeds.py writes it for every project
 POSTER_PROJECT_STATUSES = ("in_progress", "suspended")  # a suspended site's fence says so too
 # Below this many PDFs, starting processes costs more than it saves.
 PDFS_PER_EXTRA_PROCESS = 40
+SHEET_PAGES = 2  # the issue's "one or two pages": a sheet is fitted to them (fitted_pdf)
+POSTER_PAGES = 1
+PDF_VARIANT = "pdf/ua-1"
+FITTING_VERSION = 1  # in the cache key of a fitted PDF: a change to how it is fitted makes it again
+# The opening of a card (links.html) and the first link in it, its title's: its QR code goes there.
+SVG_PATH = re.compile(r'(.*? d=")([^"]*)(".*)', re.S)
+CARD_LINK = re.compile(r'(<li class="card[^"]*">)((?:(?!</li>).)*?<a href="([^"]+)")', re.S)
 
 
 def sheet_path(sector: Sector, large_print: bool = False) -> str:
@@ -75,21 +93,29 @@ def public_url(site: Site, model: Model) -> str:
     return ""
 
 
+@functools.cache  # a sheet is laid out several times to fit its pages, its codes drawn once
 def qr_code(url: str) -> str:
-    """A QR code as an SVG data URI: drawn as vectors, sharp at any print size."""
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    """A QR code as an SVG data URI: drawn as vectors, sharp at any print size. Its path's numbers
+    are separated by commas, which an address keeps as they are, not by spaces (%20): the sheet's
+    page, with a code per item, stays a third smaller."""
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=4, border=2, xmldecl=False, svgclass=None,
+                                    lineclass=None)
+    head, path, tail = SVG_PATH.fullmatch(svg.getvalue().decode("ascii")).groups()
+    return "data:image/svg+xml," + quote(head + path.replace(" ", ",") + tail, safe=",/:=.")
 
 
-def item_links(view: SectorView) -> list[tuple[str, str]]:
-    """(page, name) of each item the sheet shows, in its order: what its QR codes lead to."""
-    works = view.active_works + view.upcoming_works
-    return [
-        *((news.url, news.title) for news in view.bad_news),
-        *((report.url, f"Signalement n° {report.number}, {report.street}") for report in view.overdue_reports),
-        *((order.url, f"{order.street} : {order.title}") for order in works),
-        *((project.url, project.title) for project in view.projects_by_status["in_progress"]),
-        *((meeting.url, meeting.title) for meeting in view.upcoming_meetings),
-    ]
+def cards_with_qr(public: str) -> Callable[[str], Markup]:
+    """A function giving each card of the HTML it is given the QR code of the page its title links
+    to, first in the card (the sheet floats it to the right): without a public address, none."""
+    def with_qr(html: str) -> Markup:
+        if not public:
+            return Markup(html)
+        def add(match: re.Match) -> str:
+            address = absolute(public, match[3])
+            return f'{match[1]}<img class="qr" src="{qr_code(address)}" alt="Code QR vers la page : {address}">{match[2]}'
+        return Markup(CARD_LINK.sub(add, str(html)))
+    return with_qr
 
 
 @dataclass(frozen=True)
@@ -100,40 +126,97 @@ class PaperDocument:
     template: str
     variables: dict[str, Any]
     also_as_page: str | None = None  # the same HTML published as a page too
+    # At most this many pages (None: as many as it takes), and how to get there: the variables
+    # of each more compact layout tried in turn, each with the longest `cap` that fits (0 to
+    # `longest_list`, the items shown of each list after the bad news, which are never cut).
+    max_pages: int | None = None
+    fittings: tuple[dict[str, Any], ...] = ()
+    longest_list: int = 0
+    # The id of the heading after what is never cut: where a layout puts it tells whether
+    # a fitting can fit at all, before laying it out again.
+    after_uncut: str | None = None
 
 
 def documents(model: Model, public: str) -> list[PaperDocument]:
-    qr = {"public": (lambda path: absolute(public, path)) if public else None, "qr_code": qr_code}
+    qr = {"public": (lambda path: absolute(public, path)) if public else None, "qr_code": qr_code,
+          "with_qr": cards_with_qr(public)}
     found = []
     for sector in model.sectors:
         view = model.views[sector.id]
+        lists = (view.active_works + view.upcoming_works, view.projects_by_status["in_progress"],
+                 view.upcoming_meetings)
         for large_print in (False, True):
-            found.append(PaperDocument(sheet_path(sector, large_print), "paper/sector_sheet", {
-                **qr, "sector": sector, "view": view, "item_links": item_links(view),
-                "sheet_month": month_fr(model.today), "large_print": large_print,
-            }, None if large_print else f"{sector.url}{SHEET_PAGE}"))
+            variables = {**qr, "sector": sector, "view": view, "sheet_month": month_fr(model.today),
+                         "large_print": large_print, "cap": None, "compact_bad_news": False}
+            if large_print:  # as long as it takes: large print says everything
+                found.append(PaperDocument(sheet_path(sector, True), "paper/sector_sheet", variables))
+                continue
+            found.append(PaperDocument(
+                sheet_path(sector), "paper/sector_sheet", variables, f"{sector.url}{SHEET_PAGE}",
+                max_pages=SHEET_PAGES, fittings=({}, {"compact_bad_news": True}),
+                longest_list=max(map(len, lists)), after_uncut="travaux"))
+    posters = {"max_pages": POSTER_PAGES, "fittings": ({"density": 1}, {"density": 2})}
     bad_news = {id(news.project or news.works): news for news in model.bad_news}
     for order in (w for w in model.works if has_poster(w)):
         found.append(PaperDocument(poster_path(order), "paper/works_poster", {
             **qr, "order": order, "poster_title": f"{order.street} : {order.title}",
             "bad_news": bad_news.get(id(order.project)) if order.project else None,
             "contact": model.contact_for(order), "page_url": order.url,
-            "feed_url": f"{order.project.url}{PROJECT_FEED}" if order.project else None,
-        }))
+            "feed_url": f"{order.project.url}{PROJECT_FEED}" if order.project else None, "density": 0,
+        }, **posters))
     for project in (p for p in model.projects if has_poster(p)):
         found.append(PaperDocument(poster_path(project), "paper/project_poster", {
             **qr, "project": project, "poster_title": project.title, "bad_news": bad_news.get(id(project)),
             "contact": model.contact_for(project), "page_url": project.url,
-            "feed_url": f"{project.url}{PROJECT_FEED}",
-        }))
+            "feed_url": f"{project.url}{PROJECT_FEED}", "density": 0,
+        }, **posters))
     return found
+
+
+def laid_out(html: str, base_url: str) -> Any:
+    """The page laid out by WeasyPrint (a Document: its pages, ready to write)."""
+    import weasyprint  # here: it needs Pango, which write_paper checks first
+
+    return weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT)
 
 
 def pdf_bytes(html: str, base_url: str) -> bytes:
     """A tagged PDF (PDF/UA-1) of the page; its dates come from the page's dcterms metadata."""
-    import weasyprint  # here: it needs Pango, which write_paper checks first
+    return laid_out(html, base_url).write_pdf(pdf_variant=PDF_VARIANT)
 
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+
+def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], base_url: str) -> Any:
+    """The fullest layout of the document that fits on its pages: everything when it fits; else,
+    in the first of its fittings where showing no item after the bad news fits, the longest cap
+    that fits (more items never take fewer pages). When nothing fits, the most
+    compact layout, longer than wanted: what must be said is never cut (bad news, a poster's facts)."""
+    def fits(layout: Any) -> bool:
+        return len(layout.pages) <= document.max_pages
+
+    def uncut_fits(layout: Any) -> bool:
+        return any(document.after_uncut in page.anchors for page in layout.pages[:document.max_pages])
+
+    layout = laid_out(render({}), base_url)
+    if document.max_pages is None or fits(layout):
+        return layout
+    for fitting in document.fittings:
+        if not fitting and document.after_uncut and not uncut_fits(layout):
+            continue  # only cutting lists leaves what comes first as it is: already too long
+        layout = laid_out(render({**fitting, "cap": 0}), base_url)
+        if not fits(layout):
+            continue
+        # The longest cap that fits: doubled while it fits (few items fit beside much bad news),
+        # then a binary search between the last that fitted and the first that did not.
+        shortest, longest, failed = 0, document.longest_list, False
+        while shortest < longest:
+            cap = (shortest + longest + 1) // 2 if failed else min(2 * shortest or 1, longest)
+            attempt = laid_out(render({**fitting, "cap": cap}), base_url)
+            if fits(attempt):
+                shortest, layout = cap, attempt
+            else:
+                longest, failed = cap - 1, True
+        return layout
+    return layout
 
 
 def weasyprint_missing() -> str | None:
@@ -165,9 +248,14 @@ def write_paper(model: Model, site: Site) -> None:
     def make_share(share: Sequence[PaperDocument]) -> tuple[set[str], int, int]:
         kept = EncodedImages(cache.folder)
         for document in share:
-            html = site.template(document.template).render({**site.context, "model": model, **document.variables})
-            site.write(document.save_as, kept.data(("pdf", weasyprint.__version__, html), ".pdf",
-                                                   lambda: pdf_bytes(html, site.output_path)))
+            def render(changes: dict[str, Any], document: PaperDocument = document) -> str:
+                return site.template(document.template).render(
+                    {**site.context, "model": model, **document.variables, **changes})
+
+            html = render({})  # everything it would say with no page limit: what the cached PDF depends on
+            site.write(document.save_as, kept.data(
+                ("pdf", weasyprint.__version__, FITTING_VERSION, document.max_pages, html), ".pdf",
+                lambda: fitted(document, render, site.output_path).write_pdf(pdf_variant=PDF_VARIANT)))
             if document.also_as_page:
                 site.write(document.also_as_page, html)
         return kept.used, kept.encoded, kept.reused
