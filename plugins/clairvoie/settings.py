@@ -100,6 +100,11 @@ class ClairvoieSettings:
     # The subscription service (docs/abonnements.md): its public base URL, where the site's
     # forms post and the letters' links lead; empty: no service (the CSV list is used).
     subscriptions_url: str = ""
+    # A city already on listmonk (docs/abonnements.md): {"url": listmonk's root URL, "lists":
+    # {sector id: the UUID of that sector's public listmonk list, …}}. When set, the site's forms
+    # post to listmonk's public subscription form instead of the subscription service, and offer
+    # the sectors that have a list. Empty: not used.
+    listmonk: dict[str, Any] = field(default_factory=dict)
     # Sign-up requests one client (IP address) may make in ten minutes; beyond: « 429 ».
     subscriptions_client_limit: int = 30
     # Confirmation e-mails one address may get in a day; beyond, the same answer, no e-mail.
