@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 import yaml
 
-from building import REPO, run_pelican, serve
+from building import REPO, copy_demo_site, run_clairvoie, run_pelican, serve
 from html_checker import nu_errors
 
 # listmonk's public subscription form, github.com/knadh/listmonk: the HTML its admin generates
@@ -157,3 +157,21 @@ def test_without_javascript_chromium_posts_the_documented_shape(browser, with_li
     assert set(fields) <= LISTMONK_FIELDS
     assert fields["email"] == ["habitant@example.org"] and fields["nonce"] == [""]
     assert sorted(fields["l"]) == sorted([LISTS[sector_id], LISTS[other]])
+
+
+def test_a_mapping_that_would_make_a_broken_form_stops_the_build(tmp_path):
+    """An unknown sector, a value that is no list UUID, an address that is no URL: each said in
+    French by « clairvoie validate » (and the build), before any page carries such a form."""
+    root = copy_demo_site(tmp_path / "site")
+    bad = {"url": "lettres.villebrune-sur-lise.fr",
+           "lists": {SECTOR_IDS[0]: LISTS[SECTOR_IDS[0]], "secteur-99": LISTS[SECTOR_IDS[0]],
+                     SECTOR_IDS[1]: "liste-du-secteur"}}
+    (root / "pelicanconf.py").write_text((root / "pelicanconf.py").read_text(encoding="utf-8")
+                                         + f"\nCLAIRVOIE_LISTMONK = {bad!r}\n", encoding="utf-8")
+    result = run_clairvoie(root, "validate")
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if "CLAIRVOIE_LISTMONK" in line]
+    assert len(problems) == 3, result.stderr
+    assert any("« url » doit être l'adresse complète de listmonk" in p for p in problems)
+    assert any("le secteur « secteur-99 » n'existe pas" in p for p in problems)
+    assert any(f"pour « {SECTOR_IDS[1]} », « liste-du-secteur » n'est pas l'UUID" in p for p in problems)
