@@ -15,6 +15,7 @@ import pytest
 from building import run_clairvoie
 from clairvoie.subscriptions import consent
 from clairvoie.subscribers.store import PENDING_DAYS, Store, address_hash, deliveries_table
+from service import Service
 
 
 @pytest.fixture
@@ -166,3 +167,15 @@ def test_no_command_keeps_addresses_inside_the_site_s_folder(site, tmp_path):
         assert not inside.exists() and not (tmp_path / "abonnes.db").exists()
     finally:
         inside_csv.unlink()
+
+
+def test_the_service_purges_unconfirmed_requests_when_it_starts(site, mailbox, store, database_url, tmp_path):
+    old = store.add_request("oubliee@exemple-purge.fr", ["secteur-1"], consent.CURRENT, 3,
+                            now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=PENDING_DAYS, hours=1))
+    service = Service(site, database_url, mailbox[1], tmp_path / "service.log", settings="pelicanconf_tests.py")
+    try:
+        assert store.request(old.id) is None  # gone before the first request was answered
+    finally:
+        service.stop()
+    assert "demandes non confirmées effacées : 1" in service.logs()
+    assert "exemple-purge" not in service.logs()
