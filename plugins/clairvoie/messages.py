@@ -392,3 +392,19 @@ def images_with_metadata(count: int) -> str:
     images = "une image garderait ses" if count == 1 else f"{count} images garderaient leurs"
     return (f"Construction arrêtée : {images} métadonnées (position GPS, appareil, date…) : "
             "rien n'a été publié, le site précédent reste en ligne tel quel.")
+
+
+# --- Settings: CLAIRVOIE_LISTMONK (docs/abonnements.md) ---------------------------------------
+LISTMONK_SHAPE = ("doit être de la forme {\"url\": \"https://…\", \"lists\": {\"secteur-1\": \"<UUID de la "
+                  "liste>\", …}}")
+LISTMONK_URL = "« url » doit être l'adresse complète de listmonk, par exemple https://lettres.ville.fr"
+LISTMONK_LISTS = "« lists » doit donner, pour chaque secteur, l'UUID de sa liste listmonk"
+
+
+def listmonk_unknown_sector(sector_id: object, sector_ids: Iterable[str]) -> str:
+    return f"« lists » : le secteur « {sector_id} » n'existe pas (secteurs : {', '.join(sector_ids)})"
+
+
+def listmonk_bad_uuid(sector_id: object, value: object) -> str:
+    return (f"« lists » : pour « {sector_id} », « {value} » n'est pas l'UUID d'une liste listmonk "
+            "(32 chiffres et lettres en 5 groupes, page « Listes » de listmonk)")

@@ -7,6 +7,7 @@ Every knob a site may turn lives here, named ``CLAIRVOIE_<NAME>`` in
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -24,6 +25,7 @@ DEFAULT_CATEGORIES = (
 )
 
 PREFIX = "CLAIRVOIE_"
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,11 @@ class ClairvoieSettings:
     # The subscription service (docs/abonnements.md): its public base URL, where the site's
     # forms post and the letters' links lead; empty: no service (the CSV list is used).
     subscriptions_url: str = ""
+    # A city already on listmonk (docs/abonnements.md): {"url": listmonk's root URL, "lists":
+    # {sector id: the UUID of that sector's public listmonk list, …}}. When set, the site's forms
+    # post to listmonk's public subscription form instead of the subscription service, and offer
+    # the sectors that have a list. Empty: not used.
+    listmonk: dict[str, Any] = field(default_factory=dict)
     # Sign-up requests one client (IP address) may make in ten minutes; beyond: « 429 ».
     subscriptions_client_limit: int = 30
     # Confirmation e-mails one address may get in a day; beyond, the same answer, no e-mail.
@@ -141,6 +148,28 @@ class ClairvoieSettings:
 
     def sectors_dir(self) -> str:
         return os.path.normpath(os.path.join(self.site_root, self.sectors_path))
+
+    def listmonk_problems(self, sector_ids: list[str]) -> list[str]:
+        """What is wrong with CLAIRVOIE_LISTMONK, in French: a form posting there must work."""
+        from . import messages
+
+        if not self.listmonk:
+            return []
+        if not isinstance(self.listmonk, dict):
+            return [messages.LISTMONK_SHAPE]
+        found = []
+        url = self.listmonk.get("url")
+        if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+            found.append(messages.LISTMONK_URL)
+        lists = self.listmonk.get("lists")
+        if not isinstance(lists, dict) or not lists:
+            return found + [messages.LISTMONK_LISTS]
+        for sector_id, list_uuid in lists.items():
+            if sector_id not in sector_ids:
+                found.append(messages.listmonk_unknown_sector(sector_id, sector_ids))
+            if not isinstance(list_uuid, str) or not _UUID.fullmatch(list_uuid):
+                found.append(messages.listmonk_bad_uuid(sector_id, list_uuid))
+        return found
 
     @classmethod
     def from_pelican(cls, pelican_settings: dict[str, Any]) -> "ClairvoieSettings":

@@ -15,6 +15,7 @@ import pytest
 from building import run_clairvoie
 from clairvoie.subscriptions import consent
 from clairvoie.subscribers.store import PENDING_DAYS, Store, address_hash, deliveries_table
+from service import Service
 
 
 @pytest.fixture
@@ -141,3 +142,40 @@ def test_the_service_does_not_start_without_a_mail_server(site, tmp_path):
                              "--database", "sqlite:///" + str(tmp_path / "abonnes.db")],
                             cwd=site, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1 and "CLAIRVOIE_SMTP_URL n'est pas définie" in result.stderr
+
+
+def test_no_command_keeps_addresses_inside_the_site_s_folder(site, tmp_path):
+    """The site's folder is the content repository (it may be public): a SQLite database or a
+    CSV list in it is refused by every « abonnements » command, and nothing is written there."""
+    inside = site / "abonnes-essai.db"
+    outside_csv = tmp_path / "abonnes.csv"
+    outside_csv.write_text("email,sectors,token\nx@exemple.fr,secteur-1,t\n", encoding="utf-8")
+    inside_csv = site / "abonnes-essai.csv"
+    inside_csv.write_text(outside_csv.read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        runs = {
+            "serve": ("abonnements", "serve", "--port", "9", "--database", f"sqlite:///{inside}"),
+            "export": ("abonnements", "export", "x@exemple.fr", "--database", f"sqlite:///{inside}"),
+            "oublier": ("abonnements", "oublier", "x@exemple.fr", "--database", f"sqlite:///{inside}"),
+            "importer (base)": ("abonnements", "importer", str(outside_csv), "--database", f"sqlite:///{inside}"),
+            "importer (liste)": ("abonnements", "importer", str(inside_csv), "--database",
+                                 "sqlite:///" + str(tmp_path / "abonnes.db")),
+        }
+        for name, command in runs.items():
+            result = run_clairvoie(site, *command)
+            assert result.returncode == 1 and "est dans le dossier du site" in result.stderr, name
+        assert not inside.exists() and not (tmp_path / "abonnes.db").exists()
+    finally:
+        inside_csv.unlink()
+
+
+def test_the_service_purges_unconfirmed_requests_when_it_starts(site, mailbox, store, database_url, tmp_path):
+    old = store.add_request("oubliee@exemple-purge.fr", ["secteur-1"], consent.CURRENT, 3,
+                            now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=PENDING_DAYS, hours=1))
+    service = Service(site, database_url, mailbox[1], tmp_path / "service.log", settings="pelicanconf_tests.py")
+    try:
+        assert store.request(old.id) is None  # gone before the first request was answered
+    finally:
+        service.stop()
+    assert "demandes non confirmées effacées : 1" in service.logs()
+    assert "exemple-purge" not in service.logs()

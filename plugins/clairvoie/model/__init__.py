@@ -152,6 +152,8 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
                                  settings.site_root)
     if settings.plain_french_strict:
         problems += remarks
+    problems += [Problem("pelicanconf.py", 1, 1, "CLAIRVOIE_LISTMONK", message)
+                 for message in settings.listmonk_problems(ctx.sector_ids)]
     if problems:
         raise InvalidRecords(problems)
 

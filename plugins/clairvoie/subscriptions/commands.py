@@ -37,11 +37,20 @@ def _database(args: argparse.Namespace, settings: ClairvoieSettings) -> str:
 
 def _open_store(args: argparse.Namespace) -> tuple[dict, ClairvoieSettings, Store] | None:
     """The site's settings and the subscriptions' database; None (the reason printed) if it cannot open."""
+    from ..newsletter.commands import _outside
+    from ..newsletter.send import SendError
+
     pelican_settings = read_pelican_settings(args.settings)
     settings = ClairvoieSettings.from_pelican(pelican_settings)
+    url = _database(args, settings)
     try:
-        return pelican_settings, settings, Store(_database(args, settings))
-    except StoreError as error:
+        # Addresses never in the site's folder, which is the content repository.
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            _outside(url[len("sqlite:///"):], settings.site_root, "La base des abonnés")
+        if getattr(args, "file", None):
+            _outside(args.file, settings.site_root, "La liste CSV des abonnés")
+        return pelican_settings, settings, Store(url)
+    except (StoreError, SendError) as error:
         print(error, file=sys.stderr)
         return None
 
