@@ -409,3 +409,29 @@ def test_a_big_citys_sheets_fit_on_two_pages_with_all_their_bad_news(tmp_path):
         for title in bad_news:
             assert squeezed(title) in text, (sector_id, title)
         assert squeezed("autres arrêtés de travaux") in text or squeezed("arrêtés de travaux : voir") in text
+
+
+def test_a_sector_with_too_many_works_shows_the_nearest_and_says_how_many_more(tmp_path):
+    """Little bad news, sixty works orders: the bad news in full cards, then the works ending
+    soonest, and « Et N autres arrêtés de travaux : voir <the sector's page> »."""
+    import datetime as dt
+
+    from sites import project_yaml, write_site
+
+    orders = {f"content/works/arrete-{number:02d}.yaml": (
+        f"reference: 2026-ARR-{number:04d}\ntitle: Réfection du trottoir numéro {number:02d}\n"
+        f"sectors: [secteur-1]\nkind: closure\nstreet: Rue des Essais {number:02d}\n"
+        f"start: 2026-11-02\nend: {dt.date(2026, 11, 30) + dt.timedelta(days=number)}\n") for number in range(60)}
+    late = project_yaml(title="title: Réfection du pont des Essais",
+                        schedule="schedule:\n  planned_start: 2026-01-05\n  planned_end: 2026-10-30")
+    root = write_site(tmp_path / "city", {**orders, "content/projects/pont.yaml": late})
+    path = tmp_path / "feuille.pdf"
+    path.write_bytes(fitted_sheets(root, ["secteur-1"])["secteur-1"])
+    reader = pypdf.PdfReader(path)
+    text = squeezed("\n".join(page.extract_text() for page in reader.pages))
+    assert len(reader.pages) <= 2
+    assert squeezed("Réfection du pont des Essais") in text
+    shown = [number for number in range(60) if squeezed(f"Rue des Essais {number:02d}") in text]
+    assert shown == list(range(len(shown))) and 3 <= len(shown) < 60  # the nearest ends, in order
+    assert squeezed(f"Et {60 - len(shown)} autres arrêtés de travaux : voir {PUBLIC}/secteurs/secteur-1/") in text
+    assert squeezed("En retard de") in text  # the bad news kept as a card, its facts written out
