@@ -85,12 +85,15 @@ def test_pages_are_french_and_make_no_third_party_requests(demo_output):
     for page in demo_output.rglob("*.html"):
         html = page.read_text()
         assert '<html lang="fr"' in html, page
-        # JavaScript only for search, « Près de chez moi » on /rues/ and the tracking-number
-        # shortcut on /signalements/ (the form works without it): their own scripts, and
+        # JavaScript only for search, « Près de chez moi » on /rues/, the tracking-number
+        # shortcut on /signalements/ (the form works without it) and the « Carte interactive »
+        # button of sector pages (the static plan stays without it): their own scripts, and
         # nothing else anywhere.
         own = {demo_output / "recherche" / "index.html": "js/recherche.js",
                demo_output / "rues" / "index.html": "js/proximite.js",
                demo_output / "signalements" / "index.html": "js/suivi.js"}.get(page)
+        if page.name == "index.html" and page.parent.parent == demo_output / "secteurs":
+            own = "js/carte-interactive.js"
         scripts = [f'<script type="module" src="{theme_asset_url(own)}">'] if own else []
         if page == demo_output / "admin" / "index.html":  # the online editor, copied into the site
             scripts = ['<script src="clairvoie-admin.js">', '<script src="decap-cms.js">']
