@@ -122,6 +122,10 @@ class ClairvoieSettings:
     # The file (from the site root) mapping the request tool's states and CSV columns for
     # « clairvoie signalements import »; empty: the defaults of report_import/stages.py.
     reports_import_mapping: str = ""
+    # Maps (docs/cartes.md): the commune's OpenStreetMap extract (.osm.pbf, made with
+    # « osmium extract »), relative to Pelican's PATH; its streets, water and parks are drawn
+    # on the static maps. Empty: outlines only; a missing or unreadable file: a warning, outlines.
+    osm_extract: str = "osm/commune.osm.pbf"
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the
