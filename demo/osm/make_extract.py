@@ -133,7 +133,7 @@ def seeded(name: str, salt: str = "") -> float:
     return int(hashlib.sha256((salt + name).encode()).hexdigest()[:8], 16) / 2**32
 
 
-def course(name: str, exact: list, near: list) -> list[tuple[float, float]]:
+def course(name: str, exact: list, near: list, reach_m: float) -> list[tuple[float, float]]:
     """The street's course: through its exact points (else its approximate ones), in the
     order of their main axis, extended at both ends."""
     points = list(dict.fromkeys(exact)) or list(dict.fromkeys(near))
@@ -141,7 +141,7 @@ def course(name: str, exact: list, near: list) -> list[tuple[float, float]]:
         return []
     if len(points) == 1:
         angle = seeded(name) * math.pi
-        (x, y), (dx, dy) = points[0], metres(160 * math.cos(angle), 160 * math.sin(angle))
+        (x, y), (dx, dy) = points[0], metres(reach_m * math.cos(angle), reach_m * math.sin(angle))
         return [(x - dx, y - dy), (x, y), (x + dx, y + dy)]
     cx = sum(p[0] for p in points) / len(points)
     cy = sum(p[1] for p in points) / len(points)
@@ -157,8 +157,8 @@ def course(name: str, exact: list, near: list) -> list[tuple[float, float]]:
         if math.dist(((point[0] - ordered[-1][0]) * K, point[1] - ordered[-1][1]), (0, 0)) * METRES_PER_DEGREE > 2:
             ordered.append(point)
     if len(ordered) == 1:
-        return course(name, ordered, [])
-    return [extended(ordered[1], ordered[0], 140), *ordered, extended(ordered[-2], ordered[-1], 140)]
+        return course(name, ordered, [], reach_m)
+    return [extended(ordered[1], ordered[0], reach_m), *ordered, extended(ordered[-2], ordered[-1], reach_m)]
 
 
 def extended(a, b, length_m: float):
@@ -178,6 +178,9 @@ HIGHWAY_OF_TYPE = (
     (r"^(Allée|Impasse)\b", "living_street"),
     (r"^Rue\b", "residential"),
 )
+
+# How far a street runs beyond its last known point, by importance (metres).
+REACH_M = {"primary": 700, "secondary": 450, "tertiary": 300}
 
 # Streets the records name without saying where: placed by hand, near what they serve.
 PLACED_BY_HAND = {
@@ -296,8 +299,9 @@ def main() -> None:
     for name in sorted(streets):
         if name.startswith("Place ") or name.startswith("Square "):
             continue
-        points = PLACED_BY_HAND.get(name) or course(name, streets[name]["exact"], streets[name]["near"])
         highway = next((kind for pattern, kind in HIGHWAY_OF_TYPE if re.search(pattern, name)), "residential")
+        points = PLACED_BY_HAND.get(name) or course(name, streets[name]["exact"], streets[name]["near"],
+                                                    REACH_M.get(highway, 180))
         writer.way(points, {"highway": highway, "name": name})
     for name in sorted(streets):
         if not name.startswith("Place "):

@@ -392,3 +392,23 @@ def images_with_metadata(count: int) -> str:
     images = "une image garderait ses" if count == 1 else f"{count} images garderaient leurs"
     return (f"Construction arrêtée : {images} métadonnées (position GPS, appareil, date…) : "
             "rien n'a été publié, le site précédent reste en ligne tel quel.")
+
+
+# --- the commune's OpenStreetMap extract (model/basemap.py, docs/cartes.md) -------------------
+_MAPS_FALLBACK = ("les cartes sont publiées sans les rues, avec le seul contour des secteurs "
+                  "(voir docs/cartes.md)")
+
+
+def osm_extract_missing(path: str) -> str:
+    return (f"{path} : extrait OpenStreetMap introuvable ; {_MAPS_FALLBACK}. Déposez l'extrait de la "
+            "commune à cet endroit, ou indiquez son chemin dans le réglage CLAIRVOIE_OSM_EXTRACT")
+
+
+def osm_extract_unreadable(path: str, detail: str) -> str:
+    return (f"{path} : extrait OpenStreetMap illisible ({detail}) ; {_MAPS_FALLBACK}. Refaites-le "
+            "avec « osmium extract » et remplacez le fichier")
+
+
+def osm_extract_empty(path: str) -> str:
+    return (f"{path} : l'extrait OpenStreetMap ne contient ni rue, ni eau, ni parc ; {_MAPS_FALLBACK}. "
+            "Vérifiez que l'extrait couvre bien la commune")
