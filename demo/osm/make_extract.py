@@ -180,7 +180,7 @@ HIGHWAY_OF_TYPE = (
 )
 
 # How far a street runs beyond its last known point, by importance (metres).
-REACH_M = {"primary": 700, "secondary": 450, "tertiary": 300}
+REACH_M = {"primary": 700, "secondary": 500, "tertiary": 400}
 
 # Streets the records name without saying where: placed by hand, near what they serve.
 PLACED_BY_HAND = {
@@ -301,7 +301,7 @@ def main() -> None:
             continue
         highway = next((kind for pattern, kind in HIGHWAY_OF_TYPE if re.search(pattern, name)), "residential")
         points = PLACED_BY_HAND.get(name) or course(name, streets[name]["exact"], streets[name]["near"],
-                                                    REACH_M.get(highway, 180))
+                                                    REACH_M.get(highway, 320))
         writer.way(points, {"highway": highway, "name": name})
     for name in sorted(streets):
         if not name.startswith("Place "):

@@ -902,8 +902,11 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
             if inside and not any(_overlap(box_, other) for other in taken):
                 chosen = (x, y, angle, box_)
                 break
-        if chosen is None and order == 0 and candidates:  # a street with works is always named
-            x, y, angle = candidates[0]
+        if chosen is None and order == 0 and candidates:  # a street with works is always named:
+            def hidden(spot: tuple[float, float, float]) -> float:  # where it hides the least
+                box_ = _rotated_box(*spot, width, font)
+                return sum(_overlap_area(box_, other) for other in taken)
+            x, y, angle = min(candidates, key=hidden)
             chosen = (x, y, angle, _rotated_box(x, y, angle, width, font))
         if chosen is None:
             continue
@@ -930,7 +933,7 @@ def _label_candidates(group: Sequence[Any], projection: Projection, width: float
             for dx, dy in ((0, 0), (0, -18), (0, 18), (-40, 0), (40, 0)):
                 yield round(points[0][0] + dx, 1), round(points[0][1] + dy, 1), 0.0
             continue
-        for fraction in (0.5, 0.35, 0.65, 0.2, 0.8):
+        for fraction in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
             x, y = _point_at(points, length * fraction)
             a = _point_at(points, max(length * fraction - width / 2, 0))
             b = _point_at(points, min(length * fraction + width / 2, length))
@@ -952,6 +955,10 @@ def _point_at(points: Sequence[Point], distance: float) -> Point:
             return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
         distance -= step
     return points[-1]
+
+
+def _overlap_area(a: Box, b: Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def _rotated_box(x: float, y: float, angle: float, width: float, font: float) -> Box:
