@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from building import DEMO_EPOCH, REPO, run_pelican
+from building import DEMO_EPOCH, REPO, run_clairvoie, run_pelican
 from clairvoie.outputs.maps import sector_map
 from osm_extract import DEMO_EXTRACT, named_streets, sector_shape
 from sites import load_site, write_site
@@ -169,3 +169,26 @@ def test_the_model_reads_the_extract_for_real_and_a_broken_one_leaves_it_empty_w
     assert not missing.basemap and missing.basemap.warning.startswith(
         "content/osm/commune.osm.pbf : extrait OpenStreetMap introuvable ; les cartes sont publiées sans les rues")
     assert sector_map(missing, "secteur-1").base is None and sector_map(missing, "secteur-1").outline
+
+
+def test_a_new_extract_makes_every_page_again_and_the_same_bytes_do_not(tmp_path):
+    import dataclasses
+
+    from clairvoie.incremental import common_fingerprint
+    from clairvoie.model.basemap import Basemap
+
+    model = load_site(small_city(tmp_path / "site", DEMO_EXTRACT.read_bytes()))
+    again = load_site(tmp_path / "site")
+    theme = str(REPO / "themes/clairvoie")
+    first = common_fingerprint(model, {}, theme)
+    assert common_fingerprint(again, {}, theme) == first  # unchanged extract: pages kept
+    changed = dataclasses.replace(model, basemap=Basemap(model.basemap.path, "another extract"))
+    assert common_fingerprint(changed, {}, theme) != first
+
+
+def test_validate_says_the_extract_is_missing_but_the_records_are_valid(tmp_path):
+    site = small_city(tmp_path / "site", None)
+    result = run_clairvoie(site, "validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Toutes les fiches sont valides")
+    assert "content/osm/commune.osm.pbf : extrait OpenStreetMap introuvable" in result.stderr
