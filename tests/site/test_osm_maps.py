@@ -87,9 +87,7 @@ def test_sector_map_has_streets_the_names_of_the_works_streets_and_the_credit(de
     assert expected, "every demo sector has works in progress on the build date"
     assert expected <= set(written), expected - set(written)
     credit = next(t for t in written if CREDIT in t)
-    assert COPYRIGHT in credit
-    link = next(a for a in svg.iter(f"{SVG}a") if a.get("href") == COPYRIGHT)
-    assert CREDIT in "".join(link.itertext())
+    assert COPYRIGHT in credit  # the address as text: it prints
 
 
 def test_every_map_of_the_site_is_at_most_150_kb(demo_output):
