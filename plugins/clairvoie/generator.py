@@ -63,6 +63,8 @@ class ClairvoieGenerator(Generator):
                     len(model.sectors), len(model.projects), len(model.works), len(model.meetings))
         # One line; each remark: « clairvoie validate ». A warning: Pelican shows no info by default.
         (logger.warning if model.plain_french else logger.info)("%s", plain_french.summary(len(model.plain_french)))
+        if model.basemap is not None and model.basemap.warning:
+            logger.warning("%s", model.basemap.warning)  # the maps fall back to the outlines
         signals.clairvoie_model_ready.send(model)
 
     def generate_output(self, writer) -> None:

@@ -121,6 +121,8 @@ def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path:
     report (a service's name or commitment is shown, and makes reports overdue, everywhere), the glossary."""
     parts: list[str | bytes] = [str(model.today), _settings_text(pelican_settings), repr(model.services),
                                 repr(model.glossary)]  # /lexique/, and the terms linked on every page
+    basemap = getattr(model, "basemap", None)  # the maps' streets: a new extract, every map again
+    parts.append(basemap.fingerprint if basemap is not None else "")
     for path in [*_tree_files(theme_path), *_tree_files(_PACKAGE_DIR, (".py", ".html", ".json"))]:
         parts += [path, _file_bytes(path)]
     parts += [record_fingerprint(sector) for sector in model.sectors]

@@ -408,3 +408,23 @@ def listmonk_unknown_sector(sector_id: object, sector_ids: Iterable[str]) -> str
 def listmonk_bad_uuid(sector_id: object, value: object) -> str:
     return (f"« lists » : pour « {sector_id} », « {value} » n'est pas l'UUID d'une liste listmonk "
             "(32 chiffres et lettres en 5 groupes, page « Listes » de listmonk)")
+
+
+# --- the commune's OpenStreetMap extract (model/basemap.py, docs/cartes.md) -------------------
+_MAPS_FALLBACK = ("les cartes sont publiées sans les rues, avec le seul contour des secteurs "
+                  "(voir docs/cartes.md)")
+
+
+def osm_extract_missing(path: str) -> str:
+    return (f"{path} : extrait OpenStreetMap introuvable ; {_MAPS_FALLBACK}. Déposez l'extrait de la "
+            "commune à cet endroit, ou indiquez son chemin dans le réglage CLAIRVOIE_OSM_EXTRACT")
+
+
+def osm_extract_unreadable(path: str, detail: str) -> str:
+    return (f"{path} : extrait OpenStreetMap illisible ({detail}) ; {_MAPS_FALLBACK}. Refaites-le "
+            "avec « osmium extract » et remplacez le fichier")
+
+
+def osm_extract_empty(path: str) -> str:
+    return (f"{path} : l'extrait OpenStreetMap ne contient ni rue, ni eau, ni parc ; {_MAPS_FALLBACK}. "
+            "Vérifiez que l'extrait couvre bien la commune")

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
 from building import CHROMIUM, CHROMIUM_ARGS, REPO, run_pelican
-from osm_extract import write_extract
+from synthetic_osm_extract import write_extract
 from range_server import serve_with_ranges
 
 pytestmark = [pytest.mark.browser,

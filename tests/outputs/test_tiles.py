@@ -20,7 +20,7 @@ from clairvoie.outputs import tiles
 from clairvoie.outputs.maps import sector_map
 from clairvoie.publish.policy import content_type
 from clairvoie.settings import ClairvoieSettings
-from osm_extract import ACROSS, ALONG, EAST, NORTH, SOUTH, WEST, write_extract
+from synthetic_osm_extract import ACROSS, ALONG, EAST, NORTH, SOUTH, WEST, write_extract
 
 needs_tilemaker = pytest.mark.skipif(shutil.which("tilemaker") is None,
                                      reason="Debian's tilemaker is not installed (make debian-packages)")

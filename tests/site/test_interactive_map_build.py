@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from building import REPO, run_pelican
-from osm_extract import write_extract
+from synthetic_osm_extract import write_extract
 from sites import project_yaml, write_site
 
 LOCATION = "location:\n  address: 3 rue des Lilas\n  lat: 45.74\n  lon: 4.85"

@@ -22,6 +22,7 @@ from .build import (
     BuildContext, _content_file, build_meeting, build_project, build_report, build_sector, build_services,
     build_works_order, check_sector_ids, is_slug,
 )
+from .basemap import load_basemap
 from .derive import build_date, derive
 from .geometry import CityOutline
 from .glossary import load_glossary
@@ -162,6 +163,7 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
         sectors=with_history["sector"], projects=with_history["project"], works=with_history["works"],
         meetings=with_history["meeting"], news=news, synonyms=synonyms,
         services=services, reports=with_history["report"], glossary=glossary, plain_french=remarks,
+        basemap=load_basemap(settings, content_path),
     ), now, settings, timezone_name)
 
 

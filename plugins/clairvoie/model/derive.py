@@ -148,7 +148,7 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
         now=now, today=today, timezone=timezone, categories=settings.categories,
         sectors=records.sectors, projects=projects, works=works, meetings=meetings, news=records.news,
         settings=settings, synonyms=records.synonyms, glossary=records.glossary,
-        plain_french=records.plain_french, bad_news=bad_news,
+        plain_french=records.plain_french, basemap=records.basemap, bad_news=bad_news,
         bad_news_summary=BadNewsSummary.of(bad_news),
         upcoming_meetings=upcoming_meetings, past_meetings=past_meetings,
         scorecard=scorecard(projects, works, meetings, today),

@@ -597,6 +597,7 @@ class Records:
     reports: list[ReportFile]
     glossary: tuple[Any, ...] = ()  # glossary.GlossaryEntry: the shipped and the city's, A–Z
     plain_french: tuple[Any, ...] = ()  # problems.Problem: the plain-French remarks on staff texts
+    basemap: Any = None  # basemap.Basemap: the commune's OpenStreetMap extract; None: none set
 
 
 @dataclass(frozen=True)
@@ -631,6 +632,9 @@ class Model:
     report_figures: Any  # report_figures.ReportFigures of the whole city, with each sector's times
     glossary: tuple[Any, ...] = ()  # glossary.GlossaryEntry: the shipped and the city's, A–Z (/lexique/)
     plain_french: tuple[Any, ...] = ()  # problems.Problem: the plain-French remarks (plain_french.py), sorted
+    # basemap.Basemap: the streets, water and parks the maps draw (empty, with a warning, when the
+    # extract could not be read); None when the site sets no extract.
+    basemap: Any = None
 
     def sector(self, sector_id: str) -> Sector:
         return next(s for s in self.sectors if s.id == sector_id)

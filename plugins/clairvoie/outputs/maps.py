@@ -43,12 +43,17 @@ reports closed without action and the duplicates (their original shows instead).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
+from shapely.geometry import shape
+
 from ..labels import date_fr, days_fr, project_status_fr, report_state_fr
+from ..model.basemap import ROAD_CLASSES
 from ..model.records import Model, Project, Report, WorksOrder
+from ..model.words import key
 
 WIDTH = 800
 HEIGHT = 600
@@ -147,6 +152,7 @@ class SectorMap:
     unlocated_projects: int  # projects of the sector that the map cannot show
     unlocated_works: int  # non-past works orders of the sector without geometry
     unlocated_reports: int = 0  # open reports of the sector without a point
+    base: "MapBase | None" = None  # streets, water, parks from the OpenStreetMap extract
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -201,7 +207,10 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
         else:
             placed.append(_Placed("project", project, point, []))
     for order in _sector_works(model, sector_id):
-        if order.geometry is None:
+        on_street = _along_street(model.basemap, order, sector.geometry)
+        if on_street is not None:
+            placed.append(_Placed("works", order, *on_street))
+        elif order.geometry is None:
             unlocated_works += 1
         else:
             placed.append(_Placed("works", order, geometry_anchor(order.geometry),
@@ -221,7 +230,8 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
     projection = Projection.fitted(_bbox(every_point))
 
     scale = _scale_bar(projection)
-    reserved = _reserved_boxes(scale)
+    base = model.basemap or None  # an extract that could not be read: outlines only
+    reserved = _reserved_boxes(scale, credit=base is not None)
     anchors = [projection(item.point) for item in placed]
     markers, lines = [], []
     for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
@@ -234,6 +244,7 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
         ))
         paths = (line_path(projection, part) for part in item.lines)
         lines += [MapLine(path, tone) for path in paths if path]
+    works_streets = [item.record.street for item in placed if item.kind == "works"]
 
     return SectorMap(
         sector_id=sector.id,
@@ -250,6 +261,7 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
         unlocated_projects=unlocated_projects,
         unlocated_works=unlocated_works,
         unlocated_reports=unlocated_reports,
+        base=map_base(base, projection, works_streets, [(m.x, m.y) for m in markers], reserved) if base else None,
     )
 
 
@@ -493,6 +505,15 @@ class Projection:
     def metres_per_px(self) -> float:
         return METRES_PER_DEGREE / self.scale
 
+    def inverse(self, x: float, y: float) -> Point:
+        return (self.west + (x - self.x0) / (self.k * self.scale), self.north - (y - self.y0) / self.scale)
+
+    @property
+    def frame(self) -> tuple[float, float, float, float]:
+        """The whole viewBox in degrees: west, south, east, north."""
+        (west, north), (east, south) = self.inverse(0, 0), self.inverse(WIDTH, HEIGHT)
+        return (west, south, east, north)
+
 
 def _ring_points(projection: Projection, ring: Sequence[Point]) -> list[Point]:
     """A closed ring in px, simplified, without its closing point; [] when it collapses."""
@@ -699,12 +720,16 @@ def _cut_y(a: Point, b: Point, y: float) -> Point:
     return (a[0] + (b[0] - a[0]) * t, y)
 
 
-# The template draws the scale bar from (24, HEIGHT - 18) and the north arrow around
-# (WIDTH - 22, 30): keep these numbers and partials/sector_map.html together.
-def _reserved_boxes(scale: ScaleBar) -> tuple[Box, Box]:
+# The template draws the scale bar from (24, HEIGHT - 18), the north arrow around
+# (WIDTH - 22, 30) and the OpenStreetMap credit in the bottom right corner: keep these
+# numbers and partials/sector_map.html together.
+CREDIT_BOX = (WIDTH - 420, HEIGHT - 26, WIDTH - 4, HEIGHT - 4)
+
+
+def _reserved_boxes(scale: ScaleBar, credit: bool = False) -> tuple[Box, ...]:
     scale_box = (16, HEIGHT - 44, 24 + scale.length_px + 66, HEIGHT - 8)
     north_box = (WIDTH - 32, 10, WIDTH - 12, 56)
-    return scale_box, north_box
+    return (scale_box, north_box, CREDIT_BOX) if credit else (scale_box, north_box)
 
 
 NICE_LENGTHS = (20, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 50_000)
@@ -749,7 +774,8 @@ def street_map(model: Model, street: Any) -> SectorMap | None:
     projection = Projection.fitted(_bbox([item.point for item in placed]
                                          + [p for item in placed for line in item.lines for p in line]))
     scale = _scale_bar(projection)
-    reserved = _reserved_boxes(scale)
+    base = model.basemap or None  # an extract that could not be read: no streets drawn
+    reserved = _reserved_boxes(scale, credit=base is not None)
     anchors = [projection(item.point) for item in placed]
     markers, lines = [], []
     for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
@@ -765,4 +791,231 @@ def street_map(model: Model, street: Any) -> SectorMap | None:
         neighbours=tuple(_neighbours(model, "", projection, [(m.x, m.y) for m in markers], reserved)),
         lines=tuple(lines), markers=tuple(markers), legend=_legend(markers, model), scale=scale,
         bbox=projection.bbox, unlocated_projects=unlocated_projects, unlocated_works=unlocated_works,
-        unlocated_reports=unlocated_reports)
+        unlocated_reports=unlocated_reports,
+        base=map_base(base, projection, [street.name], [(m.x, m.y) for m in markers], reserved) if base else None)
+
+
+# --- the OpenStreetMap background: streets, water, parks, names -------------------------
+WORKS_STRETCH_DEGREES = 0.0006  # about 65 m each side of a works order's point, along its street
+BASE_BUDGET = 100_000  # characters of path data at most: the map stays under 150 KB
+SIMPLIFY_PX = 0.8
+STREET_LABEL_CLASSES = ("major", "secondary", "tertiary")  # named on every map; others if works there
+LABEL_FONT_PX = {"major": 14, "secondary": 14}  # else 13 (template: .map-names)
+LABEL_MIN_GAP = 4.0
+
+
+@dataclass(frozen=True)
+class PlaceName:
+    """A name written on the map, rotated along its street (degrees, clockwise)."""
+
+    text: str
+    x: float
+    y: float
+    angle: float
+    kind: str  # "street", "main-street", "water", "green", "square"
+
+
+@dataclass(frozen=True)
+class MapBase:
+    """What the OpenStreetMap extract shows in the map's frame, as SVG path data."""
+
+    greens: str
+    waters: str  # areas
+    waterways: tuple[tuple[str, str], ...]  # (style, path): river, canal, stream
+    rails: str
+    squares: str
+    roads: tuple[tuple[str, str], ...]  # (class, path), least important first: drawn under
+    names: tuple[PlaceName, ...]
+    date: dt.date | None  # the extract's date, as its header says it
+
+
+def _along_street(basemap: Any, order: WorksOrder, sector_geometry: dict | None
+                  ) -> tuple[Point, list[list[Point]]] | None:
+    """Where a works order lies on the street it names, from the extract: the stretch of the
+    street around its point, or the whole street in the sector when it has no geometry.
+    None: keep the order's own geometry (a line is drawn as given)."""
+    if not basemap:
+        return None
+    kind = order.geometry["type"] if order.geometry else None
+    if kind == "Point":
+        point = (float(order.geometry["coordinates"][0]), float(order.geometry["coordinates"][1]))
+        stretch = basemap.street_near(order.street, point, WORKS_STRETCH_DEGREES)
+        return (point, _lines_of(stretch)) if stretch is not None and not stretch.is_empty else None
+    if kind is not None:
+        return None
+    course = basemap.street(order.street)
+    if course is not None and sector_geometry:
+        course = course.intersection(shape(sector_geometry))
+    lines = _lines_of(course) if course is not None else []
+    if not lines:
+        return None
+    return _line_midpoint(max(lines, key=_ground_length)), lines
+
+
+def _lines_of(geometry: Any) -> list[list[Point]]:
+    """The (lon, lat) lines of a shapely line, multi-line or collection; points dropped."""
+    if geometry is None or geometry.is_empty:
+        return []
+    if geometry.geom_type == "LineString":
+        return [[(float(x), float(y)) for x, y in geometry.coords]] if len(geometry.coords) >= 2 else []
+    if hasattr(geometry, "geoms"):
+        return [line for part in geometry.geoms for line in _lines_of(part)]
+    return []
+
+
+def _polygon_rings_of(geometry: Any) -> list[list[Point]]:
+    if geometry.is_empty:
+        return []
+    if geometry.geom_type == "Polygon":
+        return [list(geometry.exterior.coords), *(list(r.coords) for r in geometry.interiors)]
+    if hasattr(geometry, "geoms"):
+        return [ring for part in geometry.geoms for ring in _polygon_rings_of(part)]
+    return []
+
+
+def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
+             markers: Sequence[Point], reserved: Sequence[Box]) -> MapBase:
+    """The extract's features in the map's frame, clipped, simplified, projected; the names of
+    the main streets and of the streets with works, where they fit."""
+    frame = projection.frame
+    features = basemap.within(frame, SIMPLIFY_PX / projection.scale)
+
+    def areas(kind: str) -> str:
+        return rings_path(projection, [r for f in features if f.kind == kind for r in _polygon_rings_of(f.geometry)])
+
+    def lines(selected: Iterable[Any]) -> str:
+        return "".join(line_path(projection, line) for f in selected for line in _lines_of(f.geometry))
+
+    greens, waters, squares = areas("green"), areas("water"), areas("square")
+    waterways = tuple((style, path) for style in ("river", "canal", "stream")
+                      if (path := lines(f for f in features if f.kind == "waterway" and f.style == style)))
+    rails = lines(f for f in features if f.kind == "rail")
+    used = len(greens) + len(waters) + len(squares) + len(rails) + sum(len(p) for _, p in waterways)
+    roads = []
+    for road_class in ROAD_CLASSES:  # the most important first, while the budget lasts
+        path = lines(f for f in features if f.kind == "road" and f.style == road_class)
+        if used + len(path) > BASE_BUDGET:
+            break
+        used += len(path)
+        if path:
+            roads.append((road_class, path))
+    drawn_classes = {road_class for road_class, _ in roads}
+    names = _place_names(features, projection, works_streets, markers, reserved, drawn_classes)
+    return MapBase(greens=greens, waters=waters, waterways=waterways, rails=rails, squares=squares,
+                   roads=tuple(reversed(roads)), names=tuple(names), date=_date(basemap.date))
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _place_names(features: Sequence[Any], projection: Projection, works_streets: Sequence[str],
+                 markers: Sequence[Point], reserved: Sequence[Box], drawn_classes: set[str]) -> list[PlaceName]:
+    """Names, most wanted first: the streets of the map's works orders (always written), the
+    main streets, the water, the squares and parks; each once, where it hides nothing."""
+    wanted = {key(street) for street in works_streets}
+    by_name: dict[str, list[Any]] = {}
+    for feature in features:
+        if feature.name and (feature.kind != "road" or feature.style in drawn_classes):
+            by_name.setdefault(feature.name, []).append(feature)
+
+    def rank(name: str) -> tuple[int, str]:
+        kinds = {(f.kind, f.style) for f in by_name[name]}
+        if key(name) in wanted:
+            return 0, name
+        for position, road_class in enumerate(STREET_LABEL_CLASSES, start=1):
+            if ("road", road_class) in kinds:
+                return position, name
+        if any(k == "water" or k == "waterway" for k, _ in kinds):
+            return 4, name
+        return (5 if any(k in ("square", "green") for k, _ in kinds) else 9), name
+
+    taken: list[Box] = [*reserved, *((x - 12, y - 12, x + 12, y + 12) for x, y in markers)]
+    names = []
+    for name in sorted(by_name, key=rank):
+        order = rank(name)[0]
+        if order == 9:
+            continue
+        group = by_name[name]
+        style = group[0].style
+        kind = ("main-street" if style in ("major", "secondary") else "street") if group[0].kind == "road" else (
+            "water" if group[0].kind in ("water", "waterway") else group[0].kind)
+        font = LABEL_FONT_PX.get(style, 13) if group[0].kind == "road" else 13
+        width = len(name) * font * 0.56
+        candidates = list(_label_candidates(group, projection, width))
+        chosen = None
+        for x, y, angle in candidates:
+            box_ = _rotated_box(x, y, angle, width, font)
+            inside = 2 <= box_[0] and box_[2] <= WIDTH - 2 and 2 <= box_[1] and box_[3] <= HEIGHT - 2
+            if inside and not any(_overlap(box_, other) for other in taken):
+                chosen = (x, y, angle, box_)
+                break
+        if chosen is None and order == 0 and candidates:  # a street with works is always named:
+            def hidden(spot: tuple[float, float, float]) -> float:  # where it hides the least
+                box_ = _rotated_box(*spot, width, font)
+                return sum(_overlap_area(box_, other) for other in taken)
+            x, y, angle = min(candidates, key=hidden)
+            chosen = (x, y, angle, _rotated_box(x, y, angle, width, font))
+        if chosen is None:
+            continue
+        x, y, angle, box_ = chosen
+        taken.append(box_)
+        names.append(PlaceName(name, x, y, angle, kind))
+    return names
+
+
+def _label_candidates(group: Sequence[Any], projection: Projection, width: float) -> Iterable[tuple[float, float, float]]:
+    """Spots for a name: along its longest lines (middle first, then further along), level for areas."""
+    pieces = []
+    for feature in group:
+        if feature.kind in ("green", "water", "square") and feature.geometry.geom_type != "LineString":
+            c = feature.geometry.representative_point()
+            pieces.append((0.0, [projection((c.x, c.y))]))
+            continue
+        for line in _lines_of(feature.geometry):
+            points = [projection(p) for p in line]
+            pieces.append((sum(math.dist(a, b) for a, b in zip(points, points[1:])), points))
+    pieces.sort(key=lambda piece: -piece[0])
+    for length, points in pieces[:4]:
+        if len(points) == 1:
+            for dx, dy in ((0, 0), (0, -18), (0, 18), (-40, 0), (40, 0)):
+                yield round(points[0][0] + dx, 1), round(points[0][1] + dy, 1), 0.0
+            continue
+        for fraction in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
+            x, y = _point_at(points, length * fraction)
+            a = _point_at(points, max(length * fraction - width / 2, 0))
+            b = _point_at(points, min(length * fraction + width / 2, length))
+            angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+            if angle > 90:
+                angle -= 180
+            elif angle <= -90:
+                angle += 180
+            if length < width * 0.8:  # too short to write along: level, beside it
+                angle = 0.0
+            yield round(x, 1), round(y, 1), round(angle, 1)
+
+
+def _point_at(points: Sequence[Point], distance: float) -> Point:
+    for a, b in zip(points, points[1:]):
+        step = math.dist(a, b)
+        if step >= distance and step > 0:
+            t = distance / step
+            return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+        distance -= step
+    return points[-1]
+
+
+def _overlap_area(a: Box, b: Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _rotated_box(x: float, y: float, angle: float, width: float, font: float) -> Box:
+    """The upright box around a name of ``width`` px centred on (x, y), turned by ``angle``."""
+    radians = math.radians(angle)
+    half_w, half_h = width / 2 + LABEL_MIN_GAP, font * 0.6 + LABEL_MIN_GAP / 2
+    dx = abs(half_w * math.cos(radians)) + abs(half_h * math.sin(radians))
+    dy = abs(half_w * math.sin(radians)) + abs(half_h * math.cos(radians))
+    return (x - dx, y - dy, x + dx, y + dy)
