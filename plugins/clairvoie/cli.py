@@ -4,12 +4,8 @@ import residents' reports."""
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
-import subprocess
 import sys
-import threading
 from importlib import resources
 
 from . import messages
@@ -76,28 +72,14 @@ def new_record(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Build, serve output/ on localhost and rebuild on every saved change."""
-    import watchfiles
+    """Serve output/ on localhost, check and rebuild at every saved change; while records are
+    invalid, every page is their list of problems (preview_server.py)."""
+    from .preview_server import run
 
     pelican_settings = read_pelican_settings(args.settings)
     settings = ClairvoieSettings.from_pelican(pelican_settings)
-    output = os.path.abspath(pelican_settings["OUTPUT_PATH"])
-    build = [sys.executable, "-m", "pelican", pelican_settings["PATH"], "-s", args.settings]
-    subprocess.run(build, check=False)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=output)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Aperçu : http://localhost:{args.port}/ (Ctrl+C pour arrêter)")
     watched = [pelican_settings["PATH"], settings.sectors_dir(), pelican_settings["THEME"], args.settings]
-    try:
-        for changes in watchfiles.watch(*[p for p in watched if os.path.exists(p)]):
-            print("Modifié : " + ", ".join(sorted(os.path.relpath(p) for _, p in changes)))
-            subprocess.run(build, check=False)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return 0
+    return run(args.settings, pelican_settings, watched, args.port)
 
 
 def publish(args: argparse.Namespace) -> int:

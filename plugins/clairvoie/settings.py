@@ -122,6 +122,13 @@ class ClairvoieSettings:
     # The file (from the site root) mapping the request tool's states and CSV columns for
     # « clairvoie signalements import »; empty: the defaults of report_import/stages.py.
     reports_import_mapping: str = ""
+    # The online editor (docs/editer-en-ligne.md): Decap CMS's ``backend`` mapping for the
+    # forge it commits to (GitHub, GitLab, Gitea; ``publish_mode: editorial_workflow`` for
+    # draft, review, publish); None: only the local backend of « make edit ».
+    admin_backend: dict[str, Any] | None = field(default=None, compare=False)
+    # The address of decap-server the editor writes through on localhost (« make edit »);
+    # empty: Decap's own, http://localhost:8081/api/v1.
+    admin_local_backend: str = ""
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the
