@@ -17,6 +17,7 @@ import pytest
 
 from building import DEMO_EPOCH, copy_demo_site, free_port, wait_for
 from clairvoie import labels, messages, preview_server
+from clairvoie.outputs.admin import NODE_MODULES_VARIABLE
 from test_admin_in_chromium import NODE_MODULES, fill_works_order, publish, wait_for_file, wait_for_server
 
 pytestmark = pytest.mark.browser
@@ -51,7 +52,9 @@ def editing(tmp_path_factory):
     backend = subprocess.Popen(["node", str(NODE_MODULES / "decap-server" / "dist" / "index.js")], env=env)
     log = (site.parent / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "clairvoie.cli", "serve", "--port", str(port)], cwd=site,
-                              env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}, stdout=log, stderr=log,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH,
+                                   NODE_MODULES_VARIABLE: str(NODE_MODULES)},  # the copy has no node_modules/
+                              stdout=log, stderr=log,
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -125,10 +128,12 @@ def test_an_invalid_save_shows_its_error_in_the_pane_and_never_reaches_the_build
         assert messages.ends_before_start("end", "start") in site_page.inner_text("main")
         site_page.close()
         assert not (site / "output/travaux/travaux-a-lenvers").exists()
+        failed = state(url)
+        assert failed["problems"] and not failed["building"]
     finally:
         path.unlink(missing_ok=True)
         page.close()
-    after = wait_for_build(url, before)
+    after = wait_for_build(url, failed["number"])  # the check and build once the file is gone
     assert after["problems"] == [] and after["failure"] == ""
     assert not (site / "output/travaux/travaux-a-lenvers").exists()
 

@@ -144,7 +144,7 @@ window.CMS_MANUAL_INIT = true;
         } else if (pagePath && !slug) {
           parts.push(h("p", { key: "new" }, "Enregistrez la fiche (« Publier ») pour voir sa page sur le site."));
         }
-        return h("div", { className: "clairvoie-apercu" }, parts);
+        return h("div", { className: "clairvoie-apercu", style: { padding: "0 1rem" } }, parts);
       }
     });
   }
