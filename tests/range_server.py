@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from clairvoie.cli import RangeRequestHandler
+from clairvoie.preview_server import RangeRequestHandler
 
 
 class RecordingHandler(RangeRequestHandler):

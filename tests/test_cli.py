@@ -56,11 +56,12 @@ def test_serve_rebuilds_when_a_sector_file_changes(site):
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}/secteurs/secteur-1/"
     try:
-        assert wait_for(lambda: "<h1" in fetch(url))
+        # A check, then a whole build: minutes on a loaded machine.
+        assert wait_for(lambda: "<h1" in fetch(url), 900)
         sector = site / "sectors/secteur-1.yaml"
         text = sector.read_text(encoding="utf-8")
         sector.write_text(text.replace("name: ", "name: Renommé ", 1), encoding="utf-8")
-        assert wait_for(lambda: "Renommé " in fetch(url))
+        assert wait_for(lambda: "Renommé " in fetch(url), 900)
         # Pieces of a file, as the interactive map reads its tiles: 206 and just those bytes.
         whole = fetch(url).encode()
         request = urllib.request.Request(url + "index.html", headers={"Range": "bytes=5-14"})

@@ -4,14 +4,8 @@ import residents' reports."""
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import io
 import os
-import re
-import subprocess
 import sys
-import threading
 from importlib import resources
 
 from . import messages
@@ -50,8 +44,6 @@ def validate(args: argparse.Namespace) -> int:
     for remark in model.plain_french:  # strict: already refused above, as problems
         print(remark, file=sys.stderr)
     print(plain_french.summary(len(model.plain_french)), file=sys.stderr)
-    if model.basemap is not None and model.basemap.warning:
-        print(model.basemap.warning, file=sys.stderr)  # not a problem: the maps show outlines only
     return 0
 
 
@@ -79,60 +71,15 @@ def new_record(args: argparse.Namespace) -> int:
     return 0
 
 
-class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
-    """Python's file server, answering HTTP Range requests with 206 Partial Content as the
-    city's host does: the interactive map reads its PMTiles file in pieces
-    (docs/carte-interactive.md); .mjs files sent as JavaScript, as browsers require."""
-
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
-    RANGE = re.compile(r"bytes=(\d+)-(\d*)")
-
-    def send_head(self):
-        wanted = self.RANGE.fullmatch(self.headers.get("Range", "").strip())
-        path = self.translate_path(self.path)
-        if wanted is None or not os.path.isfile(path):
-            return super().send_head()
-        size = os.path.getsize(path)
-        start = int(wanted[1])
-        end = min(int(wanted[2]) if wanted[2] else size - 1, size - 1)
-        if start >= size or end < start:
-            self.send_error(416, "Range Not Satisfiable")
-            return None
-        with open(path, "rb") as stream:
-            stream.seek(start)
-            data = stream.read(end - start + 1)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
-        return io.BytesIO(data)
-
-
 def serve(args: argparse.Namespace) -> int:
-    """Build, serve output/ on localhost and rebuild on every saved change."""
-    import watchfiles
+    """Serve output/ on localhost, check and rebuild at every saved change; while records are
+    invalid, every page is their list of problems (preview_server.py)."""
+    from .preview_server import run
 
     pelican_settings = read_pelican_settings(args.settings)
     settings = ClairvoieSettings.from_pelican(pelican_settings)
-    output = os.path.abspath(pelican_settings["OUTPUT_PATH"])
-    build = [sys.executable, "-m", "pelican", pelican_settings["PATH"], "-s", args.settings]
-    subprocess.run(build, check=False)
-    handler = functools.partial(RangeRequestHandler, directory=output)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Aperçu : http://localhost:{args.port}/ (Ctrl+C pour arrêter)")
     watched = [pelican_settings["PATH"], settings.sectors_dir(), pelican_settings["THEME"], args.settings]
-    try:
-        for changes in watchfiles.watch(*[p for p in watched if os.path.exists(p)]):
-            print("Modifié : " + ", ".join(sorted(os.path.relpath(p) for _, p in changes)))
-            subprocess.run(build, check=False)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return 0
+    return run(args.settings, pelican_settings, watched, args.port)
 
 
 def publish(args: argparse.Namespace) -> int:

@@ -133,6 +133,13 @@ class ClairvoieSettings:
     # « osmium extract »), relative to Pelican's PATH; its streets, water and parks are drawn
     # on the static maps. Empty: outlines only; a missing or unreadable file: a warning, outlines.
     osm_extract: str = "osm/commune.osm.pbf"
+    # The online editor (docs/editer-en-ligne.md): Decap CMS's ``backend`` mapping for the
+    # forge it commits to (GitHub, GitLab, Gitea; ``publish_mode: editorial_workflow`` for
+    # draft, review, publish); None: only the local backend of « make edit ».
+    admin_backend: dict[str, Any] | None = field(default=None, compare=False)
+    # The address of decap-server the editor writes through on localhost (« make edit »);
+    # empty: Decap's own, http://localhost:8081/api/v1.
+    admin_local_backend: str = ""
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the

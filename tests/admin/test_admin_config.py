@@ -223,3 +223,51 @@ def test_the_editorial_workflow_is_a_setting_of_the_backend():
     config = admin_config(ClairvoieSettings(), backend=backend)
     assert config["backend"] == {"name": "github", "repo": "ville/site"}
     assert config["publish_mode"] == "editorial_workflow"
+
+
+def test_a_local_backend_on_another_port_is_a_setting():
+    settings = {"PATH": "content", "CLAIRVOIE_ADMIN_LOCAL_BACKEND": "http://localhost:8082/api/v1"}
+    config = yaml.safe_load(config_of_site(settings))
+    assert config["local_backend"] == {"url": "http://localhost:8082/api/v1"}
+    assert config["backend"]["proxy_url"] == "http://localhost:8082/api/v1"
+    assert yaml.safe_load(config_of_site({"PATH": "content"}))["local_backend"] is True
+
+
+def fields_of(fields, where=""):
+    """Every field of a form, nested ones and list variants included, with its place."""
+    for field in fields:
+        place = f"{where}{field['name']}"
+        yield place, field
+        yield from fields_of(field.get("fields", ()), place + ".")
+        for variant in field.get("types", ()):
+            yield from fields_of(variant["fields"], f"{place}[{variant['name']}].")
+        if "field" in field:
+            yield from fields_of([field["field"]], place + "[].")
+
+
+# Words of a switch that would take a fact off the site; no field, choice or label has one.
+HIDING = re.compile(r"cach|masqu|hid|hide|visib|show|affich|montr|priv|draft|brouillon|publi|secret",
+                    re.IGNORECASE)
+
+
+def test_no_form_field_can_hide_a_negative_fact(config):
+    """Bad news shows as soon as it is written: no switch or choice of the forms hides it.
+    The forms' only yes/no field is a milestone being done (a fact, not a display option)."""
+    switches = []
+    for form in config["collections"]:
+        for place, field in fields_of([f for file in form.get("files", [form]) for f in file["fields"]]):
+            words = [field["name"], field.get("label", ""), field.get("hint", "")]
+            words += [f"{o['value']} {o['label']}" for o in field.get("options", ()) if isinstance(o, dict)]
+            if field["widget"] in ("boolean", "select"):
+                switches.append((form["name"], place))
+                assert not [w for w in words if HIDING.search(w)], (form["name"], place)
+    assert ("projets", "milestones.done") in switches
+
+
+def test_each_record_form_previews_its_page_address(config):
+    """The preview pane shows the record's built page: the address the model gives its
+    records (checked against the built pages in test_admin_output.py)."""
+    paths = {c["name"]: c.get("preview_path") for c in config["collections"]}
+    assert paths == {"secteurs": "secteurs/{{slug}}/", "projets": "projets/{{slug}}/",
+                     "travaux": "travaux/{{slug}}/", "reunions": "reunions/{{slug}}/",
+                     "actualites": "actualites/{{slug}}/", "signalements": None, "lexique": None}

@@ -33,3 +33,32 @@ def test_without_the_npm_package_the_site_is_built_without_the_editor(tmp_path, 
     assert not (tmp_path / "output" / "admin").exists()
     assert (tmp_path / "output" / "index.html").exists()
     assert "Decap CMS n'est pas installé" in result.stdout + result.stderr
+
+
+def test_each_record_form_previews_a_page_the_build_makes(demo_output):
+    """preview_path with a record's id is that record's page in the built site."""
+    import yaml
+
+    config = yaml.safe_load((demo_output / "admin" / "config.yml").read_text("utf-8"))
+    for form in config["collections"]:
+        if not form.get("preview_path"):
+            continue
+        ids = [p.stem for p in (REPO / form["folder"]).glob(f"*.{form['extension']}")]
+        assert ids, form["name"]
+        for record_id in ids:
+            page = demo_output / form["preview_path"].replace("{{slug}}", record_id) / "index.html"
+            assert page.is_file(), (form["name"], record_id)
+
+
+def test_the_preview_pane_uses_the_stylesheet_of_the_pages(demo_output):
+    """The editor's page names the theme's stylesheet for the preview, the same bytes as the
+    fingerprinted one the pages link, and every editor form by name."""
+    import re
+
+    from clairvoie.admin import preview_names
+
+    editor = (demo_output / "admin" / "index.html").read_text("utf-8")
+    stylesheet = re.search(r'data-stylesheet="([^"]+)"', editor)[1]
+    linked = re.search(r'<link rel="stylesheet" href="/?([^"]+)"', (demo_output / "index.html").read_text("utf-8"))[1]
+    assert (demo_output / stylesheet).read_bytes() == (demo_output / linked).read_bytes()
+    assert re.search(r'data-collections="([^"]+)"', editor)[1].split() == preview_names()

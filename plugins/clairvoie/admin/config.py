@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Callable
 
 import yaml
 
 from .. import labels, messages
+from ..model import records
 from ..settings import ClairvoieSettings
 from . import schemas
 from .fields import COLLECTION_WORDS, FIELD_LABELS
@@ -52,6 +54,18 @@ class Collection:
     identifier: str = "title"
     file: str = ""  # a one-file collection (services.yaml): its name in the folder
     news: bool = False
+    # The record's page on the built site, the preview pane shows it: the record's own ``url``.
+    record: type | None = None
+
+
+def page_path(collection: Collection, article_url: str) -> str | None:
+    """Decap's ``preview_path`` of a collection: its records' page address, ``{{slug}}`` for
+    the id, taken from the record class (or Pelican's ARTICLE_URL) so it is written once."""
+    if collection.news:
+        return article_url.replace("{slug}", "{{slug}}")
+    if collection.record is None:
+        return None
+    return collection.record.url.fget(SimpleNamespace(id="{{slug}}"))
 
 
 def _content(subfolder: Callable[[ClairvoieSettings], str]) -> Callable[[ClairvoieSettings, str], str]:
@@ -60,16 +74,25 @@ def _content(subfolder: Callable[[ClairvoieSettings], str]) -> Callable[[Clairvo
 
 COLLECTIONS = (
     Collection("secteurs", lambda: schemas.of_kind("sector"),
-               lambda settings, content: settings.sectors_path.strip("/"), identifier="name"),
-    Collection("projets", lambda: schemas.of_kind("project"), _content(lambda s: s.projects_dir)),
-    Collection("travaux", lambda: schemas.of_kind("works"), _content(lambda s: s.works_dir)),
-    Collection("reunions", lambda: schemas.of_kind("meeting"), _content(lambda s: s.events_dir)),
+               lambda settings, content: settings.sectors_path.strip("/"), identifier="name",
+               record=records.Sector),
+    Collection("projets", lambda: schemas.of_kind("project"), _content(lambda s: s.projects_dir),
+               record=records.Project),
+    Collection("travaux", lambda: schemas.of_kind("works"), _content(lambda s: s.works_dir),
+               record=records.WorksOrder),
+    Collection("reunions", lambda: schemas.of_kind("meeting"), _content(lambda s: s.events_dir),
+               record=records.Meeting),
     Collection("actualites", lambda: schemas.NEWS, _content(lambda s: "actualites"), news=True),
     Collection("signalements", lambda: schemas.of_kind("services"), _content(lambda s: s.reports_dir),
                file="services.yaml"),
     # The words the plain-French check explains or replaces (docs/francais-simple.md).
     Collection("lexique", lambda: schemas.of_kind("glossary"), _content(lambda s: ""), file="lexique.yaml"),
 )
+
+
+def preview_names() -> list[str]:
+    """What Decap names each preview by: a folder collection's name, a one-file one's file."""
+    return [c.file.split(".")[0] if c.file else c.name for c in COLLECTIONS]
 
 
 class _Fields:
@@ -237,7 +260,8 @@ def _pattern_message(schema: dict[str, Any]) -> str:
     return build_message({k: v for k, v in schema.items() if k != "format"}, "")
 
 
-def collection_config(collection: Collection, settings: ClairvoieSettings, content: str) -> dict[str, Any]:
+def collection_config(collection: Collection, settings: ClairvoieSettings, content: str,
+                      article_url: str = "actualites/{slug}/") -> dict[str, Any]:
     schema = collection.schema()
     words = COLLECTION_WORDS[collection.name]
     fields = _Fields(schema, settings, content).of_object(schema)
@@ -249,7 +273,8 @@ def collection_config(collection: Collection, settings: ClairvoieSettings, conte
                             "file": f"{folder}/{collection.file}", "fields": fields}]
         return config
     config.update({"folder": folder, "create": True, "slug": "{{slug}}",
-                   "identifier_field": collection.identifier, "summary": "{{%s}}" % collection.identifier})
+                   "identifier_field": collection.identifier, "summary": "{{%s}}" % collection.identifier,
+                   "preview_path": page_path(collection, article_url)})
     if collection.news:
         config.update({"extension": "md", "format": NEWS_FORMAT, "sortable_fields": ["date", "title"]})
     else:
@@ -259,17 +284,19 @@ def collection_config(collection: Collection, settings: ClairvoieSettings, conte
 
 
 def admin_config(settings: ClairvoieSettings, content: str = "content",
-                 backend: dict[str, Any] | None = None) -> dict[str, Any]:
+                 backend: dict[str, Any] | None = None, article_url: str = "actualites/{slug}/") -> dict[str, Any]:
     """The editor's whole configuration; ``content`` is Pelican's PATH from the site root.
-    ``backend`` may carry Decap's ``publish_mode`` (editorial_workflow: draft, review, publish)."""
+    ``backend`` (by default the setting's) may carry Decap's ``publish_mode``
+    (editorial_workflow: draft, review, publish)."""
+    local = settings.admin_local_backend or "http://localhost:8081/api/v1"
     # Without a forge, the editor works only beside decap-server (make edit).
-    backend = dict(backend or {"name": "proxy", "proxy_url": "http://localhost:8081/api/v1", "branch": "main"})
+    backend = dict(backend or settings.admin_backend or {"name": "proxy", "proxy_url": local, "branch": "main"})
     publish_mode = backend.pop("publish_mode", None)
     return {
         "locale": "fr",
         # On localhost the editor writes the working copy through decap-server (make edit);
         # elsewhere the backend below (docs/editer-en-ligne.md: GitHub, GitLab, Gitea).
-        "local_backend": True,
+        "local_backend": {"url": local} if settings.admin_local_backend else True,
         "backend": backend,
         **({"publish_mode": publish_mode} if publish_mode else {}),
         # File names are record ids: lowercase ASCII, digits and hyphens (« Travaux à l'Est »
@@ -277,7 +304,7 @@ def admin_config(settings: ClairvoieSettings, content: str = "content",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "media_folder": f"{content}/photos",
         "public_folder": "photos",
-        "collections": [collection_config(c, settings, content) for c in COLLECTIONS],
+        "collections": [collection_config(c, settings, content, article_url) for c in COLLECTIONS],
     }
 
 
@@ -293,4 +320,4 @@ def config_of_site(pelican_settings: dict[str, Any]) -> str:
     settings = ClairvoieSettings.from_pelican(pelican_settings)
     content_path = os.path.abspath(pelican_settings.get("PATH", "content"))
     content = os.path.relpath(content_path, settings.site_root).replace(os.sep, "/")
-    return config_yaml(admin_config(settings, content, pelican_settings.get("CLAIRVOIE_ADMIN_BACKEND")))
+    return config_yaml(admin_config(settings, content, article_url=pelican_settings.get("ARTICLE_URL", "{slug}.html")))

@@ -11,7 +11,7 @@ import logging
 import os
 from importlib import resources
 
-from ..admin import config_of_site
+from ..admin import config_of_site, preview_names
 from ..model.records import Model
 from .site import Site
 
@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 # Where npm puts the packages, from the site root; a test or a city may name another folder.
 NODE_MODULES_VARIABLE = "CLAIRVOIE_NODE_MODULES"
 CMS_DIST = ("decap-cms", "dist")
-OWN_FILES = ("index.html", "clairvoie-admin.js")
+OWN_FILES = ("clairvoie-admin.js",)
+# The theme's stylesheet under the plain name Pelican copies too (outputs/assets.py), which
+# the preview pane uses to show records in the site's look.
+STYLESHEET = "css/clairvoie.css"
 
 
 def cms_folder(site_root: str) -> str | None:
@@ -44,6 +47,10 @@ def write_admin(model: Model, site: Site) -> None:
     own = resources.files(__package__).parent.joinpath("admin", "static")
     for name in OWN_FILES:
         site.write(f"admin/{name}", own.joinpath(name).read_bytes())
+    stylesheet = f"{site.pelican_settings.get('THEME_STATIC_DIR', 'theme')}/{STYLESHEET}"
+    page = own.joinpath("index.html").read_text("utf-8")
+    site.write("admin/index.html", page.replace("{stylesheet}", stylesheet)
+               .replace("{collections}", " ".join(preview_names())))
     site.write("admin/config.yml", config_of_site(site.pelican_settings))
     for name in cms_files(folder):
         # Written, not copied: the same bytes as the last build keep the published file.

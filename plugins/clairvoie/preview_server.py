@@ -1,0 +1,291 @@
+"""The local preview of ``clairvoie serve`` and ``make edit`` (docs/editer-en-ligne.md).
+
+Each saved change is validated first, in a process of its own (the same model the build
+reads); only a valid site is built. While the records are invalid, every page asked for is
+the French list of problems (file, line, field, message), never the stale page of the last
+build. The plain-French remarks of the last check are at /_remarques/, and both are at
+/_apercu/etat.json for the online editor's preview pane (admin/static/clairvoie-admin.js).
+These addresses exist only here: nothing of them is in output/, so never published.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from dataclasses import asdict, dataclass, field
+
+from .model.problems import Problem
+
+STATE_PATH = "/_apercu/etat.json"
+REMARKS_PATH = "/_remarques/"
+# Folders the editor needs while the records are invalid, to mend them.
+ALWAYS_SERVED = ("/admin/", "/theme/")
+# The build's last lines shown when it fails for another reason than the records.
+FAILURE_LINES = 30
+
+
+@dataclass
+class BuildState:
+    """What the last check and build found; ``number`` grows at each finished check."""
+
+    number: int = 0
+    building: bool = True
+    problems: list[Problem] = field(default_factory=list)
+    remarks: list[Problem] = field(default_factory=list)
+    failure: str = ""  # the build's own error output, when it failed on valid records
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems or self.failure)
+
+    def as_json(self) -> bytes:
+        data = {"number": self.number, "building": self.building, "failure": self.failure,
+                "problems": [asdict(p) for p in self.problems],
+                "remarks": [asdict(p) for p in self.remarks]}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def check(settings_path: str, cwd: str | None = None) -> tuple[list[Problem], list[Problem]]:
+    """(problems, remarks) of the records, from a fresh process: the check reads every file
+    as it is now, with nothing kept from an earlier check."""
+    result = subprocess.run([sys.executable, "-m", __name__, "--check", settings_path],
+                            capture_output=True, text=True, check=False, cwd=cwd)
+    if result.returncode != 0:
+        return [Problem("", 0, 0, "", line) for line in result.stderr.strip().splitlines()[-FAILURE_LINES:]], []
+    data = json.loads(result.stdout.strip().splitlines()[-1])  # the last line: logs may come before
+    return ([Problem(**p) for p in data["problems"]], [Problem(**p) for p in data["remarks"]])
+
+
+def _check_here(settings_path: str) -> None:
+    from .model import InvalidRecords, load_model
+    from .pelican_sources import published_articles, read_pelican_settings
+    from .settings import ClairvoieSettings
+
+    pelican_settings = read_pelican_settings(settings_path)
+    settings = ClairvoieSettings.from_pelican(pelican_settings)
+    problems: list[Problem] = []
+    remarks: list[Problem] = []
+    try:
+        model = load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
+                           published_articles(pelican_settings))
+        remarks = list(model.plain_french)
+    except InvalidRecords as error:
+        problems = list(error.problems)
+    print(json.dumps({"problems": [asdict(p) for p in problems], "remarks": [asdict(p) for p in remarks]},
+                     ensure_ascii=False))
+
+
+class Preview:
+    """Checks, then builds, and keeps the state the server shows."""
+
+    def __init__(self, settings_path: str, build_command: list[str]):
+        self.settings_path, self.build_command = settings_path, build_command
+        self.state = BuildState()
+        self.lock = threading.Lock()
+
+    def rebuild(self) -> BuildState:
+        with self.lock:
+            self.state.building = True
+        problems, remarks = check(self.settings_path)
+        with self.lock:  # the problems show at once, not after a build
+            self.state = BuildState(self.state.number, True, problems, remarks)
+        failure = ""
+        if not problems:  # an invalid file never reaches the build
+            result = subprocess.run(self.build_command, check=False, stderr=subprocess.PIPE, text=True)
+            sys.stderr.write(result.stderr)
+            if result.returncode != 0:
+                failure = "\n".join(result.stderr.strip().splitlines()[-FAILURE_LINES:])
+        with self.lock:
+            self.state = BuildState(self.state.number + 1, False, problems, remarks, failure)
+            return self.state
+
+    def current(self) -> BuildState:
+        with self.lock:
+            return self.state
+
+
+_PAGE = """<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<style>
+body {{ font: 1.0625rem/1.5 system-ui, sans-serif; color: #1a1a1a; background: #fff;
+  max-width: 60rem; margin: 0 auto; padding: 1rem; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #767676; padding: .4rem; text-align: left; vertical-align: top; }}
+.alerte {{ border-left: .4rem solid #b00020; padding-left: 1rem; }}
+a {{ color: #0b4f9c; }}
+pre {{ white-space: pre-wrap; }}
+</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def _table(caption: str, problems: list[Problem]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(p.file)}</td><td>{p.line or ''}</td><td>{html.escape(p.field)}</td>"
+        f"<td>{html.escape(p.message)}</td></tr>\n" for p in problems)
+    return (f"<table>\n<caption>{html.escape(caption)}</caption>\n<thead><tr><th scope=\"col\">Fichier</th>"
+            "<th scope=\"col\">Ligne</th><th scope=\"col\">Champ</th><th scope=\"col\">Message</th></tr></thead>\n"
+            f"<tbody>\n{rows}</tbody>\n</table>")
+
+
+def error_page(state: BuildState) -> str:
+    count = len(state.problems)
+    body = ['<div class="alerte">',
+            "<p>Ce que vous venez d'enregistrer n'est pas encore sur l'aperçu : le site n'est reconstruit "
+            "qu'à partir de fiches valides, et la page d'avant serait périmée.</p>",
+            "<p>Corrigez dans le fichier (ou dans l'éditeur) chaque problème ci-dessous, puis enregistrez : "
+            "cette page laissera place au site reconstruit.</p>", "</div>"]
+    if state.problems:
+        body.append(_table(f"{count} problème{'s' if count > 1 else ''} dans les fiches", state.problems))
+    if state.failure:
+        body += ["<h2>Message de la construction</h2>", f"<pre>{html.escape(state.failure)}</pre>"]
+    body.append(f'<p><a href="{REMARKS_PATH}">Remarques de français simple</a> · '
+                '<a href="/admin/">Éditer les fiches</a></p>')
+    return _PAGE.format(title="Aperçu arrêté : des fiches sont à corriger", body="\n".join(body))
+
+
+def remarks_page(state: BuildState) -> str:
+    count = len(state.remarks)
+    body = ["<p>Ces remarques ne bloquent pas la publication : elles proposent des mots plus simples "
+            "et des phrases plus courtes (docs/francais-simple.md). Elles ne sont visibles que sur "
+            "l'aperçu local, jamais sur le site publié.</p>"]
+    if state.building and not state.number:
+        body.append("<p>Vérification en cours : rechargez la page dans un instant.</p>")
+    elif state.remarks:
+        body.append(_table(f"{count} remarque{'s' if count > 1 else ''} de français simple", state.remarks))
+    elif state.problems:
+        body.append("<p>Les fiches ont des problèmes à corriger d'abord : "
+                    '<a href="/">voir la liste</a>.</p>')
+    else:
+        body.append("<p>Aucune remarque : les textes sont écrits simplement.</p>")
+    body.append('<p><a href="/">Retour au site</a></p>')
+    return _PAGE.format(title="Remarques de français simple", body="\n".join(body))
+
+
+class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """Python's file server, answering HTTP Range requests with 206 Partial Content as the
+    city's host does: the interactive map reads its PMTiles file in pieces
+    (docs/carte-interactive.md); .mjs files sent as JavaScript, as browsers require."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
+    RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+
+    def send_head(self):
+        wanted = self.RANGE.fullmatch(self.headers.get("Range", "").strip())
+        path = self.translate_path(self.path)
+        if wanted is None or not os.path.isfile(path):
+            return super().send_head()
+        size = os.path.getsize(path)
+        start = int(wanted[1])
+        end = min(int(wanted[2]) if wanted[2] else size - 1, size - 1)
+        if start >= size or end < start:
+            self.send_error(416, "Range Not Satisfiable")
+            return None
+        with open(path, "rb") as stream:
+            stream.seek(start)
+            data = stream.read(end - start + 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        return io.BytesIO(data)
+
+
+class PreviewHandler(RangeRequestHandler):
+    preview: Preview
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        state = self.preview.current()
+        if path == STATE_PATH:
+            return self._send(200, "application/json", state.as_json())
+        if path == REMARKS_PATH:
+            return self._send(200, "text/html; charset=utf-8", remarks_page(state).encode("utf-8"))
+        if state.failed and _is_page(path) and not path.startswith(ALWAYS_SERVED):
+            return self._send(503, "text/html; charset=utf-8", error_page(state).encode("utf-8"))
+        return super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a rebuilt page is seen at once
+        super().end_headers()
+
+    def _send(self, status: int, content_type: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _is_page(path: str) -> bool:
+    return path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
+
+
+def start_server(preview: Preview, output: str, port: int) -> http.server.ThreadingHTTPServer:
+    handler_class = type("Handler", (PreviewHandler,), {"preview": preview})
+    handler = functools.partial(handler_class, directory=output)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run(settings_path: str, pelican_settings: dict, watched: list[str], port: int) -> int:
+    """Serve the preview, check and build at start and at each saved change."""
+    import watchfiles
+
+    output = os.path.abspath(pelican_settings["OUTPUT_PATH"])
+    os.makedirs(output, exist_ok=True)
+    build = [sys.executable, "-m", "pelican", pelican_settings["PATH"], "-s", settings_path]
+    preview = Preview(settings_path, build)
+    server = start_server(preview, output, port)
+    print(f"Aperçu : http://localhost:{port}/ (Ctrl+C pour arrêter)", flush=True)
+    try:
+        _report(preview.rebuild(), port)
+        for changes in watchfiles.watch(*[p for p in watched if os.path.exists(p)]):
+            print("Modifié : " + ", ".join(sorted(os.path.relpath(p) for _, p in changes)), flush=True)
+            _report(preview.rebuild(), port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+def _report(state: BuildState, port: int) -> None:
+    for problem in state.problems:
+        print(problem, file=sys.stderr)
+    if state.failed:
+        print(f"Aperçu arrêté : la liste des problèmes est sur http://localhost:{port}/", flush=True)
+    if state.remarks:
+        print(f"{len(state.remarks)} remarques de français simple : http://localhost:{port}{REMARKS_PATH}",
+              flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        _check_here(sys.argv[2])
