@@ -91,6 +91,10 @@ class MapMarker:
     anchor_x: float = 0  # where the record is; a leader line joins it to a moved marker
     anchor_y: float = 0
     record: Any = field(default=None, compare=False, repr=False)  # Project, WorksOrder or Report
+    # Where the record is, (lon, lat), and the course drawn under it (works orders: along their
+    # street when the extract knows it): what the interactive map shows too (outputs/tiles/).
+    point: Point = (0.0, 0.0)
+    course: tuple[tuple[Point, ...], ...] = ()
 
     @property
     def moved(self) -> bool:
@@ -241,6 +245,7 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
             kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
             url=record.url, title=_title(item.kind, record), place=_marker_place(item.kind, record),
             tone=tone, label=label, anchor_x=anchor[0], anchor_y=anchor[1], record=record,
+            point=item.point, course=tuple(tuple(part) for part in item.lines),
         ))
         paths = (line_path(projection, part) for part in item.lines)
         lines += [MapLine(path, tone) for path in paths if path]
@@ -784,7 +789,8 @@ def street_map(model: Model, street: Any) -> SectorMap | None:
             kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
             url=item.record.url, title=_title(item.kind, item.record),
             place=_marker_place(item.kind, item.record), tone=tone, label=label,
-            anchor_x=anchor[0], anchor_y=anchor[1], record=item.record))
+            anchor_x=anchor[0], anchor_y=anchor[1], record=item.record,
+            point=item.point, course=tuple(tuple(part) for part in item.lines)))
         lines += [MapLine(path, tone) for path in (line_path(projection, part) for part in item.lines) if path]
     return SectorMap(
         sector_id=street.id, sector_name=street.name, outline="", ring_count=0,

@@ -30,7 +30,7 @@ from importlib import resources
 from typing import Any
 
 from ...model.records import Model
-from ..maps import MapMarker, geometry_anchor, line_parts, project_anchor, sector_map
+from ..maps import MapMarker, sector_map
 from ..site import Site
 
 logger = logging.getLogger(__name__)
@@ -217,7 +217,7 @@ def sector_data(model: Model, sector_id: str) -> dict[str, Any] | None:
     lines = [{"type": "Feature", "properties": {"tone": line_tone},
               "geometry": {"type": "LineString", "coordinates": [_point(p) for p in part]}}
              for marker in drawn.markers if marker.kind == "works"
-             for line_tone in (marker.tone,) for part in line_parts(marker.record.geometry)]
+             for line_tone in (marker.tone,) for part in marker.course if len(part) > 1]
     return {
         "tiles": TILES,
         "bounds": [_degrees(west), _degrees(south), _degrees(east), _degrees(north)],
@@ -229,21 +229,9 @@ def sector_data(model: Model, sector_id: str) -> dict[str, Any] | None:
     }
 
 
-def marker_point(marker: MapMarker) -> tuple[float, float]:
-    """(lon, lat) of the record a marker stands for: where the static map anchors it."""
-    record = marker.record
-    if marker.kind == "project":
-        point = project_anchor(record)
-        assert point is not None  # a project without a place has no marker
-        return point
-    if marker.kind == "works":
-        return geometry_anchor(record.geometry)
-    return (record.point[1], record.point[0])
-
-
 def _marker(marker: MapMarker) -> dict[str, Any]:
     return {"kind": marker.kind, "shape": marker.shape, "tone": marker.tone, "url": marker.url,
-            "name": marker.name, "lngLat": _point(marker_point(marker))}
+            "name": marker.name, "lngLat": _point(marker.point)}
 
 
 def _degrees(value: float) -> float:
