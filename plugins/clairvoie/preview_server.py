@@ -262,10 +262,12 @@ def run(settings_path: str, pelican_settings: dict, watched: list[str], port: in
     os.makedirs(output, exist_ok=True)
     build = [sys.executable, "-m", "pelican", pelican_settings["PATH"], "-s", settings_path]
     preview = Preview(settings_path, build)
+    _report(preview.rebuild(), port)
+    # Served once the first build is done, just before watching (a save made while a page
+    # is already shown is seen).
     server = start_server(preview, output, port)
     print(f"Aperçu : http://localhost:{port}/ (Ctrl+C pour arrêter)", flush=True)
     try:
-        _report(preview.rebuild(), port)
         for changes in watchfiles.watch(*[p for p in watched if os.path.exists(p)]):
             print("Modifié : " + ", ".join(sorted(os.path.relpath(p) for _, p in changes)), flush=True)
             _report(preview.rebuild(), port)
