@@ -207,7 +207,9 @@ EXTRA_ENV: dict[str, str] = {}  # PYTHONPATH of a snapshot (--at)
 
 
 def build_env() -> dict:
-    return {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200", "PYTHONUNBUFFERED": "1", **EXTRA_ENV}
+    # A cold build encodes its images itself: no cache shared with other sites' builds.
+    inherited = {name: value for name, value in os.environ.items() if name != "CLAIRVOIE_SHARED_CACHE"}
+    return {**inherited, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200", "PYTHONUNBUFFERED": "1", **EXTRA_ENV}
 
 
 def snapshot(revision: str, work: Path) -> tuple[Path, str]:

@@ -21,15 +21,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # 2026-11-24 12:00 UTC: the demo city's content is written around this date.
 DEMO_EPOCH = "1795521600"
+# The cache of encoded images several builds share (imaging.SHARED_CACHE_VARIABLE); conftest.py sets it.
+SHARED_CACHE = "CLAIRVOIE_SHARED_CACHE"
 
 
 def run_pelican(site_root: Path, output: Path, epoch: str = DEMO_EPOCH,
                 settings: str = "pelicanconf.py", verbose: bool = False,
-                extra_settings: dict | None = None) -> subprocess.CompletedProcess:
+                extra_settings: dict | None = None, own_cache_only: bool = False) -> subprocess.CompletedProcess:
     """Pelican's command; ``verbose`` adds -v, for the build's INFO lines; ``extra_settings``
-    override pelicanconf.py's (Pelican's -e NAME=JSON)."""
+    override pelicanconf.py's (Pelican's -e NAME=JSON); ``own_cache_only``: without the session's
+    shared image cache, for tests that count what the build's own cache spared."""
     # COLUMNS: Pelican's log lines are not wrapped, so that tests can read them
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "COLUMNS": "1000"}
+    if own_cache_only:
+        env.pop(SHARED_CACHE, None)
     extra = [f"{name}={json.dumps(value)}" for name, value in (extra_settings or {}).items()]
     return subprocess.run(
         [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(output),

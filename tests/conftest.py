@@ -1,3 +1,5 @@
+import os
+
 import pytest
 import sys
 from pathlib import Path
@@ -5,7 +7,21 @@ from pathlib import Path
 # Test helpers (sites.py) are imported as plain modules.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from building import CHROMIUM, CHROMIUM_ARGS, REPO, run_pelican, tree_digest
+from building import CHROMIUM, CHROMIUM_ARGS, DEMO_EPOCH, REPO, SHARED_CACHE, run_pelican, tree_digest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_image_cache(tmp_path_factory):
+    """One cache of encoded images and PDFs for every build of the session (imaging.EncodedImages):
+    the demo and its variants are built many times, and laying out the PDFs is the slowest part.
+    Set before any build; builds in subprocesses inherit it. A CI may give its own, kept folder."""
+    if os.environ.get(SHARED_CACHE):
+        yield os.environ[SHARED_CACHE]
+        return
+    folder = str(tmp_path_factory.mktemp("shared-image-cache"))
+    os.environ[SHARED_CACHE] = folder
+    yield folder
+    os.environ.pop(SHARED_CACHE, None)
 
 
 @pytest.fixture(scope="session")
@@ -14,10 +30,29 @@ def demo_sources_before_build():
 
 
 @pytest.fixture(scope="session")
-def demo_output(tmp_path_factory, demo_sources_before_build):
+def demo_output(tmp_path_factory, demo_sources_before_build, shared_image_cache):
     """The demo city, built once for the session by the real command."""
     output = tmp_path_factory.mktemp("demo") / "output"
     result = run_pelican(REPO, output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.fixture(scope="session")
+def demo_output_again(tmp_path_factory, demo_output):
+    """The demo city built a second time, into a new folder, as demo_output was: for the tests
+    that compare two builds (one build for all of them; a test may build into it again)."""
+    output = tmp_path_factory.mktemp("demo-again") / "output"
+    result = run_pelican(REPO, output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.fixture(scope="session")
+def demo_output_a_year_later(tmp_path_factory, demo_output):
+    """The same sources built a year after the demo's date: "today" is the build date."""
+    output = tmp_path_factory.mktemp("demo-later") / "output"
+    result = run_pelican(REPO, output, epoch=str(int(DEMO_EPOCH) + 365 * 86400))
     assert result.returncode == 0, result.stderr
     return output
 

@@ -62,3 +62,17 @@ def test_the_benchmark_prints_every_figure_with_its_ratios(tmp_path):
     for row in ours["phases"]:
         printed_row = re.search(rf"^  {re.escape(row['phase'])}\s+([\d.]+)\s+\d+%", printed, re.M)
         assert printed_row and float(printed_row.group(1)) == round(row["cpu_seconds"], 1), row["phase"]
+
+
+def test_the_benchmarks_builds_leave_out_a_shared_image_cache(monkeypatch):
+    """Its cold builds encode every image and PDF, even where builds share a cache (the test session)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
+    bench_run = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_run", bench_run)  # its dataclasses look themselves up there
+    spec.loader.exec_module(bench_run)
+    monkeypatch.setenv("CLAIRVOIE_SHARED_CACHE", "/tmp/partage")
+    monkeypatch.setenv("CLAIRVOIE_AUTRE", "garde")
+    env = bench_run.build_env()
+    assert "CLAIRVOIE_SHARED_CACHE" not in env and env["CLAIRVOIE_AUTRE"] == "garde"

@@ -2,6 +2,7 @@
 
 A rebuild copies the kept files instead of encoding again, with the same bytes;
 a changed photo is encoded again, and what no build uses any more is forgotten.
+A folder several sites share (CLAIRVOIE_SHARED_CACHE) spares a second site the encoding.
 """
 
 
@@ -19,7 +20,11 @@ def photo_block(name):
 
 @pytest.fixture
 def site(tmp_path):
-    root = write_site(tmp_path / "site", {
+    return two_projects_site(tmp_path / "site")
+
+
+def two_projects_site(folder):
+    root = write_site(folder, {
         "content/projects/lilas.yaml": project_yaml(photos=photo_block("lilas")),
         "content/projects/roses.yaml": project_yaml(title="title: Réfection de la rue des Roses",
                                                     photos=photo_block("roses")),
@@ -38,7 +43,8 @@ def draw_photo(root, name, colour):
 
 @pytest.fixture
 def encoded(monkeypatch):
-    """The images encoded, one entry each."""
+    """The images encoded, one entry each (with the build's own cache only)."""
+    monkeypatch.delenv(imaging.SHARED_CACHE_VARIABLE, raising=False)
     calls = []
     for name in ("jpeg_bytes", "webp_bytes"):
         encode = getattr(imaging, name)
@@ -88,3 +94,28 @@ def test_a_card_is_drawn_again_when_its_title_changes(site, tmp_path, encoded):
     encoded.clear()
     build(site, tmp_path / "two")
     assert len(encoded) == 1
+
+
+def test_a_second_site_takes_its_images_from_the_shared_folder_with_the_same_bytes(tmp_path, encoded, monkeypatch):
+    alone = build(two_projects_site(tmp_path / "alone"), tmp_path / "alone-output")  # no shared folder
+    encoded_alone = len(encoded)
+    shared = tmp_path / "shared"
+    monkeypatch.setenv(imaging.SHARED_CACHE_VARIABLE, str(shared))
+    encoded.clear()
+    first = two_projects_site(tmp_path / "first")
+    assert build(first, tmp_path / "one") == alone
+    assert len(encoded) == encoded_alone
+    assert sorted(path.name for path in shared.iterdir()) == kept_files(first)
+
+    encoded.clear()
+    second = two_projects_site(tmp_path / "second")
+    assert build(second, tmp_path / "two") == alone
+    assert encoded == []
+    assert kept_files(second) == kept_files(first)  # the site's own cache is filled too
+
+    # A site that no longer uses some images forgets them in its own cache, not in the shared one.
+    shared_before = sorted(path.name for path in shared.iterdir())
+    draw_photo(second, "lilas", (20, 160, 60))
+    build(second, tmp_path / "three")
+    assert set(shared_before) < {path.name for path in shared.iterdir()}
+    assert not set(shared_before) <= set(kept_files(second))

@@ -145,7 +145,7 @@ def test_pages_and_images_made_by_several_processes_are_the_ones_one_process_mak
     outputs, logs = {}, {}
     for run, processes in enumerate((1, 3, 1)):
         outputs[run] = tmp_path / f"output-{run}"
-        result = run_pelican(root, outputs[run], verbose=True,
+        result = run_pelican(root, outputs[run], verbose=True, own_cache_only=True,
                              extra_settings={"CLAIRVOIE_BUILD_PROCESSES": processes, "CLAIRVOIE_INCREMENTAL": False})
         assert result.returncode == 0, result.stderr
         log = result.stdout + result.stderr

@@ -4,7 +4,8 @@ colours and typeface, and the encoded files kept between builds.
 Shared by the photos and social cards (``images.py``), the podcast's cover, the panels'
 previews and the stripped originals (``image_privacy.py``). Pillow's encoders give the
 same bytes for the same pixels and options: an encoded file is kept under a hash of what
-made it, and the next build copies it instead of encoding again.
+made it, and the next build copies it instead of encoding again. A folder named by
+``CLAIRVOIE_SHARED_CACHE`` may also keep them for several sites' builds (CI, tests).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import io
 import logging
 import os
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,16 +99,28 @@ ENCODER_VERSION = (
 )
 
 
+# A folder several sites' builds may share (a CI's kept cache, the test suite): it is looked in
+# when a build's own cache lacks a file, written to after encoding, and never pruned.
+SHARED_CACHE_VARIABLE = "CLAIRVOIE_SHARED_CACHE"
+
+
+def shared_folder() -> str | None:
+    return os.environ.get(SHARED_CACHE_VARIABLE) or None
+
+
 class EncodedImages:
     """Encoded images kept between builds, each named by a hash of everything its bytes depend on.
 
     A build copies a kept file instead of encoding the image again (the bytes are
     the same: the encoders are deterministic), and forgets the files it did not use.
-    Without a folder (``None``), every image is encoded.
+    Without a folder (``None``), every image is encoded. The shared folder
+    (``CLAIRVOIE_SHARED_CACHE``) holds the same names for every site, in one place:
+    a hash names the same bytes whatever the site.
     """
 
-    def __init__(self, folder: str | None):
+    def __init__(self, folder: str | None, shared: str | None = None):
         self.folder = folder
+        self.shared = (shared or shared_folder()) if folder is not None else None
         self.used: set[str] = set()
         self.encoded = self.reused = 0
 
@@ -127,17 +141,36 @@ class EncodedImages:
             with open(kept, "rb") as stream:
                 data = stream.read()
         except FileNotFoundError:
-            data = encode()
-            self.encoded += 1
-            _write_file(kept, data)
+            data = self._shared_data(name)
+            if data is None:
+                data = encode()
+                self.encoded += 1
+                if self.shared:
+                    _write_file(os.path.join(self.shared, name), data)
+            else:
+                self.reused += 1
+            _write_file(kept, data)  # the next build of this site needs no shared folder
             return data
+        if self.shared and not os.path.exists(os.path.join(self.shared, name)):
+            _write_file(os.path.join(self.shared, name), data)  # what a site kept, other sites may use
         self.reused += 1
         return data
 
+    def _shared_data(self, name: str) -> bytes | None:
+        if not self.shared:
+            return None
+        try:
+            with open(os.path.join(self.shared, name), "rb") as stream:
+                return stream.read()
+        except FileNotFoundError:
+            return None
+
     def forget_unused(self) -> None:
-        """Delete the kept files this build did not use (old titles, removed photos…)."""
+        """Delete the kept files this build did not use (old titles, removed photos…); never shared ones."""
         if self.folder is None or not os.path.isdir(self.folder):
             return
+        if self.shared and os.path.isdir(self.shared) and os.path.samefile(self.folder, self.shared):
+            return  # a shared folder keeps what other sites use
         for entry in os.scandir(self.folder):
             if entry.is_file() and entry.name not in self.used:
                 with contextlib.suppress(FileNotFoundError):
@@ -145,9 +178,10 @@ class EncodedImages:
 
 
 def _write_file(path: str, data: bytes) -> None:
-    """Write under a temporary name, then rename: a reader never sees half a file."""
+    """Write under a temporary name, then rename: a reader never sees half a file, and
+    writers of the same name (processes, threads) each rename a whole one."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
+    temporary = f"{path}.{os.getpid()}-{threading.get_ident()}.tmp"
     with open(temporary, "wb") as stream:
         stream.write(data)
     os.replace(temporary, path)
