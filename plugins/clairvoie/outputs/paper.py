@@ -36,10 +36,12 @@ hash of its HTML: the next build copies it instead of laying it out again.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Sequence
 from urllib.parse import quote, urlsplit
 
@@ -65,7 +67,9 @@ PDFS_PER_EXTRA_PROCESS = 40
 SHEET_PAGES = 2  # the issue's "one or two pages": a sheet is fitted to them (fitted_pdf)
 POSTER_PAGES = 1
 PDF_VARIANT = "pdf/ua-1"
-FITTING_VERSION = 1  # in the cache key of a fitted PDF: a change to how it is fitted makes it again
+# In the cache key of a PDF: a change to how this module lays out or fits a document makes it again
+# (a kept PDF may come from another build: CLAIRVOIE_SHARED_CACHE, docs/reconstruction.md).
+PAPER_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 # The opening of a card (links.html) and the first link in it, its title's: its QR code goes there.
 SVG_PATH = re.compile(r'(.*? d=")([^"]*)(".*)', re.S)
 CARD_LINK = re.compile(r'(<li class="card[^"]*">)((?:(?!</li>).)*?<a href="([^"]+)")', re.S)
@@ -254,7 +258,7 @@ def write_paper(model: Model, site: Site) -> None:
 
             html = render({})  # everything it would say with no page limit: what the cached PDF depends on
             site.write(document.save_as, kept.data(
-                ("pdf", weasyprint.__version__, FITTING_VERSION, document.max_pages, html), ".pdf",
+                ("pdf", weasyprint.__version__, PAPER_CODE, document.max_pages, html), ".pdf",
                 lambda: fitted(document, render, site.output_path).write_pdf(pdf_variant=PDF_VARIANT)))
             if document.also_as_page:
                 site.write(document.also_as_page, html)
