@@ -163,9 +163,10 @@ def test_each_sector_file_carries_the_static_maps_markers(demo_model):
             location = marker.record.location if marker.kind == "project" else None
             if location is not None and location.lat is not None:
                 assert shown["lngLat"] == [round(location.lon, 6), round(location.lat, 6)]
-        works_with_lines = [m for m in drawn.markers if m.kind == "works"
-                            and m.record.geometry["type"] not in ("Point", "MultiPoint")]
-        assert len(data["lines"]["features"]) >= len(works_with_lines)
+        # The works orders' courses are the static map's (drawn along their street when the
+        # extract knows it, else as their geometry says): the same lines, in the same tones.
+        assert sorted(f["properties"]["tone"] for f in data["lines"]["features"]) == sorted(
+            line.tone for line in drawn.lines)
         assert data["tiles"] == tiles.TILES and "OpenStreetMap" in data["attribution"]
 
 
