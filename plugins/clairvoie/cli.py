@@ -44,6 +44,8 @@ def validate(args: argparse.Namespace) -> int:
     for remark in model.plain_french:  # strict: already refused above, as problems
         print(remark, file=sys.stderr)
     print(plain_french.summary(len(model.plain_french)), file=sys.stderr)
+    if model.basemap is not None and model.basemap.warning:
+        print(model.basemap.warning, file=sys.stderr)  # not a problem: the maps show outlines only
     return 0
 
 

@@ -76,8 +76,8 @@ def test_the_map_opens_from_the_site_alone_drawn_with_the_static_maps_markers(we
     url, _ = served
     page, requests, responses = open_page(webgl_browser, url, sector_id)
     # Before the button is pressed: one HEAD request for the sector's file, nothing else of the map.
-    map_requests = [(method, address) for method, address in requests if "/cartes/" in address]
-    assert map_requests == [("HEAD", f"{url}/cartes/secteurs/{sector_id}.json")]
+    map_requests = [(method, address) for method, address in requests if "/carte-interactive/" in address]
+    assert map_requests == [("HEAD", f"{url}/carte-interactive/secteurs/{sector_id}.json")]
     static_names = page.eval_on_selector_all("svg.map a.map-marker title", "titles => titles.map(t => t.textContent)")
     list_links = page.locator(".sector-map .map-list a").count()
 
@@ -89,9 +89,9 @@ def test_the_map_opens_from_the_site_alone_drawn_with_the_static_maps_markers(we
                  and not address.startswith("data:")]
     assert elsewhere == []
     # The tiles are read in pieces: every answer for them is a 206.
-    tile_answers = [status for status, address in responses if address.endswith("/cartes/ville.pmtiles")]
+    tile_answers = [status for status, address in responses if address.endswith("/carte-interactive/ville.pmtiles")]
     assert tile_answers and set(tile_answers) == {206}
-    assert any(address.endswith("/cartes/lib/maplibre-gl.mjs") for _, address in requests)
+    assert any(address.endswith("/carte-interactive/lib/maplibre-gl.mjs") for _, address in requests)
 
     # The canvas is drawn: background, streets, outline… not one flat colour. Markers (HTML)
     # are hidden for the shot, so only what WebGL drew counts.
@@ -103,7 +103,7 @@ def test_the_map_opens_from_the_site_alone_drawn_with_the_static_maps_markers(we
     assert biggest < 0.97 * shot.width * shot.height  # not a blank background
 
     # The same markers as the static map, each a link named as there.
-    sector = json.loads((built / f"cartes/secteurs/{sector_id}.json").read_text(encoding="utf-8"))
+    sector = json.loads((built / f"carte-interactive/secteurs/{sector_id}.json").read_text(encoding="utf-8"))
     names = page.eval_on_selector_all(".interactive-marker", "links => links.map(a => a.getAttribute('aria-label'))")
     assert sorted(names) == sorted(static_names) == sorted(m["name"] for m in sector["markers"])
     hrefs = page.eval_on_selector_all(".interactive-marker", "links => links.map(a => a.getAttribute('href'))")
@@ -160,5 +160,5 @@ def test_without_javascript_the_static_plan_alone(webgl_browser, served):
     page.goto(f"{url}/secteurs/{SECTOR_IDS[0]}/")
     assert page.locator("#carte-interactive").is_hidden()
     assert page.locator(".sector-map svg.map").is_visible()
-    assert not [address for address in requests if "/cartes/" in address]
+    assert not [address for address in requests if "/carte-interactive/" in address]
     context.close()

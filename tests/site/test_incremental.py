@@ -248,9 +248,12 @@ def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city
             assert f"secteurs/{sector.id}/index.html" not in changed, sector.id
             assert not {p for p in changed if p.startswith(f"secteurs/{sector.id}/signalements/")}, sector.id
     months = {report.received_day.replace(day=1) for report in moved}
+    streets = {report.street for report in moved}
     # their pages; their sectors' page, figures, reports and reports street by street; the months
-    # of tracking numbers they are in; the city-wide pages (home, lists, figures, reports index)
-    assert rendered <= len(own) + 4 * len(sectors) + len(months) + 8
+    # of tracking numbers they are in; their streets' pages and those streets' letter pages
+    # (/rues/lettre-x/); the city-wide pages (home, lists, figures, reports index, what is not
+    # going as planned)
+    assert rendered <= len(own) + 4 * len(sectors) + len(months) + 2 * len(streets) + 9
     # Their own feeds and Open311 requests are made again and say the new stage; every other
     # report's and project's own files are the published ones, not made nor rewritten.
     for report in model.reports:

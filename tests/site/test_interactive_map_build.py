@@ -38,12 +38,12 @@ def test_the_tiles_are_published_and_kept_for_the_next_build(city):
     first = build(city, "osm/ville.osm.pbf")
     assert first.returncode == 0, first.stderr
     output = city / "output"
-    published = (output / "cartes/ville.pmtiles").read_bytes()
+    published = (output / "carte-interactive/ville.pmtiles").read_bytes()
     kept = list((city / "cache" / "clairvoie-tiles").glob("*.pmtiles"))
     assert len(kept) == 1 and kept[0].read_bytes() == published
-    assert (output / "cartes/secteurs/secteur-1.json").is_file()
-    assert not (output / "cartes/secteurs/secteur-2.json").exists()  # nothing to place there: no map
-    assert (output / "cartes/lib/maplibre-gl.mjs").is_file() and (output / "cartes/lib/pmtiles.js").is_file()
+    assert (output / "carte-interactive/secteurs/secteur-1.json").is_file()
+    assert not (output / "carte-interactive/secteurs/secteur-2.json").exists()  # nothing to place there: no map
+    assert (output / "carte-interactive/lib/maplibre-gl.mjs").is_file() and (output / "carte-interactive/lib/pmtiles.js").is_file()
     page = (output / "secteurs/secteur-1/index.html").read_text(encoding="utf-8")
     assert 'id="carte-interactive"' in page and "Carte interactive" in page
     made_at = kept[0].stat().st_mtime_ns
@@ -51,7 +51,7 @@ def test_the_tiles_are_published_and_kept_for_the_next_build(city):
     second = build(city, "osm/ville.osm.pbf")
     assert second.returncode == 0, second.stderr
     assert kept[0].stat().st_mtime_ns == made_at  # the extract did not change: no new tiles
-    assert (output / "cartes/ville.pmtiles").read_bytes() == published
+    assert (output / "carte-interactive/ville.pmtiles").read_bytes() == published
 
 
 @pytest.mark.parametrize("extract_bytes", [None, b"pas un extrait"], ids=["missing", "unreadable"])
@@ -64,7 +64,7 @@ def test_without_a_usable_extract_the_build_goes_on_with_the_static_plan(city, e
     log = result.stdout + result.stderr
     assert "Carte interactive :" in log and "sans carte interactive" in log
     output = city / "output"
-    assert not (output / "cartes/ville.pmtiles").exists()
-    assert not (output / "cartes/secteurs").exists()
+    assert not (output / "carte-interactive/ville.pmtiles").exists()
+    assert not (output / "carte-interactive/secteurs").exists()
     page = (output / "secteurs/secteur-1/index.html").read_text(encoding="utf-8")
     assert 'class="map"' in page  # the static plan

@@ -115,8 +115,10 @@ def test_pages_stay_small(demo_output):
     assert max(p.stat().st_size for p in pages) < 100_000
     # Each stylesheet once: the fingerprinted copies (outputs/assets.py) repeat the same bytes.
     css = [p for p in (demo_output / "theme").rglob("*.css") if not re.search(FINGERPRINT_PATTERN + "$", p.name)]
-    # 34 kB with the reports' step line, map markers and « Près de chez moi » (about 8 kB gzipped).
-    assert sum(p.stat().st_size for p in css) < 34_000
+    # 38 kB with the reports' step line, map markers, « Près de chez moi », the phone's first
+    # screen and the maps' streets (about 9 kB gzipped); the interactive map's own sheet is
+    # loaded only when a resident asks for it.
+    assert sum(p.stat().st_size for p in css) < 38_000
 
 
 def test_each_replanning_is_listed_with_its_reason_and_dates(demo_output):

@@ -59,7 +59,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
-    # MapLibre GL JS (the interactive map, cartes/lib/): a module, refused under another type.
+    # MapLibre GL JS (the interactive map, carte-interactive/lib/): a module, refused under another type.
     ".mjs": "text/javascript; charset=utf-8",
     ".json": "application/json",
     ".geojson": "application/geo+json",

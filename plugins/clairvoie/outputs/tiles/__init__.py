@@ -5,11 +5,11 @@ The tiles are made from the city's OpenStreetMap extract (setting ``osm_extract`
 Pelican's PATH, the same file as the static maps' streets) by
 Debian's ``tilemaker`` with Clairvoie's own configuration (``config.json``, ``process.lua``
 beside this file: streets by importance with their names, water, parks), then turned into
-one PMTiles file (``cartes/ville.pmtiles``), which the browser reads by HTTP Range requests.
+one PMTiles file (``carte-interactive/ville.pmtiles``), which the browser reads by HTTP Range requests.
 They are kept in ``<CACHE_PATH>/clairvoie-tiles/`` under the fingerprint of the extract and
 of the configuration: a build makes them again only when one of them changed.
 
-``cartes/secteurs/<sector>.json`` gives the sector page's script (``js/carte-interactive.js``)
+``carte-interactive/secteurs/<sector>.json`` gives the sector page's script (``js/carte-interactive.js``)
 the sector's box, outline, works lines and markers: the same markers as the static map
 (``maps.sector_map``), with their shape, tone, name and page, placed where their record is.
 It is only written when the tiles are: the script shows a message instead of the map when
@@ -38,9 +38,9 @@ logger = logging.getLogger(__name__)
 # Where npm puts the packages, from the site root; a test or a city may name another folder
 # (the same variable as the online editor's, outputs/admin.py).
 NODE_MODULES_VARIABLE = "CLAIRVOIE_NODE_MODULES"
-TILES = "cartes/ville.pmtiles"
-LIBRARY = "cartes/lib"
-SECTOR_FILE = "cartes/secteurs/{}.json"
+TILES = "carte-interactive/ville.pmtiles"
+LIBRARY = "carte-interactive/lib"
+SECTOR_FILE = "carte-interactive/secteurs/{}.json"
 CACHE_FOLDER = "clairvoie-tiles"  # in Pelican's CACHE_PATH
 OWN_FILES = ("config.json", "process.lua")
 # What the browser loads, as npm installed it (package, path in the package); the worker's

@@ -2,8 +2,8 @@
 // a zoomable map of the sector in place of the static plan, with the same markers.
 //
 // Before the button is pressed, only a HEAD request for the sector's file. Then everything
-// comes from this site: the sector's file (cartes/secteurs/<id>.json), MapLibre GL JS and the PMTiles protocol
-// (cartes/lib/), the city's tiles (cartes/ville.pmtiles, read by HTTP Range requests).
+// comes from this site: the sector's file (carte-interactive/secteurs/<id>.json), MapLibre GL JS and the PMTiles protocol
+// (carte-interactive/lib/), the city's tiles (carte-interactive/ville.pmtiles, read by HTTP Range requests).
 // Street names are drawn with the browser's own fonts: the style names no font server.
 // The static plan stays in the page (shown again by the same button), and so does the list
 // under it; each marker is a link, reached with the Tab key, named as on the static plan.
@@ -107,9 +107,9 @@ async function draw() {
   if (!response.ok) throw new Error(response.status);
   const sector = await response.json();
   const [maplibre] = await Promise.all([
-    import(here("cartes/lib/maplibre-gl.mjs")),
-    loadScript("cartes/lib/pmtiles.js"),
-    loadStyle(here("cartes/lib/maplibre-gl.css")),
+    import(here("carte-interactive/lib/maplibre-gl.mjs")),
+    loadScript("carte-interactive/lib/pmtiles.js"),
+    loadStyle(here("carte-interactive/lib/maplibre-gl.css")),
     loadStyle(block.dataset.style),
   ]);
   const protocol = new window.pmtiles.Protocol();
