@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from building import copy_demo_site, run_clairvoie, run_pelican, tree_digest
 
@@ -193,7 +194,8 @@ def test_the_index_holds_the_record_and_news_pages_and_no_list(demo_output):
     assert entry["languages"]["fr"]["page_count"] == len(pages)  # one French index
     lilas = pages["/projets/refection-rue-des-lilas/"]
     assert lilas["meta"]["type"] == "Projet" and lilas["meta"]["statut"] == "En cours, en retard"
-    assert lilas["meta"]["ton"] == "late" and lilas["meta"]["title"] == "Réfection de la rue des Lilas"
+    title = yaml.safe_load((REPO / "content/projects/refection-rue-des-lilas.yaml").read_text(encoding="utf-8"))["title"]
+    assert lilas["meta"]["ton"] == "late" and lilas["meta"]["title"] == title
     assert lilas["filters"]["statut"] == ["En cours", "En retard"]
     assert lilas["filters"]["secteur"] == ["Secteur 1 – Centre-ville"]
     # Residents' words are in the index entry, never in the published page.
