@@ -244,5 +244,9 @@ def test_without_javascript_the_box_leads_to_the_street_index(browser, site_url)
     assert page.locator("#recherche-sans-js").is_visible()
     page.click("#recherche-sans-js a[href='/rues/']")
     assert page.url.endswith("/rues/")
+    page.click("#rues-par-lettre a[href='/rues/lettre-l/']")  # the letter's streets, then the street's page
     assert page.locator("#rue-des-lilas").is_visible()
+    page.click("#rue-des-lilas a")
+    assert page.url.endswith("/rues/rue-des-lilas/")
+    assert page.locator("h1").inner_text() == "Rue des Lilas"
     context.close()
