@@ -90,6 +90,16 @@ def test_sector_map_has_streets_the_names_of_the_works_streets_and_the_credit(de
     assert COPYRIGHT in credit  # the address as text: it prints
 
 
+def test_a_street_map_draws_the_extract_its_street_named_and_the_credit(demo_output):
+    html = (demo_output / "rues" / "rue-des-lilas" / "index.html").read_text(encoding="utf-8")
+    svg = ET.fromstring(MAP.search(html).group(0))
+    roads = [p for p in svg.iter(f"{SVG}path") if "map-road" in classes(p)]
+    assert roads and all(p.get("d", "").startswith("M") for p in roads)
+    written = texts(svg)
+    assert "Rue des Lilas" in written
+    assert COPYRIGHT in next(t for t in written if CREDIT in t)
+
+
 def test_every_map_of_the_site_is_at_most_150_kb(demo_output):
     maps = 0
     for page in demo_output.rglob("*.html"):
