@@ -11,10 +11,11 @@ every page is written (an ``{attach}`` link may still move one until then).
 Stripping is lossless: the blocks that carry metadata are cut out of the file
 (EXIF with GPS position, camera and maker notes, XMP, IPTC/Photoshop,
 comments, texts, embedded thumbnails and pictures, anything after the image's
-end) and the pixels are copied byte for byte. Only a JPEG whose EXIF said
-"rotate me" is encoded again, upright, with its own quantisation tables (the
-rotation would be lost with the EXIF); a TIFF is saved again with lossless
-compression (its metadata are tags among the pixels' own). Colour profiles
+end) and the pixels are copied byte for byte. Only an image whose EXIF said
+"rotate me" is encoded again, upright (the rotation would be lost with the
+EXIF): a JPEG with its own quantisation tables, a PNG or a WebP losslessly; a
+TIFF is saved again with lossless compression (its metadata are tags among the
+pixels' own). Colour profiles
 (ICC) are kept: they describe colours, not people. An image this module
 cannot strip (HEIF, AVIF, JPEG XL) is not published, and the log says so.
 Stripped files are kept between builds like encoded photos (``EncodedImages``).
@@ -268,8 +269,8 @@ def stripped(data: bytes) -> bytes:
         return _resaved_tiff(data)
     if kind not in _WALKERS:
         raise ValueError(f"format non pris en charge ({kind or 'inconnu'})")
-    if kind == "JPEG" and _orientation(data) not in (1, None):
-        return _upright_jpeg(data)
+    if kind in _TURNERS and _orientation(data) not in (1, None):
+        return _TURNERS[kind](data)
     kept = [data[start:end] for label, start, end in _WALKERS[kind](data) if label == KEEP]
     if kind == "WEBP":
         return _webp_fixed_header(b"".join(kept))
@@ -296,6 +297,29 @@ def _upright_jpeg(data: bytes) -> bytes:
     upright.save(output, "JPEG", qtables=tables, subsampling=sampling if sampling >= 0 else 0,
                  optimize=True, exif=b"", **({"icc_profile": icc_profile} if icc_profile else {}))
     return output.getvalue()
+
+
+def _upright_lossless(kind: str, data: bytes) -> bytes:
+    """A PNG or a still WebP turned as its EXIF said, saved again without loss (a lossy WebP's
+    pixels are kept as decoded: no second loss)."""
+    with Image.open(io.BytesIO(data)) as original:
+        if getattr(original, "is_animated", False):  # frames cannot all be turned: stripped as they are
+            kept = [data[start:end] for label, start, end in _WALKERS[kind](data) if label == KEEP]
+            return _webp_fixed_header(b"".join(kept)) if kind == "WEBP" else b"".join(kept)
+        icc_profile = original.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(original)
+    upright.info.clear()
+    output = io.BytesIO()
+    options = {"optimize": True} if kind == "PNG" else {"lossless": True, "quality": 100, "method": 6, "exact": True}
+    upright.save(output, kind, **options, **({"icc_profile": icc_profile} if icc_profile else {}))
+    return output.getvalue()
+
+
+_TURNERS = {
+    "JPEG": _upright_jpeg,
+    "PNG": lambda data: _upright_lossless("PNG", data),
+    "WEBP": lambda data: _upright_lossless("WEBP", data),
+}
 
 
 def _resaved_tiff(data: bytes) -> bytes:

@@ -318,6 +318,34 @@ def test_a_jpeg_exif_said_to_turn_is_published_upright_with_its_own_quality(trac
         assert max(difference) < 2, difference  # the same picture; turned the other way, it would differ
 
 
+def turned(kind, **options):
+    """A picture a phone stored on its side, with EXIF saying "turn me a quarter" (6)."""
+    data = io.BytesIO()
+    picture().save(data, kind, exif=full_exif(orientation=6), **options)
+    return data.getvalue()
+
+
+@pytest.mark.parametrize("kind, options", [
+    ("PNG", {}),
+    ("WEBP", {"lossless": True}),
+    ("WEBP", {"quality": 80}),
+], ids=["png", "lossless-webp", "lossy-webp"])
+def test_a_png_or_webp_exif_said_to_turn_is_published_upright_without_loss(kind, options):
+    from clairvoie.image_privacy import stripped
+
+    source = turned(kind, **options)
+    with Image.open(io.BytesIO(source)) as original:
+        assert original.getexif().get(0x0112) == 6
+        upright = ImageOps.exif_transpose(original).convert("RGB")
+    published = stripped(source)
+    assert format_by_content(published) == kind
+    assert metadata_left(published, kind) == []
+    with Image.open(io.BytesIO(published)) as copy:
+        assert copy.size == upright.size == (48, 64)
+        # not one pixel lost on the way (a lossy WebP's are kept as they were decoded)
+        assert copy.convert("RGB").tobytes() == upright.tobytes()
+
+
 def test_a_second_build_gives_the_same_bytes_and_keeps_the_files(tracked_site, tracked_output, tmp_path):
     again = tmp_path / "again"
     assert run_pelican(tracked_site, again).returncode == 0
