@@ -16,7 +16,7 @@ ROOT = "clairvoie"
 # Lowest first: a module may import its own floor and the floors listed before it.
 FLOORS = (
     ("foundation", ("settings", "messages", "markup", "parallel", "phases", "fingerprints", "pelican_sources",
-                    "signals")),
+                    "signals", "sound_tags")),
     ("model", ("model",)),
     ("build services", ("labels", "incremental", "staging", "admin")),
     ("outputs", ("outputs",)),

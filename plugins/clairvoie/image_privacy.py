@@ -20,9 +20,13 @@ pixels' own). Colour profiles
 cannot strip (HEIF, AVIF, JPEG XL) is not published, and the log says so.
 Stripped files are kept between builds like encoded photos (``EncodedImages``).
 
+Sounds go the same way: an MP3 of the content (a podcast episode, a recording
+linked from a page) is published without its tags (``sound_tags``: names,
+comments, pictures with their own EXIF), its frames kept byte for byte.
+
 Last, ``refuse_images_with_metadata`` reads every file of the finished build:
-an image that still carries metadata (a theme's, another plugin's…) stops the
-build, which is then not published.
+an image or an MP3 that still carries metadata (a theme's, another plugin's…)
+stops the build, which is then not published.
 """
 
 from __future__ import annotations
@@ -38,13 +42,13 @@ from typing import Any
 
 from PIL import Image, ImageOps, JpegImagePlugin
 
-from . import messages, staging
+from . import messages, sound_tags, staging
 
 logger = logging.getLogger(__name__)
 
 CACHE_FOLDER = os.path.join("clairvoie-images", "originals")  # in Pelican's CACHE_PATH
 # A change to this code strips every original again.
-STRIPPER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+STRIPPER_VERSION = hashlib.sha256(Path(__file__).read_bytes() + Path(sound_tags.__file__).read_bytes()).hexdigest()
 KEEP = ""  # the label of a block that is part of the picture
 
 # Container brands of HEIF/AVIF images (an MP4 video has other brands).
@@ -82,6 +86,21 @@ def file_image_format(path: str) -> str | None:
             return image_format(stream.read(SNIFF_BYTES))
     except OSError:
         return None
+
+
+def file_is_mp3(path: str) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            return sound_tags.is_mp3(stream.read(SNIFF_BYTES), path)
+    except OSError:
+        return False
+
+
+def _taken_over_kind(path: str) -> str | None:
+    """"image" or "sound" for a file published without its metadata, else None."""
+    if file_image_format(path) is not None:  # even one this module cannot strip (HEIF…): not published
+        return "image"
+    return "sound" if file_is_mp3(path) else None
 
 
 # --- the blocks of each format, labelled -------------------------------------------------------
@@ -358,6 +377,11 @@ _TIFF_PERSONAL_TAGS = {
 }
 
 
+def sound_metadata_found(data: bytes) -> list[str]:
+    """The tags an MP3 carries beside its sound, in French words; empty when none."""
+    return list(dict.fromkeys(f"étiquettes {name}" for name, _start, _end in sound_tags.tags(data)))
+
+
 def metadata_found(data: bytes) -> list[str]:
     """What the image carries beside its picture, in French words; empty when nothing."""
     kind = image_format(data[:SNIFF_BYTES])
@@ -396,7 +420,7 @@ _taken_over: dict[str, tuple[str, list[Any]]] = {}
 
 
 def take_over_static_images(static_generator: Any) -> None:
-    """Pelican's static_generator_finalized: images leave Pelican's copy; the rest stays with it.
+    """Pelican's static_generator_finalized: images and sounds leave Pelican's copy; the rest stays with it.
 
     Only the list changes: the files stay in Pelican's table of static content, so
     ``{static}`` and ``{attach}`` links find them as before.
@@ -404,16 +428,15 @@ def take_over_static_images(static_generator: Any) -> None:
     content_path = static_generator.path
     images, others = [], []
     for static in static_generator.staticfiles:
-        # Every image, even one this module cannot strip (HEIF…): that one is not published.
-        is_image = file_image_format(os.path.join(content_path, static.source_path)) is not None
-        (images if is_image else others).append(static)
+        taken = _taken_over_kind(os.path.join(content_path, static.source_path)) is not None
+        (images if taken else others).append(static)
     static_generator.staticfiles[:] = others
     static_generator.context["staticfiles"] = static_generator.staticfiles
     _taken_over[static_generator.output_path] = (content_path, images)
 
 
 def publish_stripped_originals(pelican: Any) -> None:
-    """Pelican's finalized: write each taken-over image without its metadata, where Pelican would have."""
+    """Pelican's finalized: write each taken-over image or sound without its metadata, where Pelican would have."""
     from .outputs.imaging import EncodedImages
     from .outputs.site import Site
 
@@ -428,7 +451,7 @@ def publish_stripped_originals(pelican: Any) -> None:
             data = stream.read()
         try:
             site.write(static.save_as, cache.data(("original", hashlib.sha256(data).hexdigest(), STRIPPER_VERSION),
-                                                  os.path.splitext(static.save_as)[1], lambda: stripped(data)))
+                                                  os.path.splitext(static.save_as)[1], lambda: _stripped_file(data, source)))
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
             # Not published: the pages that link it show a missing image, never a position.
             logger.error("%s", messages.image_not_strippable(os.path.relpath(source, content_path), str(error)))
@@ -436,6 +459,12 @@ def publish_stripped_originals(pelican: Any) -> None:
     if images:
         logger.info("Images du contenu : %d publiées sans leurs métadonnées (%d nettoyées, %d reprises)",
                     len(images), cache.encoded, cache.reused)
+
+
+def _stripped_file(data: bytes, path: str) -> bytes:
+    if image_format(data[:SNIFF_BYTES]) is None and sound_tags.is_mp3(data[:SNIFF_BYTES], path):
+        return sound_tags.without_tags(data)
+    return stripped(data)
 
 
 class ImagesWithMetadata(Exception):
@@ -452,16 +481,18 @@ class ImagesWithMetadata(Exception):
 
 
 def images_with_metadata(folder: str) -> dict[str, list[str]]:
-    """Every image file under ``folder`` (found by content) that carries metadata, and what."""
+    """Every image or MP3 under ``folder`` (found by content) that carries metadata, and what."""
     found = {}
     for root, dirs, files in os.walk(folder):
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(root, name)
-            if file_image_format(path) is None:
+            kind = _taken_over_kind(path)
+            if kind is None:
                 continue
             with open(path, "rb") as stream:
-                what = metadata_found(stream.read())
+                data = stream.read()
+            what = metadata_found(data) if kind == "image" else sound_metadata_found(data)
             if what:
                 found[os.path.relpath(path, folder)] = what
     return found

@@ -376,20 +376,21 @@ def pages_not_indexed(indexed: int, expected: int) -> str:
     return f"Pagefind a indexé {indexed} pages sur {expected}"
 
 
-# --- images published without their metadata (image_privacy.py) ----------------------------
+# --- images and sounds published without their metadata (image_privacy.py) ----------------
 def image_not_strippable(path: str, detail: str) -> str:
     return (f"{path} : image non publiée, ses métadonnées (position GPS, appareil, date…) ne peuvent pas "
             f"être retirées ({detail}) ; enregistrez-la en JPEG, PNG, WebP ou GIF")
 
 
 def image_with_metadata(path: str, found: Iterable[str]) -> str:
-    return (f"{path} : cette image serait publiée avec ses métadonnées ({', '.join(found)}) ; "
-            "elle ne vient pas du contenu, que Clairvoie nettoie (thème, autre extension Pelican…) : "
-            "enregistrez-la sans métadonnées")
+    return (f"{path} : ce fichier serait publié avec ses métadonnées ({', '.join(found)}) ; "
+            "il ne vient pas du contenu, que Clairvoie nettoie (thème, autre extension Pelican…) : "
+            "enregistrez-le sans métadonnées")
 
 
 def images_with_metadata(count: int) -> str:
-    images = "une image garderait ses" if count == 1 else f"{count} images garderaient leurs"
+    images = ("une image ou un son garderait ses" if count == 1
+              else f"{count} images ou sons garderaient leurs")
     return (f"Construction arrêtée : {images} métadonnées (position GPS, appareil, date…) : "
             "rien n'a été publié, le site précédent reste en ligne tel quel.")
 

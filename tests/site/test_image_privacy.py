@@ -15,11 +15,15 @@ import hashlib
 import io
 import os
 
+import mutagen.apev2
+import mutagen.id3
+import mutagen.mp3
 import piexif
+import podcastparser
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageSequence, ImageStat, PngImagePlugin
 
-from building import copy_demo_site, run_pelican, tree_digest
+from building import REPO, copy_demo_site, run_pelican, tree_digest
 
 TRACE = b"TRACE-DU-PHOTOGRAPHE"  # in every metadata field: found anywhere, something leaked
 XMP_NAMESPACE = b"http://ns.adobe.com/xap/1.0/"
@@ -105,6 +109,32 @@ def tracked_gif():
     return gif[:-1] + application + gif[-1:]  # before the trailer
 
 
+def tracked_mp3():
+    """The demo's sound with what a phone or an editor writes in it: names, a comment, a
+    picture that carries a GPS position; ID3v1 and APE tags too."""
+    work = io.BytesIO(DEMO_MP3.read_bytes())
+    tags = mutagen.id3.ID3()
+    tags.add(mutagen.id3.TPE1(encoding=3, text=[TRACE.decode()]))
+    tags.add(mutagen.id3.COMM(encoding=3, lang="fra", desc="", text=[f"Interview de {TRACE.decode()}"]))
+    tags.add(mutagen.id3.APIC(encoding=3, mime="image/jpeg", type=3, desc="", data=tracked_jpeg()))
+    tags.save(work, v1=2)  # ID3v2 at the start (the demo's own replaced), ID3v1 at the end
+    ape = mutagen.apev2.APEv2()
+    ape["Artist"] = TRACE.decode()
+    ape.save(work)
+    return work.getvalue()
+
+
+def untagged_by_mutagen(data, work):
+    """The sound with its tags removed by mutagen, another parser than Clairvoie's."""
+    work.write_bytes(data)
+    while True:  # each finds its own tag only at the very end: until neither finds one
+        before = work.read_bytes()
+        mutagen.apev2.delete(work)
+        mutagen.id3.delete(work)  # ID3v2 and ID3v1
+        if work.read_bytes() == before:
+            return before
+
+
 def tracked_tiff():
     data = io.BytesIO()
     tags = Image.Exif()
@@ -127,6 +157,8 @@ SOURCES = {  # content file → where Pelican publishes it
     "actualites/pieces/terrain.jpg": "actualites/pieces/terrain.jpg",
     "actualites/pieces/berge.png": "actualites/pieces/berge.png",
 }
+SOUND = "media/entretien.mp3"  # a podcast episode: its tags go as images' metadata do
+DEMO_MP3 = REPO / "content" / "media" / "point-travaux-2026-11.mp3"
 ATTACHED = "actualites/pieces/berge.png"  # {attach}: Pelican may publish it beside the article
 
 ARTICLE = f"""Title: Les photos du quai
@@ -134,6 +166,7 @@ Date: 2026-11-20 10:00
 Slug: {ARTICLE_SLUG}
 Summary: Le quai de la Lise avant et pendant les travaux, en images.
 Sectors: secteur-2
+Audio: media/entretien.mp3
 
 ![Le quai avant les travaux](/images/quai-avant.jpg)
 
@@ -164,6 +197,7 @@ def add_tracked_images(site):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(tracked_jpeg(orientation=6, size=(64, 48)) if "tourne" in source
                          else makers[os.path.splitext(source)[1]]())
+    (site / "content" / SOUND).write_bytes(tracked_mp3())
     # An iPhone's photo: a format Clairvoie cannot strip (the brand is enough to tell it).
     (site / "content/images/iphone.heic").write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + TRACE)
     (site / "content/actualites" / f"{ARTICLE_SLUG}.md").write_text(ARTICLE, encoding="utf-8")
@@ -344,6 +378,33 @@ def test_a_png_or_webp_exif_said_to_turn_is_published_upright_without_loss(kind,
         assert copy.size == upright.size == (48, 64)
         # not one pixel lost on the way (a lossy WebP's are kept as they were decoded)
         assert copy.convert("RGB").tobytes() == upright.tobytes()
+
+
+def test_a_sound_is_published_without_its_tags_and_every_frame_kept(tracked_site, tracked_output, tmp_path):
+    from clairvoie import sound_tags
+
+    source = (tracked_site / "content" / SOUND).read_bytes()
+    assert TRACE in source and b"Exif" in source and b"APETAGEX" in source and source.rfind(b"TAG") > len(source) - 400
+    published = (tracked_output / SOUND).read_bytes()
+    assert published == untagged_by_mutagen(source, tmp_path / "untagged.mp3")
+    assert sound_tags.tags(published) == [] and mutagen.mp3.MP3(tracked_output / SOUND).tags is None
+    assert mutagen.mp3.MP3(tracked_output / SOUND).info.length == pytest.approx(mutagen.mp3.MP3(DEMO_MP3).info.length)
+    # The podcast announces the published file's own length.
+    with open(tracked_output / "podcast.rss", "rb") as stream:
+        feed = podcastparser.parse("https://www.villebrune-sur-lise.fr/podcast.rss", stream)
+    [enclosure] = [e for episode in feed["episodes"] for e in episode["enclosures"] if e["url"].endswith(SOUND)]
+    assert enclosure["file_size"] == len(published)
+
+
+def test_a_tagged_sound_that_did_not_come_from_the_content_is_found(tmp_path):
+    from clairvoie import image_privacy
+
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "jingle.mp3").write_bytes(tracked_mp3())
+    (tmp_path / "theme" / "clean.mp3").write_bytes(untagged_by_mutagen(tracked_mp3(), tmp_path / "work.mp3"))
+    found = image_privacy.images_with_metadata(str(tmp_path / "theme"))
+    assert list(found) == ["jingle.mp3"]
+    assert {"étiquettes ID3", "étiquettes ID3v1", "étiquettes APE"} <= set(found["jingle.mp3"])
 
 
 def test_a_second_build_gives_the_same_bytes_and_keeps_the_files(tracked_site, tracked_output, tmp_path):

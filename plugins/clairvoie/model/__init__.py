@@ -15,7 +15,7 @@ import mutagen
 import mutagen.mp3
 from shapely.geometry import shape
 
-from .. import messages
+from .. import messages, sound_tags
 from ..markup import markdown_problems, sanitize_html
 from ..settings import ClairvoieSettings
 from .build import (
@@ -342,9 +342,15 @@ def _episode(article: Any, ctx: BuildContext, site_root: str) -> Episode | None:
     duration, mime_type = sound
     return Episode(
         file=os.path.relpath(source_path, ctx.content_path).replace(os.sep, "/"),
-        source_path=source_path, length=os.path.getsize(source_path), duration=duration,
+        source_path=source_path, length=_published_length(source_path), duration=duration,
         mime_type=mime_type, number=numbers["Episode"], season=numbers["Season"],
     )
+
+
+def _published_length(path: str) -> int:
+    """Bytes of the sound as published: without its tags (``sound_tags``), as the podcast writes it."""
+    with open(path, "rb") as stream:
+        return len(sound_tags.without_tags(stream.read()))
 
 
 def _read_sound(path: str) -> tuple[float, str] | None:

@@ -459,7 +459,7 @@ class Episode:
 
     file: str  # relative to content/, e.g. "media/point-travaux-1.mp3" (from "Audio:")
     source_path: str  # absolute path of the file in content/
-    length: int  # bytes
+    length: int  # bytes of the published sound, its tags cut out (sound_tags.py)
     duration: float  # seconds
     mime_type: str  # "audio/mpeg"
     number: int | None = None  # "Episode:"

@@ -4,9 +4,11 @@ Written as::
 
     /podcast.rss               RSS 2.0 with Apple's itunes: tags (feedgen's podcast extension)
     /podcast/couverture.jpg    the square cover art
-    /media/<file>.mp3          each episode's sound, as in content/ (also copied by Pelican
-                               when its folder is in STATIC_PATHS; copied here so that the
-                               enclosure never points at nothing)
+    /media/<file>.mp3          each episode's sound, at its path in content/, without its
+                               tags (``sound_tags``: names, comments, pictures with their own
+                               EXIF); written here so that the enclosure never points at
+                               nothing (a copy Pelican would make is taken over,
+                               ``image_privacy.take_over_static_images``)
 
 An episode is a news item whose ``episode`` the model read from the file itself
 (``model/__init__.py``, ``_episode``): byte length, duration and MIME type are never
@@ -41,6 +43,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
+from .. import sound_tags
 from ..model.announcements import Announcement
 from ..model.records import Model
 from . import imaging
@@ -254,4 +257,5 @@ def write_podcast(model: Model, site: Site) -> None:
     site.write(COVER_URL, imaging.jpeg_bytes(cover, COVER_QUALITY, sharp=True))
     for announcement in episodes(model):
         episode = announcement.record.episode
-        site.copy(episode.url, episode.source_path)
+        with open(episode.source_path, "rb") as stream:
+            site.write(episode.url, sound_tags.without_tags(stream.read()))
