@@ -42,7 +42,7 @@ from typing import Any
 
 from PIL import Image, ImageOps, JpegImagePlugin
 
-from . import messages, sound_tags, staging
+from . import incremental, messages, sound_tags, staging
 
 logger = logging.getLogger(__name__)
 
@@ -480,6 +480,11 @@ class ImagesWithMetadata(Exception):
         return messages.images_with_metadata(len(self.files))
 
 
+# What each file's bytes carry, by their hash: a rebuild in one process (the preview) reads
+# every file again but parses only those it has not seen (hashing is far cheaper than parsing).
+_verdicts = incremental.KeptBetweenBuilds()
+
+
 def images_with_metadata(folder: str) -> dict[str, list[str]]:
     """Every image or MP3 under ``folder`` (found by content) that carries metadata, and what."""
     found = {}
@@ -492,7 +497,8 @@ def images_with_metadata(folder: str) -> dict[str, list[str]]:
                 continue
             with open(path, "rb") as stream:
                 data = stream.read()
-            what = metadata_found(data) if kind == "image" else sound_metadata_found(data)
+            what = _verdicts.get((kind, hashlib.sha256(data).digest()),
+                                 lambda: metadata_found(data) if kind == "image" else sound_metadata_found(data))
             if what:
                 found[os.path.relpath(path, folder)] = what
     return found

@@ -407,6 +407,23 @@ def test_a_tagged_sound_that_did_not_come_from_the_content_is_found(tmp_path):
     assert {"étiquettes ID3", "étiquettes ID3v1", "étiquettes APE"} <= set(found["jingle.mp3"])
 
 
+def test_a_rebuild_in_one_process_finds_metadata_in_a_file_it_found_clean_before(tmp_path):
+    """The guard remembers what it read by the bytes, never by the name: a file replaced
+    between two builds of one process (the preview) is read again."""
+    from clairvoie import image_privacy, incremental
+
+    (tmp_path / "images").mkdir()
+    clean = io.BytesIO()
+    picture().save(clean, "PNG")
+    for name in ("plan.png", "autre.png"):
+        (tmp_path / "images" / name).write_bytes(clean.getvalue())
+    assert image_privacy.images_with_metadata(str(tmp_path)) == {}
+    incremental.KeptBetweenBuilds.new_build()
+    (tmp_path / "images" / "plan.png").write_bytes(tracked_png())
+    found = image_privacy.images_with_metadata(str(tmp_path))
+    assert list(found) == [os.path.join("images", "plan.png")] and "position GPS" in found[os.path.join("images", "plan.png")]
+
+
 def test_a_second_build_gives_the_same_bytes_and_keeps_the_files(tracked_site, tracked_output, tmp_path):
     again = tmp_path / "again"
     assert run_pelican(tracked_site, again).returncode == 0
