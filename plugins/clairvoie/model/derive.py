@@ -21,7 +21,7 @@ from .announcements import announcements
 from .report_figures import report_figures
 from .reports import derive_reports, most_overdue_first, reports_by_street
 from .scorecard import scorecard
-from .streets import street_index
+from .streets import street_index, streets_in
 from .timeline import replannings, timeline
 
 WEEK_DAYS = 7  # « réglés cette semaine »: the panels' line
@@ -184,6 +184,7 @@ def _project(written: ProjectFile, today: dt.date) -> Project:
         days_late=days_late, last_budget=budget, is_over_budget=over_budget,
         overrun_amount=(spent - budget) if over_budget else 0, timeline=timeline(written, end, today),
         works=(),  # tied to its orders in derive(), as soon as they are made
+        street_names=tuple(streets_in(written.location.address if written.location else None)),
     )
 
 

@@ -237,6 +237,8 @@ class Project(ProjectFile):
     timeline: Any  # timeline.Timeline
     # Its works orders, by start then id; they point back at it (derive.py ties the two).
     works: tuple["WorksOrder", ...]
+    # The streets its address names ("14 rue du Four" → "Rue du Four"): the street index and the maps.
+    street_names: tuple[str, ...] = ()
 
     @property
     def tone(self) -> str:

@@ -191,8 +191,7 @@ def street_index(projects: list[Project], works: list[WorksOrder],
     for project in projects:
         if project.status not in ACTIVE_PROJECT_STATUSES:
             continue
-        names = streets_in(project.location.address if project.location else None)
-        names += [order.street for order in project.works if not order.is_cancelled]
+        names = [*project.street_names, *(order.street for order in project.works if not order.is_cancelled)]
         for street_key in dict.fromkeys(key(n) for n in names):
             name = next(n for n in names if key(n) == street_key)
             street(name).projects.append(project)

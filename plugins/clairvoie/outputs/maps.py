@@ -1,4 +1,5 @@
-"""The static map of a sector: an inline SVG computed from the model alone.
+"""The static maps: a sector's, a street's, a project's or a works order's own (``sector_map``,
+``street_map``, ``project_map``, ``works_map``), each an inline SVG computed from the model alone.
 
 No tiles, no script, no request to a third party: the sector's outline, its
 neighbours' outlines for context, the lines of its works orders and one
@@ -27,6 +28,7 @@ works-soon         square    works order starting within the
                              ``upcoming_works_days`` setting
 works-later        square    works order starting later
 works-cancelled    square    works order withdrawn (not yet past)
+works-past         square    works order over (its own page's map only)
 report-overdue     triangle  report open and overdue (red, "!")
 report-open        diamond   report open, not overdue (orange, "…")
 report-resolved    shield    report resolved in the last
@@ -49,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from shapely.geometry import shape
+from shapely.ops import unary_union
 
 from ..labels import date_fr, days_fr, project_status_fr, report_state_fr
 from ..model.basemap import ROAD_CLASSES
@@ -64,7 +67,8 @@ MIN_STEP_PX = 1.0  # simplification: points closer than this to the last kept on
 METRES_PER_DEGREE = 111_320
 
 PROJECT_TONES = ("on-time", "late", "stopped", "done")
-WORKS_TONES = ("works-active", "works-soon", "works-later", "works-cancelled")
+WORKS_TONES = ("works-active", "works-soon", "works-later", "works-cancelled")  # what sector maps show
+WORKS_PAST = "works-past"  # an order over: on its own page's map only
 REPORT_TONES = ("report-overdue", "report-open", "report-resolved")
 SHAPE = {"project": "circle", "works": "square"}
 REPORT_SHAPE = {"report-overdue": "triangle", "report-open": "diamond", "report-resolved": "shield"}
@@ -72,7 +76,8 @@ RESOLVED_SHOWN_DAYS = 30  # a report resolved longer ago than this is left off t
 # Order of the legend and of the projects in the list: as on the sector page.
 STATUS_ORDER = ("in_progress", "planned", "suspended", "completed", "cancelled")
 TIMING_ORDER = ("active", "upcoming", "future")
-WORKS_TONE_OF_TIMING = {"active": "works-active", "upcoming": "works-soon", "future": "works-later"}
+WORKS_TONE_OF_TIMING = {"active": "works-active", "upcoming": "works-soon", "future": "works-later",
+                        "past": WORKS_PAST}
 
 Point = tuple[float, float]  # (x, y) in the viewBox, or (lon, lat) before projection
 
@@ -210,8 +215,9 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
             unlocated_projects += 1
         else:
             placed.append(_Placed("project", project, point, []))
+    area = shape(sector.geometry) if sector.geometry else None
     for order in _sector_works(model, sector_id):
-        on_street = _along_street(model.basemap, order, sector.geometry)
+        on_street = _along_street(model.basemap, order, area)
         if on_street is not None:
             placed.append(_Placed("works", order, *on_street))
         elif order.geometry is None:
@@ -236,19 +242,7 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
     scale = _scale_bar(projection)
     base = model.basemap or None  # an extract that could not be read: outlines only
     reserved = _reserved_boxes(scale, credit=base is not None)
-    anchors = [projection(item.point) for item in placed]
-    markers, lines = [], []
-    for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
-        record = item.record
-        tone, label = _tone_and_label(item.kind, record, model)
-        markers.append(MapMarker(
-            kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
-            url=record.url, title=_title(item.kind, record), place=_marker_place(item.kind, record),
-            tone=tone, label=label, anchor_x=anchor[0], anchor_y=anchor[1], record=record,
-            point=item.point, course=tuple(tuple(part) for part in item.lines),
-        ))
-        paths = (line_path(projection, part) for part in item.lines)
-        lines += [MapLine(path, tone) for path in paths if path]
+    markers, lines = _markers_and_lines(placed, projection, reserved, model)
     works_streets = [item.record.street for item in placed if item.kind == "works"]
 
     return SectorMap(
@@ -268,6 +262,25 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
         unlocated_reports=unlocated_reports,
         base=map_base(base, projection, works_streets, [(m.x, m.y) for m in markers], reserved) if base else None,
     )
+
+
+def _markers_and_lines(placed: Sequence[_Placed], projection: "Projection", reserved: Sequence["Box"],
+                       model: Model) -> tuple[list[MapMarker], list[MapLine]]:
+    """A marker per placed record, moved aside where it would hide another, and the lines under them."""
+    anchors = [projection(item.point) for item in placed]
+    markers, lines = [], []
+    for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
+        record = item.record
+        tone, label = _tone_and_label(item.kind, record, model)
+        markers.append(MapMarker(
+            kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
+            url=record.url, title=_title(item.kind, record), place=_marker_place(item.kind, record),
+            tone=tone, label=label, anchor_x=anchor[0], anchor_y=anchor[1], record=record,
+            point=item.point, course=tuple(tuple(part) for part in item.lines),
+        ))
+        paths = (line_path(projection, part) for part in item.lines)
+        lines += [MapLine(path, tone) for path in paths if path]
+    return markers, lines
 
 
 def _tone_and_label(kind: str, record: Any, model: Model) -> tuple[str, str]:
@@ -352,6 +365,7 @@ WORKS_TONE_LABEL = {
     "works-soon": "Travaux dans les {days} prochains jours",
     "works-later": "Travaux prévus plus tard",
     "works-cancelled": "Arrêté retiré",
+    "works-past": "Travaux terminés",
 }
 LEGEND_LABEL = {
     "on-time": "Projet dans les temps",
@@ -373,7 +387,7 @@ def _legend(markers: Sequence[MapMarker], model: Model) -> tuple[LegendItem, ...
              for tone in PROJECT_TONES if tone in shown]
     items += [LegendItem("works", SHAPE["works"], tone,
                          LEGEND_LABEL[tone].format(days=_upcoming_days(model)))
-              for tone in WORKS_TONES if tone in shown]
+              for tone in (*WORKS_TONES, WORKS_PAST) if tone in shown]
     items += [LegendItem("report", REPORT_SHAPE[tone], tone,
                          LEGEND_LABEL[tone].format(resolved_days=days_fr(RESOLVED_SHOWN_DAYS)))
               for tone in REPORT_TONES if tone in shown]
@@ -484,16 +498,16 @@ class Projection:
     bbox: tuple[float, float, float, float]
 
     @classmethod
-    def fitted(cls, bbox: tuple[float, float, float, float]) -> "Projection":
+    def fitted(cls, bbox: tuple[float, float, float, float], min_span: float = MIN_SPAN_DEGREES) -> "Projection":
         west, south, east, north = bbox
         k = math.cos(math.radians((south + north) / 2))
         # A bounding box too small (one marker, a short street) is widened around its centre.
-        if (east - west) * k < MIN_SPAN_DEGREES:
-            middle, half = (west + east) / 2, MIN_SPAN_DEGREES / k / 2
+        if (east - west) * k < min_span:
+            middle, half = (west + east) / 2, min_span / k / 2
             west, east = middle - half, middle + half
-        if north - south < MIN_SPAN_DEGREES:
+        if north - south < min_span:
             middle = (south + north) / 2
-            south, north = middle - MIN_SPAN_DEGREES / 2, middle + MIN_SPAN_DEGREES / 2
+            south, north = middle - min_span / 2, middle + min_span / 2
         ground_width, ground_height = (east - west) * k, north - south
         room_width, room_height = WIDTH - 2 * MARGIN, HEIGHT - MARGIN - BOTTOM_MARGIN
         scale = min(room_width / ground_width, room_height / ground_height)
@@ -661,7 +675,7 @@ def _label_spot(label: str, ring: Sequence[Point], markers: Sequence[Point],
     cx, cy = _centroid(ring)
     for dx, dy in LABEL_OFFSETS:
         x, y = round(cx + dx, 1), round(cy + dy, 1)  # y: the text's baseline, box above it
-        box = (x - half_width, y - LABEL_HEIGHT_PX + 4, x + half_width, y + 6)
+        box = (x - half_width, y - LABEL_HEIGHT_PX + 4, x + half_width, y + 6)  # as _neighbour_label_box
         fits = 4 <= box[0] and box[2] <= WIDTH - 4 and 4 <= box[1] and box[3] <= HEIGHT - 4
         corners = ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3]))
         if (fits and all(_in_ring(c, ring) for c in corners)
@@ -669,6 +683,13 @@ def _label_spot(label: str, ring: Sequence[Point], markers: Sequence[Point],
                 and not any(_overlap(box, other) for other in reserved)):
             return (x, y)
     return None
+
+
+def _neighbour_label_box(neighbour: Neighbour) -> Box:
+    """The box _label_spot kept clear for a neighbour's name."""
+    half_width = len(neighbour.label) * LABEL_CHAR_PX / 2
+    x, y = neighbour.label_x, neighbour.label_y
+    return (x - half_width, y - LABEL_HEIGHT_PX + 4, x + half_width, y + 6)
 
 
 def _in_ring(point: Point, ring: Sequence[Point]) -> bool:
@@ -781,17 +802,7 @@ def street_map(model: Model, street: Any) -> SectorMap | None:
     scale = _scale_bar(projection)
     base = model.basemap or None  # an extract that could not be read: no streets drawn
     reserved = _reserved_boxes(scale, credit=base is not None)
-    anchors = [projection(item.point) for item in placed]
-    markers, lines = [], []
-    for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
-        tone, label = _tone_and_label(item.kind, item.record, model)
-        markers.append(MapMarker(
-            kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
-            url=item.record.url, title=_title(item.kind, item.record),
-            place=_marker_place(item.kind, item.record), tone=tone, label=label,
-            anchor_x=anchor[0], anchor_y=anchor[1], record=item.record,
-            point=item.point, course=tuple(tuple(part) for part in item.lines)))
-        lines += [MapLine(path, tone) for path in (line_path(projection, part) for part in item.lines) if path]
+    markers, lines = _markers_and_lines(placed, projection, reserved, model)
     return SectorMap(
         sector_id=street.id, sector_name=street.name, outline="", ring_count=0,
         neighbours=tuple(_neighbours(model, "", projection, [(m.x, m.y) for m in markers], reserved)),
@@ -799,6 +810,54 @@ def street_map(model: Model, street: Any) -> SectorMap | None:
         bbox=projection.bbox, unlocated_projects=unlocated_projects, unlocated_works=unlocated_works,
         unlocated_reports=unlocated_reports,
         base=map_base(base, projection, [street.name], [(m.x, m.y) for m in markers], reserved) if base else None)
+
+
+# --- a project's or a works order's own map (/projets/<id>/, /travaux/<id>/) -------------------
+RECORD_SPAN_DEGREES = 0.004  # about 450 m north–south, 650 m across: the streets around, at street level
+
+
+def project_map(model: Model, project: Project) -> SectorMap | None:
+    """The map of a project's place, centred on it at street level, the streets its address
+    names written on it; None when the project has no place (a whole city's, a sector's)."""
+    point = project_anchor(project)
+    if point is None:
+        return None
+    return _record_map(model, _Placed("project", project, point, []), project.street_names)
+
+
+def works_map(model: Model, order: WorksOrder) -> SectorMap | None:
+    """The map of a works order, centred on it at street level and drawn along its street as
+    the sector maps draw it (in its sectors when it has no geometry of its own); None when
+    neither its geometry nor the extract places it."""
+    areas = [shape(s.geometry) for s in model.sectors if s.id in order.sector_ids and s.geometry]
+    on_street = _along_street(model.basemap, order, unary_union(areas) if areas else None)
+    if on_street is not None:
+        placed = _Placed("works", order, *on_street)
+    elif order.geometry is not None:
+        placed = _Placed("works", order, geometry_anchor(order.geometry), line_parts(order.geometry))
+    else:
+        return None
+    return _record_map(model, placed, [order.street])
+
+
+def _record_map(model: Model, item: _Placed, street_names: Sequence[str]) -> SectorMap:
+    """One record's marker on the streets around it, every street named where it fits."""
+    projection = Projection.fitted(_bbox([item.point, *(p for line in item.lines for p in line)]),
+                                   RECORD_SPAN_DEGREES)
+    scale = _scale_bar(projection)
+    base = model.basemap or None  # an extract that could not be read: the sectors' outlines only
+    reserved = _reserved_boxes(scale, credit=base is not None)
+    markers, lines = _markers_and_lines([item], projection, reserved, model)
+    spots = [(m.x, m.y) for m in markers]
+    neighbours = _neighbours(model, "", projection, spots, reserved)
+    # Street names keep clear of the sectors' names too: at street level one of them is near the record.
+    named = [*reserved, *(_neighbour_label_box(n) for n in neighbours if n.label_x is not None)]
+    return SectorMap(
+        sector_id=item.record.id, sector_name=item.record.title, outline="", ring_count=0,
+        neighbours=tuple(neighbours), lines=tuple(lines), markers=tuple(markers),
+        legend=_legend(markers, model), scale=scale, bbox=projection.bbox, unlocated_projects=0,
+        unlocated_works=0,
+        base=map_base(base, projection, street_names, spots, named, every_street=True) if base else None)
 
 
 # --- the OpenStreetMap background: streets, water, parks, names -------------------------
@@ -835,11 +894,11 @@ class MapBase:
     date: dt.date | None  # the extract's date, as its header says it
 
 
-def _along_street(basemap: Any, order: WorksOrder, sector_geometry: dict | None
+def _along_street(basemap: Any, order: WorksOrder, area: Any
                   ) -> tuple[Point, list[list[Point]]] | None:
     """Where a works order lies on the street it names, from the extract: the stretch of the
-    street around its point, or the whole street in the sector when it has no geometry.
-    None: keep the order's own geometry (a line is drawn as given)."""
+    street around its point, or the whole street in ``area`` (shapely: its sector or sectors)
+    when it has no geometry. None: keep the order's own geometry (a line is drawn as given)."""
     if not basemap:
         return None
     kind = order.geometry["type"] if order.geometry else None
@@ -850,8 +909,8 @@ def _along_street(basemap: Any, order: WorksOrder, sector_geometry: dict | None
     if kind is not None:
         return None
     course = basemap.street(order.street)
-    if course is not None and sector_geometry:
-        course = course.intersection(shape(sector_geometry))
+    if course is not None and area is not None:
+        course = course.intersection(area)
     lines = _lines_of(course) if course is not None else []
     if not lines:
         return None
@@ -880,9 +939,10 @@ def _polygon_rings_of(geometry: Any) -> list[list[Point]]:
 
 
 def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
-             markers: Sequence[Point], reserved: Sequence[Box]) -> MapBase:
+             markers: Sequence[Point], reserved: Sequence[Box], every_street: bool = False) -> MapBase:
     """The extract's features in the map's frame, clipped, simplified, projected; the names of
-    the main streets and of the streets with works, where they fit."""
+    the main streets and of the streets with works (``works_streets``, always written), and of the
+    other streets too if ``every_street``, where they fit."""
     frame = projection.frame
     features = basemap.within(frame, SIMPLIFY_PX / projection.scale)
 
@@ -906,7 +966,7 @@ def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
         if path:
             roads.append((road_class, path))
     drawn_classes = {road_class for road_class, _ in roads}
-    names = _place_names(features, projection, works_streets, markers, reserved, drawn_classes)
+    names = _place_names(features, projection, works_streets, markers, reserved, drawn_classes, every_street)
     return MapBase(greens=greens, waters=waters, waterways=waterways, rails=rails, squares=squares,
                    roads=tuple(reversed(roads)), names=tuple(names), date=_date(basemap.date))
 
@@ -919,9 +979,11 @@ def _date(text: str) -> dt.date | None:
 
 
 def _place_names(features: Sequence[Any], projection: Projection, works_streets: Sequence[str],
-                 markers: Sequence[Point], reserved: Sequence[Box], drawn_classes: set[str]) -> list[PlaceName]:
+                 markers: Sequence[Point], reserved: Sequence[Box], drawn_classes: set[str],
+                 every_street: bool = False) -> list[PlaceName]:
     """Names, most wanted first: the streets of the map's works orders (always written), the
-    main streets, the water, the squares and parks; each once, where it hides nothing."""
+    main streets, the water, the squares and parks, then (``every_street``) the small streets;
+    each once, where it hides nothing."""
     wanted = {key(street) for street in works_streets}
     by_name: dict[str, list[Any]] = {}
     for feature in features:
@@ -937,7 +999,9 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
                 return position, name
         if any(k == "water" or k == "waterway" for k, _ in kinds):
             return 4, name
-        return (5 if any(k in ("square", "green") for k, _ in kinds) else 9), name
+        if any(k in ("square", "green") for k, _ in kinds):
+            return 5, name
+        return (6 if every_street and any(k == "road" for k, _ in kinds) else 9), name
 
     taken: list[Box] = [*reserved, *((x - 12, y - 12, x + 12, y + 12) for x, y in markers)]
     names = []

@@ -21,7 +21,7 @@ from ..model.reports import open_reports_by_street
 from ..model.streets import RESOLVED_SHOWN_DAYS, Street, letter_url
 from ..model.words import key
 from .glossary_marks import GlossaryMarks
-from .maps import sector_map, street_map
+from .maps import project_map, sector_map, street_map, works_map
 from .site import Site
 
 logger = logging.getLogger(__name__)
@@ -83,10 +83,12 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
         streets = streets_of_project.get(project.id, [])
         yield Page(f"{project.url}index.html", "clairvoie_project",
                    {"project": project, "feeds": site.record_alternate_links(model, project), "streets": streets},
+                   {"record_map": lambda project=project: project_map(model, project)},
                    depends_on=[project, *project.works, Shown.of(f"rues-{project.id}", [s.url for s in streets])])
     for order in model.works:
         yield Page(f"{order.url}index.html", "clairvoie_works", {"order": order,
                    "street": model.street_entry(order.street)},
+                   {"record_map": lambda order=order: works_map(model, order)},
                    depends_on=[order] + ([order.project] if order.project else []) + [street_link(model, order.street)])
     for meeting in model.meetings:
         yield Page(f"{meeting.url}index.html", "clairvoie_meeting", {"meeting": meeting},
