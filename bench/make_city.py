@@ -21,7 +21,10 @@ their dates are written around the build date 2026-11-24 (SOURCE_DATE_EPOCH
 suspensions, cancellations and withdrawn works orders. Residents' reports use the
 demo city's services (content/signalements/services.yaml) and go through every stage,
 some overdue; they are drawn from a random generator of their own, so that the other
-records are the same with or without them.
+records are the same with or without them. The city's OpenStreetMap extract
+(content/osm/commune.osm.pbf and its source.yaml, as the demo city's) is drawn from the
+records' streets and points with the demo extract's code (demo/osm/osm_town.py), using
+no random generator: every other file is the same with or without it.
 """
 
 from __future__ import annotations
