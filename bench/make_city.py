@@ -21,7 +21,10 @@ their dates are written around the build date 2026-11-24 (SOURCE_DATE_EPOCH
 suspensions, cancellations and withdrawn works orders. Residents' reports use the
 demo city's services (content/signalements/services.yaml) and go through every stage,
 some overdue; they are drawn from a random generator of their own, so that the other
-records are the same with or without them.
+records are the same with or without them. The city's OpenStreetMap extract
+(content/osm/commune.osm.pbf and its source.yaml, as the demo city's) is drawn from the
+records' streets and points with the demo extract's code (demo/osm/osm_town.py), using
+no random generator: every other file is the same with or without it.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "demo" / "osm"))
+
+import osm_town  # noqa: E402  (the demo extract's drawing code: streets through the records' points)
+from osm_town import seeded  # noqa: E402
 BUILD_DATE = dt.date(2026, 11, 24)
 BUILD_EPOCH = "1795521600"  # 2026-11-24 12:00 UTC, as for the demo city
 MARKER = "CITY.txt"  # written in every generated site; lets --out be overwritten safely
@@ -80,6 +87,10 @@ REPORT_PATHS = [
 CLOSING_REASONS = ["Ce lieu relève d'un bailleur privé : nous lui avons transmis le signalement.",
                    "Aucune anomalie constatée sur place.",
                    "La voie est départementale : le Département a été prévenu."]
+
+OSM_DATE = "2026-11-20T00:00:00Z"  # the date the city's extract stands for, a few days before the build
+STREET_SPAN_M = 250  # a street's points closer than this (in one sector) are joined by one course
+STREET_REACH_M = 120  # how far a course runs beyond its last point
 
 CITY = "Vaux-les-Essais"
 DOMAIN = "vaux-les-essais.fr"
@@ -321,6 +332,13 @@ class SectorInfo:
         return (round(rng.uniform(lon0 + margin, lon1 - margin), 5),
                 round(rng.uniform(lat0 + margin, lat1 - margin), 5))
 
+    def spot(self, name: str) -> tuple[float, float]:
+        """A point of the sector drawn from a name, not from the city's random generator."""
+        lon0, lat0, lon1, lat1 = self.cell
+        margin = CELL * 0.15
+        return (round(lon0 + margin + seeded(name, self.id + "x") * (CELL - 2 * margin), 5),
+                round(lat0 + margin + seeded(name, self.id + "y") * (CELL - 2 * margin), 5))
+
 
 @dataclass
 class ProjectInfo:
@@ -342,6 +360,14 @@ class CityWriter:
         self.streets = [Street(kind, name, de_form) for kind, de_form in dict(STREET_TYPES).items()
                         for name in STREET_NAMES]
         self.streets.sort(key=lambda s: (s.kind, s.name))
+        # Where the records put each street, by sector: drawn into the city's extract (write_extract).
+        self.located: dict[tuple[str, str], dict[str, list[tuple[float, float]]]] = {}
+
+    def locate(self, sector_id: str, street: str, exact=(), near=()) -> None:
+        """Note where a record puts a street: exactly (its geometry) or near (a point beside it)."""
+        entry = self.located.setdefault((sector_id, street), {"exact": [], "near": []})
+        entry["exact"] += exact
+        entry["near"] += near
 
     # files
     def write(self, relative: str, text: str) -> None:
@@ -364,6 +390,7 @@ class CityWriter:
         self.write_meetings()
         self.write_articles()
         self.write_reports()
+        self.write_extract()
         counts = self.size
         self.write(MARKER, (f"Ville synthétique Clairvoie (bench/make_city.py) : {CITY}\n"
                             f"seed {self.seed} ; {counts.sectors} secteurs, {counts.projects} projets, "
@@ -500,10 +527,13 @@ class CityWriter:
             lon, lat = home.point(rng)
             lines += ["location:", f"  address: {q(f'{street.full}, du n°{rng.randint(1, 20)} au n°{rng.randint(21, 120)}')}",
                       f"  lat: {lat}", f"  lon: {lon}"]
+            trace = []
             if rng.random() < 0.3:
                 lines += ["  geometry:", "    type: LineString", "    coordinates:"]
                 for k in range(3):
                     lines.append(f"      - [{lon + k * 0.0012:.5f}, {lat + k * 0.0004:.5f}]")
+                    trace.append((float(f"{lon + k * 0.0012:.5f}"), float(f"{lat + k * 0.0004:.5f}")))
+            self.locate(home.id, street.full, exact=trace, near=[(lon, lat)])
             # the schedule and the news that moved it
             updates: list[tuple[dt.date, str]] = []
             current_end, current_budget = end, budget
@@ -630,10 +660,14 @@ class CityWriter:
                 lon, lat = sector.point(rng)
                 if kind == "parking_ban" and rng.random() < 0.7:
                     lines += ["geometry:", "  type: Point", f"  coordinates: [{lon}, {lat}]"]
+                    self.locate(sector.id, street.full, exact=[(lon, lat)])
                 else:
                     lines += ["geometry:", "  type: LineString", "  coordinates:"]
-                    for k in range(3):
-                        lines.append(f"    - [{lon + k * 0.0009:.5f}, {lat + k * 0.0003:.5f}]")
+                    trace = [(float(f"{lon + k * 0.0009:.5f}"), float(f"{lat + k * 0.0003:.5f}")) for k in range(3)]
+                    lines += [f"    - [{x:.5f}, {y:.5f}]" for x, y in trace]
+                    self.locate(sector.id, street.full, exact=trace)
+            else:  # the street is in the extract all the same, somewhere in the sector
+                self.locate(sector.id, street.full, near=[sector.spot(street.full)])
             if rng.random() < 0.15:
                 hour = rng.choice([7, 8, 9, 20, 21])
                 lines += [f"start: {day(start)}T{hour:02d}:00:00", f"end: {day(end)}T{min(hour + rng.randint(2, 9), 23):02d}:00:00"]
@@ -737,10 +771,13 @@ class CityWriter:
                 elif stage == "closed":
                     extra = [f"    reason: {q(rng.choice(CLOSING_REASONS))}"]
                 stages.append((moment, stage, extra))
+            service = rng.choice(codes)
+            street = self.streets[rng.randrange(len(self.streets))].full  # drawn in this order: same records
+            self.locate(sector.id, street, near=[(round(lon, 3), round(lat, 3))])
             lines = ["# Signalement — ville synthétique du banc d'essai (bench/make_city.py)",
-                     f"number: {number}", f"service: {rng.choice(codes)}",
+                     f"number: {number}", f"service: {service}",
                      f"received: '{received.isoformat()}'",
-                     "location:", f"  street: {q(self.streets[rng.randrange(len(self.streets))].full)}",
+                     "location:", f"  street: {q(street)}",
                      f"  lat: {round(lat, 3)}", f"  lon: {round(lon, 3)}",
                      "history:"]
             for moment, stage, extra in stages:
@@ -748,9 +785,69 @@ class CityWriter:
             lines += ["source:", "  system: open311", f"  id: {number}"]
             self.write(f"content/signalements/{number}.yaml", "\n".join(lines) + "\n")
 
+    def write_extract(self) -> None:
+        """The city's OpenStreetMap extract (content/osm/, as the demo city's): in each sector, a
+        course for each street through the points its records give there (a works order's trace is
+        part of its street), squares for the "Place …", a river, a park a sector and a loose grid of
+        unnamed streets. Drawn from the records and from names: the city's random generators are
+        not used, so every other file is the same with or without it."""
+        from shapely.geometry import LineString, Polygon, box
+        from shapely.ops import unary_union
+
+        folder = self.out / "content" / "osm"
+        folder.mkdir(parents=True, exist_ok=True)
+        writer = osm_town.Writer(str(folder / "commune.osm.pbf"), "clairvoie bench/make_city.py", OSM_DATE)
+        area = unary_union([box(*sector.cell) for sector in self.sectors])
+        west, south, east, north = area.bounds
+        river = LineString([(west - 0.002 + (east - west + 0.004) * t / 12,
+                             south + (north - south) * (0.75 - 0.5 * t / 12) + (seeded(f"{t}", "river") - 0.5) * 0.003)
+                            for t in range(13)])
+        parks = {f"Parc {sector.quarter}": Polygon(osm_town.square(sector.spot("parc"), 90)) for sector in self.sectors}
+        for line in osm_town.filler_streets(area, unary_union([river.buffer(0.0004), *parks.values()])):
+            writer.way(line, {"highway": "residential"})
+        writer.way(list(river.coords), {"waterway": "river", "name": "la Vauxelle"})
+        writer.way(list(river.buffer(0.00022, cap_style="flat").exterior.coords),
+                   {"natural": "water", "water": "river", "name": "la Vauxelle"})
+        for name, polygon in parks.items():
+            writer.way(list(polygon.exterior.coords), {"leisure": "park", "name": name})
+        order = {sector.id: index for index, sector in enumerate(self.sectors)}
+        for (sector_id, name), points in sorted(self.located.items(), key=lambda item: (order[item[0][0]], item[0][1])):
+            for exact, near in street_pieces(points["exact"], points["near"]):
+                if osm_town.is_square(name):
+                    writer.way(osm_town.place_outline(exact or near), {"highway": "pedestrian", "area": "yes", "name": name})
+                    continue
+                highway = osm_town.highway_of(name)
+                writer.way(osm_town.course(f"{sector_id} {name}", exact, near, STREET_REACH_M),
+                           {"highway": highway, "name": name})
+        writer.close()
+        self.write("content/osm/source.yaml", (
+            "# L'extrait OpenStreetMap de la ville synthétique du banc d'essai, lu par la construction\n"
+            "# pour dessiner les rues sur les cartes et faire les tuiles de la carte interactive.\n"
+            "# Dessiné par bench/make_city.py avec les noms de rues de ses fiches (docs/cartes.md).\n"
+            "file: commune.osm.pbf\n"
+            f"commune: {CITY} (ville synthétique du banc d'essai, fictive)\n"
+            "source: bench/make_city.py (données dessinées, au format OpenStreetMap)\n"
+            f"date: {OSM_DATE[:10]}\n"
+            "licence: ODbL 1.0 (Open Database License), https://opendatacommons.org/licenses/odbl/1-0/\n"
+            "attribution: © les contributeurs d'OpenStreetMap, https://www.openstreetmap.org/copyright\n"))
+
     @staticmethod
     def date_between_with(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
         return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
+
+
+def street_pieces(exact: list, near: list) -> list[tuple[list, list]]:
+    """A street's points in one sector, in pieces: points within STREET_SPAN_M of one another
+    (step by step) make one piece, (exact points, near points) each."""
+    pieces: list[list[tuple[str, tuple[float, float]]]] = []
+    for point in [("exact", p) for p in exact] + [("near", p) for p in near]:
+        joined = [piece for piece in pieces if any(
+            math.hypot((point[1][0] - other[0]) * osm_town.K, point[1][1] - other[1]) * osm_town.METRES_PER_DEGREE
+            <= STREET_SPAN_M for _, other in piece)]
+        merged = [point] + [p for piece in joined for p in piece]
+        pieces = [piece for piece in pieces if piece not in joined] + [merged]
+    return sorted(([p for kind, p in piece if kind == "exact"], [p for kind, p in piece if kind == "near"])
+                  for piece in pieces)
 
 
 def make_city(size: str, seed: int, out: Path, source: Path = REPO) -> Path:

@@ -21,9 +21,11 @@ machine and in this one run:
    after which the output shows them (incremental: only the pages showing the changed
    records are rendered);
 5. Clairvoie's CPU time by phase, as each build measured it (plugins/clairvoie/phases.py,
-   <CACHE_PATH>/clairvoie-phases.json): model, pages, cards and images, search, feeds and
-   open data, paper (the PDFs), other channels, file comparison and swap, and the rest
-   (start-up, Pelican).
+   <CACHE_PATH>/clairvoie-phases.json): model (reading the OpenStreetMap extract included),
+   pages with their static SVG maps, cards and images, search, feeds and open data, paper
+   (the PDFs), the interactive map's tiles (tilemaker), other channels, file comparison and
+   swap, and the rest (start-up, Pelican). The city carries its extract (content/osm/, written
+   by make_city.py), so the maps' streets and the tiles cost what they would in a real city.
 
 Each figure is the median of --runs runs (3). If one Clairvoie build takes longer
 than --max-seconds (900), every measure is taken once, and the output says so.
@@ -107,7 +109,7 @@ class Figures:
 PHASES_FILE = "clairvoie-phases.json"
 PHASE_GROUPS = (
     ("model", ("model",)),
-    ("pages", ("pages", "assets")),
+    ("pages, with their maps (SVG)", ("pages", "assets")),  # each map drawn in its page, over the extract
     ("cards and images", ("images", "image_privacy")),
     ("search", ("search",)),
     ("feeds and open data", ("feeds", "opendata", "open311", "calendar", "podcast", "navigation")),
@@ -211,6 +213,9 @@ EXTRA_ENV: dict[str, str] = {}  # PYTHONPATH of a snapshot (--at)
 def build_env() -> dict:
     # A cold build encodes its images itself: no cache shared with other sites' builds.
     inherited = {name: value for name, value in os.environ.items() if name != "CLAIRVOIE_SHARED_CACHE"}
+    # The repository's npm packages (MapLibre GL JS, PMTiles, Decap CMS): the city is built whole,
+    # its interactive map's tiles included, as `make site` builds the demo city.
+    inherited.setdefault("CLAIRVOIE_NODE_MODULES", str(REPO / "node_modules"))
     return {**inherited, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200", "PYTHONUNBUFFERED": "1", **EXTRA_ENV}
 
 
@@ -623,6 +628,9 @@ def main(argv: list[str] | None = None) -> int:
         measured = f"{commit} (snapshot of {args.at}, without uncommitted changes)"
         print(f"Measuring commit {commit}, not the working tree.", flush=True)
     make_city(args.size, args.seed, city, source)
+    extract = city / "content" / "osm" / "commune.osm.pbf"
+    print(f"OpenStreetMap extract: {extract.stat().st_size / 1024:.0f} KiB ({extract.relative_to(city)}), "
+          "read for the maps and the tiles", flush=True)
     if not args.no_git:
         # Like a real city's repository (the build reads each record's history): one commit.
         git_env = {**os.environ, "GIT_AUTHOR_DATE": GIT_DATE, "GIT_COMMITTER_DATE": GIT_DATE,
@@ -679,7 +687,7 @@ def main(argv: list[str] | None = None) -> int:
         note = "ONE run each (--runs 1): not a median."
     results = {
         "size": args.size, "seed": args.seed, "started": started.isoformat(timespec="seconds"),
-        "city": asdict(size), "markdown_documents": len(documents), "machine": info,
+        "city": asdict(size), "osm_extract_bytes": extract.stat().st_size, "markdown_documents": len(documents), "machine": info,
         "builds": {name: figures.summary() for name, figures in builds.items() if figures.runs},
         "rebuilds": rebuilds, "note": note, "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
         "commands": {

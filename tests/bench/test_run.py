@@ -12,8 +12,8 @@ from building import REPO
 
 FIGURES = ("full build wall time (s)", "pages written (.html)", "pages per second", "CPU time, user+sys (s)",
            "peak memory RSS (MiB)", "output size (MiB)", "search index time (s)")
-PHASES = ["model", "pages", "cards and images", "search", "feeds and open data", "paper: sheets and posters (PDF)",
-          "interactive map: tiles (tilemaker)", "other channels",
+PHASES = ["model", "pages, with their maps (SVG)", "cards and images", "search", "feeds and open data",
+          "paper: sheets and posters (PDF)", "interactive map: tiles (tilemaker)", "other channels",
           "file comparison and swap", "Pelican's own work, start-up"]
 
 
@@ -50,12 +50,14 @@ def test_the_benchmark_prints_every_figure_with_its_ratios(tmp_path):
     phases = {row["phase"]: row for row in ours["phases"]}
     assert list(phases) == PHASES
     parts = [part for row in ours["phases"] for part in row["parts"]]
-    for part in ("model", "pages", "images", "search", "feeds", "opendata", "calendar", "paper", "panels", "staging"):
+    for part in ("model", "pages", "images", "search", "feeds", "opendata", "calendar", "paper", "tiles", "panels",
+                 "staging"):
         assert part in parts, part
     assert len(parts) == len(set(parts))  # each phase in one row
     measured = sum(row["cpu_seconds"] for row in ours["phases"][:-1])
     assert all(row["cpu_seconds"] >= 0 for row in ours["phases"][:-1])
-    assert phases["pages"]["cpu_seconds"] > 0 and phases["search"]["cpu_seconds"] > 0
+    assert all(phases[name]["cpu_seconds"] > 0 for name in (PHASES[1], "search", "interactive map: tiles (tilemaker)"))
+    assert saved["osm_extract_bytes"] > 0 and "OpenStreetMap extract: " in printed  # the city's, for maps and tiles
     # Within the process's own CPU time (os.wait4), the rest being Python's start-up and Pelican's articles.
     assert 0.5 * ours["cpu_seconds"] < measured <= ours["cpu_seconds"] * 1.01
     assert abs(phases[PHASES[-1]]["cpu_seconds"] - (ours["cpu_seconds"] - measured)) < 0.02

@@ -1,0 +1,53 @@
+"""What the static maps cost at one size: every sector's and street's map computed from a
+synthetic city's model, with its OpenStreetMap extract and without (outlines only).
+
+    PYTHONPATH=$PWD/plugins .venv/bin/python bench/profile_maps.py bench/work/city-M-1
+
+CPU seconds of this process (time.process_time), one process, no helper: reading the model
+(the extract included), then outputs/maps.py's sector_map for every sector and street_map for
+every street, as the pages channel calls them (the templates only write the paths out).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795521600")  # the synthetic cities' build date
+
+
+def main(argv: list[str]) -> int:
+    city = Path(argv[0]).resolve()
+    os.chdir(city)
+    from clairvoie.model import load_model
+    from clairvoie.outputs.maps import sector_map, street_map
+    from clairvoie.pelican_sources import published_articles, read_pelican_settings
+    from clairvoie.settings import ClairvoieSettings
+
+    pelican_settings = read_pelican_settings("pelicanconf.py")
+    articles = published_articles(pelican_settings)
+    base = ClairvoieSettings.from_pelican(pelican_settings)
+    print(f"{city.name}: CPU seconds (one process)")
+    print(f"{'':26}{'model':>8}{'sector maps':>13}{'street maps':>13}   maps drawn")
+    for label, extract in (("with the extract", base.osm_extract), ("without (outlines)", "")):
+        settings = dataclasses.replace(base, osm_extract=extract)
+        started = time.process_time()
+        model = load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"], articles)
+        model_cpu = time.process_time() - started
+        started = time.process_time()
+        sectors = [sector_map(model, sector.id) for sector in model.sectors]
+        sectors_cpu = time.process_time() - started
+        started = time.process_time()
+        streets = [street_map(model, street) for street in model.streets]
+        streets_cpu = time.process_time() - started
+        drawn = sum(m is not None for m in sectors + streets)
+        print(f"{label:26}{model_cpu:8.1f}{sectors_cpu:13.1f}{streets_cpu:13.1f}   "
+              f"{drawn} ({len(sectors)} sectors, {len(streets)} streets)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
