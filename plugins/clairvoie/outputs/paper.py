@@ -35,6 +35,7 @@ hash of its HTML: the next build copies it instead of laying it out again.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import io
@@ -184,9 +185,52 @@ def laid_out(html: str, base_url: str) -> Any:
     return weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT)
 
 
-def pdf_bytes(html: str, base_url: str) -> bytes:
-    """A tagged PDF (PDF/UA-1) of the page; its dates come from the page's dcterms metadata."""
-    return laid_out(html, base_url).write_pdf(pdf_variant=PDF_VARIANT)
+class TooLong(Exception):
+    """A layout stopped at its first page too many: its pages so far, enough to tell where it breaks."""
+
+    def __init__(self, pages: list[Any]):
+        super().__init__(f"more than {len(pages) - 1} pages")
+        self.pages = pages
+
+
+_page_limit: contextvars.ContextVar[int | None] = contextvars.ContextVar("page_limit", default=None)
+
+
+@functools.cache
+def _stop_after_page_limit() -> None:
+    """Make WeasyPrint stop a layout at `_page_limit` + 1 pages when one is set (raising TooLong), and
+    lay out as before when none is. WeasyPrint makes the pages in order, each from where the last
+    one ended, so the first pages of a stopped layout are those of the whole one: a sheet of 16
+    pages is known too long for two at the cost of three."""
+    from weasyprint import layout
+    from weasyprint.document import Page
+
+    make_all_pages = layout.make_all_pages
+
+    def make_pages_up_to_the_limit(context, root_box, html, pages):
+        limit = _page_limit.get()
+        made = []
+        for page in make_all_pages(context, root_box, html, pages):
+            made.append(page)
+            if limit is not None and len(made) > limit:
+                raise TooLong([Page(box) for box in made])
+            yield page
+
+    layout.make_all_pages = make_pages_up_to_the_limit
+
+
+def laid_out_at_most(html: str, base_url: str, max_pages: int) -> Any:
+    """The page laid out as `laid_out` lays it out when it takes at most `max_pages` pages, else
+    its first `max_pages` + 1 pages (TooLong.pages, Page objects): what tells whether it fits and
+    where it breaks, without laying out the rest."""
+    _stop_after_page_limit()
+    token = _page_limit.set(max_pages)
+    try:
+        return laid_out(html, base_url)
+    except TooLong as stopped:
+        return stopped
+    finally:
+        _page_limit.reset(token)
 
 
 def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], base_url: str) -> Any:
@@ -200,13 +244,21 @@ def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], bas
     def uncut_fits(layout: Any) -> bool:
         return any(document.after_uncut in page.anchors for page in layout.pages[:document.max_pages])
 
-    layout = laid_out(render({}), base_url)
-    if document.max_pages is None or fits(layout):
+    if document.max_pages is None:
+        return laid_out(render({}), base_url)
+
+    def attempt(changes: dict[str, Any]) -> Any:  # a layout too long stops a page past the limit
+        return laid_out_at_most(render(changes), base_url, document.max_pages)
+
+    layout = attempt({})
+    if fits(layout):
         return layout
+    changes: dict[str, Any] = {}
     for fitting in document.fittings:
         if not fitting and document.after_uncut and not uncut_fits(layout):
             continue  # only cutting lists leaves what comes first as it is: already too long
-        layout = laid_out(render({**fitting, "cap": 0}), base_url)
+        changes = {**fitting, "cap": 0}
+        layout = attempt(changes)
         if not fits(layout):
             continue
         # The longest cap that fits: doubled while it fits (few items fit beside much bad news),
@@ -214,13 +266,13 @@ def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], bas
         shortest, longest, failed = 0, document.longest_list, False
         while shortest < longest:
             cap = (shortest + longest + 1) // 2 if failed else min(2 * shortest or 1, longest)
-            attempt = laid_out(render({**fitting, "cap": cap}), base_url)
-            if fits(attempt):
-                shortest, layout = cap, attempt
+            tried = attempt({**fitting, "cap": cap})
+            if fits(tried):
+                shortest, layout = cap, tried
             else:
                 longest, failed = cap - 1, True
         return layout
-    return layout
+    return laid_out(render(changes), base_url)  # longer than wanted: laid out to its end
 
 
 def weasyprint_missing() -> str | None:
