@@ -136,10 +136,14 @@ class PaperDocument:
     # `longest_list`, the items shown of each list after the bad news, which are never cut).
     max_pages: int | None = None
     fittings: tuple[dict[str, Any], ...] = ()
-    longest_list: int = 0
+    list_lengths: tuple[int, ...] = ()  # of the lists `cap` cuts
     # The id of the heading after what is never cut: where a layout puts it tells whether
     # a fitting can fit at all, before laying it out again.
     after_uncut: str | None = None
+
+    @property
+    def longest_list(self) -> int:
+        return max(self.list_lengths, default=0)
 
 
 def documents(model: Model, public: str) -> list[PaperDocument]:
@@ -159,7 +163,7 @@ def documents(model: Model, public: str) -> list[PaperDocument]:
             found.append(PaperDocument(
                 sheet_path(sector), "paper/sector_sheet", variables, f"{sector.url}{SHEET_PAGE}",
                 max_pages=SHEET_PAGES, fittings=({}, {"compact_bad_news": True}),
-                longest_list=max(map(len, lists)), after_uncut="travaux"))
+                list_lengths=tuple(map(len, lists)), after_uncut="travaux"))
     posters = {"max_pages": POSTER_PAGES, "fittings": ({"density": 1}, {"density": 2})}
     bad_news = {id(news.project or news.works): news for news in model.bad_news}
     for order in (w for w in model.works if has_poster(w)):
@@ -250,29 +254,89 @@ def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], bas
     def attempt(changes: dict[str, Any]) -> Any:  # a layout too long stops a page past the limit
         return laid_out_at_most(render(changes), base_url, document.max_pages)
 
-    layout = attempt({})
-    if fits(layout):
-        return layout
+    whole = attempt({})
+    if fits(whole):
+        return whole
     changes: dict[str, Any] = {}
     for fitting in document.fittings:
-        if not fitting and document.after_uncut and not uncut_fits(layout):
+        if not fitting and document.after_uncut and not uncut_fits(whole):
             continue  # only cutting lists leaves what comes first as it is: already too long
         changes = {**fitting, "cap": 0}
         layout = attempt(changes)
         if not fits(layout):
             continue
-        # The longest cap that fits: doubled while it fits (few items fit beside much bad news),
-        # then a binary search between the last that fitted and the first that did not.
-        shortest, longest, failed = 0, document.longest_list, False
-        while shortest < longest:
-            cap = (shortest + longest + 1) // 2 if failed else min(2 * shortest or 1, longest)
-            tried = attempt({**fitting, "cap": cap})
-            if fits(tried):
-                shortest, layout = cap, tried
-            else:
-                longest, failed = cap - 1, True
-        return layout
+        if not document.longest_list:
+            return layout
+        return longest_fitting(lambda cap: attempt({**fitting, "cap": cap}), fits, document.longest_list, layout,
+                               cap_estimate(document, layout, card_height(whole)))
     return laid_out(render(changes), base_url)  # longer than wanted: laid out to its end
+
+
+def longest_fitting(attempt: Callable[[int], Any], fits: Callable[[Any], bool], longest: int, at_zero: Any,
+                    estimate: Callable[[int, Any], int]) -> Any:
+    """The layout of the longest cap from 0 to `longest` that fits, the cap of 0 fitting (its
+    layout `at_zero`). More items never take fewer pages: each try is the cap the last layout
+    that fitted promises (`estimate`), once past it, until one fails; then the gap between the
+    longest that fitted and the shortest that failed is halved. A good estimate takes two layouts."""
+    fitting, best, too_long, failed = 0, at_zero, longest + 1, False
+    cap = estimate(0, at_zero)
+    while too_long - fitting > 1:
+        cap = min(max(cap, fitting + 1), too_long - 1)
+        layout = attempt(cap)
+        if fits(layout):
+            fitting, best = cap, layout
+            cap = (fitting + too_long) // 2 if failed else estimate(cap, layout)
+        else:
+            too_long, failed = cap, True
+            cap = (fitting + too_long) // 2
+    return best
+
+
+def cap_estimate(document: PaperDocument, at_zero: Any, first_card_height: float) -> Callable[[int, Any], int]:
+    """What the room left in a layout that fits promises: the longest cap whose items fill the
+    room the cap of 0 leaves, at the height a card took in that layout (at first, a card of
+    `first_card_height`, the mean of the whole layout's)."""
+    room = free_height(at_zero, document.max_pages)
+
+    def items(cap: int) -> int:
+        return sum(min(cap, length) for length in document.list_lengths)
+
+    def estimate(cap: int, layout: Any) -> int:
+        per_card = (room - free_height(layout, document.max_pages)) / items(cap) if cap else first_card_height
+        if per_card <= 0:
+            return cap + 1
+        longest = cap
+        while longest < document.longest_list and items(longest + 1) * per_card <= room:
+            longest += 1
+        return longest
+    return estimate
+
+
+def free_height(layout: Any, max_pages: int) -> float:
+    """The room a layout that fits leaves for more (CSS px): under each column's end on its last
+    page, and its pages left."""
+    page = layout.pages[-1]._page_box
+    bottom = page.content_box_y() + page.height
+    flows = [box for box in _descendants(page) if getattr(box, "element_tag", "") == "main"]
+    if not flows:
+        return 0.0
+    columns = flows[1:] or flows  # a multi-column box's columns follow it, boxes of the same element
+    top = flows[0].position_y
+    room = sum(bottom - (column.position_y + column.margin_height()) for column in columns)
+    return room + (max_pages - len(layout.pages)) * len(columns) * (bottom - top)
+
+
+def card_height(layout: Any) -> float:
+    """The mean height of the cards of a layout's pages (CSS px, their margin included), or 0."""
+    heights = [box.margin_height() for page in layout.pages for box in _descendants(page._page_box)
+               if getattr(box, "element_tag", "") == "li" and "card" in (box.element.get("class") or "")]
+    return sum(heights) / len(heights) if heights else 0.0
+
+
+def _descendants(box: Any) -> Any:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
 
 
 def weasyprint_missing() -> str | None:
