@@ -18,7 +18,8 @@ A sheet too long for two pages is cut where the issue allows (``fitted``): the w
 and meetings after the bad news are limited to the first of each list, with how many more and
 where; if the bad news alone leaves no room, they are written one line each. Bad news is never
 cut: a sector with more than two pages of it one line each gets a longer sheet. A poster too
-long for its page is laid out denser.
+long for its page is laid out denser. A try that does not fit is laid out only to its first page
+too many, and the cap is looked for from where the room left says it is, not from 0.
 
 A sheet says what the sector page says on the same build date, a poster what the record's page
 says: they are made from the same model and the same theme macros (``templates/paper/``), then
