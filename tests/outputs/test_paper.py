@@ -320,9 +320,9 @@ def test_the_sectors_letters_archive_links_the_months_sheet(demo_output):
 
 
 # --- a big city's sheets: fitted to two pages, bad news never cut ----------------------------------
-def fitted_sheets(root, sector_ids=None):
-    """Each sector's sheet of the city at ``root`` laid out as write_paper does (paper.fitted), with
-    the theme's templates and the demo's settings, without building the site: {sector id: PDF}."""
+def sheet_layouts(root, sector_ids=None):
+    """Each sector's sheet of the city at ``root``, with the theme's templates and the demo's
+    settings, without building the site: {sector id: (its PaperDocument, its render function)}."""
     from pelican.settings import read_settings
 
     from clairvoie.generator import ClairvoieGenerator
@@ -339,7 +339,7 @@ def fitted_sheets(root, sector_ids=None):
                                    theme=settings["THEME"], output_path=str(root / "output"))
     model = load_site(root)
     generator.env.globals.update(SITEURL="", model=model)
-    made = {}
+    found = {}
     for document in paper.documents(model, PUBLIC):
         sector_id = document.save_as.split("/")[1]
         if not document.save_as.endswith(f"/{paper.SHEET_FILE}") or sector_ids and sector_id not in sector_ids:
@@ -349,13 +349,61 @@ def fitted_sheets(root, sector_ids=None):
             return generator.get_template(document.template).render(
                 {**context, "model": model, **document.variables, **changes})
 
-        made[sector_id] = paper.fitted(document, render, str(root)).write_pdf(pdf_variant=paper.PDF_VARIANT)
-    return made
+        found[sector_id] = (document, render)
+    return found
 
 
-def city_bad_news(root, sector_id: str) -> list[str]:
-    """The titles of a synthetic city's projects in trouble in a sector, from its YAML by the spec's
-    rules (as yaml_bad_news), and its withdrawn works orders not over: what its sheet must list."""
+def fitted_sheets(root, sector_ids=None):
+    """Each sector's sheet of the city at ``root`` laid out as write_paper does (paper.fitted): {sector id: PDF}."""
+    from clairvoie.outputs import paper
+
+    return {sector_id: paper.fitted(document, render, str(root)).write_pdf(pdf_variant=paper.PDF_VARIANT)
+            for sector_id, (document, render) in sheet_layouts(root, sector_ids).items()}
+
+
+def stepwise_fitted(document, render, base_url):
+    """The sheet as the first fitting laid it out (commit a3256ea): every try laid out to its end,
+    the cap doubled while it fits, then a binary search. paper.fitted must choose as it did."""
+    from clairvoie.outputs.paper import laid_out
+
+    layout = laid_out(render({}), base_url)
+    if len(layout.pages) <= document.max_pages:
+        return layout
+    for fitting in document.fittings:
+        if not fitting and not any(document.after_uncut in page.anchors for page in layout.pages[:document.max_pages]):
+            continue
+        layout = laid_out(render({**fitting, "cap": 0}), base_url)
+        if len(layout.pages) > document.max_pages:
+            continue
+        shortest, longest, failed = 0, document.longest_list, False
+        while shortest < longest:
+            cap = (shortest + longest + 1) // 2 if failed else min(2 * shortest or 1, longest)
+            attempt = laid_out(render({**fitting, "cap": cap}), base_url)
+            if len(attempt.pages) <= document.max_pages:
+                shortest, layout = cap, attempt
+            else:
+                longest, failed = cap - 1, True
+        return layout
+    return layout
+
+
+def fitted_as_stepwise(root, sector_ids=None):
+    """Each sector's sheet of the city at ``root`` fitted by paper.fitted, checked byte for byte
+    against the stepwise search's: {sector id: PDF}."""
+    from clairvoie.outputs import paper
+
+    sheets = {}
+    for sector_id, (document, render) in sheet_layouts(root, sector_ids).items():
+        sheets[sector_id] = paper.fitted(document, render, str(root)).write_pdf(pdf_variant=paper.PDF_VARIANT)
+        stepwise = stepwise_fitted(document, render, str(root)).write_pdf(pdf_variant=paper.PDF_VARIANT)
+        assert sheets[sector_id] == stepwise, sector_id
+    return sheets
+
+
+def city_bad_news(root) -> dict[str, list[str]]:
+    """The titles of a synthetic city's projects in trouble in each sector, from its YAML by the
+    spec's rules (as yaml_bad_news), and its withdrawn works orders not over: what each sector's
+    sheet must list, by sector id (each YAML file read once)."""
     import datetime as dt
 
     today = dt.datetime.fromtimestamp(int(DEMO_EPOCH), tz=dt.timezone.utc).date()
@@ -363,11 +411,9 @@ def city_bad_news(root, sector_id: str) -> list[str]:
     def day(value):
         return value.date() if isinstance(value, dt.datetime) else value
 
-    titles = []
+    titles = {path.stem: [] for path in (root / "sectors").glob("*.yaml")}
     for path in sorted((root / "content/projects").glob("*.yaml")):
         project = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if sector_id not in project["sectors"] and "all" not in project["sectors"]:
-            continue
         updates = project.get("updates") or []
         ends = [day(u["new_planned_end"]) for u in updates if u["kind"] == "delay"]
         end = max(ends) if ends else day(project["schedule"]["planned_end"])
@@ -376,27 +422,32 @@ def city_bad_news(root, sector_id: str) -> list[str]:
         budgets = [budget.get("planned")] + [u["new_budget"] for u in updates if u["kind"] == "cost_overrun"]
         over = budget.get("spent") is not None and budgets[-1] is not None and budget["spent"] > budgets[-1]
         if late or over or project["status"] in ("suspended", "cancelled"):
-            titles.append(project["title"])
+            for sector_id in titles:
+                if sector_id in project["sectors"] or "all" in project["sectors"]:
+                    titles[sector_id].append(project["title"])
     for path in sorted((root / "content/works").glob("*.yaml")):
         order = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if sector_id in order["sectors"] and "cancelled" in order and day(order["end"]) >= today:
-            titles.append(order["title"])
+        if "cancelled" in order and day(order["end"]) >= today:
+            for sector_id in titles:
+                if sector_id in order["sectors"]:
+                    titles[sector_id].append(order["title"])
     return titles
 
 
 def test_a_big_citys_sheets_fit_on_two_pages_with_all_their_bad_news(tmp_path):
     """The benchmark's M city (bench/make_city.py): a hundred items of bad news a sector, dozens of
     works and projects. Its sheets list every bad news, one line each, and what else fits. Its
-    three sectors with the most bad news (laying out all ten takes minutes)."""
+    three sectors with the most bad news (laying out all ten takes minutes); the first also fitted
+    by the stepwise search, to the same bytes."""
     import sys
 
     sys.path.insert(0, str(REPO / "bench"))
     from make_city import make_city
 
     root = make_city("M", 1, tmp_path / "city")
-    sector_ids = sorted((path.stem for path in (root / "sectors").glob("*.yaml")),
-                        key=lambda sector_id: -len(city_bad_news(root, sector_id)))[:3]
-    sheets = fitted_sheets(root, sector_ids)
+    bad_news = city_bad_news(root)
+    sector_ids = sorted(bad_news, key=lambda sector_id: -len(bad_news[sector_id]))[:3]
+    sheets = {**fitted_sheets(root, sector_ids[1:]), **fitted_as_stepwise(root, sector_ids[:1])}
     assert sorted(sheets) == sorted(sector_ids)
     for sector_id, pdf in sheets.items():
         path = tmp_path / f"{sector_id}.pdf"
@@ -404,16 +455,14 @@ def test_a_big_citys_sheets_fit_on_two_pages_with_all_their_bad_news(tmp_path):
         reader = pypdf.PdfReader(path)
         assert len(reader.pages) <= 2, (sector_id, len(reader.pages))
         text = squeezed("\n".join(page.extract_text() for page in reader.pages))
-        bad_news = city_bad_news(root, sector_id)
-        assert len(bad_news) > 20, sector_id
-        for title in bad_news:
+        assert len(bad_news[sector_id]) > 20, sector_id
+        for title in bad_news[sector_id]:
             assert squeezed(title) in text, (sector_id, title)
         assert squeezed("autres arrêtés de travaux") in text or squeezed("arrêtés de travaux : voir") in text
 
 
-def test_a_sector_with_too_many_works_shows_the_nearest_and_says_how_many_more(tmp_path):
-    """Little bad news, sixty works orders: the bad news in full cards, then the works ending
-    soonest, and « Et N autres arrêtés de travaux : voir <the sector's page> »."""
+def too_many_works_city(root):
+    """Little bad news in secteur-1, sixty works orders ending one day after another."""
     import datetime as dt
 
     from sites import project_yaml, write_site
@@ -424,9 +473,16 @@ def test_a_sector_with_too_many_works_shows_the_nearest_and_says_how_many_more(t
         f"start: 2026-11-02\nend: {dt.date(2026, 11, 30) + dt.timedelta(days=number)}\n") for number in range(60)}
     late = project_yaml(title="title: Réfection du pont des Essais",
                         schedule="schedule:\n  planned_start: 2026-01-05\n  planned_end: 2026-10-30")
-    root = write_site(tmp_path / "city", {**orders, "content/projects/pont.yaml": late})
+    return write_site(root, {**orders, "content/projects/pont.yaml": late})
+
+
+def test_a_sector_with_too_many_works_shows_the_nearest_and_says_how_many_more(tmp_path):
+    """Little bad news, sixty works orders: the bad news in full cards, then the works ending
+    soonest, and « Et N autres arrêtés de travaux : voir <the sector's page> » (chosen as the
+    stepwise search chose it)."""
+    root = too_many_works_city(tmp_path / "city")
     path = tmp_path / "feuille.pdf"
-    path.write_bytes(fitted_sheets(root, ["secteur-1"])["secteur-1"])
+    path.write_bytes(fitted_as_stepwise(root, ["secteur-1"])["secteur-1"])
     reader = pypdf.PdfReader(path)
     text = squeezed("\n".join(page.extract_text() for page in reader.pages))
     assert len(reader.pages) <= 2
@@ -435,3 +491,27 @@ def test_a_sector_with_too_many_works_shows_the_nearest_and_says_how_many_more(t
     assert shown == list(range(len(shown))) and 3 <= len(shown) < 60  # the nearest ends, in order
     assert squeezed(f"Et {60 - len(shown)} autres arrêtés de travaux : voir {PUBLIC}/secteurs/secteur-1/") in text
     assert squeezed("En retard de") in text  # the bad news kept as a card, its facts written out
+
+
+def test_the_demos_sheets_are_fitted_as_the_stepwise_search_fits_them():
+    assert sorted(fitted_as_stepwise(REPO)) == SECTORS
+
+
+def test_a_layout_stopped_past_its_page_limit_begins_as_the_whole_layout(tmp_path):
+    """Fitting stops a layout at its first page too many: those pages are the whole layout's
+    (same anchors, links and bookmarks at the same places); within the limit, it is the whole layout."""
+    from clairvoie.outputs import paper
+
+    root = too_many_works_city(tmp_path / "city")
+    document, render = sheet_layouts(root, ["secteur-1"])["secteur-1"]
+    html = render({})
+
+    def marks(pages):
+        return [(page.anchors, [link[:3] for link in page.links], page.bookmarks) for page in pages]
+
+    whole = paper.laid_out(html, str(root))
+    assert len(whole.pages) >= 3
+    stopped = paper.laid_out_at_most(html, str(root), 1)
+    assert isinstance(stopped, paper.TooLong) and marks(stopped.pages) == marks(whole.pages[:2])
+    within = paper.laid_out_at_most(html, str(root), len(whole.pages))
+    assert within.write_pdf(pdf_variant=paper.PDF_VARIANT) == whole.write_pdf(pdf_variant=paper.PDF_VARIANT)

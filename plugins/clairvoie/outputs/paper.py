@@ -18,7 +18,8 @@ A sheet too long for two pages is cut where the issue allows (``fitted``): the w
 and meetings after the bad news are limited to the first of each list, with how many more and
 where; if the bad news alone leaves no room, they are written one line each. Bad news is never
 cut: a sector with more than two pages of it one line each gets a longer sheet. A poster too
-long for its page is laid out denser.
+long for its page is laid out denser. A try that does not fit is laid out only to its first page
+too many, and the cap is looked for from where the room left says it is, not from 0.
 
 A sheet says what the sector page says on the same build date, a poster what the record's page
 says: they are made from the same model and the same theme macros (``templates/paper/``), then
@@ -35,6 +36,7 @@ hash of its HTML: the next build copies it instead of laying it out again.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import io
@@ -135,10 +137,14 @@ class PaperDocument:
     # `longest_list`, the items shown of each list after the bad news, which are never cut).
     max_pages: int | None = None
     fittings: tuple[dict[str, Any], ...] = ()
-    longest_list: int = 0
+    list_lengths: tuple[int, ...] = ()  # of the lists `cap` cuts
     # The id of the heading after what is never cut: where a layout puts it tells whether
     # a fitting can fit at all, before laying it out again.
     after_uncut: str | None = None
+
+    @property
+    def longest_list(self) -> int:
+        return max(self.list_lengths, default=0)
 
 
 def documents(model: Model, public: str) -> list[PaperDocument]:
@@ -158,7 +164,7 @@ def documents(model: Model, public: str) -> list[PaperDocument]:
             found.append(PaperDocument(
                 sheet_path(sector), "paper/sector_sheet", variables, f"{sector.url}{SHEET_PAGE}",
                 max_pages=SHEET_PAGES, fittings=({}, {"compact_bad_news": True}),
-                longest_list=max(map(len, lists)), after_uncut="travaux"))
+                list_lengths=tuple(map(len, lists)), after_uncut="travaux"))
     posters = {"max_pages": POSTER_PAGES, "fittings": ({"density": 1}, {"density": 2})}
     bad_news = {id(news.project or news.works): news for news in model.bad_news}
     for order in (w for w in model.works if has_poster(w)):
@@ -184,9 +190,52 @@ def laid_out(html: str, base_url: str) -> Any:
     return weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT)
 
 
-def pdf_bytes(html: str, base_url: str) -> bytes:
-    """A tagged PDF (PDF/UA-1) of the page; its dates come from the page's dcterms metadata."""
-    return laid_out(html, base_url).write_pdf(pdf_variant=PDF_VARIANT)
+class TooLong(Exception):
+    """A layout stopped at its first page too many: its pages so far, enough to tell where it breaks."""
+
+    def __init__(self, pages: list[Any]):
+        super().__init__(f"more than {len(pages) - 1} pages")
+        self.pages = pages
+
+
+_page_limit: contextvars.ContextVar[int | None] = contextvars.ContextVar("page_limit", default=None)
+
+
+@functools.cache
+def _stop_after_page_limit() -> None:
+    """Make WeasyPrint stop a layout at `_page_limit` + 1 pages when one is set (raising TooLong), and
+    lay out as before when none is. WeasyPrint makes the pages in order, each from where the last
+    one ended, so the first pages of a stopped layout are those of the whole one: a sheet of 16
+    pages is known too long for two at the cost of three."""
+    from weasyprint import layout
+    from weasyprint.document import Page
+
+    make_all_pages = layout.make_all_pages
+
+    def make_pages_up_to_the_limit(context, root_box, html, pages):
+        limit = _page_limit.get()
+        made = []
+        for page in make_all_pages(context, root_box, html, pages):
+            made.append(page)
+            if limit is not None and len(made) > limit:
+                raise TooLong([Page(box) for box in made])
+            yield page
+
+    layout.make_all_pages = make_pages_up_to_the_limit
+
+
+def laid_out_at_most(html: str, base_url: str, max_pages: int) -> Any:
+    """The page laid out as `laid_out` lays it out when it takes at most `max_pages` pages, else
+    its first `max_pages` + 1 pages (TooLong.pages, Page objects): what tells whether it fits and
+    where it breaks, without laying out the rest."""
+    _stop_after_page_limit()
+    token = _page_limit.set(max_pages)
+    try:
+        return laid_out(html, base_url)
+    except TooLong as stopped:
+        return stopped
+    finally:
+        _page_limit.reset(token)
 
 
 def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], base_url: str) -> Any:
@@ -200,27 +249,95 @@ def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], bas
     def uncut_fits(layout: Any) -> bool:
         return any(document.after_uncut in page.anchors for page in layout.pages[:document.max_pages])
 
-    layout = laid_out(render({}), base_url)
-    if document.max_pages is None or fits(layout):
-        return layout
+    if document.max_pages is None:
+        return laid_out(render({}), base_url)
+
+    def attempt(changes: dict[str, Any]) -> Any:  # a layout too long stops a page past the limit
+        return laid_out_at_most(render(changes), base_url, document.max_pages)
+
+    whole = attempt({})
+    if fits(whole):
+        return whole
+    changes: dict[str, Any] = {}
     for fitting in document.fittings:
-        if not fitting and document.after_uncut and not uncut_fits(layout):
+        if not fitting and document.after_uncut and not uncut_fits(whole):
             continue  # only cutting lists leaves what comes first as it is: already too long
-        layout = laid_out(render({**fitting, "cap": 0}), base_url)
+        changes = {**fitting, "cap": 0}
+        layout = attempt(changes)
         if not fits(layout):
             continue
-        # The longest cap that fits: doubled while it fits (few items fit beside much bad news),
-        # then a binary search between the last that fitted and the first that did not.
-        shortest, longest, failed = 0, document.longest_list, False
-        while shortest < longest:
-            cap = (shortest + longest + 1) // 2 if failed else min(2 * shortest or 1, longest)
-            attempt = laid_out(render({**fitting, "cap": cap}), base_url)
-            if fits(attempt):
-                shortest, layout = cap, attempt
-            else:
-                longest, failed = cap - 1, True
-        return layout
-    return layout
+        if not document.longest_list:
+            return layout
+        return longest_fitting(lambda cap: attempt({**fitting, "cap": cap}), fits, document.longest_list, layout,
+                               cap_estimate(document, layout, card_height(whole)))
+    return laid_out(render(changes), base_url)  # longer than wanted: laid out to its end
+
+
+def longest_fitting(attempt: Callable[[int], Any], fits: Callable[[Any], bool], longest: int, at_zero: Any,
+                    estimate: Callable[[int, Any], int]) -> Any:
+    """The layout of the longest cap from 0 to `longest` that fits, the cap of 0 fitting (its
+    layout `at_zero`). More items never take fewer pages: each try is the cap the last layout
+    that fitted promises (`estimate`), once past it, until one fails; then the gap between the
+    longest that fitted and the shortest that failed is halved. A good estimate takes two layouts."""
+    fitting, best, too_long, failed = 0, at_zero, longest + 1, False
+    cap = estimate(0, at_zero)
+    while too_long - fitting > 1:
+        cap = min(max(cap, fitting + 1), too_long - 1)
+        layout = attempt(cap)
+        if fits(layout):
+            fitting, best = cap, layout
+            cap = (fitting + too_long) // 2 if failed else estimate(cap, layout)
+        else:
+            too_long, failed = cap, True
+            cap = (fitting + too_long) // 2
+    return best
+
+
+def cap_estimate(document: PaperDocument, at_zero: Any, first_card_height: float) -> Callable[[int, Any], int]:
+    """What the room left in a layout that fits promises: the longest cap whose items fill the
+    room the cap of 0 leaves, at the height a card took in that layout (at first, a card of
+    `first_card_height`, the mean of the whole layout's)."""
+    room = free_height(at_zero, document.max_pages)
+
+    def items(cap: int) -> int:
+        return sum(min(cap, length) for length in document.list_lengths)
+
+    def estimate(cap: int, layout: Any) -> int:
+        per_card = (room - free_height(layout, document.max_pages)) / items(cap) if cap else first_card_height
+        if per_card <= 0:
+            return cap + 1
+        longest = cap
+        while longest < document.longest_list and items(longest + 1) * per_card <= room:
+            longest += 1
+        return longest
+    return estimate
+
+
+def free_height(layout: Any, max_pages: int) -> float:
+    """The room a layout that fits leaves for more (CSS px): under each column's end on its last
+    page, and its pages left."""
+    page = layout.pages[-1]._page_box
+    bottom = page.content_box_y() + page.height
+    flows = [box for box in _descendants(page) if getattr(box, "element_tag", "") == "main"]
+    if not flows:
+        return 0.0
+    columns = flows[1:] or flows  # a multi-column box's columns follow it, boxes of the same element
+    top = flows[0].position_y
+    room = sum(bottom - (column.position_y + column.margin_height()) for column in columns)
+    return room + (max_pages - len(layout.pages)) * len(columns) * (bottom - top)
+
+
+def card_height(layout: Any) -> float:
+    """The mean height of the cards of a layout's pages (CSS px, their margin included), or 0."""
+    heights = [box.margin_height() for page in layout.pages for box in _descendants(page._page_box)
+               if getattr(box, "element_tag", "") == "li" and "card" in (box.element.get("class") or "")]
+    return sum(heights) / len(heights) if heights else 0.0
+
+
+def _descendants(box: Any) -> Any:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
 
 
 def weasyprint_missing() -> str | None:
