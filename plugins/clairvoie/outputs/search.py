@@ -55,7 +55,7 @@ from .. import incremental, messages, staging
 from ..labels import SEARCH_STATUSES
 from ..model.records import Model
 from ..model.words import fold, singular, words
-from .pagefind_order import ENTRY, SIGNATURE, UnexpectedFormat, decode, sort_files_quietly
+from .pagefind_order import ENTRY, SIGNATURE, sort_files_quietly
 from .pagefind_order import problems as bundle_problems
 from .site import Site
 
@@ -188,24 +188,15 @@ def _page_digest(html: str) -> str:
     return _bytes_digest(html.encode("utf-8", "surrogatepass"))
 
 
-def page_ids(files: dict[str, bytes], addresses: list[str]) -> dict[str, str]:
-    """Each address's page id in a bundle made from these addresses (run_pagefind gives them in
-    sorted order, and Pagefind lists its pages in the order it got them); checked on the
-    fragments of the first and last pages, else every fragment is read."""
-    addresses = sorted(addresses)
-    entry = json.loads(files[ENTRY].decode("utf-8"))
-    ids: list[str] = []
-    for language in entry["languages"].values():
-        meta_name = f"pagefind.{language['hash']}.pf_meta"
-        ids += [page[0] for page in decode(meta_name, files[meta_name])[1]]
-
-    def url_of(page_id: str) -> str:
-        content = gzip.decompress(files[f"fragment/{page_id}.pf_fragment"])
-        return json.loads(content[len(SIGNATURE):])["url"]
-
-    if len(ids) == len(addresses) and all(url_of(ids[i]) == addresses[i] for i in {0, len(ids) - 1} if ids):
-        return dict(zip(addresses, ids))
-    return {url_of(page_id): page_id for page_id in ids}
+def page_ids(files: dict[str, bytes]) -> dict[str, str]:
+    """Each address's page id in a bundle: the name of its fragment (Pagefind lists its pages
+    in its own order, not the order it got them), read from the fragment."""
+    ids = {}
+    for name, data in files.items():
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            content = gzip.decompress(data)
+            ids[json.loads(content[len(SIGNATURE):])["url"]] = name.removeprefix("fragment/").removesuffix(".pf_fragment")
+    return ids
 
 
 _PREVIEW_KEY = "clairvoie_search_preview"  # this build's decision, in Pelican's context
@@ -493,8 +484,8 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
         if final is None:
             return None
         try:
-            ids = page_ids(files, [url for url, _ in for_pagefind])
-        except (UnexpectedFormat, KeyError, IndexError, TypeError, ValueError, OSError, EOFError) as error:
+            ids = page_ids(files)
+        except (KeyError, TypeError, ValueError, OSError, EOFError) as error:
             logger.warning("Recherche : l'index publié ne pourra pas servir aux aperçus (%s)", error)
             return None
         return FullIndexState(FullIndexState.file_for(site.pelican_settings.get("CACHE_PATH", "cache"), final),
