@@ -9,6 +9,7 @@ replaced no more; once the full index is remade, the output is a full build's, b
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -149,3 +150,28 @@ def test_an_edit_is_found_at_once_and_the_full_index_remade_is_a_full_builds(bro
     assert not any(path.startswith("recherche-apercu/") for path in remade)
     assert sorted(remade) == sorted(expected)
     assert [path for path in expected if remade[path] != expected[path]] == []
+
+
+def test_a_preview_build_in_a_new_process_indexes_only_the_edited_pages(tmp_path):
+    """As clairvoie serve builds after its first build: each build is a process of its own, and
+    what the full index was made of is read from the cache."""
+    root = copy_demo_site(tmp_path / "site")
+    model = load_site(root)
+    project = next(p for p in model.projects  # a summary without quotes: a word can start it
+                   if re.search(r"(?m)^summary: [^'\"]", (root / p.source.path).read_text(encoding="utf-8")))
+    output = tmp_path / "output"
+    assert run_pelican(root, output).returncode == 0
+    published = {path: (output / path).stat().st_ino for path in _tree(output) if path.startswith("pagefind/")}
+    project_file = root / project.source.path
+    text = project_file.read_text(encoding="utf-8")
+    project_file.write_text(re.sub(r"(?m)^summary: ", f"summary: {NEW_WORD} ", text, count=1), encoding="utf-8")
+    result = run_pelican(root, output, verbose=True, extra_settings={"CLAIRVOIE_SEARCH_PREVIEW": "toujours"})
+    assert result.returncode == 0, result.stderr
+
+    assert {path: (output / path).stat().st_ino for path in _tree(output) if path.startswith("pagefind/")} == published
+    replaced = json.loads((output / "recherche-apercu/remplacees.json").read_text(encoding="utf-8"))
+    assert f"/{project.url}" in replaced["adresses"]
+    assert 1 <= _page_count(output / "recherche-apercu") == replaced["pages"] < _page_count(output / "pagefind") / 10
+    assert re.search(rf"Recherche : aperçu, {replaced['pages']} pages indexées à nouveau", result.stdout + result.stderr)
+    fragments = [path.read_bytes() for path in (output / "recherche-apercu/fragment").iterdir()]
+    assert any(NEW_WORD.encode() in gzip.decompress(data) for data in fragments)
