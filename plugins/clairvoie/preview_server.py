@@ -83,6 +83,11 @@ def _check_here(settings_path: str) -> None:
                      ensure_ascii=False))
 
 
+# After its first full build, each build of the preview indexes for search only the pages it
+# changed, merged in the browser with the full index (outputs/search.py, docs/reconstruction.md).
+SEARCH_PREVIEW = ["-e", 'CLAIRVOIE_SEARCH_PREVIEW="toujours"']
+
+
 class Preview:
     """Checks, then builds, and keeps the state the server shows."""
 
@@ -90,8 +95,15 @@ class Preview:
         self.settings_path, self.build_command = settings_path, build_command
         self.state = BuildState()
         self.lock = threading.Lock()
+        self.one_build_at_a_time = threading.Lock()  # a save and a key pressed may come together
+        self.full_index_made = False
 
-    def rebuild(self) -> BuildState:
+    def rebuild(self, full_index: bool = False) -> BuildState:
+        """Check and build; ``full_index``: make the whole search index again (as a first build)."""
+        with self.one_build_at_a_time:
+            return self._rebuild(full_index or not self.full_index_made)
+
+    def _rebuild(self, full_index: bool) -> BuildState:
         with self.lock:
             self.state.building = True
         problems, remarks = check(self.settings_path)
@@ -99,10 +111,13 @@ class Preview:
             self.state = BuildState(self.state.number, True, problems, remarks)
         failure = ""
         if not problems:  # an invalid file never reaches the build
-            result = subprocess.run(self.build_command, check=False, stderr=subprocess.PIPE, text=True)
+            command = self.build_command + ([] if full_index else SEARCH_PREVIEW)
+            result = subprocess.run(command, check=False, stderr=subprocess.PIPE, text=True)
             sys.stderr.write(result.stderr)
             if result.returncode != 0:
                 failure = "\n".join(result.stderr.strip().splitlines()[-FAILURE_LINES:])
+            elif full_index:
+                self.full_index_made = True
         with self.lock:
             self.state = BuildState(self.state.number + 1, False, problems, remarks, failure)
             return self.state
@@ -266,7 +281,9 @@ def run(settings_path: str, pelican_settings: dict, watched: list[str], port: in
     # Served once the first build is done, just before watching (a save made while a page
     # is already shown is seen).
     server = start_server(preview, output, port)
-    print(f"Aperçu : http://localhost:{port}/ (Ctrl+C pour arrêter)", flush=True)
+    print(f"Aperçu : http://localhost:{port}/ (Ctrl+C pour arrêter ; Entrée pour refaire tout "
+          "l'index de recherche)", flush=True)
+    threading.Thread(target=_full_index_on_enter, args=(preview, port), daemon=True).start()
     try:
         for changes in watchfiles.watch(*[p for p in watched if os.path.exists(p)]):
             print("Modifié : " + ", ".join(sorted(os.path.relpath(p) for _, p in changes)), flush=True)
@@ -276,6 +293,13 @@ def run(settings_path: str, pelican_settings: dict, watched: list[str], port: in
     finally:
         server.shutdown()
     return 0
+
+
+def _full_index_on_enter(preview: Preview, port: int) -> None:
+    """Each line typed (Entrée) rebuilds with the whole search index, as publishing will."""
+    for _ in sys.stdin:
+        print("Index de recherche complet : reconstruction…", flush=True)
+        _report(preview.rebuild(full_index=True), port)
 
 
 def _report(state: BuildState, port: int) -> None:

@@ -5,6 +5,7 @@ its French problem list (never a stale page, never a build), the plain-French re
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import signal
@@ -139,3 +140,19 @@ def test_the_preview_addresses_are_never_in_the_built_site(demo_output):
     for path in (preview_server.STATE_PATH, preview_server.REMARKS_PATH):
         assert not (demo_output / path.strip("/")).exists()
         assert not (demo_output / path.strip("/").split("/")[0]).exists()
+
+
+def test_after_its_first_build_the_preview_indexes_only_what_changed_unless_asked(tmp_path, monkeypatch):
+    """The first build makes the whole search index; the next ones ask for the preview's small
+    index (outputs/search.py); a full index asked for (Entrée) is a build without it."""
+    monkeypatch.chdir(REPO)  # the demo's settings, checked for real
+    commands = tmp_path / "commands.txt"
+    record = [sys.executable, "-c", "import sys; open(sys.argv[1], 'a').write(' '.join(sys.argv[2:]) + '\\n')",
+              str(commands), "build"]
+    preview = preview_server.Preview("pelicanconf.py", record)
+    for full_index in (False, False, True, False):
+        assert not preview.rebuild(full_index=full_index).failed
+    preview_setting = 'CLAIRVOIE_SEARCH_PREVIEW="toujours"'
+    assert [line.endswith(preview_setting) for line in commands.read_text().splitlines()] == [False, True, False, True]
+    from clairvoie.outputs import search  # the setting as the build reads it (Pelican's -e NAME=JSON)
+    assert preview_server.SEARCH_PREVIEW[-1] == f"{search.PREVIEW_SETTING}={json.dumps(search.PREVIEW_ALWAYS)}"

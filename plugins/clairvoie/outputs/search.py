@@ -18,6 +18,13 @@ shows each page's own summary, not Pagefind's excerpt. That copy also leaves out
 the header and footer Pagefind would parse for nothing, and each page is read
 once, by a regular expression, for the words it gives the index.
 
+A preview rebuild (``CLAIRVOIE_SEARCH_PREVIEW``, set by ``clairvoie serve``; docs/reconstruction.md)
+keeps the published full bundle as it is and indexes only the pages that changed since it was
+made into a small second bundle (PREVIEW_DIR), with the list of the full index's pages it
+replaces: the search page merges it (Pagefind's mergeIndex) and sets those pages aside. What
+the full bundle was made of is kept in the cache (``FullIndexState``). Any other build makes the
+full index, and no preview bundle.
+
 A failed index stops the build like an invalid record: nothing is published.
 """
 
@@ -27,6 +34,8 @@ import base64
 import collections
 import concurrent.futures
 import contextlib
+import gzip
+import hashlib
 import json
 import logging
 import os
@@ -46,7 +55,7 @@ from .. import incremental, messages, staging
 from ..labels import SEARCH_STATUSES
 from ..model.records import Model
 from ..model.words import fold, singular, words
-from .pagefind_order import ENTRY, sort_files_quietly
+from .pagefind_order import ENTRY, SIGNATURE, sort_files_quietly
 from .pagefind_order import problems as bundle_problems
 from .site import Site
 
@@ -65,6 +74,16 @@ OTHER_LETTERS = "autres"
 # when its term is in the page's title (the page is about it), and when it is only in the text.
 TITLE_SYNONYM_WEIGHT = "5"
 SYNONYM_WEIGHT = "0.5"
+# The preview's small bundle and its list of the full index's pages it replaces (preview rebuilds only).
+PREVIEW_DIR = "recherche-apercu"
+PREVIEW_LIST = f"{PREVIEW_DIR}/remplacees.json"
+# The setting that makes rebuilds previews: True, the rebuilds after a process's first build
+# (pelican --autoreload); PREVIEW_ALWAYS, this build (clairvoie serve, one process a build).
+PREVIEW_SETTING = "CLAIRVOIE_SEARCH_PREVIEW"
+PREVIEW_ALWAYS = "toujours"
+# What the published full bundle was made of, in Pelican's CACHE_PATH (one per output folder).
+FULL_INDEX_STATE_FILE = "clairvoie-search-{output}.json"
+FULL_INDEX_STATE_VERSION = 1
 # Pagefind's own search interfaces: the search page (recherche.js) uses Pagefind's JavaScript API only.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -110,12 +129,94 @@ def indexed_pages(model: Model) -> list[str]:
 
 def write_search_pages(model: Model, site: Site) -> None:
     """/recherche/ (the search page); /rues/ and the street pages are pages.py's."""
+    preview = _preview_of(site)
     for save_as, template, variables in (
         ("recherche/index.html", "clairvoie_search",
          {"search_types": TYPES if model.reports else tuple(t for t in TYPES if t != REPORT_TYPE), "search_statuses": SEARCH_STATUSES, "search_bundle": BUNDLE_DIR,
-          "search_vocabulary": VOCABULARY_FILE}),
+          "search_vocabulary": VOCABULARY_FILE, "search_preview": PREVIEW_DIR if preview else None}),
     ):
         site.render(save_as, template, **variables)
+
+
+# --- the preview's small index --------------------------------------------------------------------
+@dataclass
+class FullIndexState:
+    """What the published full bundle was made of: for each address, a digest of what Pagefind
+    got of the page and the page's id in the bundle (its fragment's name, the id of Pagefind's
+    results), with a digest of the bundle's entry file to know the bundle is still that one."""
+
+    path: str
+    entry: str
+    pages: dict[str, list[str]]
+
+    @classmethod
+    def file_for(cls, cache_path: str, final_path: str) -> str:
+        name = hashlib.blake2b(os.path.abspath(final_path).encode("utf-8"), digest_size=6).hexdigest()
+        return os.path.join(cache_path, FULL_INDEX_STATE_FILE.format(output=name))
+
+    @classmethod
+    def published(cls, cache_path: str, final_path: str) -> "FullIndexState | None":
+        """The state of the bundle published in ``final_path``, or None (no bundle, no state, or
+        another bundle than the one the state describes: a preview then makes the full index)."""
+        path = cls.file_for(cache_path, final_path)
+        try:
+            with open(path, encoding="utf-8") as stream:
+                saved = json.load(stream)
+            with open(os.path.join(final_path, BUNDLE_DIR, ENTRY), "rb") as stream:
+                entry = _bytes_digest(stream.read())
+        except (OSError, ValueError):
+            return None
+        if (not isinstance(saved, dict) or saved.get("version") != FULL_INDEX_STATE_VERSION
+                or saved.get("output") != os.path.abspath(final_path) or saved.get("entry") != entry):
+            return None
+        return cls(path, entry, saved.get("pages", {}))
+
+    def save(self, final_path: str) -> None:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        temporary = self.path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as stream:
+            json.dump({"version": FULL_INDEX_STATE_VERSION, "output": os.path.abspath(final_path),
+                       "entry": self.entry, "pages": self.pages}, stream, sort_keys=True)
+        os.replace(temporary, self.path)
+
+
+def _bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _page_digest(html: str) -> str:
+    return _bytes_digest(html.encode("utf-8", "surrogatepass"))
+
+
+def page_ids(files: dict[str, bytes]) -> dict[str, str]:
+    """Each address's page id in a bundle: the name of its fragment (Pagefind lists its pages
+    in its own order, not the order it got them), read from the fragment."""
+    ids = {}
+    for name, data in files.items():
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            content = gzip.decompress(data)
+            ids[json.loads(content[len(SIGNATURE):])["url"]] = name.removeprefix("fragment/").removesuffix(".pf_fragment")
+    return ids
+
+
+_PREVIEW_KEY = "clairvoie_search_preview"  # this build's decision, in Pelican's context
+_builds_in_process = [0]
+
+
+def _preview_of(site: Site) -> "FullIndexState | None":
+    """The published full index this build previews against, or None: this build makes the full
+    index. Decided once a build (the search page says where the small index is)."""
+    if _PREVIEW_KEY in site.context:
+        return site.context[_PREVIEW_KEY]
+    wanted = site.pelican_settings.get(PREVIEW_SETTING, False)
+    rebuild = _builds_in_process[0] > 0
+    _builds_in_process[0] += 1
+    final = staging.final_path_of(site.output_path) if site.output_path else None
+    preview = None
+    if final is not None and (wanted == PREVIEW_ALWAYS or (wanted is True and rebuild)):
+        preview = FullIndexState.published(site.pelican_settings.get("CACHE_PATH", "cache"), final)
+    site.context[_PREVIEW_KEY] = preview
+    return preview
 
 
 # --- the text Pagefind indexes ------------------------------------------------------------------
@@ -369,11 +470,62 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
             for_pagefind.append((page_url(save_as), indexed))
     except OSError as error:
         _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
+    final = staging.final_path_of(output)
+    preview = _preview_of(site)
+    if preview is not None and final is not None:
+        try:
+            return _write_preview_index(site, final, preview, for_pagefind, texts, started)
+        except OSError as error:
+            _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
+
+    def full_index() -> FullIndexState | None:
+        files = run_pagefind(for_pagefind, len(pages), index_chunk_size(texts))
+        write_bundle(site, files)
+        if final is None:
+            return None
+        try:
+            ids = page_ids(files)
+        except (KeyError, TypeError, ValueError, OSError, EOFError) as error:
+            logger.warning("Recherche : l'index publié ne pourra pas servir aux aperçus (%s)", error)
+            return None
+        return FullIndexState(FullIndexState.file_for(site.pelican_settings.get("CACHE_PATH", "cache"), final),
+                              _bytes_digest(files[ENTRY]),
+                              {url: [_page_digest(html), ids[url]] for url, html in for_pagefind})
+
     indexing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clairvoie-pagefind")
-    pagefind = indexing.submit(lambda: write_bundle(site, run_pagefind(for_pagefind, len(pages),
-                                                                       index_chunk_size(texts))))
+    pagefind = indexing.submit(full_index)
     indexing.shutdown(wait=False)
+    if final is not None:  # what a preview compares with, once this bundle is the published one
+        staging.on_success(output, lambda: pagefind.result() and pagefind.result().save(final))
     return PendingIndex(site, pagefind, texts, len(pages), started)
+
+
+def _write_preview_index(site: Site, final: str, full: FullIndexState, for_pagefind: list[tuple[str, str]],
+                         texts: list[str], started: float) -> "PendingIndex":
+    """Keep the published full bundle; index only the pages that differ from what it was made
+    of into PREVIEW_DIR, and list the full index's pages they replace (or that are gone)."""
+    output = site.output_path
+    changed = [(url, html) for url, html in for_pagefind if full.pages.get(url, [""])[0] != _page_digest(html)]
+    current = {url for url, _ in for_pagefind}
+    replaced = sorted({url for url, _ in changed if url in full.pages} | {url for url in full.pages if url not in current})
+    published_bundle = os.path.join(final, BUNDLE_DIR)
+    for parent, _, names in os.walk(published_bundle):
+        for name in names:
+            save_as = "/".join([BUNDLE_DIR, *os.path.relpath(os.path.join(parent, name), final).split(os.sep)[1:]])
+            if not incremental.link_previous(final, output, save_as):
+                raise FileNotFoundError(2, "fichier de l'index publié disparu", os.path.join(final, save_as))
+            staging.settled(output, save_as)
+    listing = {"adresses": replaced, "ecartees": [full.pages[url][1] for url in replaced], "pages": len(changed)}
+
+    def small_index() -> None:
+        if changed:
+            write_bundle(site, run_pagefind(changed, len(changed)), PREVIEW_DIR)
+        site.write(PREVIEW_LIST, json.dumps(listing, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+    indexing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clairvoie-pagefind")
+    pagefind = indexing.submit(small_index)
+    indexing.shutdown(wait=False)
+    return PendingIndex(site, pagefind, texts, len(changed), started, preview_of=len(full.pages))
 
 
 _WORD = re.compile(r"\w+")
@@ -414,6 +566,7 @@ class PendingIndex:
     texts: list[str]
     page_count: int
     started: float
+    preview_of: int | None = None  # a preview: the pages of the published full index
 
     def wait(self) -> None:
         output = self.site.output_path
@@ -427,9 +580,16 @@ class PendingIndex:
             _stop(output, error)
         except OSError as error:
             _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
-        logger.info("Recherche : index Pagefind de %s pages en %s s",
-                    f"{self.page_count:,}".replace(",", "\u202f"),
-                    f"{time.perf_counter() - self.started:.1f}".replace(".", ","))
+        seconds = f"{time.perf_counter() - self.started:.1f}".replace(".", ",")
+        if self.preview_of is not None:
+            logger.info("Recherche : aperçu, %s pages indexées à nouveau en %s s (l'index complet de %s pages "
+                        "reste publié)", _count(self.page_count), seconds, _count(self.preview_of))
+        else:
+            logger.info("Recherche : index Pagefind de %s pages en %s s", _count(self.page_count), seconds)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
 
 
 def _stop(output: str, error: SearchIndexFailed, cause: Exception | None = None) -> None:
@@ -508,20 +668,20 @@ def pages_in_folder(folder: str) -> list[tuple[str, str]]:
     return pages
 
 
-def write_bundle(site: Site, files: dict[str, bytes]) -> None:
+def write_bundle(site: Site, files: dict[str, bytes], folder: str = BUNDLE_DIR) -> None:
     """Write the checked bundle into a new folder, the entry file last, and check each file's size."""
-    bundle = os.path.join(site.output_path, BUNDLE_DIR)
+    bundle = os.path.join(site.output_path, folder)
     root = os.path.realpath(bundle)
     shutil.rmtree(bundle, ignore_errors=True)  # no file of another build left in it
     for name in files:
         if not os.path.realpath(os.path.join(bundle, name)).startswith(root + os.sep):
-            raise SearchIndexFailed(f"Pagefind a nommé un fichier hors de {BUNDLE_DIR}/ : {name}")
+            raise SearchIndexFailed(f"Pagefind a nommé un fichier hors de {folder}/ : {name}")
     for name in sorted(files, key=lambda name: (name == ENTRY, name)):
-        site.write(f"{BUNDLE_DIR}/{name}", files[name])
+        site.write(f"{folder}/{name}", files[name])
     for name, data in files.items():
         size = os.path.getsize(os.path.join(bundle, name))
         if size != len(data):
-            raise SearchIndexFailed(f"{BUNDLE_DIR}/{name} : {size} octets écrits sur {len(data)}")
+            raise SearchIndexFailed(f"{folder}/{name} : {size} octets écrits sur {len(data)}")
 
 
 class _PagefindService:

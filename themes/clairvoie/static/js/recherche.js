@@ -313,15 +313,36 @@ function showSuggestion(suggestion, chosen) {
   suggestionLine.append("Vouliez-vous dire « ", link, " » ?");
 }
 
+// The local preview (clairvoie serve) publishes a small index of the pages edited since the
+// full index was made (data-apercu, outputs/search.py): it is merged in, and the full index's
+// results for the pages it replaces are set aside, so that an edit is found at once.
+async function previewOf(address) {
+  if (!address) return null;
+  const response = await fetch(address + "remplacees.json");
+  return response.ok ? response.json() : null;
+}
+
 function engine() {
   pagefind = pagefind || (async () => {
-    const loaded = await import(form.dataset.bundle + "pagefind.js");
+    const [loaded, preview] = await Promise.all([import(form.dataset.bundle + "pagefind.js"),
+                                                 previewOf(form.dataset.apercu)]);
+    const baseUrl = new URL(form.dataset.baseUrl, location.href).pathname;
     // No web worker: one script less to download (41 kB), and a city's index is searched
     // in a few milliseconds on the page itself.
-    await loaded.options({ baseUrl: new URL(form.dataset.baseUrl, location.href).pathname, ranking: RANKING,
-                           noWorker: true });
+    await loaded.options({ baseUrl, ranking: RANKING, noWorker: true });
+    if (preview && preview.pages) {
+      await loaded.mergeIndex(new URL(form.dataset.apercu, location.href).pathname, { baseUrl, ranking: RANKING });
+    }
     await loaded.init();
-    return loaded;
+    const setAside = new Set(preview ? preview.ecartees : []);
+    if (!setAside.size) return loaded;
+    return {
+      search: async (term, options) => {
+        const answer = await loaded.search(term, options);
+        answer.results = answer.results.filter((result) => !setAside.has(result.id));
+        return answer;
+      },
+    };
   })();
   return pagefind;
 }
