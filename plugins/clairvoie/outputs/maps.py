@@ -50,6 +50,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
+import shapely
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
@@ -520,6 +521,12 @@ class Projection:
         return (round(self.x0 + (lon - self.west) * self.k * self.scale, 1),
                 round(self.y0 + (self.north - lat) * self.scale, 1))
 
+    def many(self, coordinates: Any) -> list[Point]:
+        """``[self(p) for p in coordinates]`` for an (n, 2) numpy array of (lon, lat)."""
+        xs = (self.x0 + (coordinates[:, 0] - self.west) * self.k * self.scale).tolist()
+        ys = (self.y0 + (self.north - coordinates[:, 1]) * self.scale).tolist()
+        return [(round(x, 1), round(y, 1)) for x, y in zip(xs, ys)]
+
     @property
     def metres_per_px(self) -> float:
         return METRES_PER_DEGREE / self.scale
@@ -565,7 +572,12 @@ def rings_path(projection: Projection, rings: Iterable[Sequence[Point]]) -> str:
 
 
 def line_path(projection: Projection, line: Sequence[Point]) -> str:
-    points = _simplified([projection(p) for p in line])
+    return _line_path_px([projection(p) for p in line])
+
+
+def _line_path_px(points: Sequence[Point]) -> str:
+    """SVG path data of a line already projected (px)."""
+    points = _simplified(points)
     return _subpath(points, closed=False) if len(points) >= 2 else ""
 
 
@@ -928,6 +940,19 @@ def _lines_of(geometry: Any) -> list[list[Point]]:
     return []
 
 
+def _lines_in_px(geometry: Any, projection: Projection) -> list[list[Point]]:
+    """``[[projection(p) for p in line] for line in _lines_of(geometry)]``, with each line's
+    coordinates read and projected as one array (the same arithmetic, the same numbers)."""
+    if geometry.is_empty:
+        return []
+    if geometry.geom_type == "LineString":
+        coordinates = shapely.get_coordinates(geometry)
+        return [projection.many(coordinates)] if len(coordinates) >= 2 else []
+    if hasattr(geometry, "geoms"):
+        return [line for part in geometry.geoms for line in _lines_in_px(part, projection)]
+    return []
+
+
 def _polygon_rings_of(geometry: Any) -> list[list[Point]]:
     if geometry.is_empty:
         return []
@@ -945,12 +970,14 @@ def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
     other streets too if ``every_street``, where they fit."""
     frame = projection.frame
     features = basemap.within(frame, SIMPLIFY_PX / projection.scale)
+    # Each line projected once, for its path and for the names written along it.
+    in_px = {id(f): _lines_in_px(f.geometry, projection) for f in features}
 
     def areas(kind: str) -> str:
         return rings_path(projection, [r for f in features if f.kind == kind for r in _polygon_rings_of(f.geometry)])
 
     def lines(selected: Iterable[Any]) -> str:
-        return "".join(line_path(projection, line) for f in selected for line in _lines_of(f.geometry))
+        return "".join(_line_path_px(points) for f in selected for points in in_px[id(f)])
 
     greens, waters, squares = areas("green"), areas("water"), areas("square")
     waterways = tuple((style, path) for style in ("river", "canal", "stream")
@@ -966,7 +993,8 @@ def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
         if path:
             roads.append((road_class, path))
     drawn_classes = {road_class for road_class, _ in roads}
-    names = _place_names(features, projection, works_streets, markers, reserved, drawn_classes, every_street)
+    names = _place_names(features, projection, works_streets, markers, reserved, drawn_classes, every_street,
+                         in_px)
     return MapBase(greens=greens, waters=waters, waterways=waterways, rails=rails, squares=squares,
                    roads=tuple(reversed(roads)), names=tuple(names), date=_date(basemap.date))
 
@@ -980,17 +1008,17 @@ def _date(text: str) -> dt.date | None:
 
 def _place_names(features: Sequence[Any], projection: Projection, works_streets: Sequence[str],
                  markers: Sequence[Point], reserved: Sequence[Box], drawn_classes: set[str],
-                 every_street: bool = False) -> list[PlaceName]:
+                 every_street: bool, in_px: dict[int, list[list[Point]]]) -> list[PlaceName]:
     """Names, most wanted first: the streets of the map's works orders (always written), the
     main streets, the water, the squares and parks, then (``every_street``) the small streets;
-    each once, where it hides nothing."""
+    each once, where it hides nothing. ``in_px``: each feature's lines, projected."""
     wanted = {key(street) for street in works_streets}
     by_name: dict[str, list[Any]] = {}
     for feature in features:
         if feature.name and (feature.kind != "road" or feature.style in drawn_classes):
             by_name.setdefault(feature.name, []).append(feature)
 
-    def rank(name: str) -> tuple[int, str]:
+    def rank_of(name: str) -> tuple[int, str]:
         kinds = {(f.kind, f.style) for f in by_name[name]}
         if key(name) in wanted:
             return 0, name
@@ -1003,10 +1031,12 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
             return 5, name
         return (6 if every_street and any(k == "road" for k, _ in kinds) else 9), name
 
+    rank = {name: rank_of(name) for name in by_name}
     taken: list[Box] = [*reserved, *((x - 12, y - 12, x + 12, y + 12) for x, y in markers)]
+    grid = _BoxGrid(taken)
     names = []
-    for name in sorted(by_name, key=rank):
-        order = rank(name)[0]
+    for name in sorted(by_name, key=rank.__getitem__):
+        order = rank[name][0]
         if order == 9:
             continue
         group = by_name[name]
@@ -1015,15 +1045,15 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
             "water" if group[0].kind in ("water", "waterway") else group[0].kind)
         font = LABEL_FONT_PX.get(style, 13) if group[0].kind == "road" else 13
         width = len(name) * font * 0.56
-        candidates = list(_label_candidates(group, projection, width))
         chosen = None
-        for x, y, angle in candidates:
+        for x, y, angle in _label_candidates(group, projection, width, in_px):
             box_ = _rotated_box(x, y, angle, width, font)
             inside = 2 <= box_[0] and box_[2] <= WIDTH - 2 and 2 <= box_[1] and box_[3] <= HEIGHT - 2
-            if inside and not any(_overlap(box_, other) for other in taken):
+            if inside and not grid.overlaps(box_):
                 chosen = (x, y, angle, box_)
                 break
-        if chosen is None and order == 0 and candidates:  # a street with works is always named:
+        candidates = list(_label_candidates(group, projection, width, in_px)) if chosen is None and order == 0 else []
+        if candidates:  # a street with works is always named:
             def hidden(spot: tuple[float, float, float]) -> float:  # where it hides the least
                 box_ = _rotated_box(*spot, width, font)
                 return sum(_overlap_area(box_, other) for other in taken)
@@ -1033,20 +1063,22 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
             continue
         x, y, angle, box_ = chosen
         taken.append(box_)
+        grid.add(box_)
         names.append(PlaceName(name, x, y, angle, kind))
     return names
 
 
-def _label_candidates(group: Sequence[Any], projection: Projection, width: float) -> Iterable[tuple[float, float, float]]:
-    """Spots for a name: along its longest lines (middle first, then further along), level for areas."""
+def _label_candidates(group: Sequence[Any], projection: Projection, width: float,
+                      in_px: dict[int, list[list[Point]]]) -> Iterable[tuple[float, float, float]]:
+    """Spots for a name: along its longest lines (middle first, then further along), level for areas.
+    ``in_px``: each feature's lines, projected."""
     pieces = []
     for feature in group:
         if feature.kind in ("green", "water", "square") and feature.geometry.geom_type != "LineString":
             c = feature.geometry.representative_point()
             pieces.append((0.0, [projection((c.x, c.y))]))
             continue
-        for line in _lines_of(feature.geometry):
-            points = [projection(p) for p in line]
+        for points in in_px[id(feature)]:
             pieces.append((sum(math.dist(a, b) for a, b in zip(points, points[1:])), points))
     pieces.sort(key=lambda piece: -piece[0])
     for length, points in pieces[:4]:
@@ -1066,6 +1098,30 @@ def _label_candidates(group: Sequence[Any], projection: Projection, width: float
             if length < width * 0.8:  # too short to write along: level, beside it
                 angle = 0.0
             yield round(x, 1), round(y, 1), round(angle, 1)
+
+
+class _BoxGrid:
+    """Boxes filed by the cells of a grid they cover: whether a box overlaps one of them
+    is asked of the few in its own cells, not of every box taken."""
+
+    CELL = 64.0
+
+    def __init__(self, boxes: Iterable[Box]) -> None:
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+        for box_ in boxes:
+            self.add(box_)
+
+    def _cells(self, box_: Box) -> Iterable[tuple[int, int]]:
+        for column in range(math.floor(box_[0] / self.CELL), math.floor(box_[2] / self.CELL) + 1):
+            for row in range(math.floor(box_[1] / self.CELL), math.floor(box_[3] / self.CELL) + 1):
+                yield column, row
+
+    def add(self, box_: Box) -> None:
+        for cell in self._cells(box_):
+            self.cells.setdefault(cell, []).append(box_)
+
+    def overlaps(self, box_: Box) -> bool:
+        return any(_overlap(box_, other) for cell in self._cells(box_) for other in self.cells.get(cell, ()))
 
 
 def _point_at(points: Sequence[Point], distance: float) -> Point:
