@@ -48,7 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 import shapely
 from shapely.geometry import shape
@@ -940,6 +940,19 @@ def _lines_of(geometry: Any) -> list[list[Point]]:
     return []
 
 
+class _InPx(dict):
+    """Each feature's lines in px, projected once (for its path and the names written along
+    it) and only when asked for: the classes of streets left out for size never are."""
+
+    def __init__(self, projection: Projection) -> None:
+        super().__init__()
+        self.projection = projection
+
+    def __missing__(self, feature: Any) -> list[list[Point]]:
+        self[feature] = lines = _lines_in_px(feature.geometry, self.projection)
+        return lines
+
+
 def _lines_in_px(geometry: Any, projection: Projection) -> list[list[Point]]:
     """``[[projection(p) for p in line] for line in _lines_of(geometry)]``, with each line's
     coordinates read and projected as one array (the same arithmetic, the same numbers)."""
@@ -970,14 +983,13 @@ def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
     other streets too if ``every_street``, where they fit."""
     frame = projection.frame
     features = basemap.within(frame, SIMPLIFY_PX / projection.scale)
-    # Each line projected once, for its path and for the names written along it.
-    in_px = {id(f): _lines_in_px(f.geometry, projection) for f in features}
+    in_px = _InPx(projection)
 
     def areas(kind: str) -> str:
         return rings_path(projection, [r for f in features if f.kind == kind for r in _polygon_rings_of(f.geometry)])
 
     def lines(selected: Iterable[Any]) -> str:
-        return "".join(_line_path_px(points) for f in selected for points in in_px[id(f)])
+        return "".join(_line_path_px(points) for f in selected for points in in_px[f])
 
     greens, waters, squares = areas("green"), areas("water"), areas("square")
     waterways = tuple((style, path) for style in ("river", "canal", "stream")
@@ -1008,7 +1020,7 @@ def _date(text: str) -> dt.date | None:
 
 def _place_names(features: Sequence[Any], projection: Projection, works_streets: Sequence[str],
                  markers: Sequence[Point], reserved: Sequence[Box], drawn_classes: set[str],
-                 every_street: bool, in_px: dict[int, list[list[Point]]]) -> list[PlaceName]:
+                 every_street: bool, in_px: "_InPx") -> list[PlaceName]:
     """Names, most wanted first: the streets of the map's works orders (always written), the
     main streets, the water, the squares and parks, then (``every_street``) the small streets;
     each once, where it hides nothing. ``in_px``: each feature's lines, projected."""
@@ -1045,8 +1057,17 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
             "water" if group[0].kind in ("water", "waterway") else group[0].kind)
         font = LABEL_FONT_PX.get(style, 13) if group[0].kind == "road" else 13
         width = len(name) * font * 0.56
+        # The smallest box a name of this size takes, whatever its angle: a spot where even that
+        # one does not fit is passed over before its angle is computed.
+        half = min(width / 2 + LABEL_MIN_GAP, font * 0.6 + LABEL_MIN_GAP / 2) * (1 - 1e-9)
+
+        def blocked(x: float, y: float) -> bool:
+            core = (x - half, y - half, x + half, y + half)
+            return not (2 <= core[0] and core[2] <= WIDTH - 2 and 2 <= core[1] and core[3] <= HEIGHT - 2
+                        ) or grid.overlaps(core)
+
         chosen = None
-        for x, y, angle in _label_candidates(group, projection, width, in_px):
+        for x, y, angle in _label_candidates(group, projection, width, in_px, blocked):
             box_ = _rotated_box(x, y, angle, width, font)
             inside = 2 <= box_[0] and box_[2] <= WIDTH - 2 and 2 <= box_[1] and box_[3] <= HEIGHT - 2
             if inside and not grid.overlaps(box_):
@@ -1069,25 +1090,30 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
 
 
 def _label_candidates(group: Sequence[Any], projection: Projection, width: float,
-                      in_px: dict[int, list[list[Point]]]) -> Iterable[tuple[float, float, float]]:
+                      in_px: "_InPx", blocked: Callable[[float, float], bool] | None = None
+                      ) -> Iterable[tuple[float, float, float]]:
     """Spots for a name: along its longest lines (middle first, then further along), level for areas.
-    ``in_px``: each feature's lines, projected."""
+    ``in_px``: each feature's lines, projected; ``blocked``: spots (x, y) known not to fit, skipped."""
     pieces = []
     for feature in group:
         if feature.kind in ("green", "water", "square") and feature.geometry.geom_type != "LineString":
             c = feature.geometry.representative_point()
             pieces.append((0.0, [projection((c.x, c.y))]))
             continue
-        for points in in_px[id(feature)]:
+        for points in in_px[feature]:
             pieces.append((sum(math.dist(a, b) for a, b in zip(points, points[1:])), points))
     pieces.sort(key=lambda piece: -piece[0])
     for length, points in pieces[:4]:
         if len(points) == 1:
             for dx, dy in ((0, 0), (0, -18), (0, 18), (-40, 0), (40, 0)):
-                yield round(points[0][0] + dx, 1), round(points[0][1] + dy, 1), 0.0
+                x, y = round(points[0][0] + dx, 1), round(points[0][1] + dy, 1)
+                if blocked is None or not blocked(x, y):
+                    yield x, y, 0.0
             continue
         for fraction in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
             x, y = _point_at(points, length * fraction)
+            if blocked is not None and blocked(round(x, 1), round(y, 1)):
+                continue
             a = _point_at(points, max(length * fraction - width / 2, 0))
             b = _point_at(points, min(length * fraction + width / 2, length))
             angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
