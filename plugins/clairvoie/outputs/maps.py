@@ -45,6 +45,7 @@ reports closed without action and the duplicates (their original shows instead).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -101,6 +102,7 @@ class MapMarker:
     # street when the extract knows it): what the interactive map shows too (outputs/tiles/).
     point: Point = (0.0, 0.0)
     course: tuple[tuple[Point, ...], ...] = ()
+    grouped: bool = False  # drawn within a MarkerGroup (a crowded sector's map), listed all the same
 
     @property
     def moved(self) -> bool:
@@ -112,6 +114,31 @@ class MapMarker:
         kind = MARKER_KIND[self.kind]
         place = f", {self.place}" if self.place else ""
         return f"{kind} : {self.title}{place} — {self.label}"
+
+
+@dataclass(frozen=True)
+class MarkerGroup:
+    """Ordinary markers of one tone close together on a crowded sector's map, drawn as one
+    symbol with their count, a link to the list of them under the map."""
+
+    kind: str
+    shape: str
+    tone: str
+    x: float
+    y: float
+    count: int
+    anchor_x: float  # the middle of the grouped records
+    anchor_y: float
+    list_id: str  # the id of the list under the map that names each of them
+
+    @property
+    def moved(self) -> bool:
+        return (self.x, self.y) != (self.anchor_x, self.anchor_y)
+
+    @property
+    def name(self) -> str:
+        """The accessible name of the group's link."""
+        return f"{self.count} {GROUP_NAME[self.tone]} à cet endroit : voir la liste sous la carte"
 
 
 @dataclass(frozen=True)
@@ -165,6 +192,20 @@ class SectorMap:
     base: "MapBase | None" = None  # streets, water, parks from the OpenStreetMap extract
     width: int = WIDTH
     height: int = HEIGHT
+    groups: tuple[MarkerGroup, ...] = ()  # ordinary markers grouped on a crowded sector's map
+
+    @property
+    def drawn_markers(self) -> tuple[MapMarker, ...]:
+        """The markers drawn one by one (not in a group)."""
+        return tuple(m for m in self.markers if not m.grouped)
+
+    @property
+    def line_paths(self) -> tuple[tuple[str, str], ...]:
+        """(tone, path data) of the works' courses, one path per tone: what the map draws."""
+        by_tone: dict[str, list[str]] = {}
+        for line in self.lines:
+            by_tone.setdefault(line.tone, []).append(line.path)
+        return tuple((tone, "".join(paths)) for tone, paths in by_tone.items())
 
     @property
     def view_box(self) -> str:
@@ -244,15 +285,21 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
     base = model.basemap or None  # an extract that could not be read: outlines only
     reserved = _reserved_boxes(scale, credit=base is not None)
     markers, lines = _markers_and_lines(placed, projection, reserved, model)
+    groups: list[MarkerGroup] = []
+    if len(markers) > MAX_SINGLE_MARKERS:
+        markers, groups = _grouped(markers, reserved)
+    spots = [(m.x, m.y) for m in markers if not m.grouped] + [(g.x, g.y) for g in groups]
     works_streets = [item.record.street for item in placed if item.kind == "works"]
+    outline = rings_path(projection, outline_rings)
+    neighbours = _neighbours(model, sector_id, projection, spots, reserved)
+    budget = _base_budget(markers, groups, lines, neighbours, outline)
 
     return SectorMap(
         sector_id=sector.id,
         sector_name=sector.name,
-        outline=rings_path(projection, outline_rings),
+        outline=outline,
         ring_count=sum(1 for ring in outline_rings if _ring_points(projection, ring)),
-        neighbours=tuple(_neighbours(model, sector_id, projection,
-                                     [(m.x, m.y) for m in markers], reserved)),
+        neighbours=tuple(neighbours),
         lines=tuple(lines),
         markers=tuple(markers),
         legend=_legend(markers, model),
@@ -261,8 +308,70 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
         unlocated_projects=unlocated_projects,
         unlocated_works=unlocated_works,
         unlocated_reports=unlocated_reports,
-        base=map_base(base, projection, works_streets, [(m.x, m.y) for m in markers], reserved) if base else None,
+        base=map_base(base, projection, works_streets, spots, reserved, budget=budget) if base else None,
+        groups=tuple(groups),
     )
+
+
+MAP_BYTES = 150_000  # a sector's map, its SVG markup, at most (issue 20: 150 KB)
+
+
+def _base_budget(markers: Sequence[MapMarker], groups: Sequence["MarkerGroup"], lines: Sequence[MapLine],
+                 neighbours: Sequence[Neighbour], outline: str) -> int:
+    """What is left for the streets, water and parks (characters of path data) once the rest of
+    the map is counted, generously (the template's markup around each piece, escaped titles):
+    the markers come first, the background gets what remains, at most BASE_BUDGET."""
+    rest = (12_000  # title, description, ground, scale, north arrow, credit, street names
+            + sum(int(len(m.name) * 1.15) + len(m.url) + 300 for m in markers if not m.grouped)
+            + 420 * len(groups)
+            + sum(2 * len(line.path) for line in lines) + 200
+            + sum(len(n.path) + 120 for n in neighbours)
+            + 2 * len(outline) + 200)
+    return max(0, min(BASE_BUDGET, MAP_BYTES - rest))
+
+
+# --- a crowded sector: ordinary markers grouped ----------------------------------------
+MAX_SINGLE_MARKERS = 150  # beyond, the map would be a heap of symbols and over 150 KB
+GROUP_CELL_PX = 100.0  # ordinary markers of one tone whose records lie in one such square
+# Never grouped: the bad news (late, suspended or cancelled projects, withdrawn works orders,
+# overdue reports) each keep their own symbol, so that none hides in a count.
+BAD_NEWS_TONES = ("late", "stopped", "works-cancelled", "report-overdue")
+GROUP_NAME = {
+    "on-time": "projets dans les temps", "done": "projets terminés",
+    "works-active": "arrêtés de travaux en cours", "works-soon": "arrêtés de travaux prochains",
+    "works-later": "arrêtés de travaux prévus plus tard",
+    "report-open": "signalements en cours de traitement", "report-resolved": "signalements résolus",
+}
+LIST_ID = {"project": "carte-projets", "works": "carte-travaux", "report": "carte-signalements"}
+
+
+def _grouped(markers: Sequence[MapMarker], reserved: Sequence[Box]
+             ) -> tuple[list[MapMarker], list[MarkerGroup]]:
+    """Ordinary markers of one tone whose records lie in one GROUP_CELL_PX square, two or
+    more, become one group at their middle; the markers left alone and the groups are
+    spread again from where their records are (bad news first: they keep their places)."""
+    cells: dict[tuple[str, str, int, int], list[int]] = {}
+    for position, marker in enumerate(markers):
+        if marker.tone not in BAD_NEWS_TONES:
+            cell = (marker.kind, marker.tone, math.floor(marker.anchor_x / GROUP_CELL_PX),
+                    math.floor(marker.anchor_y / GROUP_CELL_PX))
+            cells.setdefault(cell, []).append(position)
+    grouped = {position for members in cells.values() if len(members) > 1 for position in members}
+    alone = sorted((position for position in range(len(markers)) if position not in grouped),
+                   key=lambda position: markers[position].tone not in BAD_NEWS_TONES)
+    groups_of = [members for members in cells.values() if len(members) > 1]
+    middles = [(round(sum(markers[p].anchor_x for p in members) / len(members), 1),
+                round(sum(markers[p].anchor_y for p in members) / len(members), 1)) for members in groups_of]
+    spots = spread([(markers[p].anchor_x, markers[p].anchor_y) for p in alone] + middles, reserved)
+    moved = dict(zip(alone, spots))
+    result = [dataclasses.replace(marker, x=moved[position][0], y=moved[position][1]) if position in moved
+              else dataclasses.replace(marker, x=marker.anchor_x, y=marker.anchor_y, grouped=True)
+              for position, marker in enumerate(markers)]
+    groups = [MarkerGroup(kind=markers[members[0]].kind, shape=markers[members[0]].shape,
+                          tone=markers[members[0]].tone, x=x, y=y, count=len(members),
+                          anchor_x=middle[0], anchor_y=middle[1], list_id=LIST_ID[markers[members[0]].kind])
+              for members, middle, (x, y) in zip(groups_of, middles, spots[len(alone):])]
+    return result, groups
 
 
 def _markers_and_lines(placed: Sequence[_Placed], projection: "Projection", reserved: Sequence["Box"],
@@ -977,10 +1086,13 @@ def _polygon_rings_of(geometry: Any) -> list[list[Point]]:
 
 
 def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
-             markers: Sequence[Point], reserved: Sequence[Box], every_street: bool = False) -> MapBase:
+             markers: Sequence[Point], reserved: Sequence[Box], every_street: bool = False,
+             budget: int = BASE_BUDGET) -> MapBase:
     """The extract's features in the map's frame, clipped, simplified, projected; the names of
     the main streets and of the streets with works (``works_streets``, always written), and of the
-    other streets too if ``every_street``, where they fit."""
+    other streets too if ``every_street``, where they fit. Within ``budget`` characters of path
+    data: water and railways, then the main streets, the parks and squares, the small streets,
+    as long as each fits."""
     frame = projection.frame
     features = basemap.within(frame, SIMPLIFY_PX / projection.scale)
     in_px = _InPx(projection)
@@ -995,17 +1107,34 @@ def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
     waterways = tuple((style, path) for style in ("river", "canal", "stream")
                       if (path := lines(f for f in features if f.kind == "waterway" and f.style == style)))
     rails = lines(f for f in features if f.kind == "rail")
-    used = len(greens) + len(waters) + len(squares) + len(rails) + sum(len(p) for _, p in waterways)
-    roads = []
-    for road_class in ROAD_CLASSES:  # the most important first, while the budget lasts
-        path = lines(f for f in features if f.kind == "road" and f.style == road_class)
-        if used + len(path) > BASE_BUDGET:
-            break
+    used = len(waters) + len(rails) + sum(len(p) for _, p in waterways)
+
+    def fits(path: str) -> bool:
+        nonlocal used
+        if used + len(path) > budget:
+            return False
         used += len(path)
+        return True
+
+    roads, left_out = [], set()
+    for road_class in ROAD_CLASSES:  # the most important first, while the budget lasts
+        if road_class == ROAD_CLASSES[3]:  # after the main streets: parks and squares, if they fit
+            if not fits(greens):
+                greens, left_out = "", left_out | {"green"}
+            if not fits(squares):
+                squares, left_out = "", left_out | {"square"}
+        path = lines(f for f in features if f.kind == "road" and f.style == road_class)
+        if not fits(path):
+            break
         if path:
             roads.append((road_class, path))
+    else:
+        road_class = ""
+    if road_class in ROAD_CLASSES[:3]:  # the budget ran out before the parks and squares were tried
+        greens, squares, left_out = "", "", {"green", "square"}
     drawn_classes = {road_class for road_class, _ in roads}
-    names = _place_names(features, projection, works_streets, markers, reserved, drawn_classes, every_street,
+    named = [f for f in features if f.kind not in left_out]
+    names = _place_names(named, projection, works_streets, markers, reserved, drawn_classes, every_street,
                          in_px)
     return MapBase(greens=greens, waters=waters, waterways=waterways, rails=rails, squares=squares,
                    roads=tuple(reversed(roads)), names=tuple(names), date=_date(basemap.date))
