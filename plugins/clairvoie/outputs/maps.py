@@ -48,6 +48,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
@@ -652,7 +653,12 @@ class Projection:
 
 def _ring_points(projection: Projection, ring: Sequence[Point]) -> list[Point]:
     """A closed ring in px, simplified, without its closing point; [] when it collapses."""
-    points = _simplified([projection(p) for p in ring])
+    return _ring_points_px([projection(p) for p in ring])
+
+
+def _ring_points_px(points: Sequence[Point]) -> list[Point]:
+    """_ring_points of a ring already projected (px)."""
+    points = _simplified(points)
     if len(points) > 1 and points[0] == points[-1]:
         points = points[:-1]
     while len(points) > 2 and math.dist(points[-1], points[0]) < MIN_STEP_PX:
@@ -691,8 +697,15 @@ def _line_path_px(points: Sequence[Point]) -> str:
 
 
 def _subpath(points: Sequence[Point], closed: bool) -> str:
+    """``M x y L x y x y…[Z]``, each number as ``number`` writes it: formatted at 0.1 px all at
+    once, then the useless ".0" and the sign of a zero taken off the whole string."""
     head, *rest = points
-    return f"M{_pair(head)}L{' '.join(_pair(p) for p in rest)}{'Z' if closed else ''}"
+    text = f"M{'%.1f %.1f' % head}L{' '.join(['%.1f %.1f' % point for point in rest])}{'Z' if closed else ''}"
+    return _NEGATIVE_ZERO.sub("0", _USELESS_ZERO.sub("", text))
+
+
+_USELESS_ZERO = re.compile(r"\.0(?![0-9])")  # "12.0" → "12" (every number has one decimal here)
+_NEGATIVE_ZERO = re.compile(r"(?<![0-9.])-0(?![0-9.])")  # "-0" → "0"
 
 
 def _pair(point: Point) -> str:
@@ -1075,13 +1088,15 @@ def _lines_in_px(geometry: Any, projection: Projection) -> list[list[Point]]:
     return []
 
 
-def _polygon_rings_of(geometry: Any) -> list[list[Point]]:
+def _polygon_rings_in_px(geometry: Any, projection: Projection) -> list[list[Point]]:
+    """Every ring (outer boundaries and holes) of a shapely polygon or multipolygon in px,
+    each read and projected as one array."""
     if geometry.is_empty:
         return []
     if geometry.geom_type == "Polygon":
-        return [list(geometry.exterior.coords), *(list(r.coords) for r in geometry.interiors)]
+        return [projection.many(shapely.get_coordinates(ring)) for ring in (geometry.exterior, *geometry.interiors)]
     if hasattr(geometry, "geoms"):
-        return [ring for part in geometry.geoms for ring in _polygon_rings_of(part)]
+        return [ring for part in geometry.geoms for ring in _polygon_rings_in_px(part, projection)]
     return []
 
 
@@ -1098,7 +1113,9 @@ def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
     in_px = _InPx(projection)
 
     def areas(kind: str) -> str:
-        return rings_path(projection, [r for f in features if f.kind == kind for r in _polygon_rings_of(f.geometry)])
+        rings = (_ring_points_px(ring) for f in features if f.kind == kind
+                 for ring in _polygon_rings_in_px(f.geometry, projection))
+        return "".join(_subpath(points, closed=True) for points in rings if points)
 
     def lines(selected: Iterable[Any]) -> str:
         return "".join(_line_path_px(points) for f in selected for points in in_px[f])
