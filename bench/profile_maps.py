@@ -4,8 +4,9 @@ synthetic city's model, with its OpenStreetMap extract and without (outlines onl
     PYTHONPATH=$PWD/plugins .venv/bin/python bench/profile_maps.py bench/work/city-M-1
 
 CPU seconds of this process (time.process_time), one process, no helper: reading the model
-(the extract included), then outputs/maps.py's sector_map for every sector and street_map for
-every street, as the pages channel calls them (the templates only write the paths out).
+(the extract included), then outputs/maps.py's sector_map for every sector, street_map for
+every street, project_map for every project and works_map for every works order, as the pages
+channel calls them (the templates only write the paths out).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def main(argv: list[str]) -> int:
     city = Path(argv[0]).resolve()
     os.chdir(city)
     from clairvoie.model import load_model
-    from clairvoie.outputs.maps import sector_map, street_map
+    from clairvoie.outputs.maps import project_map, sector_map, street_map, works_map
     from clairvoie.pelican_sources import published_articles, read_pelican_settings
     from clairvoie.settings import ClairvoieSettings
 
@@ -31,7 +32,8 @@ def main(argv: list[str]) -> int:
     articles = published_articles(pelican_settings)
     base = ClairvoieSettings.from_pelican(pelican_settings)
     print(f"{city.name}: CPU seconds (one process)")
-    print(f"{'':26}{'model':>8}{'sector maps':>13}{'street maps':>13}   maps drawn")
+    print(f"{'':26}{'model':>8}{'sector maps':>13}{'street maps':>13}{'project maps':>14}{'works maps':>12}"
+          "   maps drawn")
     for label, extract in (("with the extract", base.osm_extract), ("without (outlines)", "")):
         settings = dataclasses.replace(base, osm_extract=extract)
         started = time.process_time()
@@ -43,9 +45,16 @@ def main(argv: list[str]) -> int:
         started = time.process_time()
         streets = [street_map(model, street) for street in model.streets]
         streets_cpu = time.process_time() - started
-        drawn = sum(m is not None for m in sectors + streets)
-        print(f"{label:26}{model_cpu:8.1f}{sectors_cpu:13.1f}{streets_cpu:13.1f}   "
-              f"{drawn} ({len(sectors)} sectors, {len(streets)} streets)", flush=True)
+        started = time.process_time()
+        projects = [project_map(model, project) for project in model.projects]
+        projects_cpu = time.process_time() - started
+        started = time.process_time()
+        works = [works_map(model, order) for order in model.works]
+        works_cpu = time.process_time() - started
+        drawn = sum(m is not None for m in sectors + streets + projects + works)
+        print(f"{label:26}{model_cpu:8.1f}{sectors_cpu:13.1f}{streets_cpu:13.1f}{projects_cpu:14.1f}{works_cpu:12.1f}   "
+              f"{drawn} ({len(sectors)} sectors, {len(streets)} streets, {len(projects)} projects, "
+              f"{len(works)} works orders)", flush=True)
     return 0
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from shapely import wkb
+from shapely import STRtree, wkb
 from shapely.geometry import MultiLineString, Point, box
 from shapely.ops import linemerge, substring, unary_union
 
@@ -66,17 +67,26 @@ class Basemap:
     def __bool__(self) -> bool:
         return bool(self.features)
 
+    @cached_property
+    def _index(self) -> STRtree:
+        """The features' bounding boxes in a tree, built on the first map: each map then
+        touches only the features near its frame, not the whole extract."""
+        return STRtree([feature.geometry for feature in self.features])
+
     def within(self, bbox: tuple[float, float, float, float], tolerance: float) -> list[Feature]:
         """The features crossing a frame (west, south, east, north), cut to it and simplified
         (``tolerance`` in degrees), in the extract's order."""
         frame = box(*bbox)
         west, south, east, north = bbox
         kept = []
-        for feature in self.features:
+        for position in sorted(self._index.query(frame).tolist()):  # boxes touching the frame's
+            feature = self.features[position]
             f_west, f_south, f_east, f_north = feature.bounds
-            if f_east < west or f_west > east or f_north < south or f_south > north:
-                continue
-            part = feature.geometry.intersection(frame)
+            if (feature.geometry.geom_type == "LineString" and west < f_west and f_east < east
+                    and south < f_south and f_north < north):
+                part = feature.geometry  # what cutting it would give back, the same line (checked)
+            else:
+                part = feature.geometry.intersection(frame)
             if part.is_empty:
                 continue
             part = part.simplify(tolerance, preserve_topology=feature.kind in ("water", "green", "square"))

@@ -45,11 +45,14 @@ reports closed without action and the duplicates (their original shows instead).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
+import shapely
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
@@ -100,6 +103,7 @@ class MapMarker:
     # street when the extract knows it): what the interactive map shows too (outputs/tiles/).
     point: Point = (0.0, 0.0)
     course: tuple[tuple[Point, ...], ...] = ()
+    grouped: bool = False  # drawn within a MarkerGroup (a crowded sector's map), listed all the same
 
     @property
     def moved(self) -> bool:
@@ -111,6 +115,31 @@ class MapMarker:
         kind = MARKER_KIND[self.kind]
         place = f", {self.place}" if self.place else ""
         return f"{kind} : {self.title}{place} — {self.label}"
+
+
+@dataclass(frozen=True)
+class MarkerGroup:
+    """Ordinary markers of one tone close together on a crowded sector's map, drawn as one
+    symbol with their count, a link to the list of them under the map."""
+
+    kind: str
+    shape: str
+    tone: str
+    x: float
+    y: float
+    count: int
+    anchor_x: float  # the middle of the grouped records
+    anchor_y: float
+    list_id: str  # the id of the list under the map that names each of them
+
+    @property
+    def moved(self) -> bool:
+        return (self.x, self.y) != (self.anchor_x, self.anchor_y)
+
+    @property
+    def name(self) -> str:
+        """The accessible name of the group's link."""
+        return f"{self.count} {GROUP_NAME[self.tone]} à cet endroit : voir la liste sous la carte"
 
 
 @dataclass(frozen=True)
@@ -164,6 +193,20 @@ class SectorMap:
     base: "MapBase | None" = None  # streets, water, parks from the OpenStreetMap extract
     width: int = WIDTH
     height: int = HEIGHT
+    groups: tuple[MarkerGroup, ...] = ()  # ordinary markers grouped on a crowded sector's map
+
+    @property
+    def drawn_markers(self) -> tuple[MapMarker, ...]:
+        """The markers drawn one by one (not in a group)."""
+        return tuple(m for m in self.markers if not m.grouped)
+
+    @property
+    def line_paths(self) -> tuple[tuple[str, str], ...]:
+        """(tone, path data) of the works' courses, one path per tone: what the map draws."""
+        by_tone: dict[str, list[str]] = {}
+        for line in self.lines:
+            by_tone.setdefault(line.tone, []).append(line.path)
+        return tuple((tone, "".join(paths)) for tone, paths in by_tone.items())
 
     @property
     def view_box(self) -> str:
@@ -243,15 +286,21 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
     base = model.basemap or None  # an extract that could not be read: outlines only
     reserved = _reserved_boxes(scale, credit=base is not None)
     markers, lines = _markers_and_lines(placed, projection, reserved, model)
+    groups: list[MarkerGroup] = []
+    if len(markers) > MAX_SINGLE_MARKERS:
+        markers, groups = _grouped(markers, reserved)
+    spots = [(m.x, m.y) for m in markers if not m.grouped] + [(g.x, g.y) for g in groups]
     works_streets = [item.record.street for item in placed if item.kind == "works"]
+    outline = rings_path(projection, outline_rings)
+    neighbours = _neighbours(model, sector_id, projection, spots, reserved)
+    budget = _base_budget(markers, groups, lines, neighbours, outline)
 
     return SectorMap(
         sector_id=sector.id,
         sector_name=sector.name,
-        outline=rings_path(projection, outline_rings),
+        outline=outline,
         ring_count=sum(1 for ring in outline_rings if _ring_points(projection, ring)),
-        neighbours=tuple(_neighbours(model, sector_id, projection,
-                                     [(m.x, m.y) for m in markers], reserved)),
+        neighbours=tuple(neighbours),
         lines=tuple(lines),
         markers=tuple(markers),
         legend=_legend(markers, model),
@@ -260,8 +309,70 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
         unlocated_projects=unlocated_projects,
         unlocated_works=unlocated_works,
         unlocated_reports=unlocated_reports,
-        base=map_base(base, projection, works_streets, [(m.x, m.y) for m in markers], reserved) if base else None,
+        base=map_base(base, projection, works_streets, spots, reserved, budget=budget) if base else None,
+        groups=tuple(groups),
     )
+
+
+MAP_BYTES = 150_000  # a sector's map, its SVG markup, at most (issue 20: 150 KB)
+
+
+def _base_budget(markers: Sequence[MapMarker], groups: Sequence["MarkerGroup"], lines: Sequence[MapLine],
+                 neighbours: Sequence[Neighbour], outline: str) -> int:
+    """What is left for the streets, water and parks (characters of path data) once the rest of
+    the map is counted, generously (the template's markup around each piece, escaped titles):
+    the markers come first, the background gets what remains, at most BASE_BUDGET."""
+    rest = (12_000  # title, description, ground, scale, north arrow, credit, street names
+            + sum(int(len(m.name) * 1.15) + len(m.url) + 300 for m in markers if not m.grouped)
+            + 420 * len(groups)
+            + sum(2 * len(line.path) for line in lines) + 200
+            + sum(len(n.path) + 120 for n in neighbours)
+            + 2 * len(outline) + 200)
+    return max(0, min(BASE_BUDGET, MAP_BYTES - rest))
+
+
+# --- a crowded sector: ordinary markers grouped ----------------------------------------
+MAX_SINGLE_MARKERS = 150  # beyond, the map would be a heap of symbols and over 150 KB
+GROUP_CELL_PX = 100.0  # ordinary markers of one tone whose records lie in one such square
+# Never grouped: the bad news (late, suspended or cancelled projects, withdrawn works orders,
+# overdue reports) each keep their own symbol, so that none hides in a count.
+BAD_NEWS_TONES = ("late", "stopped", "works-cancelled", "report-overdue")
+GROUP_NAME = {
+    "on-time": "projets dans les temps", "done": "projets terminés",
+    "works-active": "arrêtés de travaux en cours", "works-soon": "arrêtés de travaux prochains",
+    "works-later": "arrêtés de travaux prévus plus tard",
+    "report-open": "signalements en cours de traitement", "report-resolved": "signalements résolus",
+}
+LIST_ID = {"project": "carte-projets", "works": "carte-travaux", "report": "carte-signalements"}
+
+
+def _grouped(markers: Sequence[MapMarker], reserved: Sequence[Box]
+             ) -> tuple[list[MapMarker], list[MarkerGroup]]:
+    """Ordinary markers of one tone whose records lie in one GROUP_CELL_PX square, two or
+    more, become one group at their middle; the markers left alone and the groups are
+    spread again from where their records are (bad news first: they keep their places)."""
+    cells: dict[tuple[str, str, int, int], list[int]] = {}
+    for position, marker in enumerate(markers):
+        if marker.tone not in BAD_NEWS_TONES:
+            cell = (marker.kind, marker.tone, math.floor(marker.anchor_x / GROUP_CELL_PX),
+                    math.floor(marker.anchor_y / GROUP_CELL_PX))
+            cells.setdefault(cell, []).append(position)
+    grouped = {position for members in cells.values() if len(members) > 1 for position in members}
+    alone = sorted((position for position in range(len(markers)) if position not in grouped),
+                   key=lambda position: markers[position].tone not in BAD_NEWS_TONES)
+    groups_of = [members for members in cells.values() if len(members) > 1]
+    middles = [(round(sum(markers[p].anchor_x for p in members) / len(members), 1),
+                round(sum(markers[p].anchor_y for p in members) / len(members), 1)) for members in groups_of]
+    spots = spread([(markers[p].anchor_x, markers[p].anchor_y) for p in alone] + middles, reserved)
+    moved = dict(zip(alone, spots))
+    result = [dataclasses.replace(marker, x=moved[position][0], y=moved[position][1]) if position in moved
+              else dataclasses.replace(marker, x=marker.anchor_x, y=marker.anchor_y, grouped=True)
+              for position, marker in enumerate(markers)]
+    groups = [MarkerGroup(kind=markers[members[0]].kind, shape=markers[members[0]].shape,
+                          tone=markers[members[0]].tone, x=x, y=y, count=len(members),
+                          anchor_x=middle[0], anchor_y=middle[1], list_id=LIST_ID[markers[members[0]].kind])
+              for members, middle, (x, y) in zip(groups_of, middles, spots[len(alone):])]
+    return result, groups
 
 
 def _markers_and_lines(placed: Sequence[_Placed], projection: "Projection", reserved: Sequence["Box"],
@@ -520,6 +631,12 @@ class Projection:
         return (round(self.x0 + (lon - self.west) * self.k * self.scale, 1),
                 round(self.y0 + (self.north - lat) * self.scale, 1))
 
+    def many(self, coordinates: Any) -> list[Point]:
+        """``[self(p) for p in coordinates]`` for an (n, 2) numpy array of (lon, lat)."""
+        xs = (self.x0 + (coordinates[:, 0] - self.west) * self.k * self.scale).tolist()
+        ys = (self.y0 + (self.north - coordinates[:, 1]) * self.scale).tolist()
+        return [(round(x, 1), round(y, 1)) for x, y in zip(xs, ys)]
+
     @property
     def metres_per_px(self) -> float:
         return METRES_PER_DEGREE / self.scale
@@ -536,7 +653,12 @@ class Projection:
 
 def _ring_points(projection: Projection, ring: Sequence[Point]) -> list[Point]:
     """A closed ring in px, simplified, without its closing point; [] when it collapses."""
-    points = _simplified([projection(p) for p in ring])
+    return _ring_points_px([projection(p) for p in ring])
+
+
+def _ring_points_px(points: Sequence[Point]) -> list[Point]:
+    """_ring_points of a ring already projected (px)."""
+    points = _simplified(points)
     if len(points) > 1 and points[0] == points[-1]:
         points = points[:-1]
     while len(points) > 2 and math.dist(points[-1], points[0]) < MIN_STEP_PX:
@@ -565,13 +687,25 @@ def rings_path(projection: Projection, rings: Iterable[Sequence[Point]]) -> str:
 
 
 def line_path(projection: Projection, line: Sequence[Point]) -> str:
-    points = _simplified([projection(p) for p in line])
+    return _line_path_px([projection(p) for p in line])
+
+
+def _line_path_px(points: Sequence[Point]) -> str:
+    """SVG path data of a line already projected (px)."""
+    points = _simplified(points)
     return _subpath(points, closed=False) if len(points) >= 2 else ""
 
 
 def _subpath(points: Sequence[Point], closed: bool) -> str:
+    """``M x y L x y x y…[Z]``, each number as ``number`` writes it: formatted at 0.1 px all at
+    once, then the useless ".0" and the sign of a zero taken off the whole string."""
     head, *rest = points
-    return f"M{_pair(head)}L{' '.join(_pair(p) for p in rest)}{'Z' if closed else ''}"
+    text = f"M{'%.1f %.1f' % head}L{' '.join(['%.1f %.1f' % point for point in rest])}{'Z' if closed else ''}"
+    return _NEGATIVE_ZERO.sub("0", _USELESS_ZERO.sub("", text))
+
+
+_USELESS_ZERO = re.compile(r"\.0(?![0-9])")  # "12.0" → "12" (every number has one decimal here)
+_NEGATIVE_ZERO = re.compile(r"(?<![0-9.])-0(?![0-9.])")  # "-0" → "0"
 
 
 def _pair(point: Point) -> str:
@@ -928,45 +1062,97 @@ def _lines_of(geometry: Any) -> list[list[Point]]:
     return []
 
 
-def _polygon_rings_of(geometry: Any) -> list[list[Point]]:
+class _InPx(dict):
+    """Each feature's lines in px, projected once (for its path and the names written along
+    it) and only when asked for: the classes of streets left out for size never are."""
+
+    def __init__(self, projection: Projection) -> None:
+        super().__init__()
+        self.projection = projection
+
+    def __missing__(self, feature: Any) -> list[list[Point]]:
+        self[feature] = lines = _lines_in_px(feature.geometry, self.projection)
+        return lines
+
+
+def _lines_in_px(geometry: Any, projection: Projection) -> list[list[Point]]:
+    """``[[projection(p) for p in line] for line in _lines_of(geometry)]``, with each line's
+    coordinates read and projected as one array (the same arithmetic, the same numbers)."""
+    if geometry.is_empty:
+        return []
+    if geometry.geom_type == "LineString":
+        coordinates = shapely.get_coordinates(geometry)
+        return [projection.many(coordinates)] if len(coordinates) >= 2 else []
+    if hasattr(geometry, "geoms"):
+        return [line for part in geometry.geoms for line in _lines_in_px(part, projection)]
+    return []
+
+
+def _polygon_rings_in_px(geometry: Any, projection: Projection) -> list[list[Point]]:
+    """Every ring (outer boundaries and holes) of a shapely polygon or multipolygon in px,
+    each read and projected as one array."""
     if geometry.is_empty:
         return []
     if geometry.geom_type == "Polygon":
-        return [list(geometry.exterior.coords), *(list(r.coords) for r in geometry.interiors)]
+        return [projection.many(shapely.get_coordinates(ring)) for ring in (geometry.exterior, *geometry.interiors)]
     if hasattr(geometry, "geoms"):
-        return [ring for part in geometry.geoms for ring in _polygon_rings_of(part)]
+        return [ring for part in geometry.geoms for ring in _polygon_rings_in_px(part, projection)]
     return []
 
 
 def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
-             markers: Sequence[Point], reserved: Sequence[Box], every_street: bool = False) -> MapBase:
+             markers: Sequence[Point], reserved: Sequence[Box], every_street: bool = False,
+             budget: int = BASE_BUDGET) -> MapBase:
     """The extract's features in the map's frame, clipped, simplified, projected; the names of
     the main streets and of the streets with works (``works_streets``, always written), and of the
-    other streets too if ``every_street``, where they fit."""
+    other streets too if ``every_street``, where they fit. Within ``budget`` characters of path
+    data: water and railways, then the main streets, the parks and squares, the small streets,
+    as long as each fits."""
     frame = projection.frame
     features = basemap.within(frame, SIMPLIFY_PX / projection.scale)
+    in_px = _InPx(projection)
 
     def areas(kind: str) -> str:
-        return rings_path(projection, [r for f in features if f.kind == kind for r in _polygon_rings_of(f.geometry)])
+        rings = (_ring_points_px(ring) for f in features if f.kind == kind
+                 for ring in _polygon_rings_in_px(f.geometry, projection))
+        return "".join(_subpath(points, closed=True) for points in rings if points)
 
     def lines(selected: Iterable[Any]) -> str:
-        return "".join(line_path(projection, line) for f in selected for line in _lines_of(f.geometry))
+        return "".join(_line_path_px(points) for f in selected for points in in_px[f])
 
     greens, waters, squares = areas("green"), areas("water"), areas("square")
     waterways = tuple((style, path) for style in ("river", "canal", "stream")
                       if (path := lines(f for f in features if f.kind == "waterway" and f.style == style)))
     rails = lines(f for f in features if f.kind == "rail")
-    used = len(greens) + len(waters) + len(squares) + len(rails) + sum(len(p) for _, p in waterways)
-    roads = []
-    for road_class in ROAD_CLASSES:  # the most important first, while the budget lasts
-        path = lines(f for f in features if f.kind == "road" and f.style == road_class)
-        if used + len(path) > BASE_BUDGET:
-            break
+    used = len(waters) + len(rails) + sum(len(p) for _, p in waterways)
+
+    def fits(path: str) -> bool:
+        nonlocal used
+        if used + len(path) > budget:
+            return False
         used += len(path)
+        return True
+
+    roads, left_out = [], set()
+    for road_class in ROAD_CLASSES:  # the most important first, while the budget lasts
+        if road_class == ROAD_CLASSES[3]:  # after the main streets: parks and squares, if they fit
+            if not fits(greens):
+                greens, left_out = "", left_out | {"green"}
+            if not fits(squares):
+                squares, left_out = "", left_out | {"square"}
+        path = lines(f for f in features if f.kind == "road" and f.style == road_class)
+        if not fits(path):
+            break
         if path:
             roads.append((road_class, path))
+    else:
+        road_class = ""
+    if road_class in ROAD_CLASSES[:3]:  # the budget ran out before the parks and squares were tried
+        greens, squares, left_out = "", "", {"green", "square"}
     drawn_classes = {road_class for road_class, _ in roads}
-    names = _place_names(features, projection, works_streets, markers, reserved, drawn_classes, every_street)
+    named = [f for f in features if f.kind not in left_out]
+    names = _place_names(named, projection, works_streets, markers, reserved, drawn_classes, every_street,
+                         in_px)
     return MapBase(greens=greens, waters=waters, waterways=waterways, rails=rails, squares=squares,
                    roads=tuple(reversed(roads)), names=tuple(names), date=_date(basemap.date))
 
@@ -980,17 +1166,17 @@ def _date(text: str) -> dt.date | None:
 
 def _place_names(features: Sequence[Any], projection: Projection, works_streets: Sequence[str],
                  markers: Sequence[Point], reserved: Sequence[Box], drawn_classes: set[str],
-                 every_street: bool = False) -> list[PlaceName]:
+                 every_street: bool, in_px: "_InPx") -> list[PlaceName]:
     """Names, most wanted first: the streets of the map's works orders (always written), the
     main streets, the water, the squares and parks, then (``every_street``) the small streets;
-    each once, where it hides nothing."""
+    each once, where it hides nothing. ``in_px``: each feature's lines, projected."""
     wanted = {key(street) for street in works_streets}
     by_name: dict[str, list[Any]] = {}
     for feature in features:
         if feature.name and (feature.kind != "road" or feature.style in drawn_classes):
             by_name.setdefault(feature.name, []).append(feature)
 
-    def rank(name: str) -> tuple[int, str]:
+    def rank_of(name: str) -> tuple[int, str]:
         kinds = {(f.kind, f.style) for f in by_name[name]}
         if key(name) in wanted:
             return 0, name
@@ -1003,10 +1189,12 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
             return 5, name
         return (6 if every_street and any(k == "road" for k, _ in kinds) else 9), name
 
+    rank = {name: rank_of(name) for name in by_name}
     taken: list[Box] = [*reserved, *((x - 12, y - 12, x + 12, y + 12) for x, y in markers)]
+    grid = _BoxGrid(taken)
     names = []
-    for name in sorted(by_name, key=rank):
-        order = rank(name)[0]
+    for name in sorted(by_name, key=rank.__getitem__):
+        order = rank[name][0]
         if order == 9:
             continue
         group = by_name[name]
@@ -1015,15 +1203,24 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
             "water" if group[0].kind in ("water", "waterway") else group[0].kind)
         font = LABEL_FONT_PX.get(style, 13) if group[0].kind == "road" else 13
         width = len(name) * font * 0.56
-        candidates = list(_label_candidates(group, projection, width))
+        # The smallest box a name of this size takes, whatever its angle: a spot where even that
+        # one does not fit is passed over before its angle is computed.
+        half = min(width / 2 + LABEL_MIN_GAP, font * 0.6 + LABEL_MIN_GAP / 2) * (1 - 1e-9)
+
+        def blocked(x: float, y: float) -> bool:
+            core = (x - half, y - half, x + half, y + half)
+            return not (2 <= core[0] and core[2] <= WIDTH - 2 and 2 <= core[1] and core[3] <= HEIGHT - 2
+                        ) or grid.overlaps(core)
+
         chosen = None
-        for x, y, angle in candidates:
+        for x, y, angle in _label_candidates(group, projection, width, in_px, blocked):
             box_ = _rotated_box(x, y, angle, width, font)
             inside = 2 <= box_[0] and box_[2] <= WIDTH - 2 and 2 <= box_[1] and box_[3] <= HEIGHT - 2
-            if inside and not any(_overlap(box_, other) for other in taken):
+            if inside and not grid.overlaps(box_):
                 chosen = (x, y, angle, box_)
                 break
-        if chosen is None and order == 0 and candidates:  # a street with works is always named:
+        candidates = list(_label_candidates(group, projection, width, in_px)) if chosen is None and order == 0 else []
+        if candidates:  # a street with works is always named:
             def hidden(spot: tuple[float, float, float]) -> float:  # where it hides the least
                 box_ = _rotated_box(*spot, width, font)
                 return sum(_overlap_area(box_, other) for other in taken)
@@ -1033,29 +1230,36 @@ def _place_names(features: Sequence[Any], projection: Projection, works_streets:
             continue
         x, y, angle, box_ = chosen
         taken.append(box_)
+        grid.add(box_)
         names.append(PlaceName(name, x, y, angle, kind))
     return names
 
 
-def _label_candidates(group: Sequence[Any], projection: Projection, width: float) -> Iterable[tuple[float, float, float]]:
-    """Spots for a name: along its longest lines (middle first, then further along), level for areas."""
+def _label_candidates(group: Sequence[Any], projection: Projection, width: float,
+                      in_px: "_InPx", blocked: Callable[[float, float], bool] | None = None
+                      ) -> Iterable[tuple[float, float, float]]:
+    """Spots for a name: along its longest lines (middle first, then further along), level for areas.
+    ``in_px``: each feature's lines, projected; ``blocked``: spots (x, y) known not to fit, skipped."""
     pieces = []
     for feature in group:
         if feature.kind in ("green", "water", "square") and feature.geometry.geom_type != "LineString":
             c = feature.geometry.representative_point()
             pieces.append((0.0, [projection((c.x, c.y))]))
             continue
-        for line in _lines_of(feature.geometry):
-            points = [projection(p) for p in line]
+        for points in in_px[feature]:
             pieces.append((sum(math.dist(a, b) for a, b in zip(points, points[1:])), points))
     pieces.sort(key=lambda piece: -piece[0])
     for length, points in pieces[:4]:
         if len(points) == 1:
             for dx, dy in ((0, 0), (0, -18), (0, 18), (-40, 0), (40, 0)):
-                yield round(points[0][0] + dx, 1), round(points[0][1] + dy, 1), 0.0
+                x, y = round(points[0][0] + dx, 1), round(points[0][1] + dy, 1)
+                if blocked is None or not blocked(x, y):
+                    yield x, y, 0.0
             continue
         for fraction in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
             x, y = _point_at(points, length * fraction)
+            if blocked is not None and blocked(round(x, 1), round(y, 1)):
+                continue
             a = _point_at(points, max(length * fraction - width / 2, 0))
             b = _point_at(points, min(length * fraction + width / 2, length))
             angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
@@ -1066,6 +1270,38 @@ def _label_candidates(group: Sequence[Any], projection: Projection, width: float
             if length < width * 0.8:  # too short to write along: level, beside it
                 angle = 0.0
             yield round(x, 1), round(y, 1), round(angle, 1)
+
+
+class _BoxGrid:
+    """Boxes filed by the cells of a grid they cover: whether a box overlaps one of them
+    is asked of the few in its own cells, not of every box taken."""
+
+    CELL = 64.0
+
+    def __init__(self, boxes: Iterable[Box]) -> None:
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+        for box_ in boxes:
+            self.add(box_)
+
+    def _cells(self, box_: Box) -> Iterable[tuple[int, int]]:
+        for column in range(math.floor(box_[0] / self.CELL), math.floor(box_[2] / self.CELL) + 1):
+            for row in range(math.floor(box_[1] / self.CELL), math.floor(box_[3] / self.CELL) + 1):
+                yield column, row
+
+    def add(self, box_: Box) -> None:
+        for cell in self._cells(box_):
+            self.cells.setdefault(cell, []).append(box_)
+
+    def overlaps(self, box_: Box) -> bool:
+        """Whether ``box_`` overlaps a box filed here (as ``_overlap``, written out: asked often)."""
+        left, top, right, bottom = box_
+        cells = self.cells
+        for column in range(math.floor(left / self.CELL), math.floor(right / self.CELL) + 1):
+            for row in range(math.floor(top / self.CELL), math.floor(bottom / self.CELL) + 1):
+                for other in cells.get((column, row), ()):
+                    if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
+                        return True
+        return False
 
 
 def _point_at(points: Sequence[Point], distance: float) -> Point:

@@ -1,0 +1,81 @@
+"""A sector as crowded as one of the benchmark's M city (about 400 markers, its streets and
+squares from the city's extract): its map stays under 150 KB, every bad news keeps its own
+symbol, the ordinary ones close together are grouped with their count, and every record is
+still listed under the map. Model and map only: no site build."""
+
+import dataclasses
+import os
+import re
+import sys
+from collections import Counter
+
+import pytest
+from jinja2 import Environment, FileSystemLoader
+
+from building import DEMO_EPOCH, REPO
+from clairvoie.labels import template_filters, template_globals
+from clairvoie.model import load_model
+from clairvoie.outputs.maps import sector_map
+from clairvoie.pelican_sources import read_pelican_settings
+from clairvoie.settings import ClairvoieSettings
+
+sys.path.insert(0, str(REPO / "bench"))
+import make_city  # noqa: E402
+
+MAX_MAP_BYTES = 150 * 1024
+BAD_NEWS = {"late", "stopped", "works-cancelled", "report-overdue"}  # the spec's negative news
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory, monkeypatch_module):
+    m = make_city.SIZES["M"]  # one sector's share of the M city, all in one sector
+    one_sector = dataclasses.replace(
+        m, sectors=1, projects=m.projects // m.sectors, works=m.works // m.sectors,
+        reports=m.reports // m.sectors, articles=1, meetings=1, panels=1, photos=1)
+    monkeypatch_module.setitem(make_city.SIZES, "crowded-sector", one_sector)
+    city = make_city.make_city("crowded-sector", 1, tmp_path_factory.mktemp("crowded") / "city")
+    monkeypatch_module.chdir(city)
+    monkeypatch_module.setenv("SOURCE_DATE_EPOCH", DEMO_EPOCH)
+    settings = read_pelican_settings("pelicanconf.py")
+    model = load_model(ClairvoieSettings.from_pelican(settings), settings["PATH"], settings["TIMEZONE"], [])
+    assert model.basemap and not model.basemap.warning
+    return model
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def render(map_, model):
+    env = Environment(loader=FileSystemLoader(str(REPO / "themes/clairvoie/templates")),
+                      autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(template_filters())
+    env.globals.update(template_globals())
+    return env.get_template("partials/sector_map.html").render(sector_map=map_, model=model, SITEURL="")
+
+
+def test_a_crowded_sector_map_stays_under_150_kb_and_keeps_every_bad_news(crowded):
+    for sector in crowded.sectors:
+        map_ = sector_map(crowded, sector.id)
+        assert len(map_.markers) > 300  # as crowded as an M sector
+        html = render(map_, crowded)
+        svg = re.search(r'<svg class="map".*?</svg>', html, re.S).group(0)
+        assert len(svg.encode()) <= MAX_MAP_BYTES
+        assert "map-road" in svg  # the streets are still drawn
+        drawn_links = Counter(re.findall(r'<a class="map-marker[^"]*" href="([^"]+)"', svg))
+        for marker in map_.markers:
+            if marker.tone in BAD_NEWS:  # each bad news: its own symbol, a link to its page
+                assert drawn_links[f"/{marker.url}"] == 1, marker.url
+            assert f'<a href="/{marker.url}">' in html[html.index("</svg>"):]  # and listed in words
+        groups = map_.groups
+        assert groups and all(g.tone not in BAD_NEWS and g.count >= 2 for g in groups)
+        # Grouped and single markers together are every record, once.
+        singles = Counter((m.kind, m.tone) for m in map_.markers if not m.grouped)
+        in_groups = Counter()
+        for g in groups:
+            in_groups[(g.kind, g.tone)] += g.count
+            assert f'href="#{g.list_id}"' in svg and f'id="{g.list_id}"' in html
+        assert singles + in_groups == Counter((m.kind, m.tone) for m in map_.markers)
+        assert sum(1 for m in map_.markers if m.grouped) == sum(g.count for g in groups)
