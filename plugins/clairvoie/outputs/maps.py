@@ -337,6 +337,12 @@ GROUP_CELL_PX = 100.0  # ordinary markers of one tone whose records lie in one s
 # Never grouped: the bad news (late, suspended or cancelled projects, withdrawn works orders,
 # overdue reports) each keep their own symbol, so that none hides in a count.
 BAD_NEWS_TONES = ("late", "stopped", "works-cancelled", "report-overdue")
+
+
+def _never_grouped(marker: MapMarker) -> bool:
+    """Bad news by its tone, or a project's other bad news (over budget while on time)."""
+    return marker.tone in BAD_NEWS_TONES or (marker.kind == "project" and marker.record is not None
+                                             and marker.record.has_bad_news)
 GROUP_NAME = {
     "on-time": "projets dans les temps", "done": "projets terminés",
     "works-active": "arrêtés de travaux en cours", "works-soon": "arrêtés de travaux prochains",
@@ -353,13 +359,13 @@ def _grouped(markers: Sequence[MapMarker], reserved: Sequence[Box]
     spread again from where their records are (bad news first: they keep their places)."""
     cells: dict[tuple[str, str, int, int], list[int]] = {}
     for position, marker in enumerate(markers):
-        if marker.tone not in BAD_NEWS_TONES:
+        if not _never_grouped(marker):
             cell = (marker.kind, marker.tone, math.floor(marker.anchor_x / GROUP_CELL_PX),
                     math.floor(marker.anchor_y / GROUP_CELL_PX))
             cells.setdefault(cell, []).append(position)
     grouped = {position for members in cells.values() if len(members) > 1 for position in members}
     alone = sorted((position for position in range(len(markers)) if position not in grouped),
-                   key=lambda position: markers[position].tone not in BAD_NEWS_TONES)
+                   key=lambda position: not _never_grouped(markers[position]))
     groups_of = [members for members in cells.values() if len(members) > 1]
     middles = [(round(sum(markers[p].anchor_x for p in members) / len(members), 1),
                 round(sum(markers[p].anchor_y for p in members) / len(members), 1)) for members in groups_of]
