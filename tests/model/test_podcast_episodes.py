@@ -5,6 +5,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import mutagen.id3
 import mutagen.mp3
 import pytest
 
@@ -70,7 +71,11 @@ def test_length_duration_and_type_are_read_from_the_file(site):
     sound = site / "content" / "media" / "episode-12.mp3"
     assert episode.file == episode.url == "media/episode-12.mp3"
     assert episode.source_path == str(sound)
-    assert episode.length == sound.stat().st_size
+    # The length of the sound as published: without its tags, as mutagen removes them.
+    untagged = site / "untagged.mp3"
+    shutil.copy(sound, untagged)
+    mutagen.id3.delete(untagged)
+    assert episode.length == untagged.stat().st_size < sound.stat().st_size
     assert episode.duration == pytest.approx(mutagen.mp3.MP3(sound).info.length)
     assert 30 <= episode.duration <= 60
     assert episode.mime_type == "audio/mpeg"
