@@ -23,6 +23,16 @@ def test_the_published_bytes_made_again_are_the_published_file(tmp_path):
     assert os.stat(path).st_ino == os.stat(published / "donnees.json").st_ino
 
 
+def test_the_published_bytes_written_twice_leave_one_file_and_no_temporary(tmp_path):
+    """Two writers of the same bytes (the podcast and the static copy of a sound): both link the
+    published file, and rename() between two links of one file does nothing."""
+    published, site = staged_site(tmp_path)
+    first = site.write("donnees.json", '{"a": 1}')
+    second = Site.for_files(None, site.output_path, {"SITEURL": ""}).write("donnees.json", '{"a": 1}')
+    assert first == second and os.stat(second).st_ino == os.stat(published / "donnees.json").st_ino
+    assert sorted(os.listdir(site.output_path)) == ["donnees.json"]
+
+
 def test_new_bytes_are_a_new_file_and_the_published_one_is_untouched(tmp_path):
     published, site = staged_site(tmp_path)
     before = os.stat(published / "flux" / "secteur-1.xml")

@@ -214,6 +214,11 @@ class Site:
 
     def _publish(self, temporary: str, target: str) -> str:
         os.replace(temporary, target)
+        # rename() does nothing when both names are links to one file: two writers of the same
+        # bytes (a sound written by the podcast and by the static copy) both linked the
+        # published file, and the temporary name would stay in the site.
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
         signals.content_written.send(target, context=self.context)
         return target
 
