@@ -62,7 +62,9 @@ def main(city: str, *records: str) -> None:
     os.chdir(city_path)
     output = REPO / "bench" / "work" / f"out-profile-{city_path.name}"
     settings = read_settings("pelicanconf.py", override={
-        "OUTPUT_PATH": str(output), "THEME": str(REPO / "themes" / "clairvoie")})
+        "OUTPUT_PATH": str(output), "THEME": str(REPO / "themes" / "clairvoie"),
+        # As docs/reconstruction.md asks of `pelican --autoreload`: rebuilds index only their pages.
+        "CLAIRVOIE_SEARCH_PREVIEW": True})
     pelican = Pelican(settings)
     started = time.perf_counter()
     pelican.run()
