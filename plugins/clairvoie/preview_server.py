@@ -1,7 +1,10 @@
 """The local preview of ``clairvoie serve`` and ``make edit`` (docs/editer-en-ligne.md).
 
-Each saved change is validated first, in a process of its own (the same model the build
-reads); only a valid site is built. While the records are invalid, every page asked for is
+Each saved change is built in one process kept between saves (``Builds``), as ``pelican
+--autoreload`` builds: only the changed files are read again and only the pages they change
+are redone, so a preview follows a save in seconds, not in a whole build's time. The records
+are checked as that build loads them: an invalid file stops it before anything is written.
+While the records are invalid, every page asked for is
 the French list of problems (file, line, field, message), never the stale page of the last
 build. The plain-French remarks of the last check are at /_remarques/, and both are at
 /_apercu/etat.json for the online editor's preview pane (admin/static/clairvoie-admin.js).
@@ -15,12 +18,16 @@ import html
 import http.server
 import io
 import json
+import multiprocessing
+import multiprocessing.process
 import os
 import re
-import subprocess
 import sys
 import threading
+import time
+import traceback
 from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
 
 from .model.problems import Problem
 
@@ -41,6 +48,10 @@ class BuildState:
     problems: list[Problem] = field(default_factory=list)
     remarks: list[Problem] = field(default_factory=list)
     failure: str = ""  # the build's own error output, when it failed on valid records
+    # How many builds the builds' process has made (1: its first, from nothing), and how long
+    # this check and build took: what tells a quick preview from a slow one.
+    builds_in_process: int = 0
+    seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
@@ -48,51 +59,107 @@ class BuildState:
 
     def as_json(self) -> bytes:
         data = {"number": self.number, "building": self.building, "failure": self.failure,
+                "builds_in_process": self.builds_in_process, "seconds": self.seconds,
                 "problems": [asdict(p) for p in self.problems],
                 "remarks": [asdict(p) for p in self.remarks]}
         return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def check(settings_path: str, cwd: str | None = None) -> tuple[list[Problem], list[Problem]]:
-    """(problems, remarks) of the records, from a fresh process: the check reads every file
-    as it is now, with nothing kept from an earlier check."""
-    result = subprocess.run([sys.executable, "-m", __name__, "--check", settings_path],
-                            capture_output=True, text=True, check=False, cwd=cwd)
-    if result.returncode != 0:
-        return [Problem("", 0, 0, "", line) for line in result.stderr.strip().splitlines()[-FAILURE_LINES:]], []
-    data = json.loads(result.stdout.strip().splitlines()[-1])  # the last line: logs may come before
-    return ([Problem(**p) for p in data["problems"]], [Problem(**p) for p in data["remarks"]])
+class Builds:
+    """Checks and builds, one at a time, in one process of their own kept between saves, as
+    ``pelican --autoreload`` builds: each build loads only the changed files again and redoes
+    only the pages they change (incremental.py). The records are checked as the build loads its
+    model, so an invalid file stops it before anything is written. A build that fails for
+    another reason ends the process: the next one starts from nothing (settings, theme, code)."""
+
+    def __init__(self, settings_path: str):
+        self.settings_path = settings_path
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.connection: Any = None
+
+    def run(self, full_index: bool, checked: Callable[[list[Problem]], None]) -> tuple[list[Problem], str, int]:
+        """(problems, failure, builds made by this process): ``checked`` gets the plain-French
+        remarks as soon as the model is built, before the pages."""
+        if self.process is None or not self.process.is_alive():
+            self._start()
+        try:
+            self.connection.send(full_index)
+            while True:
+                kind, *data = self.connection.recv()
+                if kind == "checked":
+                    checked([Problem(**p) for p in data[0]])
+                    continue
+                problems, failure, builds = data
+                if failure and not problems:
+                    self.stop()  # whatever the build left behind, the next one does not inherit it
+                return [Problem(**p) for p in problems], failure, builds
+        except (EOFError, OSError):  # the process died (out of memory, killed): start again next time
+            self.stop()
+            return [], "La construction s'est arrêtée sans rien dire : elle reprendra à l'enregistrement suivant.", 0
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("spawn")  # a clean interpreter, not a copy of the server's threads
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_build_on_demand, args=(self.settings_path, theirs),
+                                       name="clairvoie-apercu")  # not a daemon: it starts the pages' processes
+        self.process.start()
+        theirs.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.connection.close()
+            self.process.join(timeout=30)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+        self.process = self.connection = None
 
 
-def _check_here(settings_path: str) -> None:
-    from .model import InvalidRecords, load_model
-    from .pelican_sources import published_articles, read_pelican_settings
-    from .settings import ClairvoieSettings
+def _build_on_demand(settings_path: str, connection: Any) -> None:
+    """The builds' process: one build per message (True: with the whole search index)."""
+    from pelican import Pelican
+    from pelican.log import init as init_logging
+    from pelican.settings import read_settings
 
-    pelican_settings = read_pelican_settings(settings_path)
-    settings = ClairvoieSettings.from_pelican(pelican_settings)
-    problems: list[Problem] = []
-    remarks: list[Problem] = []
-    try:
-        model = load_model(settings, pelican_settings["PATH"], pelican_settings["TIMEZONE"],
-                           published_articles(pelican_settings))
-        remarks = list(model.plain_french)
-    except InvalidRecords as error:
-        problems = list(error.problems)
-    print(json.dumps({"problems": [asdict(p) for p in problems], "remarks": [asdict(p) for p in remarks]},
-                     ensure_ascii=False))
+    from . import signals
+    from .image_privacy import ImagesWithMetadata
+    from .model import InvalidRecords
+    from .outputs.search import PREVIEW_ALWAYS, PREVIEW_SETTING, SearchIndexFailed
 
+    init_logging(name="pelican")  # as the pelican command: warnings and errors, on stderr
+    pelican = Pelican(read_settings(settings_path))
 
-# After its first full build, each build of the preview indexes for search only the pages it
-# changed, merged in the browser with the full index (outputs/search.py, docs/reconstruction.md).
-SEARCH_PREVIEW = ["-e", 'CLAIRVOIE_SEARCH_PREVIEW="toujours"']
+    def model_ready(model: Any) -> None:
+        connection.send(("checked", [asdict(p) for p in model.plain_french]))
+
+    signals.clairvoie_model_ready.connect(model_ready)  # held here: blinker keeps weak references
+    builds = 0
+    while True:
+        try:
+            full_index = connection.recv()
+        except EOFError:  # the server stopped
+            return
+        pelican.settings[PREVIEW_SETTING] = False if full_index else PREVIEW_ALWAYS
+        problems, failure = [], ""
+        try:
+            pelican.run()
+            builds += 1
+        except InvalidRecords as error:  # the build printed them; its output is left as it was
+            problems = [asdict(p) for p in error.problems]
+        except (SearchIndexFailed, ImagesWithMetadata) as error:  # said in French, nothing published
+            failure = str(error)
+        except Exception:  # noqa: BLE001 - shown to the person previewing, then this process ends
+            failure = "\n".join(traceback.format_exc().strip().splitlines()[-FAILURE_LINES:])
+        connection.send(("built", problems, failure, builds))
+        if failure and not problems:
+            return
 
 
 class Preview:
-    """Checks, then builds, and keeps the state the server shows."""
+    """Checks and builds at each save, and keeps the state the server shows."""
 
-    def __init__(self, settings_path: str, build_command: list[str]):
-        self.settings_path, self.build_command = settings_path, build_command
+    def __init__(self, builds: Builds):
+        self.builds = builds
         self.state = BuildState()
         self.lock = threading.Lock()
         self.one_build_at_a_time = threading.Lock()  # a save and a key pressed may come together
@@ -104,22 +171,21 @@ class Preview:
             return self._rebuild(full_index or not self.full_index_made)
 
     def _rebuild(self, full_index: bool) -> BuildState:
+        started = time.monotonic()
         with self.lock:
             self.state.building = True
-        problems, remarks = check(self.settings_path)
-        with self.lock:  # the problems show at once, not after a build
-            self.state = BuildState(self.state.number, True, problems, remarks)
-        failure = ""
-        if not problems:  # an invalid file never reaches the build
-            command = self.build_command + ([] if full_index else SEARCH_PREVIEW)
-            result = subprocess.run(command, check=False, stderr=subprocess.PIPE, text=True)
-            sys.stderr.write(result.stderr)
-            if result.returncode != 0:
-                failure = "\n".join(result.stderr.strip().splitlines()[-FAILURE_LINES:])
-            elif full_index:
-                self.full_index_made = True
+
+        def checked(remarks: list[Problem]) -> None:  # the records are valid: the remarks show at once
+            with self.lock:
+                self.state = BuildState(self.state.number, True, [], remarks)
+
+        problems, failure, builds = self.builds.run(full_index, checked)
+        if not problems and not failure and full_index:
+            self.full_index_made = True
         with self.lock:
-            self.state = BuildState(self.state.number + 1, False, problems, remarks, failure)
+            remarks = [] if problems else self.state.remarks
+            self.state = BuildState(self.state.number + 1, False, problems, remarks, failure, builds,
+                                    round(time.monotonic() - started, 1))
             return self.state
 
     def current(self) -> BuildState:
@@ -275,8 +341,7 @@ def run(settings_path: str, pelican_settings: dict, watched: list[str], port: in
 
     output = os.path.abspath(pelican_settings["OUTPUT_PATH"])
     os.makedirs(output, exist_ok=True)
-    build = [sys.executable, "-m", "pelican", pelican_settings["PATH"], "-s", settings_path]
-    preview = Preview(settings_path, build)
+    preview = Preview(Builds(settings_path))
     _report(preview.rebuild(), port)
     # Served once the first build is done, just before watching (a save made while a page
     # is already shown is seen).
@@ -286,12 +351,16 @@ def run(settings_path: str, pelican_settings: dict, watched: list[str], port: in
     threading.Thread(target=_full_index_on_enter, args=(preview, port), daemon=True).start()
     try:
         for changes in watchfiles.watch(*[p for p in watched if os.path.exists(p)]):
-            print("Modifié : " + ", ".join(sorted(os.path.relpath(p) for _, p in changes)), flush=True)
+            changed = sorted({os.path.abspath(p) for _, p in changes})
+            print("Modifié : " + ", ".join(os.path.relpath(p) for p in changed), flush=True)
+            if os.path.abspath(settings_path) in changed:  # settings are read once per process
+                preview.builds.stop()
             _report(preview.rebuild(), port)
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
+        preview.builds.stop()
     return 0
 
 
@@ -303,15 +372,13 @@ def _full_index_on_enter(preview: Preview, port: int) -> None:
 
 
 def _report(state: BuildState, port: int) -> None:
-    for problem in state.problems:
-        print(problem, file=sys.stderr)
+    # Each problem is printed by the build itself, as « clairvoie validate » prints it.
+    if state.failure:
+        print(state.failure, file=sys.stderr)
     if state.failed:
         print(f"Aperçu arrêté : la liste des problèmes est sur http://localhost:{port}/", flush=True)
+    else:
+        print(f"Aperçu à jour en {state.seconds:.1f} s".replace(".", ","), flush=True)
     if state.remarks:
         print(f"{len(state.remarks)} remarques de français simple : http://localhost:{port}{REMARKS_PATH}",
               flush=True)
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--check":
-        _check_here(sys.argv[2])

@@ -6,36 +6,22 @@ on the rebuilt page as bad news."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import urllib.request
 
 import pytest
 
-from building import DEMO_EPOCH, copy_demo_site, free_port, wait_for
+from building import DEMO_EPOCH, copy_demo_site, free_port
 from clairvoie import labels, messages, preview_server
 from clairvoie.outputs.admin import NODE_MODULES_VARIABLE
 from test_admin_in_chromium import NODE_MODULES, fill_works_order, publish, wait_for_file, wait_for_server
+from test_preview_server import BUILD_SECONDS, state, wait_for_build
 
 pytestmark = pytest.mark.browser
 
-BUILD_SECONDS = 900  # a whole build of the demo on a loaded machine, with room
 SECTION_OF_BAD_NEWS = "section[aria-labelledby=mauvaises-nouvelles]"
-
-
-def state(url):
-    with urllib.request.urlopen(url + preview_server.STATE_PATH, timeout=10) as response:
-        return json.load(response)
-
-
-def wait_for_build(url, after=0):
-    """The state once a check and build later than ``after`` is finished."""
-    assert wait_for(lambda: state(url)["number"] > after and not state(url)["building"], BUILD_SECONDS), \
-        "clairvoie serve did not finish its check and build"
-    return state(url)
 
 
 @pytest.fixture(scope="module")

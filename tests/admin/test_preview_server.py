@@ -25,6 +25,8 @@ from html_checker import nu_errors
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
+BUILD_SECONDS = 900  # a whole build of the demo on a loaded machine, with room
+NEW_WORD = "xylophonie"  # in no French text of the city
 # "file:line:column — field : message", as « clairvoie validate » prints each problem or remark.
 PRINTED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<column>\d+) — (?:(?P<field>\S+) : )?(?P<message>.+)$")
 
@@ -53,6 +55,38 @@ def axe_violations(browser, url: str) -> list:
     results = Axe().run(page, options=WCAG_21_AA)
     page.close()
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+
+
+def state(url: str) -> dict:
+    return json.loads(get(url + preview_server.STATE_PATH)[1])
+
+
+def wait_for_build(url: str, after: int = 0) -> dict:
+    """The state once a check and build later than ``after`` is finished."""
+    assert wait_for(lambda: state(url)["number"] > after and not state(url)["building"], BUILD_SECONDS), \
+        "clairvoie serve did not finish its check and build"
+    return state(url)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(site, URL, server process): ``clairvoie serve`` of a copy of the demo city, once built."""
+    site = copy_demo_site(tmp_path_factory.mktemp("preview-valid") / "ville")
+    port = free_port()
+    log = (site.parent / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "clairvoie.cli", "serve", "--port", str(port)], cwd=site,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}, stdin=subprocess.PIPE,
+                              stdout=log, stderr=log, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(lambda: get(url + preview_server.STATE_PATH)[0] == 200, BUILD_SECONDS)  # once built
+        first = wait_for_build(url)
+        assert first["problems"] == [] and first["failure"] == "", first
+        yield site, url, server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the server and its builds' process
+        server.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -109,31 +143,24 @@ def test_the_editor_stays_open_to_mend_the_records(invalid_site):
     assert status != 503 and messages.ends_before_start("end", "start") not in page
 
 
-def test_the_remarks_of_the_last_check_are_on_their_own_page(browser, tmp_path):
+def test_the_remarks_of_the_last_check_are_on_their_own_page(served, browser, tmp_path):
     """The demo's remarks, as « clairvoie validate » prints them, on /_remarques/."""
-    validated = validate(REPO)
+    site, url, _ = served
+    validated = validate(site)
     assert validated.returncode == 0, validated.stderr
     expected = printed_problems(validated.stderr)
     assert expected, "the demo keeps remarks on purpose (docs/francais-simple.md)"
-    problems, remarks = preview_server.check("pelicanconf.py", cwd=str(REPO))
-    assert problems == []
-    preview = preview_server.Preview("pelicanconf.py", [])
-    preview.state = preview_server.BuildState(1, False, problems, remarks)
-    server = preview_server.start_server(preview, str(tmp_path), 0)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        status, page = get(url + preview_server.REMARKS_PATH)
-        assert status == 200
-        for file, line, field, message in expected:
-            assert f"<td>{html.escape(file)}</td><td>{line}</td><td>{html.escape(field)}</td>" \
-                   f"<td>{html.escape(message)}</td>" in page
-        assert page.count("<tr><td>") == len(expected)
-        assert axe_violations(browser, url + preview_server.REMARKS_PATH) == []
-        (tmp_path / "remarques.html").write_text(page, "utf-8")
-        assert nu_errors([tmp_path / "remarques.html"]) == []
-    finally:
-        server.shutdown()
-        server.server_close()
+    state = json.loads(get(url + preview_server.STATE_PATH)[1])
+    assert [(p["file"], p["line"], p["field"], p["message"]) for p in state["remarks"]] == expected
+    status, page = get(url + preview_server.REMARKS_PATH)
+    assert status == 200
+    for file, line, field, message in expected:
+        assert f"<td>{html.escape(file)}</td><td>{line}</td><td>{html.escape(field)}</td>" \
+               f"<td>{html.escape(message)}</td>" in page
+    assert page.count("<tr><td>") == len(expected)
+    assert axe_violations(browser, url + preview_server.REMARKS_PATH) == []
+    (tmp_path / "remarques.html").write_text(page, "utf-8")
+    assert nu_errors([tmp_path / "remarques.html"]) == []
 
 
 def test_the_preview_addresses_are_never_in_the_built_site(demo_output):
@@ -142,17 +169,45 @@ def test_the_preview_addresses_are_never_in_the_built_site(demo_output):
         assert not (demo_output / path.strip("/").split("/")[0]).exists()
 
 
-def test_after_its_first_build_the_preview_indexes_only_what_changed_unless_asked(tmp_path, monkeypatch):
-    """The first build makes the whole search index; the next ones ask for the preview's small
-    index (outputs/search.py); a full index asked for (Entrée) is a build without it."""
-    monkeypatch.chdir(REPO)  # the demo's settings, checked for real
-    commands = tmp_path / "commands.txt"
-    record = [sys.executable, "-c", "import sys; open(sys.argv[1], 'a').write(' '.join(sys.argv[2:]) + '\\n')",
-              str(commands), "build"]
-    preview = preview_server.Preview("pelicanconf.py", record)
-    for full_index in (False, False, True, False):
-        assert not preview.rebuild(full_index=full_index).failed
-    preview_setting = 'CLAIRVOIE_SEARCH_PREVIEW="toujours"'
-    assert [line.endswith(preview_setting) for line in commands.read_text().splitlines()] == [False, True, False, True]
-    from clairvoie.outputs import search  # the setting as the build reads it (Pelican's -e NAME=JSON)
-    assert preview_server.SEARCH_PREVIEW[-1] == f"{search.PREVIEW_SETTING}={json.dumps(search.PREVIEW_ALWAYS)}"
+def test_each_save_is_built_again_in_the_same_process_from_what_changed(served):
+    """After the first build, a save is built by the same process, which reads only what changed
+    (tests/model/test_rebuild_in_process.py); its search index is the preview's small one, and a
+    line typed (Entrée) makes the whole index again, as publishing will."""
+    site, url, server = served
+    first = state(url)
+    assert first["builds_in_process"] == 1 and first["seconds"] > 0
+    project = next(iter(sorted((site / "content/projects").glob("*.yaml"))))
+    text = project.read_text(encoding="utf-8")
+    project.write_text(re.sub(r"(?m)^title: ", f"title: {NEW_WORD} ", text, count=1), encoding="utf-8")
+    edited = wait_for_build(url, first["number"])
+    assert edited["builds_in_process"] == 2 and edited["failure"] == "" and edited["problems"] == []
+    assert NEW_WORD in get(f"{url}/projets/{project.stem}/")[1]
+    replaced = json.loads((site / "output/recherche-apercu/remplacees.json").read_text(encoding="utf-8"))
+    assert f"/projets/{project.stem}/" in replaced["adresses"]
+
+    server.stdin.write(b"\n")  # Entrée: the whole search index
+    server.stdin.flush()
+    remade = wait_for_build(url, edited["number"])
+    assert remade["builds_in_process"] == 3 and remade["failure"] == ""
+    assert not (site / "output/recherche-apercu").exists()
+    project.write_text(text, encoding="utf-8")
+    restored = wait_for_build(url, remade["number"])
+    assert restored["builds_in_process"] == 4 and NEW_WORD not in get(f"{url}/projets/{project.stem}/")[1]
+
+
+def test_a_build_that_breaks_is_shown_and_the_next_starts_from_nothing(served):
+    """A theme template broken while previewing: the build's error is on every page, nothing of
+    it is published; once mended, a new process builds (nothing kept from the failed build)."""
+    site, url, _ = served
+    before = state(url)
+    template = site / "themes/clairvoie/templates/clairvoie_project.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text + "\n{% if %}\n", encoding="utf-8")
+    broken = wait_for_build(url, before["number"])
+    assert broken["problems"] == [] and "TemplateSyntaxError" in broken["failure"]
+    status, page = get(url + "/")
+    assert status == 503 and html.escape("TemplateSyntaxError") in page
+    template.write_text(text, encoding="utf-8")
+    mended = wait_for_build(url, broken["number"])
+    assert mended["failure"] == "" and mended["builds_in_process"] == 1
+    assert get(url + "/")[0] == 200

@@ -153,8 +153,9 @@ def test_an_edit_is_found_at_once_and_the_full_index_remade_is_a_full_builds(bro
 
 
 def test_a_preview_build_in_a_new_process_indexes_only_the_edited_pages(tmp_path):
-    """As clairvoie serve builds after its first build: each build is a process of its own, and
-    what the full index was made of is read from the cache."""
+    """A preview build in a process of its own (the setting "toujours", as clairvoie serve gives
+    it to its builds' process once that one starts again): what the full index was made of is
+    read from the cache."""
     root = copy_demo_site(tmp_path / "site")
     model = load_site(root)
     project = next(p for p in model.projects  # a summary without quotes: a word can start it
