@@ -17,9 +17,12 @@ machine and in this one run:
    Markdown with a trivial layout;
 4. the rebuild after editing one project's YAML (its title), after adding one works
    order and after a day's import (DAYS_IMPORT residents' reports move on one stage),
-   through `pelican --autoreload`: from the files written to the Pelican "Done" line
-   after which the output shows them (incremental: only the pages showing the changed
-   records are rendered);
+   through `pelican --autoreload -e CLAIRVOIE_SEARCH_PREVIEW=true` (as docs/reconstruction.md
+   asks): from the files written to the Pelican "Done" line after which the output shows
+   them (incremental: only the pages showing the changed records are rendered); then the
+   preview staff see, `clairvoie serve` (make serve, make edit), on the same output folder:
+   from a project's save to the state (/_apercu/etat.json) saying its build is over and the
+   page showing the new title;
 5. Clairvoie's CPU time by phase, as each build measured it (plugins/clairvoie/phases.py,
    <CACHE_PATH>/clairvoie-phases.json): model (reading the OpenStreetMap extract included),
    pages with their static SVG maps, cards and images, search, feeds and open data, paper
@@ -45,8 +48,10 @@ import signal
 import statistics
 import subprocess
 import sys
+import socket
 import threading
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -381,7 +386,8 @@ class Autoreload:
         self.condition = threading.Condition()
         self.log = open(log, "w", encoding="utf-8")
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output), "--autoreload", "-v"],
+            [PYTHON, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output), "--autoreload", "-v",
+             "-e", "CLAIRVOIE_SEARCH_PREVIEW=true"],  # rebuilds index only their pages, as staff are told
             cwd=city, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True)
         threading.Thread(target=self._read, daemon=True).start()
@@ -520,6 +526,70 @@ def measure_rebuilds(city: Path, work: Path, runs: int, timeout: float) -> dict:
     return summary
 
 
+# --- the preview staff see: clairvoie serve ------------------------------------------------------
+def _serve_state(url: str) -> dict:
+    with urllib.request.urlopen(url + "/_apercu/etat.json", timeout=10) as response:
+        return json.load(response)
+
+
+def measure_previews(city: Path, work: Path, runs: int, timeout: float) -> dict:
+    """`clairvoie serve` on the autoreload's output folder (its first build takes up what
+    that one left): seconds from one project's save to its page showing the new title, as
+    the server saw them (the state's `seconds`, which the terminal prints) and from outside."""
+    output = work / "out-autoreload"
+    projects = sorted((city / "content" / "projects").glob("*.yaml"))
+    project = projects[len(projects) // 3]
+    original = project.read_text(encoding="utf-8")
+    page = output / "projets" / project.stem / "index.html"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    log = open(work / "serve.log", "w", encoding="utf-8")
+    process = subprocess.Popen([PYTHON, "-m", "clairvoie.cli", "serve", "--port", str(port), "-o", str(output)],
+                               cwd=city, env=build_env(), stdin=subprocess.DEVNULL, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+
+    def built_after(number: int) -> dict:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            try:
+                state = _serve_state(url)
+                if state["number"] > number and not state["building"]:
+                    return state
+            except OSError:
+                pass  # not serving before its first build
+            time.sleep(0.05)
+        raise RuntimeError(f"clairvoie serve did not build; see {work / 'serve.log'}")
+
+    seen, told = [], []
+    try:
+        state = built_after(0)
+        for index in range(runs):
+            title = f"Projet renommé pour un aperçu, numéro {index + 1}"  # no character HTML escapes
+            time.sleep(1.0)
+            start = time.perf_counter()
+            project.write_text(re.sub(r"(?m)^title: .*$", f'title: "{title}"', original, count=1), encoding="utf-8")
+            while True:
+                state = built_after(state["number"])
+                if state["failure"] or state["problems"]:
+                    raise RuntimeError(f"the preview failed; see {work / 'serve.log'}")
+                if title in page.read_text(encoding="utf-8"):
+                    break
+            seen.append(time.perf_counter() - start)
+            told.append(state["seconds"])
+            print(f"  preview after editing a project (clairvoie serve), run {index + 1}: {seen[-1]:.1f} s "
+                  f"(the server: {told[-1]:.1f} s)", flush=True)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+        log.close()
+        project.write_text(original, encoding="utf-8")
+    return {"edit_project": {"median_seconds": round(statistics.median(seen), 3),
+                             "each_run_seconds": [round(v, 3) for v in seen],
+                             "server_seconds": told}}
+
+
 # --- the machine -----------------------------------------------------------------------------
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -580,13 +650,20 @@ def table(results: dict) -> str:
     rebuilds = results.get("rebuilds") or {}
     if rebuilds:
         lines.append("")
-        lines.append("rebuild through pelican --autoreload (incremental: only the pages showing the changed record are rendered)")
+        lines.append("rebuild through pelican --autoreload -e CLAIRVOIE_SEARCH_PREVIEW=true (incremental: only the pages "
+                     "showing the changed record are rendered)")
         for key, label in (("edit_project", "after editing one project's YAML"), ("add_works_order", "after adding one works order"),
                            ("days_import", "after a day's import of reports")):
             if key in rebuilds:
                 lines.append(f"  {label:34} {rebuilds[key]['median_seconds']:6.1f} s   (runs: "
                              + ", ".join(f"{v:.1f}" for v in rebuilds[key]["each_run_seconds"]) + "; pages rendered: "
                              + ", ".join(str(n) for n in rebuilds[key].get("pages_rendered", [])) + ")")
+    serve = rebuilds.get("serve", {}).get("edit_project")
+    if serve:
+        lines.append("preview through clairvoie serve (make serve, make edit), on the same output folder")
+        lines.append(f"  {'after editing one project' + chr(39) + 's YAML':34} {serve['median_seconds']:6.1f} s   (runs: "
+                     + ", ".join(f"{v:.1f}" for v in serve["each_run_seconds"]) + "; as the server measured them: "
+                     + ", ".join(f"{v:.1f}" for v in serve["server_seconds"]) + ")")
     lines.append("")
     lines.append(f"search: {ours['search_note']}")
     lines.append("load average (1 min) at start / end: " + " / ".join(f"{v:.1f}" for v in results["load_average"])
@@ -678,6 +755,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Rebuilds (pelican --autoreload):", flush=True)
         timeout = max(600.0, 5 * builds["clairvoie"].median("seconds"))
         rebuilds = measure_rebuilds(city, work, runs, timeout)
+        print("Previews (clairvoie serve):", flush=True)
+        rebuilds["serve"] = measure_previews(city, work, runs, timeout)
 
     if runs > 1:
         note = f"Median of {runs} runs each."

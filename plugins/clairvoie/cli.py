@@ -81,6 +81,8 @@ def serve(args: argparse.Namespace) -> int:
     pelican_settings = read_pelican_settings(args.settings)
     settings = ClairvoieSettings.from_pelican(pelican_settings)
     watched = [pelican_settings["PATH"], settings.sectors_dir(), pelican_settings["THEME"], args.settings]
+    if args.output:
+        pelican_settings["OUTPUT_PATH"] = os.path.abspath(args.output)
     return run(args.settings, pelican_settings, watched, args.port)
 
 
@@ -124,6 +126,7 @@ def parser() -> argparse.ArgumentParser:
     new.set_defaults(run=new_record)
     preview = commands.add_parser("serve", help="aperçu local, reconstruit à chaque modification")
     preview.add_argument("--port", type=int, default=8000)
+    preview.add_argument("-o", "--output", help="où construire (par défaut : OUTPUT_PATH des réglages)")
     preview.set_defaults(run=serve)
     online = commands.add_parser("publish", help="mettre en ligne le site construit (docs/publier.md)")
     online.add_argument("--target", help="où publier (par défaut : la variable CLAIRVOIE_PUBLISH_TARGET)")

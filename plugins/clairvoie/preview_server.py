@@ -72,8 +72,8 @@ class Builds:
     model, so an invalid file stops it before anything is written. A build that fails for
     another reason ends the process: the next one starts from nothing (settings, theme, code)."""
 
-    def __init__(self, settings_path: str):
-        self.settings_path = settings_path
+    def __init__(self, settings_path: str, output_path: str | None = None):
+        self.settings_path, self.output_path = settings_path, output_path
         self.process: multiprocessing.process.BaseProcess | None = None
         self.connection: Any = None
 
@@ -100,7 +100,7 @@ class Builds:
     def _start(self) -> None:
         context = multiprocessing.get_context("spawn")  # a clean interpreter, not a copy of the server's threads
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_build_on_demand, args=(self.settings_path, theirs),
+        self.process = context.Process(target=_build_on_demand, args=(self.settings_path, self.output_path, theirs),
                                        name="clairvoie-apercu")  # not a daemon: it starts the pages' processes
         self.process.start()
         theirs.close()
@@ -115,7 +115,7 @@ class Builds:
         self.process = self.connection = None
 
 
-def _build_on_demand(settings_path: str, connection: Any) -> None:
+def _build_on_demand(settings_path: str, output_path: str | None, connection: Any) -> None:
     """The builds' process: one build per message (True: with the whole search index)."""
     from pelican import Pelican
     from pelican.log import init as init_logging
@@ -127,7 +127,7 @@ def _build_on_demand(settings_path: str, connection: Any) -> None:
     from .outputs.search import PREVIEW_ALWAYS, PREVIEW_SETTING, SearchIndexFailed
 
     init_logging(name="pelican")  # as the pelican command: warnings and errors, on stderr
-    pelican = Pelican(read_settings(settings_path))
+    pelican = Pelican(read_settings(settings_path, override={"OUTPUT_PATH": output_path} if output_path else None))
 
     def model_ready(model: Any) -> None:
         connection.send(("checked", [asdict(p) for p in model.plain_french]))
@@ -341,7 +341,7 @@ def run(settings_path: str, pelican_settings: dict, watched: list[str], port: in
 
     output = os.path.abspath(pelican_settings["OUTPUT_PATH"])
     os.makedirs(output, exist_ok=True)
-    preview = Preview(Builds(settings_path))
+    preview = Preview(Builds(settings_path, output))
     _report(preview.rebuild(), port)
     # Served once the first build is done, just before watching (a save made while a page
     # is already shown is seen).

@@ -41,6 +41,11 @@ def test_the_benchmark_prints_every_figure_with_its_ratios(tmp_path):
         rebuild = re.search(rf"{re.escape(label)}\s+[\d.]+ s\s+\(runs: [\d.]+; pages rendered: (\d+)\)", printed)
         assert rebuild, label
         assert 0 < int(rebuild.group(1)) < pages / 4  # incremental: a few pages, not the site
+    # The preview staff see (clairvoie serve): a time from outside, and the server's own for each run.
+    preview = re.search(r"preview through clairvoie serve.*\n\s+after editing one project's YAML\s+([\d.]+) s\s+"
+                        r"\(runs: ([\d.]+); as the server measured them: ([\d.]+)\)", printed)
+    assert preview, printed[-2000:]
+    assert 0 < float(preview.group(3)) <= float(preview.group(2)) + 0.1  # the server sees the build, not the polling
 
     saved = json.loads(results_path.read_text(encoding="utf-8"))
     assert set(saved["builds"]) == {"clairvoie", "pelican", "hugo"}
