@@ -183,11 +183,21 @@ def documents(model: Model, public: str) -> list[PaperDocument]:
     return found
 
 
-def laid_out(html: str, base_url: str) -> Any:
-    """The page laid out by WeasyPrint (a Document: its pages, ready to write)."""
+@functools.cache
+def _fonts() -> Any:
+    """One font configuration for the process: a new one per layout loads the fonts again."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def laid_out(html: str, base_url: str, images: dict | None = None) -> Any:
+    """The page laid out by WeasyPrint (a Document: its pages, ready to write). `images`: the
+    images already read by the other layouts of the same document (WeasyPrint's cache, by address)."""
     import weasyprint  # here: it needs Pango, which write_paper checks first
 
-    return weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT)
+    return weasyprint.HTML(string=html, base_url=base_url).render(
+        pdf_variant=PDF_VARIANT, font_config=_fonts(), cache=images)
 
 
 class TooLong(Exception):
@@ -224,14 +234,14 @@ def _stop_after_page_limit() -> None:
     layout.make_all_pages = make_pages_up_to_the_limit
 
 
-def laid_out_at_most(html: str, base_url: str, max_pages: int) -> Any:
+def laid_out_at_most(html: str, base_url: str, max_pages: int, images: dict | None = None) -> Any:
     """The page laid out as `laid_out` lays it out when it takes at most `max_pages` pages, else
     its first `max_pages` + 1 pages (TooLong.pages, Page objects): what tells whether it fits and
     where it breaks, without laying out the rest."""
     _stop_after_page_limit()
     token = _page_limit.set(max_pages)
     try:
-        return laid_out(html, base_url)
+        return laid_out(html, base_url, images)
     except TooLong as stopped:
         return stopped
     finally:
@@ -249,11 +259,12 @@ def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], bas
     def uncut_fits(layout: Any) -> bool:
         return any(document.after_uncut in page.anchors for page in layout.pages[:document.max_pages])
 
+    images: dict = {}  # each QR code read once for all the layouts tried
     if document.max_pages is None:
-        return laid_out(render({}), base_url)
+        return laid_out(render({}), base_url, images)
 
     def attempt(changes: dict[str, Any]) -> Any:  # a layout too long stops a page past the limit
-        return laid_out_at_most(render(changes), base_url, document.max_pages)
+        return laid_out_at_most(render(changes), base_url, document.max_pages, images)
 
     whole = attempt({})
     if fits(whole):
@@ -270,7 +281,7 @@ def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], bas
             return layout
         return longest_fitting(lambda cap: attempt({**fitting, "cap": cap}), fits, document.longest_list, layout,
                                cap_estimate(document, layout, card_height(whole)))
-    return laid_out(render(changes), base_url)  # longer than wanted: laid out to its end
+    return laid_out(render(changes), base_url, images)  # longer than wanted: laid out to its end
 
 
 def longest_fitting(attempt: Callable[[int], Any], fits: Callable[[Any], bool], longest: int, at_zero: Any,
