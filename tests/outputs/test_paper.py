@@ -213,6 +213,19 @@ def test_every_item_of_the_sheet_has_the_qr_code_of_its_own_page(demo_output, sh
             assert f'alt="Code QR vers la page : {PUBLIC}{href}"' in before_title, (sector_id, href)
 
 
+def test_the_large_print_sheet_has_the_same_qr_codes_as_the_sheets_page(demo_output):
+    """Every code of the large-print sheet read as a phone reads it, one per card and the sector's
+    at the top: the same addresses as the sheet's page (which the demo's sheets show whole)."""
+    for sector_id in SECTORS:
+        page = (demo_output / "secteurs" / sector_id / "feuille.html").read_text(encoding="utf-8")
+        hrefs = re.findall(r'<li class="card[^"]*">.*?<h3 class="card-title"><a href="([^"]+)"', page, re.S)
+        expected = [f"{PUBLIC}/secteurs/{sector_id}/", *(f"{PUBLIC}{href}" for href in hrefs)]
+        with pdfplumber.open(demo_output / "secteurs" / sector_id / "feuille-gros-caracteres.pdf") as pdf:
+            codes = [code.text for page in pdf.pages
+                     for code in zxingcpp.read_barcodes(page.to_image(resolution=100).original)]
+        assert codes[0] == expected[0] and sorted(codes) == sorted(expected), sector_id
+
+
 def test_the_large_print_sheet_says_the_same_at_16_points_at_least(demo_output, sheets):
     for sector_id, (text, _, _) in sheets.items():
         path = demo_output / "secteurs" / sector_id / "feuille-gros-caracteres.pdf"
@@ -307,6 +320,8 @@ def test_a_poster_says_what_where_when_and_why_late_as_the_page_does(demo_output
                 assert squeezed(unescape(reason)) in poster, (save_as, reason)
                 late_seen += 1
         assert codes and codes[0] == f"{PUBLIC}/{page_url}", save_as
+        feed = [f"{PUBLIC}/projets/{project_id}/flux.atom"] if project_id else []  # the project's, if any
+        assert sorted(codes) == sorted([f"{PUBLIC}/{page_url}", *feed]), save_as
         for code in codes[1:]:
             assert code.startswith(f"{PUBLIC}/projets/") and code.endswith("/flux.atom"), code
             assert (demo_output / code.removeprefix(f"{PUBLIC}/")).is_file()

@@ -24,9 +24,10 @@ too many, and the cap is looked for from where the room left says it is, not fro
 A sheet says what the sector page says on the same build date, a poster what the record's page
 says: they are made from the same model and the same theme macros (``templates/paper/``), then
 laid out by WeasyPrint as tagged PDFs (PDF/UA-1: title, language, structure), with real,
-embedded text. QR codes are drawn by ``segno`` as vector images and lead to absolute addresses:
-SITEURL when it is absolute, else ``CLAIRVOIE_NEWSLETTER_SITEURL`` (the public address the
-letters use); without either, there is no QR code and the log says so.
+embedded text. QR codes are made by ``segno`` as images of one pixel per module, shown
+unsmoothed, and lead to absolute addresses: SITEURL when it is absolute, else
+``CLAIRVOIE_NEWSLETTER_SITEURL`` (the public address the letters use); without either, there is
+no QR code and the log says so.
 
 A PDF is a pure function of its whole HTML (its dates are the build date's, ``SOURCE_DATE_EPOCH``;
 the fitting depends on nothing else), so two builds of one commit give the same bytes, ``Site.write`` keeps an unchanged PDF's file
@@ -36,6 +37,7 @@ hash of its HTML: the next build copies it instead of laying it out again.
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import functools
 import hashlib
@@ -45,7 +47,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import segno
 from markupsafe import Markup
@@ -73,7 +75,6 @@ PDF_VARIANT = "pdf/ua-1"
 # (a kept PDF may come from another build: CLAIRVOIE_SHARED_CACHE, docs/reconstruction.md).
 PAPER_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 # The opening of a card (links.html) and the first link in it, its title's: its QR code goes there.
-SVG_PATH = re.compile(r'(.*? d=")([^"]*)(".*)', re.S)
 CARD_LINK = re.compile(r'(<li class="card[^"]*">)((?:(?!</li>).)*?<a href="([^"]+)")', re.S)
 
 
@@ -101,14 +102,13 @@ def public_url(site: Site, model: Model) -> str:
 
 @functools.cache  # a sheet is laid out several times to fit its pages, its codes drawn once
 def qr_code(url: str) -> str:
-    """A QR code as an SVG data URI: drawn as vectors, sharp at any print size. Its path's numbers
-    are separated by commas, which an address keeps as they are, not by spaces (%20): the sheet's
-    page, with a code per item, stays a third smaller."""
-    svg = io.BytesIO()
-    segno.make(url, error="m").save(svg, kind="svg", scale=4, border=2, xmldecl=False, svgclass=None,
-                                    lineclass=None)
-    head, path, tail = SVG_PATH.fullmatch(svg.getvalue().decode("ascii")).groups()
-    return "data:image/svg+xml," + quote(head + path.replace(" ", ",") + tail, safe=",/:=.")
+    """A QR code as a PNG data URI of one pixel per module, which the sheets and posters show
+    unsmoothed (``image-rendering: pixelated``, a PDF image not interpolated): as sharp as a
+    vector drawing at any print size, but one image to draw where a path of hundreds of commands
+    costs WeasyPrint far more to read and draw, and a sixth of the bytes in the sheet's page."""
+    png = io.BytesIO()
+    segno.make(url, error="m").save(png, kind="png", scale=1, border=2)
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
 
 
 def cards_with_qr(public: str) -> Callable[[str], Markup]:
@@ -183,11 +183,21 @@ def documents(model: Model, public: str) -> list[PaperDocument]:
     return found
 
 
-def laid_out(html: str, base_url: str) -> Any:
-    """The page laid out by WeasyPrint (a Document: its pages, ready to write)."""
+@functools.cache
+def _fonts() -> Any:
+    """One font configuration for the process: a new one per layout loads the fonts again."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def laid_out(html: str, base_url: str, images: dict | None = None) -> Any:
+    """The page laid out by WeasyPrint (a Document: its pages, ready to write). `images`: the
+    images already read by the other layouts of the same document (WeasyPrint's cache, by address)."""
     import weasyprint  # here: it needs Pango, which write_paper checks first
 
-    return weasyprint.HTML(string=html, base_url=base_url).render(pdf_variant=PDF_VARIANT)
+    return weasyprint.HTML(string=html, base_url=base_url).render(
+        pdf_variant=PDF_VARIANT, font_config=_fonts(), cache=images)
 
 
 class TooLong(Exception):
@@ -224,14 +234,14 @@ def _stop_after_page_limit() -> None:
     layout.make_all_pages = make_pages_up_to_the_limit
 
 
-def laid_out_at_most(html: str, base_url: str, max_pages: int) -> Any:
+def laid_out_at_most(html: str, base_url: str, max_pages: int, images: dict | None = None) -> Any:
     """The page laid out as `laid_out` lays it out when it takes at most `max_pages` pages, else
     its first `max_pages` + 1 pages (TooLong.pages, Page objects): what tells whether it fits and
     where it breaks, without laying out the rest."""
     _stop_after_page_limit()
     token = _page_limit.set(max_pages)
     try:
-        return laid_out(html, base_url)
+        return laid_out(html, base_url, images)
     except TooLong as stopped:
         return stopped
     finally:
@@ -249,11 +259,12 @@ def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], bas
     def uncut_fits(layout: Any) -> bool:
         return any(document.after_uncut in page.anchors for page in layout.pages[:document.max_pages])
 
+    images: dict = {}  # each QR code read once for all the layouts tried
     if document.max_pages is None:
-        return laid_out(render({}), base_url)
+        return laid_out(render({}), base_url, images)
 
     def attempt(changes: dict[str, Any]) -> Any:  # a layout too long stops a page past the limit
-        return laid_out_at_most(render(changes), base_url, document.max_pages)
+        return laid_out_at_most(render(changes), base_url, document.max_pages, images)
 
     whole = attempt({})
     if fits(whole):
@@ -270,7 +281,7 @@ def fitted(document: PaperDocument, render: Callable[[dict[str, Any]], str], bas
             return layout
         return longest_fitting(lambda cap: attempt({**fitting, "cap": cap}), fits, document.longest_list, layout,
                                cap_estimate(document, layout, card_height(whole)))
-    return laid_out(render(changes), base_url)  # longer than wanted: laid out to its end
+    return laid_out(render(changes), base_url, images)  # longer than wanted: laid out to its end
 
 
 def longest_fitting(attempt: Callable[[int], Any], fits: Callable[[Any], bool], longest: int, at_zero: Any,
