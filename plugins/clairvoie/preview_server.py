@@ -115,11 +115,19 @@ class Builds:
         self.process = self.connection = None
 
 
+def builds_settings(settings_path: str, output_path: str | None) -> dict:
+    """Pelican's settings as the builds' process reads them: what a page is made of is the
+    pelican command's (incremental.py compares them), so a preview after ``make site`` into the
+    same folder redoes only what changed."""
+    from pelican.settings import read_settings
+
+    return read_settings(settings_path, override={"OUTPUT_PATH": output_path} if output_path else None)
+
+
 def _build_on_demand(settings_path: str, output_path: str | None, connection: Any) -> None:
     """The builds' process: one build per message (True: with the whole search index)."""
     from pelican import Pelican
     from pelican.log import init as init_logging
-    from pelican.settings import read_settings
 
     from . import signals
     from .image_privacy import ImagesWithMetadata
@@ -127,7 +135,7 @@ def _build_on_demand(settings_path: str, output_path: str | None, connection: An
     from .outputs.search import PREVIEW_ALWAYS, PREVIEW_SETTING, SearchIndexFailed
 
     init_logging(name="pelican")  # as the pelican command: warnings and errors, on stderr
-    pelican = Pelican(read_settings(settings_path, override={"OUTPUT_PATH": output_path} if output_path else None))
+    pelican = Pelican(builds_settings(settings_path, output_path))
 
     def model_ready(model: Any) -> None:
         connection.send(("checked", [asdict(p) for p in model.plain_french]))

@@ -211,3 +211,16 @@ def test_a_build_that_breaks_is_shown_and_the_next_starts_from_nothing(served):
     mended = wait_for_build(url, broken["number"])
     assert mended["failure"] == "" and mended["builds_in_process"] == 1
     assert get(url + "/")[0] == 200
+
+
+def test_the_preview_builds_what_the_pelican_command_built_with_the_same_signatures(monkeypatch):
+    """After ``make site`` (the pelican command) into the same folder, clairvoie serve's first
+    build is incremental: both read settings that sign pages alike (incremental.py)."""
+    from pelican import get_instance, parse_arguments
+
+    from clairvoie import incremental
+
+    monkeypatch.chdir(REPO)
+    _, by_command = get_instance(parse_arguments(["content", "-s", "pelicanconf.py", "-o", "/tmp/sortie"]))
+    by_preview = preview_server.builds_settings("pelicanconf.py", "/tmp/sortie")
+    assert incremental._settings_text(by_preview) == incremental._settings_text(by_command)
