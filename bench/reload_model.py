@@ -1,0 +1,68 @@
+"""Time loading the model twice in one process, one project's title edited between (pelican --autoreload).
+
+    PYTHONPATH=plugins .venv/bin/python bench/reload_model.py /tmp/city-M [--profile]
+
+The city must be a Git repository (the loader reads each record's history). Pelican's
+articles are read before each load, outside the timing; the edit is undone at the end.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795521600")  # the synthetic cities' build date
+
+
+def articles(settings):
+    from pelican.generators import ArticlesGenerator
+    from pelican.readers import Readers
+    context = {**settings, "generated_content": {}, "static_links": set(), "static_content": {},
+               "localsiteurl": settings["SITEURL"]}
+    generator = ArticlesGenerator(context=context, settings=settings, path=settings["PATH"],
+                                  theme=settings["THEME"], output_path="/tmp/unused")
+    generator.readers = Readers(settings)
+    generator.generate_context()
+    return generator.articles
+
+
+def main(city: str, *options: str) -> None:
+    from pelican.settings import read_settings
+    from clairvoie.model import load_model
+    from clairvoie.settings import ClairvoieSettings
+
+    os.chdir(city)
+    settings = read_settings("pelicanconf.py", override={"CACHE_CONTENT": False})
+    clairvoie_settings = ClairvoieSettings.from_pelican(settings)
+    project = sorted(Path("content/projects").glob("*.yaml"))[0]
+    original = project.read_text(encoding="utf-8")
+
+    def timed(label: str):
+        news = articles(settings)
+        profiler = cProfile.Profile() if "--profile" in options else None
+        cpu = time.process_time()
+        if profiler:
+            profiler.enable()
+        model = load_model(clairvoie_settings, settings["PATH"], settings["TIMEZONE"], news)
+        if profiler:
+            profiler.disable()
+        print(f"{label}: {time.process_time() - cpu:.2f} s CPU", flush=True)
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        return model
+
+    try:
+        timed("cold load")
+        project.write_text(original.replace("title: ", "title: Modifié ", 1), encoding="utf-8")
+        model = timed("reload after one title edited")
+        assert any(p.title.startswith("Modifié ") for p in model.projects)
+    finally:
+        project.write_text(original, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
