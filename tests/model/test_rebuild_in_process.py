@@ -179,3 +179,38 @@ def test_a_new_build_date_derives_again_what_depends_on_it(tmp_path, monkeypatch
     later = load_site(root, today=dt.date(2026, 12, 10))
     assert [w.timing for w in later.works] == ["active", "active"]
     assert everything_in(later) == everything_in(fresh_load(root, monkeypatch, today=dt.date(2026, 12, 10)))
+
+
+def commit(root, message):
+    import subprocess
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.name=Service", "-c", "user.email=s@example.org", "commit", "-qm", message]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+def test_a_commit_gives_kept_records_their_new_history(tmp_path, monkeypatch, built_records):
+    root = city(tmp_path)
+    commit(root, "Les fiches")
+    first = load_site(root)
+    assert [c.message for c in next(p for p in first.projects if p.id == "lilas").source.history] == ["Les fiches"]
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(title="title: Les Lilas"), encoding="utf-8")
+    commit(root, "Titre plus court")
+    built_records.clear()
+    reloaded = load_site(root)
+    assert built_records == ["content/projects/lilas.yaml"]
+    histories = {p.id: [c.message for c in p.source.history] for p in reloaded.projects}
+    assert histories == {"lilas": ["Titre plus court", "Les fiches"], "tilleuls": ["Les fiches"]}
+    assert everything_in(reloaded) == everything_in(fresh_load(root, monkeypatch))
+
+
+def test_plain_french_remarks_follow_the_edited_file(tmp_path, monkeypatch):
+    root = city(tmp_path)
+    before = load_site(root).plain_french
+    assert "summary" not in [p.field for p in before]
+    long_sentence = "summary: " + " ".join(["la chaussée est refaite"] * 9) + "."
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(summary=long_sentence), encoding="utf-8")
+    reloaded = load_site(root)
+    assert [p.file for p in reloaded.plain_french if p.field == "summary"] == ["content/projects/lilas.yaml"]
+    assert reloaded.plain_french == fresh_load(root, monkeypatch).plain_french
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(), encoding="utf-8")
+    assert load_site(root).plain_french == before

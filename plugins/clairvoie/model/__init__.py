@@ -289,8 +289,13 @@ def _load_documents(paths: list[str], site_root: str,
     the hash of its bytes."""
     documents: list[tuple[YamlDocument, str, bool, str | None]] = []
     seen: dict[str, str] = {}
+    shown_folders: dict[str, str] = {}  # relpath() once per folder: it costs more than hashing a file
     for path in paths:
-        shown = os.path.relpath(path, site_root).replace(os.sep, "/")
+        folder, file_name = os.path.split(path)
+        if folder not in shown_folders:
+            shown_folder = os.path.relpath(folder, site_root).replace(os.sep, "/")
+            shown_folders[folder] = "" if shown_folder == "." else shown_folder + "/"
+        shown = shown_folders[folder] + file_name
         record_id = _record_id(path)
         if not is_slug(record_id):
             problems.append(Problem(shown, 1, 1, "", messages.bad_file_name(os.path.basename(path))))
