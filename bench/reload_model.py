@@ -1,6 +1,9 @@
 """Time loading the model twice in one process, one project's title edited between (pelican --autoreload).
 
-    PYTHONPATH=plugins .venv/bin/python bench/reload_model.py /tmp/city-M [--profile]
+    PYTHONPATH=plugins .venv/bin/python bench/reload_model.py /tmp/city-M [--profile] [--digest]
+
+--digest prints a hash of each model's text (its repr), and of a third load after the edit with
+nothing kept: the reload's must equal it, and the cold load's must equal another commit's.
 
 The city must be a Git repository (the loader reads each record's history). Pelican's
 articles are read before each load, outside the timing; the edit is undone at the end.
@@ -9,7 +12,9 @@ articles are read before each load, outside the timing; the edit is undone at th
 from __future__ import annotations
 
 import cProfile
+import hashlib
 import os
+import re
 import pstats
 import sys
 import time
@@ -51,6 +56,9 @@ def main(city: str, *options: str) -> None:
         if profiler:
             profiler.disable()
         print(f"{label}: {time.process_time() - cpu:.2f} s CPU", flush=True)
+        if "--digest" in options:
+            text = re.sub(r" at 0x[0-9a-f]+", "", repr(model))  # Pelican's objects show their address
+            print(f"  model digest {hashlib.sha256(text.encode()).hexdigest()[:16]} ({len(text):,} characters)")
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         return model
@@ -60,6 +68,15 @@ def main(city: str, *options: str) -> None:
         project.write_text(original.replace("title: ", "title: Modifié ", 1), encoding="utf-8")
         model = timed("reload after one title edited")
         assert any(p.title.startswith("Modifié ") for p in model.projects)
+        if "--digest" in options:
+            import clairvoie.model as model_module
+            from clairvoie.model import history, plain_french
+            model_module._parsed_files = model_module._ParsedFiles()
+            if hasattr(model_module, "_BuiltRecords"):
+                model_module._built_records = model_module._BuiltRecords()
+            getattr(history, "_last_histories", {}).clear()
+            plain_french._last_check.clear()
+            timed("fresh load after the edit, nothing kept")
     finally:
         project.write_text(original, encoding="utf-8")
 
