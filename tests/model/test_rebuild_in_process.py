@@ -214,3 +214,22 @@ def test_plain_french_remarks_follow_the_edited_file(tmp_path, monkeypatch):
     assert reloaded.plain_french == fresh_load(root, monkeypatch).plain_french
     (root / "content/projects/lilas.yaml").write_text(project_yaml(), encoding="utf-8")
     assert load_site(root).plain_french == before
+
+
+def test_loading_leaves_the_cycle_collector_as_it_found_it(tmp_path):
+    import gc
+    root = city(tmp_path)
+    assert gc.isenabled()
+    load_site(root)
+    assert gc.isenabled()
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(status="status: fini"), encoding="utf-8")
+    with pytest.raises(InvalidRecords):
+        load_site(root)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(InvalidRecords):
+            load_site(root)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
