@@ -48,3 +48,188 @@ def test_a_file_with_problems_is_reported_on_every_build_until_fixed(tmp_path, p
     assert [p.status for p in load_site(root).projects] == ["in_progress"]
     # a schema problem is found after parsing: the file is parsed again each time
     assert parsed_files.count("content/projects/lilas.yaml") == 3
+
+
+@pytest.fixture()
+def built_records(monkeypatch):
+    """The record files the loader really builds, by kind, in order."""
+    built: list[str] = []
+    for name in ("build_sector", "build_project", "build_works_order", "build_meeting", "build_report"):
+        real = getattr(model_module, name)
+
+        def counting(document, ctx, real=real):
+            built.append(document.path)
+            return real(document, ctx)
+
+        monkeypatch.setattr(model_module, name, counting)
+    return built
+
+
+def fresh_load(root, monkeypatch, **options):
+    """What a new process would load: nothing kept from earlier loads."""
+    with monkeypatch.context() as fresh:
+        fresh.setattr(model_module, "_parsed_files", model_module._ParsedFiles())
+        fresh.setattr(model_module, "_built_records", model_module._BuiltRecords())
+        return load_site(root, **options)
+
+
+def everything_in(model) -> str:
+    """The whole model as text: every record, derived fact and view (records' repr show their fields)."""
+    text = repr(model)
+    assert " at 0x" not in text  # no object shown by its address: the text says what is in it
+    return text
+
+
+def works_yaml(reference: str, project: str = "lilas", start: str = "2026-12-01") -> str:
+    return (f"reference: {reference}\ntitle: Fermeture {reference}\nsectors: [secteur-1]\nkind: closure\n"
+            f"street: rue des Lilas\nproject: {project}\nstart: {start}\nend: 2026-12-20\n")
+
+
+def city(tmp_path):
+    return write_site(tmp_path, {
+        "content/projects/lilas.yaml": project_yaml(),
+        "content/projects/tilleuls.yaml": project_yaml(title="title: Les Tilleuls", sectors="sectors: [secteur-2]"),
+        "content/works/arr-1.yaml": works_yaml("ARR-1"),
+        "content/works/arr-2.yaml": works_yaml("ARR-2", project="tilleuls"),
+    })
+
+
+def test_a_reload_builds_only_the_edited_record_and_equals_a_fresh_load(tmp_path, monkeypatch, built_records):
+    root = city(tmp_path)
+    load_site(root)
+    assert len(built_records) == 6
+    built_records.clear()
+    (root / "content/projects/tilleuls.yaml").write_text(
+        project_yaml(title="title: Les Tilleuls refaits", sectors="sectors: [secteur-2]"), encoding="utf-8")
+    reloaded = load_site(root)
+    assert built_records == ["content/projects/tilleuls.yaml"]
+    assert "Les Tilleuls refaits" in everything_in(reloaded)
+    assert everything_in(reloaded) == everything_in(fresh_load(root, monkeypatch))
+
+
+def test_an_edit_changes_what_other_kept_records_show(tmp_path, monkeypatch, built_records):
+    """A project suspended: its kept works order now shows it suspended, the bad news and sector lists too."""
+    root = city(tmp_path)
+    first = load_site(root)
+    assert first.bad_news == []
+    built_records.clear()
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(
+        status="status: suspended",
+        updates="updates:\n  - {date: 2026-11-01, kind: suspension, title: Arrêt, reason: Fouilles archéologiques}"),
+        encoding="utf-8")
+    reloaded = load_site(root)
+    assert built_records == ["content/projects/lilas.yaml"]
+    order = next(w for w in reloaded.works if w.id == "arr-1")
+    assert order.project.status == "suspended" and order.project is next(p for p in reloaded.projects if p.id == "lilas")
+    assert [(n.kind, n.title) for n in reloaded.bad_news] == [("suspended", "Réfection de la rue des Lilas")]
+    assert [n.title for n in reloaded.views["secteur-1"].bad_news] == ["Réfection de la rue des Lilas"]
+    assert reloaded.views["secteur-1"].projects_by_status["suspended"][0].id == "lilas"
+    assert everything_in(reloaded) == everything_in(fresh_load(root, monkeypatch))
+    # a works order moved to the other project: both projects' lists of orders change
+    built_records.clear()
+    (root / "content/works/arr-1.yaml").write_text(works_yaml("ARR-1", project="tilleuls"), encoding="utf-8")
+    moved = load_site(root)
+    assert built_records == ["content/works/arr-1.yaml"]
+    assert {p.id: [w.id for w in p.works] for p in moved.projects} == {"lilas": [], "tilleuls": ["arr-1", "arr-2"]}
+    assert everything_in(moved) == everything_in(fresh_load(root, monkeypatch))
+
+
+def test_records_are_built_again_when_what_they_were_checked_against_changes(tmp_path, built_records):
+    root = city(tmp_path)
+    load_site(root)
+    built_records.clear()
+    # a new project: the works orders' references to projects are checked against the list again
+    (root / "content/projects/erables.yaml").write_text(project_yaml(title="title: Les Érables"), encoding="utf-8")
+    load_site(root)
+    assert sorted(built_records) == ["content/projects/erables.yaml", "content/works/arr-1.yaml",
+                                     "content/works/arr-2.yaml"]
+    built_records.clear()
+    # the project it names removed: the order is built again, and the problem reported
+    (root / "content/projects/tilleuls.yaml").unlink()
+    with pytest.raises(InvalidRecords) as error:
+        load_site(root)
+    assert "tilleuls" in error.value.report()
+    assert "content/works/arr-2.yaml" in built_records
+
+
+def test_a_record_is_built_again_when_a_file_it_reads_changes(tmp_path, built_records):
+    root = city(tmp_path)
+    (root / "content/works/arr-1.yaml").write_text(
+        works_yaml("ARR-1") + "geometry: works/lilas.geojson\n", encoding="utf-8")
+    geojson = root / "content/works/lilas.geojson"
+    geojson.write_text('{"type": "Point", "coordinates": [4.85, 45.75]}', encoding="utf-8")
+    assert next(w for w in load_site(root).works if w.id == "arr-1").geometry["coordinates"] == [4.85, 45.75]
+    built_records.clear()
+    geojson.write_text('{"type": "Point", "coordinates": [4.86, 45.76]}', encoding="utf-8")
+    reloaded = load_site(root)
+    assert built_records == ["content/works/arr-1.yaml"]
+    assert next(w for w in reloaded.works if w.id == "arr-1").geometry["coordinates"] == [4.86, 45.76]
+    built_records.clear()
+    geojson.unlink()
+    with pytest.raises(InvalidRecords) as error:
+        load_site(root)
+    assert "lilas.geojson" in error.value.report()
+    assert built_records == ["content/works/arr-1.yaml"]
+
+
+def test_a_new_build_date_derives_again_what_depends_on_it(tmp_path, monkeypatch):
+    import datetime as dt
+    root = city(tmp_path)
+    load_site(root)
+    later = load_site(root, today=dt.date(2026, 12, 10))
+    assert [w.timing for w in later.works] == ["active", "active"]
+    assert everything_in(later) == everything_in(fresh_load(root, monkeypatch, today=dt.date(2026, 12, 10)))
+
+
+def commit(root, message):
+    import subprocess
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.name=Service", "-c", "user.email=s@example.org", "commit", "-qm", message]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+def test_a_commit_gives_kept_records_their_new_history(tmp_path, monkeypatch, built_records):
+    root = city(tmp_path)
+    commit(root, "Les fiches")
+    first = load_site(root)
+    assert [c.message for c in next(p for p in first.projects if p.id == "lilas").source.history] == ["Les fiches"]
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(title="title: Les Lilas"), encoding="utf-8")
+    commit(root, "Titre plus court")
+    built_records.clear()
+    reloaded = load_site(root)
+    assert built_records == ["content/projects/lilas.yaml"]
+    histories = {p.id: [c.message for c in p.source.history] for p in reloaded.projects}
+    assert histories == {"lilas": ["Titre plus court", "Les fiches"], "tilleuls": ["Les fiches"]}
+    assert everything_in(reloaded) == everything_in(fresh_load(root, monkeypatch))
+
+
+def test_plain_french_remarks_follow_the_edited_file(tmp_path, monkeypatch):
+    root = city(tmp_path)
+    before = load_site(root).plain_french
+    assert "summary" not in [p.field for p in before]
+    long_sentence = "summary: " + " ".join(["la chaussée est refaite"] * 9) + "."
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(summary=long_sentence), encoding="utf-8")
+    reloaded = load_site(root)
+    assert [p.file for p in reloaded.plain_french if p.field == "summary"] == ["content/projects/lilas.yaml"]
+    assert reloaded.plain_french == fresh_load(root, monkeypatch).plain_french
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(), encoding="utf-8")
+    assert load_site(root).plain_french == before
+
+
+def test_loading_leaves_the_cycle_collector_as_it_found_it(tmp_path):
+    import gc
+    root = city(tmp_path)
+    assert gc.isenabled()
+    load_site(root)
+    assert gc.isenabled()
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(status="status: fini"), encoding="utf-8")
+    with pytest.raises(InvalidRecords):
+        load_site(root)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(InvalidRecords):
+            load_site(root)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
@@ -76,6 +77,54 @@ class _ParsedFiles:
 _parsed_files = _ParsedFiles()
 
 
+class _BuiltRecords:
+    """Records built by this process, by file, kept while nothing they were built from changed.
+
+    Building again what a file says (geometry checks, opening hours, Markdown, photos'
+    sizes) costs far more than checking that nothing changed: the file's bytes (its
+    hash), everything the builder looked at besides it (``context``: settings, the ids of
+    the other records, the sectors' outlines) and the other files it read (their hashes; None: missing).
+    Only records built without any problem are kept, so every problem is reported again.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str, str], tuple[str, tuple[Any, ...], tuple[Any, ...], Any]] = {}
+        self._contexts: dict[str, tuple[Any, ...]] = {}
+
+    def context(self, kind: str, *facts: Any) -> tuple[Any, ...]:
+        """The facts as one object, the same one while they stay equal: entries compare it by identity."""
+        if self._contexts.get(kind) != facts:
+            self._contexts[kind] = facts
+        return self._contexts[kind]
+
+    def get(self, key: tuple[str, str, str], content_hash: str | None, context: tuple[Any, ...]) -> Any:
+        entry = self._entries.get(key)
+        if entry is None or content_hash is None or entry[0] != content_hash or entry[1] is not context:
+            return None
+        if any(_ParsedFiles.content_hash(path) != read_hash for path, read_hash in entry[2]):
+            return None
+        return entry[3]
+
+    def keep(self, key: tuple[str, str, str], content_hash: str | None, context: tuple[Any, ...],
+             read_files: list[str], record: Any) -> None:
+        if content_hash is None:
+            return
+        hashes = tuple((path, _ParsedFiles.content_hash(path)) for path in dict.fromkeys(read_files))
+        self._entries[key] = (content_hash, context, hashes, record)
+
+    def forget(self, key: tuple[str, str, str]) -> None:
+        self._entries.pop(key, None)
+
+    def replace(self, key: tuple[str, str, str], old: Any, new: Any) -> None:
+        """The kept record, now with its history: the next build uses it as it is."""
+        entry = self._entries.get(key)
+        if entry is not None and entry[3] is old:
+            self._entries[key] = (*entry[:3], new)
+
+
+_built_records = _BuiltRecords()
+
+
 def record_files(settings: ClairvoieSettings, content_path: str) -> dict[str, list[str]]:
     """Absolute paths of every record file, by record kind, sorted."""
     folders = {
@@ -107,6 +156,20 @@ def services_file(settings: ClairvoieSettings, content_path: str) -> str | None:
 def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: str,
                articles: Iterable[Any] = (), now: dt.datetime | None = None) -> Model:
     """Read, check and derive everything; raise InvalidRecords with every problem."""
+    # The load makes millions of objects, nearly all kept in the model or freed by their count:
+    # Python's cycle collector, run every few hundred allocations over a heap this size, cost a
+    # fifth of a load at size M and found almost nothing. It runs as before once the load ends.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_model(settings, content_path, timezone_name, articles, now)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_model(settings: ClairvoieSettings, content_path: str, timezone_name: str,
+                articles: Iterable[Any], now: dt.datetime | None) -> Model:
     content_path = os.path.abspath(content_path)
     timezone = ZoneInfo(timezone_name)
     now = now or build_date(timezone)
@@ -123,20 +186,38 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     documents = {kind: _load_documents(paths, settings.site_root, problems) for kind, paths in files.items()}
     ctx.works_references = sorted({str(document.data["reference"]) for document, *_ in documents["works"]
                                    if isinstance(document.data.get("reference"), (str, int))})
+    keys: dict[str, list[tuple[str, str, str]]] = {kind: [] for kind in builders}
     for kind, kind_documents in documents.items():  # sectors first: others are placed in them
+        # What this kind's builder reads besides its document and the files it names (build.py).
+        context = _built_records.context(
+            kind, settings, content_path, timezone_name, tuple(ctx.sector_ids),
+            None if kind == "sector" else tuple((sector.id, sector.geometry) for sector in records["sector"]),
+            tuple(ctx.project_ids) if kind in ("works", "report") else None,
+            (tuple(ctx.works_references), tuple(ctx.report_ids), _frozen(ctx.service_codes))
+            if kind == "report" else None)
         for document, absolute_path, checked, content_hash in kind_documents:
             if kind != "sector":
                 check_sector_ids(document, ctx, allow_city_wide=(kind == "project"))
+            key = (kind, absolute_path, document.path)
             shape_errors = [] if checked else schema_errors(kind, document)
             problems += [document.problem(field_path, message) for field_path, message in shape_errors]
             if shape_errors:
                 _parsed_files.forget(absolute_path, document.path)
+                _built_records.forget(key)
                 # What the schema refused is taken out; the rest is still checked, in this run.
                 builders[kind](document.without(field_path for field_path, _ in shape_errors), ctx)
                 continue
-            record = builders[kind](document, ctx)
-            records[kind].append(dataclasses.replace(
-                record, source=dataclasses.replace(record.source, digest=content_hash or "")))
+            record = _built_records.get(key, content_hash, context)
+            if record is None:
+                problems_before, ctx.read_files = len(problems), []
+                record = builders[kind](document, ctx)
+                record = dataclasses.replace(record, source=dataclasses.replace(record.source, digest=content_hash or ""))
+                if len(problems) == problems_before:
+                    _built_records.keep(key, content_hash, context, ctx.read_files, record)
+                else:
+                    _built_records.forget(key)
+            records[kind].append(record)
+            keys[kind].append(key)
         if kind == "sector":
             ctx.city = CityOutline.of(sector.geometry for sector in records["sector"])
             ctx.sector_shapes = {sector.id: shape(sector.geometry)
@@ -158,7 +239,7 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
     if problems:
         raise InvalidRecords(problems)
 
-    with_history = _with_histories(records, settings)
+    with_history = _with_histories(records, keys, settings)
     return derive(Records(
         sectors=with_history["sector"], projects=with_history["project"], works=with_history["works"],
         meetings=with_history["meeting"], news=news, synonyms=synonyms,
@@ -191,13 +272,26 @@ def _load_services(settings: ClairvoieSettings, content_path: str, ctx: BuildCon
     return services
 
 
-def _with_histories(records: dict[str, list[Any]], settings: ClairvoieSettings) -> dict[str, list[Any]]:
+def _with_histories(records: dict[str, list[Any]], keys: dict[str, list[tuple[str, str, str]]],
+                    settings: ClairvoieSettings) -> dict[str, list[Any]]:
+    """Each record with its file's Git history; a kept record whose history is unchanged stays as it is."""
     folders = [os.path.relpath(settings.sectors_dir(), settings.site_root), "content"]
     histories = record_histories(settings.site_root, folders)
-    return {kind: [dataclasses.replace(record, source=dataclasses.replace(
-                       record.source, history=histories.get(record.source.path, ())))
-                   for record in kind_records]
-            for kind, kind_records in records.items()}
+    with_history: dict[str, list[Any]] = {}
+    for kind, kind_records in records.items():
+        with_history[kind] = []
+        for key, record in zip(keys[kind], kind_records):
+            history = histories.get(record.source.path, ())
+            if record.source.history != history:
+                new = dataclasses.replace(record, source=dataclasses.replace(record.source, history=history))
+                _built_records.replace(key, record, new)
+                record = new
+            with_history[kind].append(record)
+    return with_history
+
+
+def _frozen(items: list[str] | None) -> tuple[str, ...] | None:
+    return None if items is None else tuple(items)
 
 
 def _record_id(path: str) -> str:
@@ -210,8 +304,13 @@ def _load_documents(paths: list[str], site_root: str,
     the hash of its bytes."""
     documents: list[tuple[YamlDocument, str, bool, str | None]] = []
     seen: dict[str, str] = {}
+    shown_folders: dict[str, str] = {}  # relpath() once per folder: it costs more than hashing a file
     for path in paths:
-        shown = os.path.relpath(path, site_root).replace(os.sep, "/")
+        folder, file_name = os.path.split(path)
+        if folder not in shown_folders:
+            shown_folder = os.path.relpath(folder, site_root).replace(os.sep, "/")
+            shown_folders[folder] = "" if shown_folder == "." else shown_folder + "/"
+        shown = shown_folders[folder] + file_name
         record_id = _record_id(path)
         if not is_slug(record_id):
             problems.append(Problem(shown, 1, 1, "", messages.bad_file_name(os.path.basename(path))))

@@ -56,6 +56,8 @@ class BuildContext:
     works_references: list[str] = field(default_factory=list)  # of every works order file
     service_codes: list[str] | None = None  # of services.yaml; None: no readable services.yaml
     report_ids: list[str] = field(default_factory=list)  # every report file's name (its number, lower case)
+    # Other files the record being built reads (photos, documents, GeoJSON): what keeps it valid.
+    read_files: list[str] = field(default_factory=list)
 
     def report(self, document: YamlDocument, field_path: FieldPath, message: str) -> None:
         self.problems.append(document.problem(field_path, message))
@@ -149,6 +151,7 @@ def resolve_geometry(document: YamlDocument, ctx: BuildContext, path: FieldPath,
     if not isinstance(value, str):
         return None
     file_path = os.path.normpath(os.path.join(base_dir, value))
+    ctx.read_files.append(file_path)
     if not file_path.startswith(base_dir + os.sep) or not os.path.isfile(file_path):
         missing = messages.missing_sector_file if base_name == "sectors" else messages.missing_file
         ctx.report(document, path, missing(value))
@@ -185,6 +188,7 @@ def _geometry_of(geojson: Any) -> dict[str, Any] | None:
 # --- files -----------------------------------------------------------------------------
 def _content_file(ctx: BuildContext, relative: str) -> str | None:
     path = os.path.normpath(os.path.join(ctx.content_path, relative))
+    ctx.read_files.append(path)
     if path.startswith(ctx.content_path + os.sep) and os.path.isfile(path):
         return path
     return None

@@ -131,11 +131,15 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
     works = [WorksOrder(**_written(order), timing=works_timing(order, today, settings.upcoming_works_days),
                         project=by_id.get(order.project_id))
              for order in records.works]
+    orders_of: dict[int, list[WorksOrder]] = {}
+    for order in works:
+        if order.project is not None:
+            orders_of.setdefault(id(order.project), []).append(order)
     for project in projects:
         # Projects and their orders point at each other, and frozen records cannot both be
         # made with the other given: the one tie, made here before anything reads the model.
         object.__setattr__(project, "works", tuple(sorted(
-            (w for w in works if w.project is project), key=lambda w: (w.start_date, w.id))))
+            orders_of.get(id(project), ()), key=lambda w: (w.start_date, w.id))))
     meetings = [Meeting(**_written(m), is_upcoming=meeting_is_upcoming(m, now)) for m in records.meetings]
 
     project_news = [n for n in map(project_bad_news, projects) if n]

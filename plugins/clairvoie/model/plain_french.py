@@ -153,6 +153,8 @@ class PlainFrench:
         self.min_score = min_score
         self.terms = TermFinder(self.jargon)
         self._remarks: dict[tuple[str, bool], tuple[str, ...]] = {}
+        # id(document) → (the document, its kind, its remarks): see check()
+        self.by_document: dict[int, tuple[YamlDocument, str, list[Problem]]] = {}
 
     def remarks(self, texts: Iterable[StaffText]) -> list[Problem]:
         found: list[Problem] = []
@@ -256,8 +258,16 @@ def check(documents: dict[str, list[YamlDocument]], articles: Iterable[Any], glo
     if checker is None:
         checker = PlainFrench(glossary, min_score)
         _last_check[:] = [checker]
-    texts = [text for kind, kind_documents in documents.items()
-             for document in kind_documents for text in document_texts(kind, document)]
-    texts += [text for article in articles if article.source_path.lower().endswith(_MARKDOWN_SUFFIXES)
-              for text in article_texts(article, site_root)]
-    return tuple(sorted(set(checker.remarks(texts))))
+    found: list[Problem] = []
+    # A record file's remarks, by document: one unchanged since the last build is the same object.
+    kept, checker.by_document = checker.by_document, {}
+    for kind, kind_documents in documents.items():
+        for document in kind_documents:
+            entry = kept.get(id(document))
+            if entry is None or entry[0] is not document or entry[1] != kind:
+                entry = (document, kind, checker.remarks(document_texts(kind, document)))
+            checker.by_document[id(document)] = entry
+            found += entry[2]
+    found += checker.remarks(text for article in articles if article.source_path.lower().endswith(_MARKDOWN_SUFFIXES)
+                             for text in article_texts(article, site_root))
+    return tuple(sorted(set(found)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -24,6 +25,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=1 << 16)  # street names and services repeat across thousands of records
 def key(text: str) -> str:
     """One spelling for comparison: "Rue Jean-Jaurès" and "rue jean jaures" → "rue jean jaures"."""
     return " ".join(words(text))
