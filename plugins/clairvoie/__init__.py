@@ -43,6 +43,7 @@ def _generators(pelican):
     from .generator import ClairvoieGenerator
 
     staging.begin(pelican)
+    phases.new_build()
     return ClairvoieGenerator
 
 
@@ -59,6 +60,9 @@ def _finish(pelican) -> None:
     timing = phases.current
     with timing.phase("image_privacy"):
         image_privacy.publish_stripped_originals(pelican)
+    with timing.phase("staging"):
+        staging.keep_unchanged(pelican)
+    with timing.phase("image_privacy"):
         image_privacy.refuse_images_with_metadata(pelican)
     with timing.phase("staging"):
         staging.finish(pelican)
