@@ -238,14 +238,15 @@ def keep_unchanged_files(staging_path: str, final_path: str, settled: Collection
     ``settled`` ones (site paths, "a/b.json"): the build knows them linked or changed.
     """
     kept = compared = 0
+    staging_path = os.path.normpath(staging_path)
     for root, _dirs, files in os.walk(staging_path):
-        relative = os.path.relpath(root, staging_path)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        relative = root[len(staging_path) + 1:]  # os.walk joins onto the path given: no relpath (slow)
+        prefix = relative.replace(os.sep, "/") + "/" if relative else ""
         for name in files:
             if prefix + name in settled:
                 continue
             staged = os.path.join(root, name)
-            published = os.path.normpath(os.path.join(final_path, relative, name))
+            published = os.path.join(final_path, relative, name)
             try:
                 staged_status, published_status = os.stat(staged), os.stat(published)
             except FileNotFoundError:
