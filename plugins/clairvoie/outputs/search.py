@@ -36,6 +36,7 @@ import concurrent.futures
 import contextlib
 import gzip
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -420,11 +421,9 @@ def vocabulary(texts: list[str]) -> list[str]:
     does not find here for a typo, and proposes the closest word of this list. Words
     shorter than four letters are left out: the page never corrects them.
     """
-    # Each spelling once, in the order of its first use (the tie-break of most_common below):
-    # each text's counts keep the order of the text, and are added in the order of the texts.
-    written_counts: collections.Counter[str] = collections.Counter()
-    for text in texts:
-        written_counts.update(_written_words.get(text, lambda: _words_written(text)))
+    # Each spelling once, in the order of its first use (the tie-break of most_common below).
+    written_counts = collections.Counter(itertools.chain.from_iterable(
+        _written_words.get(text, lambda: _words_written(text)) for text in texts))
     counts: collections.Counter[str] = collections.Counter()
     spellings: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for written, count in written_counts.items():
@@ -435,8 +434,8 @@ def vocabulary(texts: list[str]) -> list[str]:
     return [spellings[folded].most_common(1)[0][0] for folded, _ in ranked]
 
 
-def _words_written(text: str) -> collections.Counter[str]:
-    return collections.Counter(re.findall(r"[^\W\d_]{4,}", unescape(text)))
+def _words_written(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]{4,}", unescape(text))
 
 
 # Each page's words, kept between builds of one process: a preview counts only its changed pages'.
