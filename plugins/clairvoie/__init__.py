@@ -12,7 +12,7 @@ import os
 
 from pelican import signals as pelican_signals
 
-from . import image_privacy, outputs, phases, signals, staging
+from . import image_privacy, incremental, outputs, phases, signals, staging
 from .labels import template_filters, template_globals
 from .outputs.assets import template_globals as asset_globals
 from .model import InvalidRecords
@@ -43,6 +43,7 @@ def _generators(pelican):
     from .generator import ClairvoieGenerator
 
     staging.begin(pelican)
+    phases.new_build()
     return ClairvoieGenerator
 
 
@@ -59,6 +60,9 @@ def _finish(pelican) -> None:
     timing = phases.current
     with timing.phase("image_privacy"):
         image_privacy.publish_stripped_originals(pelican)
+    with timing.phase("staging"):
+        staging.keep_unchanged(pelican)
+    with timing.phase("image_privacy"):
         image_privacy.refuse_images_with_metadata(pelican)
     with timing.phase("staging"):
         staging.finish(pelican)
@@ -69,6 +73,7 @@ def _finish(pelican) -> None:
 def register() -> None:
     logging.getLogger("pelican").addFilter(_NoTracebackForInvalidRecords())
     pelican_signals.initialized.connect(_add_template_helpers)
+    pelican_signals.readers_init.connect(incremental.remember_reads)
     pelican_signals.get_generators.connect(_generators)
     pelican_signals.all_generators_finalized.connect(_build_models)
     pelican_signals.static_generator_finalized.connect(image_privacy.take_over_static_images)

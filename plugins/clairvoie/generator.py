@@ -43,7 +43,7 @@ class ClairvoieGenerator(Generator):
         """Nothing yet: ``build_model`` runs once every generator has found its content."""
 
     def build_model(self) -> None:
-        with phases.new_build().phase("model"):
+        with phases.current.phase("model"):
             self._build_model()
 
     def _build_model(self) -> None:

@@ -480,33 +480,70 @@ class ImagesWithMetadata(Exception):
         return messages.images_with_metadata(len(self.files))
 
 
-# What each file's bytes carry, by their hash: a rebuild in one process (the preview) reads
-# every file again but parses only those it has not seen (hashing is far cheaper than parsing).
+# What each file's bytes carry, by their hash: a rebuild in one process (the preview) parses
+# only the files it has not seen (hashing is far cheaper than parsing).
 _verdicts = incremental.KeptBetweenBuilds()
+# By published folder, the files (device, inode, size, modification time) this process found clean
+# in the build that was published there. A rebuild's file that is one of them, hard-linked from the
+# published file, is not read again: most of a rebuild's files are.
+_clean_files: dict[str, set[tuple[int, int, int, int]]] = {}
 
 
-def images_with_metadata(folder: str) -> dict[str, list[str]]:
-    """Every image or MP3 under ``folder`` (found by content) that carries metadata, and what."""
-    found = {}
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            kind = _taken_over_kind(path)
-            if kind is None:
+def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def _files(folder: str, relative: str = "") -> Iterator[tuple[os.DirEntry, str]]:
+    """Each file under ``folder``, with its path relative to it (no os.path.relpath: it is slow)."""
+    with os.scandir(folder) as scanned:
+        entries = sorted(scanned, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files(entry.path, f"{relative}{entry.name}{os.sep}")
+        elif entry.is_file():
+            yield entry, relative + entry.name
+
+
+def images_with_metadata(folder: str, published: str | None = None) -> dict[str, list[str]]:
+    """Every image or MP3 under ``folder`` (found by content) that carries metadata, and what.
+
+    With ``published`` (the folder ``folder`` will replace), a file that is the very file published
+    at the same place (a hard link: same inode), found clean by this process before, is not read.
+    """
+    found, clean = {}, set()
+    already_clean = _clean_files.get(published, set()) if published else set()
+    for entry, relative in _files(folder):
+        if already_clean:
+            try:
+                status = os.stat(os.path.join(published, relative))
+            except OSError:
+                status = None
+            # The published file still holds this inode: the staged file is it, not a new one on a reused inode.
+            if status is not None and status.st_ino == entry.inode() and _identity(status) in already_clean:
+                clean.add(_identity(status))
                 continue
-            with open(path, "rb") as stream:
+        kind = _taken_over_kind(entry.path)
+        if kind is not None:
+            with open(entry.path, "rb") as stream:
                 data = stream.read()
             what = _verdicts.get((kind, hashlib.sha256(data).digest()),
                                  lambda: metadata_found(data) if kind == "image" else sound_metadata_found(data))
             if what:
-                found[os.path.relpath(path, folder)] = what
+                found[relative] = what
+                continue
+        if published:
+            try:
+                clean.add(_identity(os.stat(entry.path)))
+            except OSError:
+                pass
+    if published and not found:
+        _clean_files[published] = clean
     return found
 
 
 def refuse_images_with_metadata(pelican: Any) -> None:
     """Pelican's finalized, before the swap: stop the build if any image would go out with metadata."""
-    found = images_with_metadata(pelican.output_path)
+    found = images_with_metadata(pelican.output_path, staging.final_path_of(pelican.output_path))
     if not found:
         return
     for path, what in found.items():

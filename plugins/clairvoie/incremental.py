@@ -28,6 +28,7 @@ folder as it is.
 from __future__ import annotations
 
 import filecmp
+import functools
 import hashlib
 import json
 import logging
@@ -239,14 +240,15 @@ def keep_unchanged_files(staging_path: str, final_path: str, settled: Collection
     ``settled`` ones (site paths, "a/b.json"): the build knows them linked or changed.
     """
     kept = compared = 0
+    staging_path = os.path.normpath(staging_path)
     for root, _dirs, files in os.walk(staging_path):
-        relative = os.path.relpath(root, staging_path)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        relative = root[len(staging_path) + 1:]  # os.walk joins onto the path given: no relpath (slow)
+        prefix = relative.replace(os.sep, "/") + "/" if relative else ""
         for name in files:
             if prefix + name in settled:
                 continue
             staged = os.path.join(root, name)
-            published = os.path.normpath(os.path.join(final_path, relative, name))
+            published = os.path.join(final_path, relative, name)
             try:
                 staged_status, published_status = os.stat(staged), os.stat(published)
             except FileNotFoundError:
@@ -298,3 +300,31 @@ class ForOneBuild(KeptBetweenBuilds):
         if key not in self._current:
             self._current[key] = make()
         return self._current[key]
+
+
+# What Pelican's readers made of each file (its Markdown articles), kept between builds of one
+# process: by the file's size and modification time and the settings, as Pelican's own reader
+# cache does, but in memory only (Pelican's cache, on disk, ignores a change of settings).
+_read_files = KeptBetweenBuilds()
+
+
+def remember_reads(readers: Any) -> None:
+    """Pelican's readers_init: a file unchanged since the last build of this process is not read again."""
+    for extension, reader_class in list(readers.reader_classes.items()):
+        if reader_class:
+            readers.reader_classes[extension] = functools.partial(_kept_reader, reader_class)
+
+
+def _kept_reader(reader_class: Any, settings: dict[str, Any]) -> Any:
+    """Pelican's reader, whose ``read`` returns what it read last time from an unchanged file."""
+    reader = reader_class(settings)
+    settings_text = _settings_text(settings)  # once made: Markdown's reader adds to its settings
+    read = reader.read
+
+    def read_once(path: str) -> tuple[str, dict[str, Any]]:
+        key = (reader_class, os.path.abspath(path), _file_stamp(path), settings_text)
+        content, metadata = _read_files.get(key, lambda: read(path))
+        return content, dict(metadata)  # Pelican adds to it: the kept one stays as read
+
+    reader.read = read_once
+    return reader

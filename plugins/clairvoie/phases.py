@@ -10,7 +10,8 @@ and the child processes that end are its own, not the running phase's.
 At the end of a build the phases are logged (one line, in French) and written to
 ``<CACHE_PATH>/clairvoie-phases.json`` for ``make bench`` (``bench/run.py``):
 ``{"phases": [{"name", "cpu_seconds", "wall_seconds"}, ...], "cpu_seconds": <the
-process's own CPU and its ended children's, at the end>}``. What is not in a phase
+process's own CPU and its ended children's since the build began (``new_build``: Pelican's
+get_generators), the first build of a process since the process began>}``. What is not in a phase
 (Python's start-up, Pelican's own articles) is the build's total less their sum.
 """
 
@@ -30,6 +31,12 @@ logger = logging.getLogger(__name__)
 PHASES_FILE = "clairvoie-phases.json"  # in Pelican's CACHE_PATH
 
 
+def _process_total() -> float:
+    """The process's own CPU and its ended children's, in seconds."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def _clocks() -> tuple[float, float, float]:
     """(this thread's CPU, the whole process's CPU, the ended children's CPU), in seconds."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -39,7 +46,8 @@ def _clocks() -> tuple[float, float, float]:
 class Phases:
     """The phases of one build, in the order they ran (a name met again adds to its first place)."""
 
-    def __init__(self) -> None:
+    def __init__(self, started: float = 0.0) -> None:
+        self.started = started  # the process's total CPU when the build began
         self.cpu: dict[str, float] = {}
         self.wall: dict[str, float] = {}
         self._background: list[str] = []  # phases whose work goes on beside the main thread
@@ -72,12 +80,10 @@ class Phases:
             self._background.remove(name)
 
     def as_json(self) -> dict[str, Any]:
-        process = time.process_time()
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {
             "phases": [{"name": name, "cpu_seconds": round(cpu, 3), "wall_seconds": round(self.wall[name], 3)}
                        for name, cpu in self.cpu.items()],
-            "cpu_seconds": round(process + children.ru_utime + children.ru_stime, 3),
+            "cpu_seconds": round(_process_total() - self.started, 3),
         }
 
     def report(self, cache_folder: str) -> None:
@@ -102,9 +108,13 @@ def _seconds_fr(seconds: float) -> str:
 
 # The build under way (one at a time in a process: pelican --autoreload runs them one after another).
 current = Phases()
+_builds = 0
 
 
 def new_build() -> Phases:
-    global current
-    current = Phases()
+    """A build begins: the first of the process counts from the process's start (Python, Pelican's
+    start-up), the others (pelican --autoreload) from now, not the process's whole life."""
+    global current, _builds
+    current = Phases(_process_total() if _builds else 0.0)
+    _builds += 1
     return current

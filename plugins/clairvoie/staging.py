@@ -80,18 +80,26 @@ def _remove_in_background(folder: str) -> None:
                      name="clairvoie-remove-old-output").start()
 
 
+def keep_unchanged(pelican: Any) -> None:
+    """Link each staged file identical to the published one to it (before the check of images:
+    a file that is the published one was checked when it was published)."""
+    final, staging = final_output_path(pelican), pelican.output_path
+    if staging == final or not os.path.isdir(final):
+        return
+    unchanged, compared = incremental.keep_unchanged_files(staging, final, _settled.pop(staging, set()))
+    logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", unchanged, compared)
+
+
 def finish(pelican: Any) -> None:
-    """Replace the output folder with the finished staging folder."""
+    """Replace the output folder with the finished staging folder (``keep_unchanged`` done)."""
     final = final_output_path(pelican)
     staging = pelican.output_path
+    _settled.pop(staging, None)
     if staging == final:
-        _settled.pop(staging, None)
         return
     retired = final + RETIRED_SUFFIX
     shutil.rmtree(retired, ignore_errors=True)
     if os.path.isdir(final):
-        unchanged, compared = incremental.keep_unchanged_files(staging, final, _settled.pop(staging, set()))
-        logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", unchanged, compared)
         for name in pelican.settings.get("OUTPUT_RETENTION", []):
             kept, target = os.path.join(final, name), os.path.join(staging, name)
             if os.path.exists(kept) and not os.path.exists(target):

@@ -88,3 +88,14 @@ def test_a_channel_is_named_by_its_module():
         return None
 
     assert phase_name(city_channel) == __name__
+
+
+def test_a_rebuild_in_one_process_counts_its_own_cpu_not_the_earlier_builds():
+    """pelican --autoreload: the second build's total is its own, not the process's since it began."""
+    first = phases.new_build()
+    before = time.process_time()
+    burn()
+    earlier_build_cpu = time.process_time() - before
+    assert first.as_json()["cpu_seconds"] >= earlier_build_cpu
+    second = phases.new_build()
+    assert second.as_json()["cpu_seconds"] < earlier_build_cpu

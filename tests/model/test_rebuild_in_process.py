@@ -233,3 +233,35 @@ def test_loading_leaves_the_cycle_collector_as_it_found_it(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_pelicans_articles_are_read_again_only_when_changed(tmp_path, monkeypatch):
+    """Pelican's own articles (the news, in Markdown), in builds of one process."""
+    import copy
+
+    from pelican import signals
+    from pelican.readers import MarkdownReader, Readers
+    from pelican.settings import DEFAULT_CONFIG
+
+    from clairvoie import incremental
+
+    read = []
+    real = MarkdownReader.read
+    monkeypatch.setattr(MarkdownReader, "read", lambda reader, path: read.append(path) or real(reader, path))
+    article = tmp_path / "travaux.md"
+    article.write_text("Title: Travaux rue des Lilas\nDate: 2026-11-02\n\nLa rue est fermée.\n", encoding="utf-8")
+    settings = {**copy.deepcopy(DEFAULT_CONFIG), "CACHE_PATH": str(tmp_path / "cache")}
+    signals.readers_init.connect(incremental.remember_reads)
+    try:
+        titles = []
+        for edit in (None, None, "Title: Travaux rue des Lilas, reportés\nDate: 2026-11-02\n\nReportés.\n"):
+            if edit:
+                article.write_text(edit, encoding="utf-8")
+            page = Readers(settings).read_file(str(tmp_path), "travaux.md")
+            titles.append((page.title, page.content))
+            incremental.KeptBetweenBuilds.new_build()
+    finally:
+        signals.readers_init.disconnect(incremental.remember_reads)
+    assert read == [str(article), str(article)]  # the first build, and after the edit
+    assert titles[0] == titles[1] == ("Travaux rue des Lilas", "<p>La rue est fermée.</p>")
+    assert titles[2] == ("Travaux rue des Lilas, reportés", "<p>Reportés.</p>")

@@ -205,3 +205,21 @@ def test_a_projects_letters_have_their_archive_announced_by_the_project_page(arc
     # A project without letters says so (its page announces the archive all the same).
     other = page(output / "projets" / "voie-verte-des-pres" / "lettres" / "index.html")
     assert "Aucune lettre n'est encore parue pour ce projet." in " ".join(other.text)
+
+
+def test_a_rebuild_publishes_an_edited_stored_issue_though_no_record_changed(archive_site):
+    """The archive's pages and RSS are kept from the published build only while the record and
+    the stored issues are unchanged: the stored file is what the site publishes."""
+    site, output = archive_site
+    path = site / "newsletters" / SECTOR / "1.json"
+    issue = json.loads(path.read_text())
+    issue["summary"] = "Résumé corrigé après publication."
+    path.write_text(json.dumps(issue, ensure_ascii=False), encoding="utf-8")
+    untouched = (output / "projets" / PROJECT / "lettres" / "index.html").stat().st_ino
+    result = run_pelican(site, output)
+    assert result.returncode == 0, result.stderr
+    issue_page = page(output / "secteurs" / SECTOR / "lettres" / "1" / "index.html")
+    assert "Résumé corrigé après publication." in " ".join(" ".join(issue_page.text).split())
+    feed = feedparser.parse((output / "secteurs" / SECTOR / "lettres" / "lettres.rss").read_bytes())
+    assert [entry.summary for entry in feed.entries] == ["Résumé corrigé après publication."]
+    assert (output / "projets" / PROJECT / "lettres" / "index.html").stat().st_ino == untouched  # kept

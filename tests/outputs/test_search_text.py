@@ -66,3 +66,15 @@ def test_index_chunks_grow_with_the_square_root_of_the_text():
     assert small == round(search.CHUNK_FACTOR * (2 * 20_000) ** 0.5)
     assert search.index_chunk_size(["mot " * 80_000]) == 2 * small
     assert search.index_chunk_size(["mot"]) == search.SMALLEST_CHUNK
+
+
+def test_the_vocabulary_of_a_rebuild_counts_the_changed_texts_anew():
+    """A rebuild in one process keeps each text's words: the vocabulary is still the one of
+    its texts, most frequent first."""
+    from clairvoie import incremental
+
+    first = ["Travaux rue des Lilas", "Travaux &amp; réfection", "Écoles, écoles"]
+    assert search.vocabulary(first) == ["écoles", "travaux", "lilas", "réfection"]  # ties: alphabetical
+    incremental.KeptBetweenBuilds.new_build()
+    second = ["Travaux rue des Lilas", "Réunion réunion réunion de quartier", "Écoles, écoles"]
+    assert search.vocabulary(second) == ["réunion", "écoles", "lilas", "quartier", "travaux"]

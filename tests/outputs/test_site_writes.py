@@ -81,6 +81,7 @@ def _build(root, output, make_calls, titles, **settings):
             return f"<feed>{titles[project.id]}</feed>"
         site.write_piece(f"projets/{project.id}/flux.atom", "feed:project:atom", [project], make)
     site.write("flux.atom", "<feed>la ville</feed>")  # a city-wide file, made every time
+    staging.keep_unchanged(pelican)
     staging.finish(pelican)
     return site.pieces
 

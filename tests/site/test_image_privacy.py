@@ -460,3 +460,40 @@ def test_an_image_with_metadata_from_elsewhere_stops_the_build_and_the_site_stay
     assert "rien n'a été publié" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert tree_digest(output) == published
     assert not (site / "output.clairvoie-new").exists()
+
+
+def test_a_rebuild_reads_only_its_new_files_yet_finds_metadata_under_a_published_name(tmp_path):
+    """A rebuild's file hard-linked from the published one, found clean by this process, is not
+    read again; a file at a published name that is not that file (replaced in the published
+    folder, then linked into the rebuild) is read, and its metadata found."""
+    from clairvoie import image_privacy
+
+    published, staged = tmp_path / "output", tmp_path / "output.clairvoie-new"
+    clean = io.BytesIO()
+    picture().save(clean, "PNG")
+    for folder in (published, staged):
+        (folder / "images").mkdir(parents=True)
+    (staged / "images" / "plan.png").write_bytes(clean.getvalue())
+    (staged / "images" / "carte.png").write_bytes(clean.getvalue())
+    assert image_privacy.images_with_metadata(str(staged), str(published)) == {}
+    (published / "images").rmdir()
+    published.rmdir()
+    staged.rename(published)  # swapped in, as staging.finish does
+    read = []
+    sniff = image_privacy._taken_over_kind
+    image_privacy._taken_over_kind = lambda path: read.append(os.path.basename(path)) or sniff(path)
+    try:
+        staged.mkdir()
+        (staged / "images").mkdir()
+        os.link(published / "images" / "plan.png", staged / "images" / "plan.png")  # a kept file
+        # A file replaced in the published folder (not by a build), then kept by a rebuild.
+        (published / "images" / "carte.png").unlink()
+        (published / "images" / "carte.png").write_bytes(tracked_png())
+        os.link(published / "images" / "carte.png", staged / "images" / "carte.png")
+        (staged / "images" / "nouveau.png").write_bytes(clean.getvalue())  # new in this build
+        found = image_privacy.images_with_metadata(str(staged), str(published))
+    finally:
+        image_privacy._taken_over_kind = sniff
+    carte = os.path.join("images", "carte.png")
+    assert list(found) == [carte] and "position GPS" in found[carte]
+    assert sorted(read) == ["carte.png", "nouveau.png"]

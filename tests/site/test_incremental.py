@@ -176,10 +176,11 @@ pelican.run()
 """
 
 
-@pytest.mark.parametrize("record", ["works order", "report"])
+@pytest.mark.parametrize("record", ["works order", "report", "news"])
 def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_path, record):
     """Also what the first build kept in memory (calendar events, open data rows, Open311
-    documents) and the per-record files it published (feeds, Open311 requests)."""
+    documents, Pelican's articles as read) and the per-record files it published (feeds,
+    Open311 requests)."""
     import os
     import subprocess
     import sys
@@ -188,7 +189,11 @@ def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_pat
 
     root = copy_demo_site(tmp_path / "site")
     model = load_site(root)
-    if record == "report":  # a duplicate's original, closed: the duplicate shows it too
+    if record == "news":  # a Markdown article, read by Pelican's reader
+        path = root / "content/actualites/budget-participatif-parc-des-bords-de-lise.md"
+        edited = path.read_text(encoding="utf-8").replace("un record.", "un record historique.", 1)
+        assert "un record historique." in edited
+    elif record == "report":  # a duplicate's original, closed: the duplicate shows it too
         report = next(r for r in model.reports if r.duplicates and not r.is_open)
         path = root / report.source.path
         edited = path.read_text(encoding="utf-8").replace(
@@ -210,7 +215,10 @@ def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_pat
     incremental, expected = _tree(output), _tree(full)
     assert sorted(incremental) == sorted(expected)
     assert [path for path in expected if incremental[path] != expected[path]] == []
-    if record == "report":
+    if record == "news":
+        assert "un record historique." in expected["actualites/budget-participatif-parc-des-bords-de-lise/index.html"
+                                                   ].decode("utf-8")
+    elif record == "report":
         assert b'"status": "open"' in expected[f"open311/v2/requests/{report.number}.json"]
     else:
         # the edited hours, as the calendar words them (ICS escapes the comma, folds long lines)

@@ -19,6 +19,7 @@ an empty feed: the pages that link to it never depend on what was stored. A stor
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 from dataclasses import dataclass
@@ -167,18 +168,23 @@ def rss_bytes(model: Model, letters: LetterList, issues: list[Issue], site: Site
     return fg.rss_str(pretty=True, encoding="UTF-8")
 
 
-def _write_archive(model: Model, site: Site, letters: LetterList) -> None:
+def _write_archive(model: Model, site: Site, letters: LetterList, record: Any) -> None:
+    """The list's archive page, its issues' pages and RSS: made again only when the record
+    (its name) or the stored issues changed (``Site.render_piece``)."""
     issues = stored_issues(model, letters.list_id)
+    stored = hashlib.blake2b(repr(issues).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     variables = {"letters": letters, "issues": issues, "archive": letters.archive, "rss": letters.rss,
                  "subscribe_url": model.settings.newsletter_subscribe_url}
-    site.render(f"{letters.archive}index.html", "clairvoie_newsletters", **variables)
+    site.render_piece(f"{letters.archive}index.html", stored, [record], "clairvoie_newsletters", **variables)
     for issue in issues:
-        site.render(f"{issue.url}index.html", "clairvoie_newsletter", issue=issue, **variables)
-    site.write(letters.rss, rss_bytes(model, letters, issues, site))
+        site.render_piece(f"{issue.url}index.html", stored, [record], "clairvoie_newsletter",
+                          issue=issue, **variables)
+    site.write_piece(letters.rss, f"newsletter:rss:{stored}", [record],
+                     lambda: rss_bytes(model, letters, issues, site))
 
 
 def write_newsletter_archive(model: Model, site: Site) -> None:
     for sector in model.sectors:
-        _write_archive(model, site, LetterList.of_sector(sector))
+        _write_archive(model, site, LetterList.of_sector(sector), sector)
     for project in model.projects:
-        _write_archive(model, site, LetterList.of_project(project))
+        _write_archive(model, site, LetterList.of_project(project), project)

@@ -474,9 +474,14 @@ def _pages_to_render(model: Model, site: Site, pages: list[Page]) -> list[Page]:
     staging.on_success(site.output_path, lambda: state.save(new))
     if final is None or not model.settings.incremental:
         return pages
-    return [page for page in pages
-            if state.signatures.get(page.save_as) != new[page.save_as]
-            or not incremental.link_previous(final, site.output_path, page.save_as)]
+    to_render = []
+    for page in pages:
+        if (state.signatures.get(page.save_as) == new[page.save_as]
+                and incremental.link_previous(final, site.output_path, page.save_as)):
+            staging.settled(site.output_path, page.save_as)  # the published file: not compared again
+        else:
+            to_render.append(page)
+    return to_render
 
 
 def _render(pages: Sequence[Page], site: Site, marks: GlossaryMarks) -> None:

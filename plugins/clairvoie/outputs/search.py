@@ -36,6 +36,7 @@ import concurrent.futures
 import contextlib
 import gzip
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -421,8 +422,8 @@ def vocabulary(texts: list[str]) -> list[str]:
     shorter than four letters are left out: the page never corrects them.
     """
     # Each spelling once, in the order of its first use (the tie-break of most_common below).
-    written_counts = collections.Counter(
-        written for text in texts for written in re.findall(r"[^\W\d_]{4,}", unescape(text)))
+    written_counts = collections.Counter(itertools.chain.from_iterable(
+        _written_words.get(text, lambda: _words_written(text)) for text in texts))
     counts: collections.Counter[str] = collections.Counter()
     spellings: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for written, count in written_counts.items():
@@ -431,6 +432,14 @@ def vocabulary(texts: list[str]) -> list[str]:
         spellings[folded][written.lower()] += count
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [spellings[folded].most_common(1)[0][0] for folded, _ in ranked]
+
+
+def _words_written(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]{4,}", unescape(text))
+
+
+# Each page's words, kept between builds of one process: a preview counts only its changed pages'.
+_written_words = incremental.KeptBetweenBuilds()
 
 
 def vocabulary_by_letter(vocabulary: list[str]) -> dict[str, list[str]]:
@@ -456,6 +465,7 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
     residents = ResidentsWords(model.synonyms)
     texts: list[str] = []
     for_pagefind: list[tuple[str, str]] = []
+    digests: dict[str, str] = {}  # by address, of what Pagefind gets
     try:
         synonyms = repr(model.synonyms)
         for save_as in pages:
@@ -463,18 +473,19 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
             status = os.stat(path)
             # A page kept from the last build (same inode, incremental.py) is read again only
             # in a new process: pelican --autoreload reuses what it made of it.
-            indexed, text, meta = _kept_pages.get(
+            indexed, text, meta, digest = _kept_pages.get(
                 (save_as, status.st_ino, status.st_mtime_ns, status.st_size, synonyms),
                 lambda: _page_and_texts(path, residents))
             texts += [text, meta]
             for_pagefind.append((page_url(save_as), indexed))
+            digests[page_url(save_as)] = digest
     except OSError as error:
         _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
     final = staging.final_path_of(output)
     preview = _preview_of(site)
     if preview is not None and final is not None:
         try:
-            return _write_preview_index(site, final, preview, for_pagefind, texts, started)
+            return _write_preview_index(site, final, preview, for_pagefind, digests, texts, started)
         except OSError as error:
             _stop(output, SearchIndexFailed(f"{error.strerror} : {error.filename}"), error)
 
@@ -490,7 +501,7 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
             return None
         return FullIndexState(FullIndexState.file_for(site.pelican_settings.get("CACHE_PATH", "cache"), final),
                               _bytes_digest(files[ENTRY]),
-                              {url: [_page_digest(html), ids[url]] for url, html in for_pagefind})
+                              {url: [digests[url], ids[url]] for url, _html in for_pagefind})
 
     indexing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="clairvoie-pagefind")
     pagefind = indexing.submit(full_index)
@@ -501,11 +512,11 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
 
 
 def _write_preview_index(site: Site, final: str, full: FullIndexState, for_pagefind: list[tuple[str, str]],
-                         texts: list[str], started: float) -> "PendingIndex":
+                         digests: dict[str, str], texts: list[str], started: float) -> "PendingIndex":
     """Keep the published full bundle; index only the pages that differ from what it was made
     of into PREVIEW_DIR, and list the full index's pages they replace (or that are gone)."""
     output = site.output_path
-    changed = [(url, html) for url, html in for_pagefind if full.pages.get(url, [""])[0] != _page_digest(html)]
+    changed = [(url, html) for url, html in for_pagefind if full.pages.get(url, [""])[0] != digests[url]]
     current = {url for url, _ in for_pagefind}
     replaced = sorted({url for url, _ in changed if url in full.pages} | {url for url in full.pages if url not in current})
     published_bundle = os.path.join(final, BUNDLE_DIR)
@@ -550,11 +561,12 @@ def page_url(save_as: str) -> str:
 _kept_pages = incremental.KeptBetweenBuilds()
 
 
-def _page_and_texts(path: str, residents: ResidentsWords) -> tuple[str, str, str]:
+def _page_and_texts(path: str, residents: ResidentsWords) -> tuple[str, str, str, str]:
+    """What Pagefind gets of the page, its text, its metadata's text, and the digest of the first."""
     with open(path, encoding="utf-8") as stream:
         html = stream.read()
     indexed, text = page_for_pagefind(html, residents)
-    return indexed, text, meta_text(html)
+    return indexed, text, meta_text(html), _page_digest(indexed)
 
 
 @dataclass

@@ -168,6 +168,16 @@ class Site:
         else:
             self.write(save_as, make())
 
+    def render_piece(self, save_as: str, kind: str, depends_on: Sequence[Any], template: str,
+                     **variables: Any) -> None:
+        """A page made from a few records only (and what ``kind`` names besides), kept from the
+        published build as ``write_piece`` keeps files: rendered only when they changed."""
+        pieces = self.pieces
+        if pieces is not None and pieces.keep(save_as, f"{template}:{kind}", depends_on):
+            staging.settled(self.output_path, save_as)
+        else:
+            self.render(save_as, template, **variables)
+
     @property
     def pieces(self) -> "incremental.Pieces | None":
         """This build's per-record files; None outside a build (a channel's tests, tools)."""
