@@ -156,17 +156,20 @@ class Site:
         return self._publish(temporary, target)
 
     def write_piece(self, save_as: str, kind: str, depends_on: Sequence[Any],
-                    make: Callable[[], bytes | str]) -> None:
+                    make: Callable[[], bytes | str | None]) -> None:
         """A file made from a few records only (``depends_on``: every record its bytes show),
         e.g. a project's feed: when they are unchanged since the published build, that build's
         file is linked and ``make`` is not called (``incremental.Pieces``). ``kind`` names what
-        the file is ("feed:report:atom"): two kinds of file never share a signature. Called from
-        the build's own process: what a worker process keeps is not saved for the next build."""
+        the file is ("feed:report:atom"): two kinds of file never share a signature. ``make``
+        may give None: no file. Called from the build's own process: what a worker process
+        keeps is not saved for the next build."""
         pieces = self.pieces
         if pieces is not None and pieces.keep(save_as, kind, depends_on):
             staging.settled(self.output_path, save_as)
-        else:
-            self.write(save_as, make())
+            return
+        data = make()
+        if data is not None:
+            self.write(save_as, data)
 
     def render_piece(self, save_as: str, kind: str, depends_on: Sequence[Any], template: str,
                      **variables: Any) -> None:

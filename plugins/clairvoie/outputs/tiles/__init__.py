@@ -78,10 +78,15 @@ def write_tiles(model: Model, site: Site) -> None:
         with open(path, "rb") as stream:
             site.write(f"{LIBRARY}/{name}", stream.read())
     for sector in model.sectors:
-        data = sector_data(model, sector.id)
-        if data is not None:
-            site.write(SECTOR_FILE.format(sector.id), json.dumps(data, ensure_ascii=False,
-                                                                  sort_keys=True, separators=(",", ":")))
+        # A piece, as the sector page that shows the same map: a rebuild draws again only the
+        # sectors of the records that changed (each sector's map is most of this channel's time).
+        site.write_piece(SECTOR_FILE.format(sector.id), "tiles:sector", model.views[sector.id].records,
+                         lambda sector_id=sector.id: sector_json(model, sector_id))
+
+
+def sector_json(model: Model, sector_id: str) -> str | None:
+    data = sector_data(model, sector_id)
+    return None if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def cache_folder(model: Model, site: Site) -> str:
