@@ -183,15 +183,17 @@ class Preview:
         with self.lock:
             self.state.building = True
 
-        def checked(remarks: list[Problem]) -> None:  # the records are valid: the remarks show at once
+        remarks: list[Problem] = []  # this build's only: none when it stopped before its model
+
+        def checked(found: list[Problem]) -> None:  # the records are valid: the remarks show at once
+            remarks[:] = found
             with self.lock:
-                self.state = BuildState(self.state.number, True, [], remarks)
+                self.state = BuildState(self.state.number, True, [], found)
 
         problems, failure, builds = self.builds.run(full_index, checked)
         if not problems and not failure and full_index:
             self.full_index_made = True
         with self.lock:
-            remarks = [] if problems else self.state.remarks
             self.state = BuildState(self.state.number + 1, False, problems, remarks, failure, builds,
                                     round(time.monotonic() - started, 1))
             return self.state

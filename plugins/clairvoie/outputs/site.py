@@ -163,9 +163,7 @@ class Site:
         the file is ("feed:report:atom"): two kinds of file never share a signature. ``make``
         may give None: no file. Called from the build's own process: what a worker process
         keeps is not saved for the next build."""
-        pieces = self.pieces
-        if pieces is not None and pieces.keep(save_as, kind, depends_on):
-            staging.settled(self.output_path, save_as)
+        if self._kept(save_as, kind, depends_on):
             return
         data = make()
         if data is not None:
@@ -175,11 +173,16 @@ class Site:
                      **variables: Any) -> None:
         """A page made from a few records only (and what ``kind`` names besides), kept from the
         published build as ``write_piece`` keeps files: rendered only when they changed."""
-        pieces = self.pieces
-        if pieces is not None and pieces.keep(save_as, f"{template}:{kind}", depends_on):
-            staging.settled(self.output_path, save_as)
-        else:
+        if not self._kept(save_as, f"{template}:{kind}", depends_on):
             self.render(save_as, template, **variables)
+
+    def _kept(self, save_as: str, kind: str, depends_on: Sequence[Any]) -> bool:
+        """True when the published build's file is linked in as this piece (``incremental.Pieces``)."""
+        pieces = self.pieces
+        if pieces is not None and pieces.keep(save_as, kind, depends_on):
+            staging.settled(self.output_path, save_as)
+            return True
+        return False
 
     @property
     def pieces(self) -> "incremental.Pieces | None":
