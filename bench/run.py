@@ -535,7 +535,8 @@ def _serve_state(url: str) -> dict:
 def measure_previews(city: Path, work: Path, runs: int, timeout: float) -> dict:
     """`clairvoie serve` on the autoreload's output folder (its first build takes up what
     that one left): seconds from one project's save to its page showing the new title, as
-    the server saw them (the state's `seconds`, which the terminal prints) and from outside."""
+    the server saw them (the state's `seconds`, which the terminal prints) and from outside;
+    then to its PDFs laid out, which the preview does after showing the page."""
     output = work / "out-autoreload"
     projects = sorted((city / "content" / "projects").glob("*.yaml"))
     project = projects[len(projects) // 3]
@@ -562,7 +563,7 @@ def measure_previews(city: Path, work: Path, runs: int, timeout: float) -> dict:
             time.sleep(0.05)
         raise RuntimeError(f"clairvoie serve did not build; see {work / 'serve.log'}")
 
-    seen, told = [], []
+    seen, told, printable = [], [], []
     try:
         state = built_after(0)
         for index in range(runs):
@@ -578,8 +579,12 @@ def measure_previews(city: Path, work: Path, runs: int, timeout: float) -> dict:
                     break
             seen.append(time.perf_counter() - start)
             told.append(state["seconds"])
+            while state["paper_left"]:
+                time.sleep(0.05)
+                state = _serve_state(url)
+            printable.append(time.perf_counter() - start)
             print(f"  preview after editing a project (clairvoie serve), run {index + 1}: {seen[-1]:.1f} s "
-                  f"(the server: {told[-1]:.1f} s)", flush=True)
+                  f"(the server: {told[-1]:.1f} s; its PDFs: {printable[-1]:.1f} s)", flush=True)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
@@ -587,7 +592,8 @@ def measure_previews(city: Path, work: Path, runs: int, timeout: float) -> dict:
         project.write_text(original, encoding="utf-8")
     return {"edit_project": {"median_seconds": round(statistics.median(seen), 3),
                              "each_run_seconds": [round(v, 3) for v in seen],
-                             "server_seconds": told}}
+                             "server_seconds": told,
+                             "pdfs_seconds": [round(v, 3) for v in printable]}}
 
 
 # --- the machine -----------------------------------------------------------------------------
@@ -664,6 +670,9 @@ def table(results: dict) -> str:
         lines.append(f"  {'after editing one project' + chr(39) + 's YAML':34} {serve['median_seconds']:6.1f} s   (runs: "
                      + ", ".join(f"{v:.1f}" for v in serve["each_run_seconds"]) + "; as the server measured them: "
                      + ", ".join(f"{v:.1f}" for v in serve["server_seconds"]) + ")")
+        if serve.get("pdfs_seconds"):
+            lines.append(f"  {'its PDFs (laid out after the page)':34} {statistics.median(serve['pdfs_seconds']):6.1f} s"
+                         "   (runs: " + ", ".join(f"{v:.1f}" for v in serve["pdfs_seconds"]) + ")")
     lines.append("")
     lines.append(f"search: {ours['search_note']}")
     lines.append("load average (1 min) at start / end: " + " / ".join(f"{v:.1f}" for v in results["load_average"])

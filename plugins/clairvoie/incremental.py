@@ -113,10 +113,11 @@ def record_fingerprint(record: Any) -> str:
 
 def _settings_text(settings: dict[str, Any]) -> str:
     """Pelican's settings, minus what differs between two runs of the same build."""
-    # CLAIRVOIE_SEARCH_PREVIEW: how the search index is made (outputs/search.py), not what a page shows;
-    # DEBUG: set by the pelican command's -D, missing when settings are read in a process (clairvoie serve).
+    # CLAIRVOIE_SEARCH_PREVIEW, CLAIRVOIE_PAPER_LATER: how the search index and the PDFs are made
+    # (outputs/search.py, outputs/paper.py), not what a page shows; DEBUG: set by the pelican
+    # command's -D, missing when settings are read in a process (clairvoie serve).
     ignored = {"OUTPUT_PATH", "JINJA_FILTERS", "JINJA_GLOBALS", "PLUGINS", "PLUGIN_PATHS", "CLAIRVOIE_SEARCH_PREVIEW",
-               "DEBUG"}
+               "CLAIRVOIE_PAPER_LATER", "DEBUG"}
     return repr(sorted((k, repr(v)) for k, v in settings.items() if k not in ignored and k.isupper()))
 
 

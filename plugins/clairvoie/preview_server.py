@@ -13,6 +13,7 @@ These addresses exist only here: nothing of them is in output/, so never publish
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import http.server
@@ -26,7 +27,7 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable
 
 from .model.problems import Problem
@@ -37,6 +38,8 @@ REMARKS_PATH = "/_remarques/"
 ALWAYS_SERVED = ("/admin/", "/theme/")
 # The build's last lines shown when it fails for another reason than the records.
 FAILURE_LINES = 30
+# Sent to the builds' process while it lays out a save's PDFs: a new build is wanted.
+STOP_PAPER = "stop-pdf"
 
 
 @dataclass
@@ -52,6 +55,10 @@ class BuildState:
     # this check and build took: what tells a quick preview from a slow one.
     builds_in_process: int = 0
     seconds: float = 0.0
+    # A save's build shows the pages first, then lays out its PDFs: how many it left as
+    # published (paper_later), and how many are still as published (paper_left).
+    paper_later: int = 0
+    paper_left: int = 0
 
     @property
     def failed(self) -> bool:
@@ -60,6 +67,7 @@ class BuildState:
     def as_json(self) -> bytes:
         data = {"number": self.number, "building": self.building, "failure": self.failure,
                 "builds_in_process": self.builds_in_process, "seconds": self.seconds,
+                "paper_later": self.paper_later, "paper_left": self.paper_left,
                 "problems": [asdict(p) for p in self.problems],
                 "remarks": [asdict(p) for p in self.remarks]}
         return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -70,16 +78,21 @@ class Builds:
     ``pelican --autoreload`` builds: each build loads only the changed files again and redoes
     only the pages they change (incremental.py). The records are checked as the build loads its
     model, so an invalid file stops it before anything is written. A build that fails for
-    another reason ends the process: the next one starts from nothing (settings, theme, code)."""
+    another reason ends the process: the next one starts from nothing (settings, theme, code).
+
+    A save's build (not ``full_index``) leaves the PDFs it would lay out as published: once it
+    has answered, the process lays them out (outputs/paper.py's ``LeftToLayOut``), stopping
+    between two PDFs when a new build is asked for (``stop_paper``)."""
 
     def __init__(self, settings_path: str, output_path: str | None = None):
         self.settings_path, self.output_path = settings_path, output_path
         self.process: multiprocessing.process.BaseProcess | None = None
         self.connection: Any = None
+        self.laying_out = False  # the process lays out PDFs; its answer is not received yet
 
-    def run(self, full_index: bool, checked: Callable[[list[Problem]], None]) -> tuple[list[Problem], str, int]:
-        """(problems, failure, builds made by this process): ``checked`` gets the plain-French
-        remarks as soon as the model is built, before the pages."""
+    def run(self, full_index: bool, checked: Callable[[list[Problem]], None]) -> tuple[list[Problem], str, int, int]:
+        """(problems, failure, builds made by this process, PDFs left to lay out): ``checked``
+        gets the plain-French remarks as soon as the model is built, before the pages."""
         if self.process is None or not self.process.is_alive():
             self._start()
         try:
@@ -89,13 +102,36 @@ class Builds:
                 if kind == "checked":
                     checked([Problem(**p) for p in data[0]])
                     continue
-                problems, failure, builds = data
+                if kind == "paper":  # the last save's PDFs, stopped or done: this build makes its own
+                    self.laying_out = False
+                    continue
+                problems, failure, builds, paper_left = data
                 if failure and not problems:
                     self.stop()  # whatever the build left behind, the next one does not inherit it
-                return [Problem(**p) for p in problems], failure, builds
+                self.laying_out = paper_left > 0
+                return [Problem(**p) for p in problems], failure, builds, paper_left
         except (EOFError, OSError):  # the process died (out of memory, killed): start again next time
             self.stop()
-            return [], "La construction s'est arrêtée sans rien dire : elle reprendra à l'enregistrement suivant.", 0
+            return [], "La construction s'est arrêtée sans rien dire : elle reprendra à l'enregistrement suivant.", 0, 0
+
+    def stop_paper(self) -> None:
+        """Ask the process to stop laying out PDFs after the one it is on (a new build is wanted)."""
+        if self.laying_out:
+            with contextlib.suppress(OSError):
+                self.connection.send(STOP_PAPER)
+
+    def paper_laid_out(self) -> tuple[int, float] | None:
+        """Once the process has laid out the last save's PDFs, or stopped: (PDFs left, seconds);
+        None when there were none to wait for."""
+        if not self.laying_out:
+            return None
+        try:
+            _, left, seconds = self.connection.recv()
+        except (EOFError, OSError):
+            self.stop()
+            return None
+        self.laying_out = False
+        return left, seconds
 
     def _start(self) -> None:
         context = multiprocessing.get_context("spawn")  # a clean interpreter, not a copy of the server's threads
@@ -113,6 +149,7 @@ class Builds:
                 self.process.kill()
                 self.process.join()
         self.process = self.connection = None
+        self.laying_out = False
 
 
 def builds_settings(settings_path: str, output_path: str | None) -> dict:
@@ -132,6 +169,7 @@ def _build_on_demand(settings_path: str, output_path: str | None, connection: An
     from . import signals
     from .image_privacy import ImagesWithMetadata
     from .model import InvalidRecords
+    from .outputs import paper
     from .outputs.search import PREVIEW_ALWAYS, PREVIEW_SETTING, SearchIndexFailed
 
     init_logging(name="pelican")  # as the pelican command: warnings and errors, on stderr
@@ -147,7 +185,10 @@ def _build_on_demand(settings_path: str, output_path: str | None, connection: An
             full_index = connection.recv()
         except EOFError:  # the server stopped
             return
+        if full_index == STOP_PAPER:  # came once the PDFs were done
+            continue
         pelican.settings[PREVIEW_SETTING] = False if full_index else PREVIEW_ALWAYS
+        pelican.settings[paper.LATER_SETTING] = not full_index
         problems, failure = [], ""
         try:
             pelican.run()
@@ -158,9 +199,14 @@ def _build_on_demand(settings_path: str, output_path: str | None, connection: An
             failure = str(error)
         except Exception:  # noqa: BLE001 - shown to the person previewing, then this process ends
             failure = "\n".join(traceback.format_exc().strip().splitlines()[-FAILURE_LINES:])
-        connection.send(("built", problems, failure, builds))
+        left = paper.left_by_preview() if not (problems or failure) else None
+        connection.send(("built", problems, failure, builds, len(left.documents) if left else 0))
         if failure and not problems:
             return
+        if left:  # the preview is shown: its PDFs now, until a new build is asked for
+            started = time.monotonic()
+            done = left.lay_out(stop=connection.poll)
+            connection.send(("paper", len(left.documents) - done, round(time.monotonic() - started, 1)))
 
 
 class Preview:
@@ -172,11 +218,28 @@ class Preview:
         self.lock = threading.Lock()
         self.one_build_at_a_time = threading.Lock()  # a save and a key pressed may come together
         self.full_index_made = False
+        self.paper_report: Callable[[int, float], None] | None = None  # once a save's PDFs are laid out
 
     def rebuild(self, full_index: bool = False) -> BuildState:
-        """Check and build; ``full_index``: make the whole search index again (as a first build)."""
+        """Check and build; ``full_index``: make the whole search index again (as a first build).
+        A save's PDFs are laid out after it, while the preview is shown (``paper_report``)."""
+        self.builds.stop_paper()
         with self.one_build_at_a_time:
-            return self._rebuild(full_index or not self.full_index_made)
+            state = self._rebuild(full_index or not self.full_index_made)
+        if state.paper_left:
+            threading.Thread(target=self._wait_for_paper, name="clairvoie-apercu-pdf", daemon=True).start()
+        return state
+
+    def _wait_for_paper(self) -> None:
+        with self.one_build_at_a_time:  # a build asked for meanwhile has stopped them and comes first
+            laid_out = self.builds.paper_laid_out()
+            if laid_out is None:
+                return
+            left, seconds = laid_out
+            with self.lock:
+                self.state = replace(self.state, paper_left=left)
+        if self.paper_report is not None:
+            self.paper_report(left, seconds)
 
     def _rebuild(self, full_index: bool) -> BuildState:
         started = time.monotonic()
@@ -190,12 +253,12 @@ class Preview:
             with self.lock:
                 self.state = BuildState(self.state.number, True, [], found)
 
-        problems, failure, builds = self.builds.run(full_index, checked)
+        problems, failure, builds, paper_left = self.builds.run(full_index, checked)
         if not problems and not failure and full_index:
             self.full_index_made = True
         with self.lock:
             self.state = BuildState(self.state.number + 1, False, problems, remarks, failure, builds,
-                                    round(time.monotonic() - started, 1))
+                                    round(time.monotonic() - started, 1), paper_left, paper_left)
             return self.state
 
     def current(self) -> BuildState:
@@ -352,6 +415,7 @@ def run(settings_path: str, pelican_settings: dict, watched: list[str], port: in
     output = os.path.abspath(pelican_settings["OUTPUT_PATH"])
     os.makedirs(output, exist_ok=True)
     preview = Preview(Builds(settings_path, output))
+    preview.paper_report = _report_paper
     _report(preview.rebuild(), port)
     # Served once the first build is done, just before watching (a save made while a page
     # is already shown is seen).
@@ -389,6 +453,13 @@ def _report(state: BuildState, port: int) -> None:
         print(f"Aperçu arrêté : la liste des problèmes est sur http://localhost:{port}/", flush=True)
     else:
         print(f"Aperçu à jour en {state.seconds:.1f} s".replace(".", ","), flush=True)
+    if state.paper_left:
+        print(f"Documents à imprimer (PDF) : {state.paper_left} en cours de mise en page", flush=True)
     if state.remarks:
         print(f"{len(state.remarks)} remarques de français simple : http://localhost:{port}{REMARKS_PATH}",
               flush=True)
+
+
+def _report_paper(left: int, seconds: float) -> None:
+    if not left:
+        print(f"Documents à imprimer (PDF) à jour en {seconds:.1f} s".replace(".", ","), flush=True)

@@ -5,21 +5,24 @@ its French problem list (never a stale page, never a build), the plain-French re
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pypdf
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from building import DEMO_EPOCH, REPO, copy_demo_site, free_port, wait_for
+from building import DEMO_EPOCH, REPO, SHARED_CACHE, copy_demo_site, free_port, wait_for
 from clairvoie import messages, preview_server
 from html_checker import nu_errors
 
@@ -193,6 +196,47 @@ def test_each_save_is_built_again_in_the_same_process_from_what_changed(served):
     project.write_text(text, encoding="utf-8")
     restored = wait_for_build(url, remade["number"])
     assert restored["builds_in_process"] == 4 and NEW_WORD not in get(f"{url}/projets/{project.stem}/")[1]
+
+
+def test_a_saves_pdfs_follow_its_preview_as_a_whole_build_lays_them_out(served):
+    """A save's build shows its pages without waiting for its PDFs (they stay as published), then
+    lays them out: the project's poster says the new title, with the same bytes as a build that
+    lays it out before publishing (its kept copy removed, Entrée)."""
+    site, url, server = served
+    before = state(url)
+    project = next(p for p in sorted((site / "content/projects").glob("*.yaml"))
+                   if (site / f"output/projets/{p.stem}/affiche.pdf").exists())
+    poster = site / f"output/projets/{project.stem}/affiche.pdf"
+    published = poster.read_bytes()
+    text = project.read_text(encoding="utf-8")
+    saved_at = time.time()
+    project.write_text(re.sub(r"(?m)^title: ", f"title: {NEW_WORD} ", text, count=1), encoding="utf-8")
+    edited = wait_for_build(url, before["number"])
+    assert edited["failure"] == "" and NEW_WORD in get(f"{url}/projets/{project.stem}/")[1]
+    assert edited["paper_later"] >= 1  # at least the project's poster
+    assert wait_for(lambda: state(url)["paper_left"] == 0, BUILD_SECONDS), "the PDFs were never laid out"
+    assert state(url)["number"] == edited["number"]  # no build of its own
+    laid_out = poster.read_bytes()
+    assert laid_out != published and NEW_WORD in pdf_text(laid_out)
+
+    caches = [site / "cache"] + ([Path(os.environ[SHARED_CACHE])] if os.environ.get(SHARED_CACHE) else [])
+    kept = [p for folder in caches for p in folder.rglob("*.pdf") if p.stat().st_mtime >= saved_at]
+    assert kept, "the PDFs laid out after the preview are kept for the next build"
+    for path in kept:
+        path.unlink()
+    server.stdin.write(b"\n")  # Entrée: a whole build, its PDFs laid out before it is published
+    server.stdin.flush()
+    whole = wait_for_build(url, edited["number"])
+    assert whole["failure"] == "" and whole["paper_later"] == 0
+    assert poster.read_bytes() == laid_out
+    project.write_text(text, encoding="utf-8")
+    restored = wait_for_build(url, whole["number"])
+    assert wait_for(lambda: state(url)["paper_left"] == 0, BUILD_SECONDS)
+    assert restored["failure"] == "" and poster.read_bytes() == published
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 def test_a_build_that_breaks_is_shown_and_the_next_starts_from_nothing(served):

@@ -46,6 +46,9 @@ def test_the_benchmark_prints_every_figure_with_its_ratios(tmp_path):
                         r"\(runs: ([\d.]+); as the server measured them: ([\d.]+)\)", printed)
     assert preview, printed[-2000:]
     assert 0 < float(preview.group(3)) <= float(preview.group(2)) + 0.1  # the server sees the build, not the polling
+    # Its PDFs, laid out once the page is shown: never before it.
+    pdfs = re.search(r"its PDFs \(laid out after the page\)\s+([\d.]+) s\s+\(runs: ([\d.]+)\)", printed)
+    assert pdfs and float(pdfs.group(2)) >= float(preview.group(2)), printed[-2000:]
 
     saved = json.loads(results_path.read_text(encoding="utf-8"))
     assert set(saved["builds"]) == {"clairvoie", "pelican", "hugo"}

@@ -134,7 +134,21 @@ class EncodedImages:
         if self.folder is None:
             self.encoded += 1
             return encode()
-        name = hashlib.sha256(repr((ENCODER_VERSION, inputs)).encode()).hexdigest() + suffix
+        name = self._name(inputs, suffix)
+        data = self._kept(name)
+        if data is None:
+            data = encode()
+            self.encoded += 1
+            if self.shared:
+                write_whole(os.path.join(self.shared, name), data)
+            write_whole(os.path.join(self.folder, name), data)
+        return data
+
+    def kept_data(self, inputs: tuple[Any, ...], suffix: str) -> bytes | None:
+        """The kept bytes of the image that ``inputs`` describe (then used, as by ``data``), or None."""
+        return None if self.folder is None else self._kept(self._name(inputs, suffix))
+
+    def _kept(self, name: str) -> bytes | None:
         self.used.add(name)
         kept = os.path.join(self.folder, name)
         try:
@@ -143,18 +157,18 @@ class EncodedImages:
         except FileNotFoundError:
             data = self._shared_data(name)
             if data is None:
-                data = encode()
-                self.encoded += 1
-                if self.shared:
-                    _write_file(os.path.join(self.shared, name), data)
-            else:
-                self.reused += 1
-            _write_file(kept, data)  # the next build of this site needs no shared folder
+                return None
+            write_whole(kept, data)  # the next build of this site needs no shared folder
+            self.reused += 1
             return data
         if self.shared and not os.path.exists(os.path.join(self.shared, name)):
-            _write_file(os.path.join(self.shared, name), data)  # what a site kept, other sites may use
+            write_whole(os.path.join(self.shared, name), data)  # what a site kept, other sites may use
         self.reused += 1
         return data
+
+    @staticmethod
+    def _name(inputs: tuple[Any, ...], suffix: str) -> str:
+        return hashlib.sha256(repr((ENCODER_VERSION, inputs)).encode()).hexdigest() + suffix
 
     def _shared_data(self, name: str) -> bytes | None:
         if not self.shared:
@@ -177,7 +191,7 @@ class EncodedImages:
                     os.remove(entry.path)
 
 
-def _write_file(path: str, data: bytes) -> None:
+def write_whole(path: str, data: bytes) -> None:
     """Write under a temporary name, then rename: a reader never sees half a file, and
     writers of the same name (processes, threads) each rename a whole one."""
     os.makedirs(os.path.dirname(path), exist_ok=True)

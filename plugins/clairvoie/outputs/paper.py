@@ -33,6 +33,10 @@ A PDF is a pure function of its whole HTML (its dates are the build date's, ``SO
 the fitting depends on nothing else), so two builds of one commit give the same bytes, ``Site.write`` keeps an unchanged PDF's file
 as it was published, and each PDF is kept in ``<CACHE_PATH>/clairvoie-images/paper/`` under a
 hash of its HTML: the next build copies it instead of laying it out again.
+
+The builds of ``clairvoie serve`` after a save (``LATER_SETTING``) write the pages first: a PDF
+not already kept stays as published while the preview is shown, then is laid out and written in
+place (``LeftToLayOut``); the preview says how many are left (docs/reconstruction.md).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import functools
 import hashlib
 import io
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +57,10 @@ from urllib.parse import urlsplit
 import segno
 from markupsafe import Markup
 
-from .. import parallel
+from .. import parallel, staging
 from ..labels import month_fr
 from ..model.records import Model, Project, Sector, WorksOrder
-from .imaging import EncodedImages
+from .imaging import EncodedImages, write_whole
 from .site import Site, absolute
 
 logger = logging.getLogger(__name__)
@@ -71,6 +76,9 @@ PDFS_PER_EXTRA_PROCESS = 40
 SHEET_PAGES = 2  # the issue's "one or two pages": a sheet is fitted to them (fitted_pdf)
 POSTER_PAGES = 1
 PDF_VARIANT = "pdf/ua-1"
+# Set by clairvoie serve for a save's build: the PDFs not already kept are laid out after the
+# preview is shown (``left_by_preview``), not before it.
+LATER_SETTING = "CLAIRVOIE_PAPER_LATER"
 # In the cache key of a PDF: a change to how this module lays out or fits a document makes it again
 # (a kept PDF may come from another build: CLAIRVOIE_SHARED_CACHE, docs/reconstruction.md).
 PAPER_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -366,7 +374,6 @@ def write_paper(model: Model, site: Site) -> None:
         logger.error("Clairvoie : pas de feuille ni d'affiche PDF — WeasyPrint ne peut pas démarrer (%s) ; "
                      "installez Pango (paquet Debian libpango-1.0-0)", missing)
         return
-    import weasyprint
 
     public = public_url(site, model)
     if not public:
@@ -374,28 +381,107 @@ def write_paper(model: Model, site: Site) -> None:
                        "(SITEURL ou CLAIRVOIE_NEWSLETTER_SITEURL)")
     to_make = documents(model, public)
     cache = EncodedImages.of_site(model, site, "paper")
+    published = staging.final_path_of(site.output_path) if site.output_path else None
+    later = published if site.pelican_settings.get(LATER_SETTING) else None
     for template in {document.template for document in to_make}:
         site.template(template)  # compiled once, before the processes share the work
 
-    def make_share(share: Sequence[PaperDocument]) -> tuple[set[str], int, int]:
+    def make_share(share: Sequence[PaperDocument]) -> tuple[set[str], int, int, list[str]]:
         kept = EncodedImages(cache.folder)
+        left = []
         for document in share:
-            def render(changes: dict[str, Any], document: PaperDocument = document) -> str:
-                return site.template(document.template).render(
-                    {**site.context, "model": model, **document.variables, **changes})
-
-            html = render({})  # everything it would say with no page limit: what the cached PDF depends on
-            site.write(document.save_as, kept.data(
-                ("pdf", weasyprint.__version__, PAPER_CODE, document.max_pages, html), ".pdf",
-                lambda: fitted(document, render, site.output_path).write_pdf(pdf_variant=PDF_VARIANT)))
+            html = _renderer(model, site, document)({})  # everything it says with no page limit
+            inputs = _pdf_inputs(document, html)
+            if later is None:
+                pdf = kept.data(inputs, ".pdf", lambda: _pdf(document, model, site, site.output_path))
+            else:
+                pdf = kept.kept_data(inputs, ".pdf")
+                if pdf is None:  # as published until laid out, once the preview is shown
+                    left.append(document.save_as)
+                    pdf = _read(os.path.join(later, *document.save_as.split("/")))
+            if pdf is not None:
+                site.write(document.save_as, pdf)
             if document.also_as_page:
                 site.write(document.also_as_page, html)
-        return kept.used, kept.encoded, kept.reused
+        return kept.used, kept.encoded, kept.reused, left
 
     processes = parallel.process_count(model.settings.build_processes, len(to_make), PDFS_PER_EXTRA_PROCESS)
-    for used, made, reused in parallel.for_each(to_make, make_share, processes, "des documents à imprimer"):
+    left: set[str] = set()
+    for used, made, reused, share_left in parallel.for_each(to_make, make_share, processes,
+                                                            "des documents à imprimer"):
         cache.used |= used
         cache.encoded += made
         cache.reused += reused
+        left.update(share_left)
+    _left_by_preview[:] = []
+    if left and later is not None:  # what the PDFs left need stays kept until they are laid out
+        _left_by_preview.append(LeftToLayOut(
+            [document for document in to_make if document.save_as in left], model, site, cache.folder, later))
+        logger.info("Papier : %d PDF repris du cache, %d à mettre en page après l'aperçu", cache.reused, len(left))
+        return
     cache.forget_unused()
     logger.info("Papier : %d PDF mis en page, %d repris du cache", cache.encoded, cache.reused)
+
+
+def _renderer(model: Model, site: Site, document: PaperDocument) -> Callable[[dict[str, Any]], str]:
+    """The document's HTML with some of its variables changed (a fitting's)."""
+    def render(changes: dict[str, Any]) -> str:
+        return site.template(document.template).render({**site.context, "model": model, **document.variables,
+                                                        **changes})
+    return render
+
+
+def _pdf_inputs(document: PaperDocument, html: str) -> tuple[Any, ...]:
+    """All that a document's PDF bytes depend on: what its cached PDF is named by."""
+    import weasyprint
+
+    return "pdf", weasyprint.__version__, PAPER_CODE, document.max_pages, html
+
+
+def _pdf(document: PaperDocument, model: Model, site: Site, base_url: str) -> bytes:
+    return fitted(document, _renderer(model, site, document), base_url).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except FileNotFoundError:
+        return None
+
+
+@dataclass
+class LeftToLayOut:
+    """The PDFs a preview build (``LATER_SETTING``) wrote as they were published, or not at all
+    when new: each is laid out once the preview is shown, and written in place in the published
+    folder, as the build would have written it."""
+
+    documents: list[PaperDocument]
+    model: Model
+    site: Site
+    cache_folder: str | None
+    published: str
+
+    def lay_out(self, stop: Callable[[], bool]) -> int:
+        """Lay out the documents in turn, until ``stop()`` says a new build is wanted between two;
+        how many were laid out. The rest stays on the published folder as it was."""
+        cache = EncodedImages(self.cache_folder)
+        done = 0
+        for document in self.documents:
+            if stop():
+                break
+            html = _renderer(self.model, self.site, document)({})
+            pdf = cache.data(_pdf_inputs(document, html), ".pdf",
+                             lambda: _pdf(document, self.model, self.site, self.published))
+            write_whole(os.path.join(self.published, *document.save_as.split("/")), pdf)
+            done += 1
+        return done
+
+
+# What the last preview build left to lay out (one at most: each build replaces it).
+_left_by_preview: list[LeftToLayOut] = []
+
+
+def left_by_preview() -> LeftToLayOut | None:
+    """The PDFs the last build of this process left to lay out once the preview is shown, if any."""
+    return _left_by_preview.pop() if _left_by_preview else None

@@ -112,6 +112,10 @@ window.CMS_MANUAL_INIT = true;
           if (state.building) {
             parts.push(h("p", { key: "building", role: "status" },
               "Vérification et reconstruction du site après le dernier enregistrement…"));
+          } else if (state.paper_left) {
+            parts.push(h("p", { key: "paper", role: "status" },
+              "La page est à jour ; les affiches et feuilles à imprimer (PDF) se mettent à jour (" +
+              state.paper_left + " en cours)."));
           }
           if (problems.length || state.failure) {
             parts.push(h("section", { key: "problems", role: "alert", className: "clairvoie-erreurs" },
