@@ -206,7 +206,8 @@ def _build_on_demand(settings_path: str, output_path: str | None, connection: An
         if left:  # the preview is shown: its PDFs now, until a new build is asked for
             started = time.monotonic()
             done = left.lay_out(stop=connection.poll)
-            connection.send(("paper", len(left.documents) - done, round(time.monotonic() - started, 1)))
+            with contextlib.suppress(OSError):  # the server may have stopped meanwhile
+                connection.send(("paper", len(left.documents) - done, round(time.monotonic() - started, 1)))
 
 
 class Preview:

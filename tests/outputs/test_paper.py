@@ -284,6 +284,27 @@ def posters(demo_output):
     return read
 
 
+def test_every_link_of_a_pdf_leads_to_a_published_page_at_the_public_address(demo_output):
+    """Read on screen, a sheet's or a poster's links lead where its QR codes do: the public
+    address of a page the build wrote (or a phone number, an email address), never a file."""
+    pdfs = sorted(demo_output.glob("*/*/affiche.pdf")) + sorted(demo_output.glob("secteurs/*/*.pdf"))
+    assert pdfs
+    web = set()
+    for path in pdfs:
+        for page in pypdf.PdfReader(path).pages:
+            for annotation in page.get("/Annots") or []:
+                action = annotation.get_object().get("/A")
+                if action and "/URI" in action:
+                    uri = str(action["/URI"])
+                    assert uri.startswith((f"{PUBLIC}/", "tel:", "mailto:")), (path, uri)
+                    if uri.startswith(PUBLIC):
+                        web.add(uri)
+    assert web
+    for uri in web:
+        target = demo_output / uri.removeprefix(f"{PUBLIC}/").split("#")[0]
+        assert (target / "index.html" if uri.endswith("/") else target).is_file(), uri
+
+
 def test_each_works_site_has_its_a3_poster_and_no_other(demo_output, posters):
     made = sorted(str(p.relative_to(demo_output)) for p in demo_output.glob("*/*/affiche.pdf"))
     assert made == sorted(expected_posters())

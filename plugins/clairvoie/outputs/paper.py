@@ -200,12 +200,28 @@ def _fonts() -> Any:
 
 
 def laid_out(html: str, base_url: str, images: dict | None = None) -> Any:
-    """The page laid out by WeasyPrint (a Document: its pages, ready to write). `images`: the
-    images already read by the other layouts of the same document (WeasyPrint's cache, by address)."""
+    """The page laid out by WeasyPrint (a Document: its pages, ready to write). `base_url`: what
+    its links are relative to (``links_base``). `images`: the images already read by the other
+    layouts of the same document (WeasyPrint's cache, by address)."""
     import weasyprint  # here: it needs Pango, which write_paper checks first
 
-    return weasyprint.HTML(string=html, base_url=base_url).render(
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_no_request()).render(
         pdf_variant=PDF_VARIANT, font_config=_fonts(), cache=images)
+
+
+def links_base(public: str, folder: str) -> str:
+    """What a PDF's links are relative to: the public address, so that a link read on screen leads
+    where its QR code does; without one, the output folder."""
+    return f"{public}/" if public else folder
+
+
+@functools.cache
+def _no_request() -> Any:
+    """A sheet or a poster is all in its HTML (styles, QR codes as data: addresses): laying it out
+    asks no server for anything, even with links relative to the public address."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data", "file"))
 
 
 class TooLong(Exception):
@@ -383,6 +399,7 @@ def write_paper(model: Model, site: Site) -> None:
     cache = EncodedImages.of_site(model, site, "paper")
     published = staging.final_path_of(site.output_path) if site.output_path else None
     later = published if site.pelican_settings.get(LATER_SETTING) else None
+    base = links_base(public, site.output_path)
     for template in {document.template for document in to_make}:
         site.template(template)  # compiled once, before the processes share the work
 
@@ -393,7 +410,7 @@ def write_paper(model: Model, site: Site) -> None:
             html = _renderer(model, site, document)({})  # everything it says with no page limit
             inputs = _pdf_inputs(document, html)
             if later is None:
-                pdf = kept.data(inputs, ".pdf", lambda: _pdf(document, model, site, site.output_path))
+                pdf = kept.data(inputs, ".pdf", lambda: _pdf(document, model, site, base))
             else:
                 pdf = kept.kept_data(inputs, ".pdf")
                 if pdf is None:  # as published until laid out, once the preview is shown
@@ -416,7 +433,8 @@ def write_paper(model: Model, site: Site) -> None:
     _left_by_preview[:] = []
     if left and later is not None:  # what the PDFs left need stays kept until they are laid out
         _left_by_preview.append(LeftToLayOut(
-            [document for document in to_make if document.save_as in left], model, site, cache.folder, later))
+            [document for document in to_make if document.save_as in left], model, site, cache.folder, later,
+            links_base(public, later)))
         logger.info("Papier : %d PDF repris du cache, %d à mettre en page après l'aperçu", cache.reused, len(left))
         return
     cache.forget_unused()
@@ -461,6 +479,7 @@ class LeftToLayOut:
     site: Site
     cache_folder: str | None
     published: str
+    links_base: str
 
     def lay_out(self, stop: Callable[[], bool]) -> int:
         """Lay out the documents in turn, until ``stop()`` says a new build is wanted between two;
@@ -472,7 +491,7 @@ class LeftToLayOut:
                 break
             html = _renderer(self.model, self.site, document)({})
             pdf = cache.data(_pdf_inputs(document, html), ".pdf",
-                             lambda: _pdf(document, self.model, self.site, self.published))
+                             lambda: _pdf(document, self.model, self.site, self.links_base))
             write_whole(os.path.join(self.published, *document.save_as.split("/")), pdf)
             done += 1
         return done
