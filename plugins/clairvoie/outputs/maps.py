@@ -52,6 +52,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.ops import unary_union
@@ -639,9 +640,13 @@ class Projection:
 
     def many(self, coordinates: Any) -> list[Point]:
         """``[self(p) for p in coordinates]`` for an (n, 2) numpy array of (lon, lat)."""
-        xs = (self.x0 + (coordinates[:, 0] - self.west) * self.k * self.scale).tolist()
-        ys = (self.y0 + (self.north - coordinates[:, 1]) * self.scale).tolist()
-        return [(round(x, 1), round(y, 1)) for x, y in zip(xs, ys)]
+        xs, ys = self.many_xy(coordinates)
+        return list(zip(xs, ys))
+
+    def many_xy(self, coordinates: Any) -> tuple[list[float], list[float]]:
+        """The x and the y of ``self.many(coordinates)``, apart."""
+        return (rounded_tenths(self.x0 + (coordinates[:, 0] - self.west) * self.k * self.scale),
+                rounded_tenths(self.y0 + (self.north - coordinates[:, 1]) * self.scale))
 
     @property
     def metres_per_px(self) -> float:
@@ -655,6 +660,18 @@ class Projection:
         """The whole viewBox in degrees: west, south, east, north."""
         (west, north), (east, south) = self.inverse(0, 0), self.inverse(WIDTH, HEIGHT)
         return (west, south, east, north)
+
+
+def rounded_tenths(values: np.ndarray) -> list[float]:
+    """``[round(v, 1) for v in values]``, the same floats, for a numpy array. Python rounds the
+    exact value half-even to a decimal and reads it back: numpy's rint of ``v * 10``, divided by
+    10, gives that float wherever the product is not within a hair of a half (its error is far
+    smaller); the few values that close are rounded by ``round`` itself."""
+    tenths = values * 10
+    rounded = (np.rint(tenths) / 10).tolist()
+    for position in np.flatnonzero(np.abs(tenths - np.floor(tenths) - 0.5) < 1e-6).tolist():
+        rounded[position] = round(float(values[position]), 1)
+    return rounded
 
 
 def _ring_points(projection: Projection, ring: Sequence[Point]) -> list[Point]:
@@ -1070,40 +1087,83 @@ def _lines_of(geometry: Any) -> list[list[Point]]:
 
 class _InPx(dict):
     """Each feature's lines in px, projected once (for its path and the names written along
-    it) and only when asked for: the classes of streets left out for size never are."""
+    it) and only when asked for: the classes of streets left out for size never are. A feature
+    asked for brings its whole class ((kind, style) among ``features``), projected in one array."""
 
-    def __init__(self, projection: Projection) -> None:
+    def __init__(self, projection: Projection, features: Sequence[Any] = ()) -> None:
         super().__init__()
         self.projection = projection
+        self.classes: dict[tuple[str, str], list[Any]] = {}
+        for feature in features:
+            self.classes.setdefault((feature.kind, feature.style), []).append(feature)
 
     def __missing__(self, feature: Any) -> list[list[Point]]:
-        self[feature] = lines = _lines_in_px(feature.geometry, self.projection)
-        return lines
+        same_class = self.classes.get((feature.kind, feature.style), [])
+        batch = same_class if any(other is feature for other in same_class) else [feature]
+        for other, lines in zip(batch, _many_lines_in_px([f.geometry for f in batch], self.projection)):
+            self[other] = lines
+        return self[feature]
 
 
-def _lines_in_px(geometry: Any, projection: Projection) -> list[list[Point]]:
-    """``[[projection(p) for p in line] for line in _lines_of(geometry)]``, with each line's
-    coordinates read and projected as one array (the same arithmetic, the same numbers)."""
+def _many_lines_in_px(geometries: Sequence[Any], projection: Projection) -> list[list[list[Point]]]:
+    """Each geometry's lines in px (``[[projection(p) for p in line] for line in _lines_of(g)]``),
+    every coordinate read and projected as one array: the same arithmetic, the same numbers."""
+    owners, lines = [], []
+    simple = shapely.get_type_id(np.array(geometries, dtype=object)) == LINE_STRING_TYPE_ID
+    for owner, (geometry, is_simple) in enumerate(zip(geometries, simple.tolist())):
+        for line in ([geometry] if is_simple else _line_strings(geometry)):
+            owners.append(owner)
+            lines.append(line)
+    found: list[list[list[Point]]] = [[] for _ in geometries]
+    if not lines:
+        return found
+    coordinates, line_of = shapely.get_coordinates(lines, return_index=True)
+    xs, ys = projection.many_xy(coordinates)
+    start = 0
+    for owner, count in zip(owners, np.bincount(line_of, minlength=len(lines)).tolist()):
+        if count >= 2:  # an empty line has none
+            found[owner].append(list(zip(xs[start:start + count], ys[start:start + count])))
+        start += count
+    return found
+
+
+LINE_STRING_TYPE_ID = 1  # shapely.get_type_id of a LineString
+
+
+def _line_strings(geometry: Any) -> list[Any]:
+    """The lines of a shapely line, multi-line or collection, as ``_lines_of`` finds them."""
     if geometry.is_empty:
         return []
     if geometry.geom_type == "LineString":
-        coordinates = shapely.get_coordinates(geometry)
-        return [projection.many(coordinates)] if len(coordinates) >= 2 else []
+        return [geometry]
     if hasattr(geometry, "geoms"):
-        return [line for part in geometry.geoms for line in _lines_in_px(part, projection)]
+        return [line for part in geometry.geoms for line in _line_strings(part)]
     return []
 
 
-def _polygon_rings_in_px(geometry: Any, projection: Projection) -> list[list[Point]]:
-    """Every ring (outer boundaries and holes) of a shapely polygon or multipolygon in px,
-    each read and projected as one array."""
+def _polygon_rings(geometry: Any) -> list[Any]:
+    """Every ring (outer boundaries and holes) of a shapely polygon or multipolygon."""
     if geometry.is_empty:
         return []
     if geometry.geom_type == "Polygon":
-        return [projection.many(shapely.get_coordinates(ring)) for ring in (geometry.exterior, *geometry.interiors)]
+        return [geometry.exterior, *geometry.interiors]
     if hasattr(geometry, "geoms"):
-        return [ring for part in geometry.geoms for ring in _polygon_rings_in_px(part, projection)]
+        return [ring for part in geometry.geoms for ring in _polygon_rings(part)]
     return []
+
+
+def _many_polygon_rings_in_px(geometries: Iterable[Any], projection: Projection) -> list[list[Point]]:
+    """Every ring of the geometries in turn, in px, read and projected as one array."""
+    rings = [ring for geometry in geometries for ring in _polygon_rings(geometry)]
+    if not rings:
+        return []
+    coordinates, ring_of = shapely.get_coordinates(rings, return_index=True)
+    xs, ys = projection.many_xy(coordinates)
+    found, start = [], 0
+    for count in np.bincount(ring_of, minlength=len(rings)).tolist():
+        found.append(list(zip(xs[start:start + count], ys[start:start + count])))
+        start += count
+    return found
 
 
 def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
@@ -1116,11 +1176,11 @@ def map_base(basemap: Any, projection: Projection, works_streets: Sequence[str],
     as long as each fits."""
     frame = projection.frame
     features = basemap.within(frame, SIMPLIFY_PX / projection.scale)
-    in_px = _InPx(projection)
+    in_px = _InPx(projection, features)
 
     def areas(kind: str) -> str:
-        rings = (_ring_points_px(ring) for f in features if f.kind == kind
-                 for ring in _polygon_rings_in_px(f.geometry, projection))
+        rings = (_ring_points_px(ring) for ring in _many_polygon_rings_in_px(
+            (f.geometry for f in features if f.kind == kind), projection))
         return "".join(_subpath(points, closed=True) for points in rings if points)
 
     def lines(selected: Iterable[Any]) -> str:
