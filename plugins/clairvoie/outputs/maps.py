@@ -1310,12 +1310,13 @@ def _label_candidates(group: Sequence[Any], projection: Projection, width: float
     for feature in group:
         if feature.kind in ("green", "water", "square") and feature.geometry.geom_type != "LineString":
             c = feature.geometry.representative_point()
-            pieces.append((0.0, [projection((c.x, c.y))]))
+            pieces.append((0.0, [projection((c.x, c.y))], []))
             continue
         for points in in_px[feature]:
-            pieces.append((sum(math.dist(a, b) for a, b in zip(points, points[1:])), points))
+            steps = [math.dist(a, b) for a, b in zip(points, points[1:])]  # walked again for each spot
+            pieces.append((sum(steps), points, steps))
     pieces.sort(key=lambda piece: -piece[0])
-    for length, points in pieces[:4]:
+    for length, points, steps in pieces[:4]:
         if len(points) == 1:
             for dx, dy in ((0, 0), (0, -18), (0, 18), (-40, 0), (40, 0)):
                 x, y = round(points[0][0] + dx, 1), round(points[0][1] + dy, 1)
@@ -1323,11 +1324,11 @@ def _label_candidates(group: Sequence[Any], projection: Projection, width: float
                     yield x, y, 0.0
             continue
         for fraction in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
-            x, y = _point_at(points, length * fraction)
+            x, y = _point_at(points, steps, length * fraction)
             if blocked is not None and blocked(round(x, 1), round(y, 1)):
                 continue
-            a = _point_at(points, max(length * fraction - width / 2, 0))
-            b = _point_at(points, min(length * fraction + width / 2, length))
+            a = _point_at(points, steps, max(length * fraction - width / 2, 0))
+            b = _point_at(points, steps, min(length * fraction + width / 2, length))
             angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
             if angle > 90:
                 angle -= 180
@@ -1370,10 +1371,11 @@ class _BoxGrid:
         return False
 
 
-def _point_at(points: Sequence[Point], distance: float) -> Point:
-    for a, b in zip(points, points[1:]):
-        step = math.dist(a, b)
+def _point_at(points: Sequence[Point], steps: Sequence[float], distance: float) -> Point:
+    """The point ``distance`` px along a line; ``steps``: the lengths of its segments."""
+    for position, step in enumerate(steps):
         if step >= distance and step > 0:
+            a, b = points[position], points[position + 1]
             t = distance / step
             return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
         distance -= step
