@@ -7,11 +7,18 @@ CPU seconds of this process (time.process_time), one process, no helper: reading
 (the extract included), then outputs/maps.py's sector_map for every sector, street_map for
 every street, project_map for every project and works_map for every works order, as the pages
 channel calls them (the templates only write the paths out).
+
+    ... bench/profile_maps.py bench/work/city-M-1 --digests /tmp/maps-before.txt
+
+also writes, for every map drawn with the extract, its kind, its record's id and the sha256 of
+its ``repr`` (every field the templates read): a change meant to make the maps cheaper must
+leave this file byte for byte as it was (``cmp`` the files of two commits).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import sys
 import time
@@ -21,6 +28,7 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "1795521600")  # the synthetic cities
 
 
 def main(argv: list[str]) -> int:
+    digests = Path(argv[argv.index("--digests") + 1]).resolve() if "--digests" in argv else None
     city = Path(argv[0]).resolve()
     os.chdir(city)
     from clairvoie.model import load_model
@@ -52,6 +60,12 @@ def main(argv: list[str]) -> int:
         works = [works_map(model, order) for order in model.works]
         works_cpu = time.process_time() - started
         drawn = sum(m is not None for m in sectors + streets + projects + works)
+        if digests and extract:
+            with open(digests, "w", encoding="utf-8") as out:
+                for kind, records, drawings in (("sector", model.sectors, sectors), ("street", model.streets, streets),
+                                                ("project", model.projects, projects), ("works", model.works, works)):
+                    for record, drawing in zip(records, drawings):
+                        out.write(f"{kind} {record.id} {hashlib.sha256(repr(drawing).encode()).hexdigest()}\n")
         print(f"{label:26}{model_cpu:8.1f}{sectors_cpu:13.1f}{streets_cpu:13.1f}{projects_cpu:14.1f}{works_cpu:12.1f}   "
               f"{drawn} ({len(sectors)} sectors, {len(streets)} streets, {len(projects)} projects, "
               f"{len(works)} works orders)", flush=True)

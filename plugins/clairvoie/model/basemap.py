@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely import STRtree, wkb
 from shapely.geometry import MultiLineString, Point, box
 from shapely.ops import linemerge, substring, unary_union
@@ -41,6 +43,7 @@ GREEN = {("leisure", "park"), ("leisure", "garden"), ("leisure", "playground"), 
          ("landuse", "forest"), ("landuse", "meadow"), ("landuse", "recreation_ground"),
          ("landuse", "village_green"), ("landuse", "cemetery"), ("natural", "wood")}
 SQUARES = {("highway", "pedestrian"), ("place", "square")}  # as areas: squares, forecourts
+AREA_KINDS = ("water", "green", "square")  # simplified keeping their topology
 WANTED_KEYS = ("highway", "waterway", "natural", "landuse", "leisure", "railway", "place")
 
 
@@ -73,26 +76,37 @@ class Basemap:
         touches only the features near its frame, not the whole extract."""
         return STRtree([feature.geometry for feature in self.features])
 
+    @cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The features' geometries, bounds, whether each is a line, whether each is an area:
+        as arrays, so that a map cuts and simplifies its features in a few calls to GEOS."""
+        geometries = np.array([feature.geometry for feature in self.features], dtype=object)
+        bounds = np.array([feature.bounds for feature in self.features], dtype=float).reshape(-1, 4)
+        is_line = np.array([feature.geometry.geom_type == "LineString" for feature in self.features], dtype=bool)
+        is_area = np.array([feature.kind in AREA_KINDS for feature in self.features], dtype=bool)
+        return geometries, bounds, is_line, is_area
+
     def within(self, bbox: tuple[float, float, float, float], tolerance: float) -> list[Feature]:
         """The features crossing a frame (west, south, east, north), cut to it and simplified
-        (``tolerance`` in degrees), in the extract's order."""
+        (``tolerance`` in degrees; areas keep their topology), in the extract's order."""
         frame = box(*bbox)
         west, south, east, north = bbox
-        kept = []
-        for position in sorted(self._index.query(frame).tolist()):  # boxes touching the frame's
-            feature = self.features[position]
-            f_west, f_south, f_east, f_north = feature.bounds
-            if (feature.geometry.geom_type == "LineString" and west < f_west and f_east < east
-                    and south < f_south and f_north < north):
-                part = feature.geometry  # what cutting it would give back, the same line (checked)
-            else:
-                part = feature.geometry.intersection(frame)
-            if part.is_empty:
-                continue
-            part = part.simplify(tolerance, preserve_topology=feature.kind in ("water", "green", "square"))
-            if not part.is_empty:
-                kept.append(Feature(feature.kind, feature.style, feature.name, part, feature.bounds))
-        return kept
+        positions = np.sort(self._index.query(frame))  # boxes touching the frame's
+        geometries, bounds, is_line, is_area = (array[positions] for array in self._arrays)
+        # A line wholly inside the frame is what cutting it would give back, the same line (checked).
+        inside = (is_line & (west < bounds[:, 0]) & (bounds[:, 2] < east)
+                  & (south < bounds[:, 1]) & (bounds[:, 3] < north))
+        parts = geometries.copy()
+        parts[~inside] = shapely.intersection(geometries[~inside], frame)
+        kept = ~shapely.is_empty(parts)
+        simplified = np.empty_like(parts)
+        for areas in (False, True):
+            chosen = kept & (is_area == areas)
+            simplified[chosen] = shapely.simplify(parts[chosen], tolerance, preserve_topology=areas)
+        kept[kept] = ~shapely.is_empty(simplified[kept])
+        return [Feature(feature.kind, feature.style, feature.name, part, feature.bounds)
+                for feature, part in zip((self.features[p] for p in positions[kept].tolist()),
+                                         simplified[kept].tolist())]
 
     def street(self, name: str) -> Any | None:
         """The course of the street so named (case and accents ignored), merged; None if absent."""
