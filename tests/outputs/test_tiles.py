@@ -8,6 +8,7 @@ import logging
 import math
 import os
 import shutil
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -182,3 +183,23 @@ def test_the_same_extract_makes_the_same_bytes(made, tmp_path):
     again = tiles.tiles_of(str(extract), str(tmp_path / "other-cache"))
     with open(first, "rb") as one, open(again, "rb") as other:
         assert one.read() == other.read()
+
+
+@needs_tilemaker
+def test_the_same_files_make_the_same_tiles_whatever_their_folders(tmp_path):
+    """Two checkouts of one commit, in folders of other names, publish the same tiles: tilemaker
+    made other tiles of the demo's extract when given its configuration from another folder."""
+    made_bytes = set()
+    for length in range(1, 9):
+        folder = tmp_path / ("c" * length)
+        folder.mkdir()
+        for own in tiles.OWN_FILES:
+            shutil.copyfile(Path(tiles.__file__).parent / own, folder / own)
+        extract = folder / "commune.osm.pbf"
+        shutil.copyfile(REPO / "content/osm/commune.osm.pbf", extract)
+        work = tmp_path / f"work-{length}"
+        work.mkdir()
+        made = tiles._make(shutil.which("tilemaker"), str(extract), tiles.extract_box(str(extract)), str(folder),
+                           str(work))
+        made_bytes.add(Path(made).read_bytes())
+    assert len(made_bytes) == 1

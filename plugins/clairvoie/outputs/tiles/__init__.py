@@ -43,6 +43,10 @@ LIBRARY = "carte-interactive/lib"
 SECTOR_FILE = "carte-interactive/secteurs/{}.json"
 CACHE_FOLDER = "clairvoie-tiles"  # in Pelican's CACHE_PATH
 OWN_FILES = ("config.json", "process.lua")
+EXTRACT_IN_WORK = "extrait.osm.pbf"  # tilemaker's input, linked in its working folder
+# In the kept tiles' name, with the extract and OWN_FILES: how tilemaker is run (2: with the
+# same relative names whatever the folders, so older kept tiles are made again).
+RECIPE = b"2"
 # What the browser loads, as npm installed it (package, path in the package); the worker's
 # name is MapLibre's own (it finds it beside maplibre-gl.mjs), so no file is renamed.
 LIBRARY_FILES = (
@@ -111,7 +115,7 @@ def tiles_of(extract_path: str, cache: str) -> str | None:
                        "make debian-packages) ; les pages gardent leur plan fixe, sans carte interactive.")
         return None
     own = resources.files(__package__)
-    fingerprint = hashlib.sha256(extract)
+    fingerprint = hashlib.sha256(RECIPE + extract)
     for name in OWN_FILES:
         fingerprint.update(own.joinpath(name).read_bytes())
     kept = os.path.join(cache, f"{fingerprint.hexdigest()[:32]}.pmtiles")
@@ -160,11 +164,15 @@ def _make(tilemaker: str, extract_path: str, box: tuple[float, float, float, flo
     from pmtiles.convert import mbtiles_to_pmtiles  # only builds with an extract need it
 
     mbtiles, pmtiles = os.path.join(work, "ville.mbtiles"), os.path.join(work, "ville.pmtiles")
+    # tilemaker's tiles depend on the paths it is given, not only on the files (two checkouts of
+    # one commit made different tiles): it is given the same names, in its working folder.
+    for name in OWN_FILES:
+        shutil.copyfile(os.path.join(configuration, name), os.path.join(work, name))
+    os.symlink(os.path.abspath(extract_path), os.path.join(work, EXTRACT_IN_WORK))
     # One thread: the machine is shared with the build's other work, and the tiles are the
     # same whatever the number.
-    command = [tilemaker, "--input", os.path.abspath(extract_path), "--output", mbtiles,
-               "--config", os.path.join(configuration, "config.json"),
-               "--process", os.path.join(configuration, "process.lua"),
+    command = [tilemaker, "--input", EXTRACT_IN_WORK, "--output", os.path.basename(mbtiles),
+               "--config", "config.json", "--process", "process.lua",
                "--bbox", ",".join(f"{value:.7f}" for value in box), "--threads", "1"]
     # tilemaker writes its node store in its working folder: the temporary one.
     done = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=3600)
