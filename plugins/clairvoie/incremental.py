@@ -228,6 +228,11 @@ class Pieces:
             return True
         return False
 
+    def forget(self, save_as: str) -> None:
+        """This build's file is not yet what its signature says (a preview's PDF, left as
+        published until laid out): the next build makes it again."""
+        self.current.pop(save_as, None)
+
     def save(self) -> None:
         self.state.save(self.current)
         logger.info("Clairvoie : %d fichiers par fiche (flux, Open311…) faits, %d repris tels quels de la "

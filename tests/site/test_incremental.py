@@ -304,3 +304,34 @@ def test_after_editing_a_report_and_a_project_the_site_is_the_one_a_full_build_g
     assert sorted(incremental) == sorted(expected)
     assert [path for path in expected if incremental[path] != expected[path]] == []
     assert b'"status": "closed"' in expected[f"open311/v2/requests/{report.number}.json"]
+
+
+def test_editing_a_project_lays_out_again_only_its_posters_and_its_sectors_sheets(site, tmp_path):
+    """The sheets and posters are pieces: a rebuild keeps, as published, every one whose records
+    are unchanged, and makes the others as a full build makes them."""
+    root, output = site
+    model = load_site(root)
+    project = next(p for p in model.projects if p.status == "in_progress" and p.works and not p.city_wide)
+    own = {f"{project.url}affiche.pdf", *(f"{o.url}affiche.pdf" for o in project.works
+                                          if (output / o.url / "affiche.pdf").exists())}
+    sheets = {f"secteurs/{s}/{name}" for s in project.sector_ids
+              for name in ("feuille.pdf", "feuille-gros-caracteres.pdf", "feuille.html")}
+    paper = lambda files: {p for p in files if p.endswith(("affiche.pdf", "feuille.pdf", "feuille-gros-caracteres.pdf",
+                                                          "feuille.html"))}
+    before = _files(output)
+    _retitle(root / project.source.path, " (titre changé)")
+    _build(root, output)
+    after = _files(output)
+    changed = paper(path for path in after if after[path] != before.get(path))
+    assert changed == own | sheets
+    # Only these were rendered again (looked up in the cache or laid out): every other one kept.
+    pdfs = {path for path in paper(after) if path.endswith(".pdf")}
+    said = re.search(r"Papier : (\d+) PDF mis en page, (\d+) repris du cache, (\d+) gardés tels quels", _last_log[0])
+    assert said, _last_log[0]
+    assert int(said[1]) + int(said[2]) == len(own) + 2 * len(project.sector_ids)
+    assert int(said[3]) == len(pdfs) - len(own) - 2 * len(project.sector_ids)
+
+    full = tmp_path / "full"
+    _build(root, full)
+    for path in sorted(paper(after)):
+        assert (output / path).read_bytes() == (full / path).read_bytes(), path

@@ -139,6 +139,8 @@ class PaperDocument:
     save_as: str
     template: str
     variables: dict[str, Any]
+    # The records it shows, as the page it says the same as (a rebuild keeps it while they are unchanged).
+    depends_on: tuple[Any, ...]
     also_as_page: str | None = None  # the same HTML published as a page too
     # At most this many pages (None: as many as it takes), and how to get there: the variables
     # of each more compact layout tried in turn, each with the longest `cap` that fits (0 to
@@ -167,10 +169,10 @@ def documents(model: Model, public: str) -> list[PaperDocument]:
             variables = {**qr, "sector": sector, "view": view, "sheet_month": month_fr(model.today),
                          "large_print": large_print, "cap": None, "compact_bad_news": False}
             if large_print:  # as long as it takes: large print says everything
-                found.append(PaperDocument(sheet_path(sector, True), "paper/sector_sheet", variables))
+                found.append(PaperDocument(sheet_path(sector, True), "paper/sector_sheet", variables, view.records))
                 continue
             found.append(PaperDocument(
-                sheet_path(sector), "paper/sector_sheet", variables, f"{sector.url}{SHEET_PAGE}",
+                sheet_path(sector), "paper/sector_sheet", variables, view.records, f"{sector.url}{SHEET_PAGE}",
                 max_pages=SHEET_PAGES, fittings=({}, {"compact_bad_news": True}),
                 list_lengths=tuple(map(len, lists)), after_uncut="travaux"))
     posters = {"max_pages": POSTER_PAGES, "fittings": ({"density": 1}, {"density": 2})}
@@ -181,13 +183,13 @@ def documents(model: Model, public: str) -> list[PaperDocument]:
             "bad_news": bad_news.get(id(order.project)) if order.project else None,
             "contact": model.contact_for(order), "page_url": order.url,
             "feed_url": f"{order.project.url}{PROJECT_FEED}" if order.project else None, "density": 0,
-        }, **posters))
+        }, (order, order.project, *order.project.works) if order.project else (order,), **posters))
     for project in (p for p in model.projects if has_poster(p)):
         found.append(PaperDocument(poster_path(project), "paper/project_poster", {
             **qr, "project": project, "poster_title": project.title, "bad_news": bad_news.get(id(project)),
             "contact": model.contact_for(project), "page_url": project.url,
             "feed_url": f"{project.url}{PROJECT_FEED}", "density": 0,
-        }, **posters))
+        }, (project, *project.works), **posters))
     return found
 
 
@@ -395,7 +397,9 @@ def write_paper(model: Model, site: Site) -> None:
     if not public:
         logger.warning("Clairvoie : feuilles et affiches sans code QR — donnez l'adresse publique du site "
                        "(SITEURL ou CLAIRVOIE_NEWSLETTER_SITEURL)")
-    to_make = documents(model, public)
+    # A rebuild keeps each document whose records are unchanged as published: not even rendered.
+    every_document = documents(model, public)
+    to_make = [document for document in every_document if not _kept(site, document)]
     cache = EncodedImages.of_site(model, site, "paper")
     published = staging.final_path_of(site.output_path) if site.output_path else None
     later = published if site.pelican_settings.get(LATER_SETTING) else None
@@ -431,14 +435,29 @@ def write_paper(model: Model, site: Site) -> None:
         cache.reused += reused
         left.update(share_left)
     _left_by_preview[:] = []
+    for save_as in left:  # not yet what its records say: the next build makes it again
+        site.forget_piece(save_as)
     if left and later is not None:  # what the PDFs left need stays kept until they are laid out
         _left_by_preview.append(LeftToLayOut(
             [document for document in to_make if document.save_as in left], model, site, cache.folder, later,
             links_base(public, later)))
         logger.info("Papier : %d PDF repris du cache, %d à mettre en page après l'aperçu", cache.reused, len(left))
         return
-    cache.forget_unused()
-    logger.info("Papier : %d PDF mis en page, %d repris du cache", cache.encoded, cache.reused)
+    if len(to_make) == len(every_document):  # else the kept documents' PDFs were not looked up: still of use
+        cache.forget_unused()
+    logger.info("Papier : %d PDF mis en page, %d repris du cache, %d gardés tels quels", cache.encoded, cache.reused,
+                len(every_document) - len(to_make))
+
+
+def _kept(site: Site, document: PaperDocument) -> bool:
+    """True when the published build's document (and its page) are linked in, their records unchanged."""
+    import weasyprint
+
+    kind = f"paper:{weasyprint.__version__}:{document.template}"
+    kept = site.keep_piece(document.save_as, kind, document.depends_on)
+    if document.also_as_page:
+        kept = site.keep_piece(document.also_as_page, kind, document.depends_on) and kept
+    return kept
 
 
 def _renderer(model: Model, site: Site, document: PaperDocument) -> Callable[[dict[str, Any]], str]:

@@ -176,6 +176,16 @@ class Site:
         if not self._kept(save_as, f"{template}:{kind}", depends_on):
             self.render(save_as, template, **variables)
 
+    def keep_piece(self, save_as: str, kind: str, depends_on: Sequence[Any]) -> bool:
+        """As ``write_piece``, for a file made elsewhere (by a channel's worker processes): True
+        when the published build's file is linked in; else the caller makes the file."""
+        return self._kept(save_as, kind, depends_on)
+
+    def forget_piece(self, save_as: str) -> None:
+        """The file of a piece not kept is not yet what it should be: the next build makes it."""
+        if self.pieces is not None:
+            self.pieces.forget(save_as)
+
     def _kept(self, save_as: str, kind: str, depends_on: Sequence[Any]) -> bool:
         """True when the published build's file is linked in as this piece (``incremental.Pieces``)."""
         pieces = self.pieces
