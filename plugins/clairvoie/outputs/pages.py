@@ -7,7 +7,9 @@ Pages to render are shared between processes, one per CPU.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -462,15 +464,16 @@ def report_numbers(model: Model) -> str:
 
 
 def write_pages(model: Model, site: Site) -> None:
-    pages = list(pages_of(model, site))
-    if model.reports:
-        site.write(REPORT_NUMBERS_FILE, report_numbers(model))
-    for street in model.streets:
-        if street.points:  # /rues/ lists every street: each one's points are loaded when it is chosen
-            site.write_piece(f"{street.url}{STREET_POINTS_FILE}", "street:points",
-                             [*street.works, *model.reports_of_street(street.name)],
-                             lambda street=street: street_points(street))
-    to_render = _pages_to_render(model, site, pages)
+    with _collector_paused():
+        pages = list(pages_of(model, site))
+        if model.reports:
+            site.write(REPORT_NUMBERS_FILE, report_numbers(model))
+        for street in model.streets:
+            if street.points:  # /rues/ lists every street: each one's points are loaded when it is chosen
+                site.write_piece(f"{street.url}{STREET_POINTS_FILE}", "street:points",
+                                 [*street.works, *model.reports_of_street(street.name)],
+                                 lambda street=street: street_points(street))
+        to_render = _pages_to_render(model, site, pages)
     for template in {page.template for page in to_render}:
         site.template(template)  # compiled once, before the processes share the work
     processes = parallel.process_count(model.settings.build_processes, len(to_render), PAGES_PER_EXTRA_PROCESS)
@@ -478,6 +481,19 @@ def write_pages(model: Model, site: Site) -> None:
     parallel.for_each(to_render, lambda share: _render(share, site, marks), processes, "des pages")
     logger.info("Clairvoie : %d pages faites (%d processus), %d reprises telles quelles de la construction "
                 "précédente", len(to_render), processes, len(pages) - len(to_render))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's garbage collector off while the pages and their signatures are made: they all stay
+    alive, and each collection would walk the whole model again (half of a rebuild's pages_of at size M)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _pages_to_render(model: Model, site: Site, pages: list[Page]) -> list[Page]:
