@@ -28,8 +28,10 @@ folder as it is.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import functools
+import gc
 import hashlib
 import json
 import logging
@@ -307,6 +309,20 @@ def _link_if_identical(entry: os.DirEntry, published_status: os.stat_result, fin
     os.replace(temporary, entry.path)
     walked.kept += 1
     return True
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's garbage collector off while many objects are made that all stay alive (a rebuild's
+    pages and their signatures, the list of its files): each collection they would start walks the
+    whole model and Pelican's content again, seconds of every rebuild at size M."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class KeptBetweenBuilds:

@@ -87,8 +87,9 @@ def keep_unchanged(pelican: Any) -> "incremental.StagedFiles | None":
     final, staging = final_output_path(pelican), pelican.output_path
     if staging == final:
         return None
-    walked = incremental.walk_staged(staging, final if os.path.isdir(final) else None,
-                                     _settled.pop(staging, set()))
+    with incremental.collector_paused():  # the list of files lives until the check of images
+        walked = incremental.walk_staged(staging, final if os.path.isdir(final) else None,
+                                         _settled.pop(staging, set()))
     logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", walked.kept, walked.compared)
     return walked
 

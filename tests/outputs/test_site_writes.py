@@ -199,3 +199,27 @@ def test_the_first_build_walk_lists_its_files_with_nothing_published(tmp_path):
     assert [(f.relative, f.published) for f in walked.files] == [(os.path.join("b", "c.json"), None)]
     staging.finish(pelican)
     assert (tmp_path / "output" / "b" / "c.json").read_bytes() == b"neuf"
+
+
+def test_the_collector_is_paused_only_inside_and_left_as_it_was(tmp_path):
+    import gc
+
+    from clairvoie import incremental
+
+    assert gc.isenabled()
+    with incremental.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with incremental.collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+    try:
+        with incremental.collector_paused():
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.isenabled()

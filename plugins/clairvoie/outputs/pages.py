@@ -7,9 +7,7 @@ Pages to render are shared between processes, one per CPU.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import json
 import logging
@@ -464,7 +462,7 @@ def report_numbers(model: Model) -> str:
 
 
 def write_pages(model: Model, site: Site) -> None:
-    with _collector_paused():
+    with incremental.collector_paused():  # the pages and their signatures all stay alive
         pages = list(pages_of(model, site))
         if model.reports:
             site.write(REPORT_NUMBERS_FILE, report_numbers(model))
@@ -481,19 +479,6 @@ def write_pages(model: Model, site: Site) -> None:
     parallel.for_each(to_render, lambda share: _render(share, site, marks), processes, "des pages")
     logger.info("Clairvoie : %d pages faites (%d processus), %d reprises telles quelles de la construction "
                 "précédente", len(to_render), processes, len(pages) - len(to_render))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's garbage collector off while the pages and their signatures are made: they all stay
-    alive, and each collection would walk the whole model again (half of a rebuild's pages_of at size M)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _pages_to_render(model: Model, site: Site, pages: list[Page]) -> list[Page]:
