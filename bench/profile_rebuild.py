@@ -8,11 +8,13 @@ first `title:` gets a prefix; a record without a title, a residents' report, get
 `public_summary:`), a build runs under pyinstrument, and the record is restored. Each
 rebuild's profile is printed and written next to the city (profile-rebuild-<n>.txt), with
 a table of the seconds spent in each step (the model, each channel, the file comparison
-and swap); the output goes to bench/work/out-profile-<city>.
+and swap), the parts named in DETAILS and the garbage collector's time; the output goes
+to bench/work/out-profile-<city>.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -28,8 +30,11 @@ STEPS = (
     "read_file", "build_model", "write_fingerprinted_assets", "write_pages", "write_search_pages",
     "write_newsletter_archive", "write_photos", "write_search_index", "copy_documents",
     "write_opendata", "write_open311", "write_feeds", "write_calendars", "write_podcast",
-    "write_panels", "write_navigation", "write_nearby", "wait", "finish",
+    "write_panels", "write_navigation", "write_nearby", "write_paper", "publish_stripped_originals",
+    "keep_unchanged", "refuse_images_with_metadata", "wait", "finish",
 )
+# Parts of a step shown besides it (their time is in their step's too): the fixed costs of a rebuild.
+DETAILS = ("pages_of", "_pages_to_render", "link_previous")
 
 
 def edited(text: str) -> str:
@@ -49,6 +54,31 @@ def step_seconds(frame, found: dict[str, float]) -> dict[str, float]:
     for child in frame.children:
         step_seconds(child, found)
     return found
+
+
+def detail_seconds(frame, found: dict[str, float]) -> dict[str, float]:
+    """Seconds in each of DETAILS wherever it is met (not counted again inside itself)."""
+    if frame.function in DETAILS:
+        found[frame.function] = found.get(frame.function, 0.0) + frame.time
+        return found
+    for child in frame.children:
+        detail_seconds(child, found)
+    return found
+
+
+class CollectorTime:
+    """Seconds the garbage collector ran, measured by its callbacks (the profile spreads them
+    over whatever Python code was running when a collection started)."""
+
+    def __init__(self) -> None:
+        self.seconds, self.collections, self._started = 0.0, 0, 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.collections += 1
 
 
 def main(city: str, *records: str) -> None:
@@ -76,6 +106,8 @@ def main(city: str, *records: str) -> None:
         original = path.read_text(encoding="utf-8")
         path.write_text(edited(original), encoding="utf-8")
         profiler = pyinstrument.Profiler()
+        collector = CollectorTime()
+        gc.callbacks.append(collector)
         try:
             profiler.start()
             started, cpu = time.perf_counter(), time.process_time()
@@ -83,16 +115,21 @@ def main(city: str, *records: str) -> None:
             wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         finally:
             profiler.stop()
+            gc.callbacks.remove(collector)
             path.write_text(original, encoding="utf-8")
         text = profiler.output_text(unicode=False, color=False)
         (city_path / f"profile-rebuild-{number}.txt").write_text(text, encoding="utf-8")
         print(text)
-        steps = step_seconds(profiler.last_session.root_frame(), {})
-        tables.append((record, wall, cpu, steps))
-    for record, wall, cpu, steps in tables:
+        root = profiler.last_session.root_frame()
+        tables.append((record, wall, cpu, step_seconds(root, {}), detail_seconds(root, {}), collector))
+    for record, wall, cpu, steps, details, collector in tables:
         print(f"\nrebuild after editing {record}: {wall:.1f} s wall, {cpu:.1f} s CPU (main process)")
         for name, seconds in sorted(steps.items(), key=lambda item: -item[1]):
             print(f"  {seconds:7.2f} s  {name}")
+        for name in DETAILS:
+            print(f"  {details.get(name, 0.0):7.2f} s  (of which) {name}")
+        print(f"  {collector.seconds:7.2f} s  (spread over the steps) garbage collection, "
+              f"{collector.collections} collections")
     # The last edit restored: one more build puts the output back as the sources say.
     pelican.run()
 

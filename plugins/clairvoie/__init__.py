@@ -61,9 +61,9 @@ def _finish(pelican) -> None:
     with timing.phase("image_privacy"):
         image_privacy.publish_stripped_originals(pelican)
     with timing.phase("staging"):
-        staging.keep_unchanged(pelican)
+        staged = staging.keep_unchanged(pelican)  # every file of the build: one walk for both
     with timing.phase("image_privacy"):
-        image_privacy.refuse_images_with_metadata(pelican)
+        image_privacy.refuse_images_with_metadata(pelican, staged)
     with timing.phase("staging"):
         staging.finish(pelican)
     site_root = os.path.dirname(os.path.abspath(pelican.settings.get("PATH", "content")))

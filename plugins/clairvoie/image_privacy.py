@@ -493,57 +493,53 @@ def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
-def _files(folder: str, relative: str = "") -> Iterator[tuple[os.DirEntry, str]]:
-    """Each file under ``folder``, with its path relative to it (no os.path.relpath: it is slow)."""
-    with os.scandir(folder) as scanned:
-        entries = sorted(scanned, key=lambda entry: entry.name)
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _files(entry.path, f"{relative}{entry.name}{os.sep}")
-        elif entry.is_file():
-            yield entry, relative + entry.name
-
-
-def images_with_metadata(folder: str, published: str | None = None) -> dict[str, list[str]]:
+def images_with_metadata(folder: str, published: str | None = None,
+                         staged: "incremental.StagedFiles | None" = None) -> dict[str, list[str]]:
     """Every image or MP3 under ``folder`` (found by content) that carries metadata, and what.
 
     With ``published`` (the folder ``folder`` will replace), a file that is the very file published
     at the same place (a hard link: same inode), found clean by this process before, is not read.
+    ``staged``: the files of ``folder`` as the swap's walk listed them (``staging.keep_unchanged``),
+    so that the build's folders are not walked again; else they are walked here.
     """
+    if staged is None:
+        staged = incremental.walk_staged(folder, published)
     found, clean = {}, set()
     already_clean = _clean_files.get(published, set()) if published else set()
-    for entry, relative in _files(folder):
-        if already_clean:
-            try:
-                status = os.stat(os.path.join(published, relative))
-            except OSError:
-                status = None
-            # The published file still holds this inode: the staged file is it, not a new one on a reused inode.
-            if status is not None and status.st_ino == entry.inode() and _identity(status) in already_clean:
-                clean.add(_identity(status))
-                continue
-        kind = _taken_over_kind(entry.path)
+    for file in staged.files:
+        # The published file still holds this inode: the staged file is it, not a new one on a reused inode.
+        if file.published is not None and _identity(file.published) in already_clean:
+            clean.add(_identity(file.published))
+            continue
+        kind = _taken_over_kind(file.path)
         if kind is not None:
-            with open(entry.path, "rb") as stream:
+            with open(file.path, "rb") as stream:
                 data = stream.read()
             what = _verdicts.get((kind, hashlib.sha256(data).digest()),
                                  lambda: metadata_found(data) if kind == "image" else sound_metadata_found(data))
             if what:
-                found[relative] = what
+                found[file.relative] = what
                 continue
         if published:
-            try:
-                clean.add(_identity(os.stat(entry.path)))
-            except OSError:
-                pass
+            status = file.published or _status(file.path)
+            if status is not None:
+                clean.add(_identity(status))
     if published and not found:
         _clean_files[published] = clean
     return found
 
 
-def refuse_images_with_metadata(pelican: Any) -> None:
-    """Pelican's finalized, before the swap: stop the build if any image would go out with metadata."""
-    found = images_with_metadata(pelican.output_path, staging.final_path_of(pelican.output_path))
+def _status(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def refuse_images_with_metadata(pelican: Any, staged: "incremental.StagedFiles | None" = None) -> None:
+    """Pelican's finalized, before the swap: stop the build if any image would go out with metadata.
+    ``staged``: the build's files as ``staging.keep_unchanged`` listed them."""
+    found = images_with_metadata(pelican.output_path, staging.final_path_of(pelican.output_path), staged)
     if not found:
         return
     for path, what in found.items():

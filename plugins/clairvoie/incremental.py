@@ -15,10 +15,11 @@ kept the same way, never made when kept.
 
 Files that every build makes again (the sectors' feeds, panels, images…) get the same
 treatment by content: ``Site.write`` (outputs/site.py) links the published file
-when a channel makes its bytes again, and ``keep_unchanged_files``, once the build
+when a channel makes its bytes again, and ``walk_staged``, once the build
 is over, links back every other staged file whose bytes equal the published one
 (what Pelican wrote, what channels copied); the files ``Site`` wrote or linked are
-settled already and not compared again.
+settled already and not compared again. That walk also lists every file for the
+check of images (``image_privacy``), so that a build walks its output once.
 
 The state (signatures by page, and by piece) lives in Pelican's ``CACHE_PATH`` and is
 saved only once a build has been swapped in, so it always describes the output
@@ -27,13 +28,17 @@ folder as it is.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import functools
+import gc
 import hashlib
 import json
 import logging
 import os
+import stat
 from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -239,35 +244,91 @@ class Pieces:
                     "construction précédente", len(self.current) - self.kept, self.kept)
 
 
-def keep_unchanged_files(staging_path: str, final_path: str, settled: Collection[str] = ()) -> tuple[int, int]:
-    """Replace each staged file identical to the published one by a link to it.
+@dataclass(frozen=True)
+class StagedFile:
+    """A file of a staging folder, as the walk after the build found it."""
 
-    Returns (files kept, files compared). Files already linked are skipped, and so are
-    ``settled`` ones (site paths, "a/b.json"): the build knows them linked or changed.
+    path: str
+    relative: str  # from the staging folder, with os.sep
+    # The published file's status when the staged file is that very file (a hard link), else None.
+    published: os.stat_result | None
+
+
+@dataclass
+class StagedFiles:
+    """Every file of a staging folder, A–Z, and what ``walk_staged`` linked to the published files."""
+
+    files: list[StagedFile] = field(default_factory=list)
+    kept: int = 0  # files found identical to the published ones and linked to them
+    compared: int = 0  # files compared byte for byte
+
+
+def walk_staged(staging_path: str, final_path: str | None,
+                settled: Collection[str] | None = None) -> StagedFiles:
+    """Each file of the staging folder, with the published one's status when it is that file.
+
+    With ``settled`` (site paths, "a/b.json", the build knows linked or changed), each other
+    staged file identical to the published one is replaced by a link to it first. One walk
+    serves the swap and the check of images (``image_privacy``): a build's folders are many
+    (a folder per page), and each walk of them costs a fraction of a second at size M.
     """
-    kept = compared = 0
-    staging_path = os.path.normpath(staging_path)
-    for root, _dirs, files in os.walk(staging_path):
-        relative = root[len(staging_path) + 1:]  # os.walk joins onto the path given: no relpath (slow)
-        prefix = relative.replace(os.sep, "/") + "/" if relative else ""
-        for name in files:
-            if prefix + name in settled:
-                continue
-            staged = os.path.join(root, name)
-            published = os.path.join(final_path, relative, name)
-            try:
-                staged_status, published_status = os.stat(staged), os.stat(published)
-            except FileNotFoundError:
-                continue
-            if staged_status.st_ino == published_status.st_ino or staged_status.st_size != published_status.st_size:
-                continue
-            compared += 1
-            if filecmp.cmp(staged, published, shallow=False):
-                temporary = staged + ".clairvoie-link"
-                os.link(published, temporary)
-                os.replace(temporary, staged)
-                kept += 1
-    return kept, compared
+    walked = StagedFiles()
+    _walk_folder(os.path.normpath(staging_path), "", final_path, settled, walked)
+    return walked
+
+
+def _walk_folder(folder: str, relative: str, final_path: str | None, settled: Collection[str] | None,
+                 walked: StagedFiles) -> None:
+    with os.scandir(folder) as scanned:
+        entries = sorted(scanned, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _walk_folder(entry.path, f"{relative}{entry.name}{os.sep}", final_path, settled, walked)
+        elif entry.is_file():
+            published_status = _status(os.path.join(final_path, relative, entry.name)) if final_path else None
+            same_file = published_status is not None and entry.inode() == published_status.st_ino
+            if (published_status is not None and not same_file and settled is not None
+                    and (relative + entry.name).replace(os.sep, "/") not in settled
+                    and _link_if_identical(entry, published_status, final_path, relative, walked)):
+                same_file = True
+            walked.files.append(StagedFile(entry.path, relative + entry.name, published_status if same_file else None))
+
+
+def _status(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _link_if_identical(entry: os.DirEntry, published_status: os.stat_result, final_path: str, relative: str,
+                       walked: StagedFiles) -> bool:
+    """Replace a staged file by a link to the published one when their bytes are equal."""
+    published = os.path.join(final_path, relative, entry.name)
+    if not stat.S_ISREG(published_status.st_mode) or entry.stat().st_size != published_status.st_size:
+        return False
+    walked.compared += 1
+    if not filecmp.cmp(entry.path, published, shallow=False):
+        return False
+    temporary = entry.path + ".clairvoie-link"
+    os.link(published, temporary)
+    os.replace(temporary, entry.path)
+    walked.kept += 1
+    return True
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's garbage collector off while many objects are made that all stay alive (a rebuild's
+    pages and their signatures, the list of its files): each collection they would start walks the
+    whole model and Pelican's content again, seconds of every rebuild at size M."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class KeptBetweenBuilds:

@@ -80,14 +80,18 @@ def _remove_in_background(folder: str) -> None:
                      name="clairvoie-remove-old-output").start()
 
 
-def keep_unchanged(pelican: Any) -> None:
+def keep_unchanged(pelican: Any) -> "incremental.StagedFiles | None":
     """Link each staged file identical to the published one to it (before the check of images:
-    a file that is the published one was checked when it was published)."""
+    a file that is the published one was checked when it was published). Returns every staged
+    file, for that check (one walk of the build's folders); None when the build is not staged."""
     final, staging = final_output_path(pelican), pelican.output_path
-    if staging == final or not os.path.isdir(final):
-        return
-    unchanged, compared = incremental.keep_unchanged_files(staging, final, _settled.pop(staging, set()))
-    logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", unchanged, compared)
+    if staging == final:
+        return None
+    with incremental.collector_paused():  # the list of files lives until the check of images
+        walked = incremental.walk_staged(staging, final if os.path.isdir(final) else None,
+                                         _settled.pop(staging, set()))
+    logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", walked.kept, walked.compared)
+    return walked
 
 
 def finish(pelican: Any) -> None:

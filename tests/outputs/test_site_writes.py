@@ -151,5 +151,75 @@ def test_the_swap_compares_only_the_files_the_build_did_not_settle(tmp_path):
     site.write("donnees.json", b"hier")  # linked: settled
     site.write("change.json", b"auj.")  # other bytes, same size: settled
     (tmp_path / ("output" + staging.STAGING_SUFFIX) / "pelican.html").write_bytes(b"hier")  # not known
-    assert incremental.keep_unchanged_files(pelican.output_path, str(published),
-                                            staging._settled[pelican.output_path]) == (1, 1)
+    walked = incremental.walk_staged(pelican.output_path, str(published), staging._settled[pelican.output_path])
+    assert (walked.kept, walked.compared) == (1, 1)
+
+
+def test_the_swap_walk_lists_every_staged_file_and_which_are_the_published_ones(tmp_path):
+    """One walk serves the swap and the check of images: each file, A–Z, with the published
+    file's status exactly when the staged file is that file (linked by the build or by the walk)."""
+    from types import SimpleNamespace
+
+    published = tmp_path / "output"
+    (published / "a").mkdir(parents=True)
+    for name, data in (("a/garde.json", b"hier"), ("a/pelican.html", b"hier"), ("change.json", b"hier")):
+        (published / name).write_bytes(data)
+    pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(published)}, output_path=None)
+    staging.begin(pelican)
+    site = Site.for_files(None, pelican.output_path, {"SITEURL": ""})
+    site.write("a/garde.json", b"hier")  # linked by the build
+    site.write("change.json", b"auj.")  # new bytes
+    site.write("nouveau.json", b"neuf")  # not published before
+    staged = tmp_path / ("output" + staging.STAGING_SUFFIX)
+    (staged / "a" / "pelican.html").write_bytes(b"hier")  # Pelican's: linked by the walk
+
+    walked = staging.keep_unchanged(pelican)
+
+    expected = sorted(str(p.relative_to(staged)) for p in staged.rglob("*") if p.is_file())
+    assert [file.relative for file in walked.files] == expected
+    for file in walked.files:
+        same = os.stat(file.path).st_ino == os.stat(published / file.relative).st_ino if (
+            published / file.relative).exists() else False
+        assert (file.published is not None) == same, file.relative
+        if same:
+            assert file.published.st_ino == os.stat(published / file.relative).st_ino
+    assert {f.relative for f in walked.files if f.published} == {os.path.join("a", "garde.json"),
+                                                                 os.path.join("a", "pelican.html")}
+    assert (walked.kept, walked.compared) == (1, 1)
+    staging.discard(pelican.output_path)
+
+
+def test_the_first_build_walk_lists_its_files_with_nothing_published(tmp_path):
+    from types import SimpleNamespace
+
+    pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(tmp_path / "output")}, output_path=None)
+    staging.begin(pelican)
+    Site.for_files(None, pelican.output_path, {"SITEURL": ""}).write("b/c.json", b"neuf")
+    walked = staging.keep_unchanged(pelican)
+    assert [(f.relative, f.published) for f in walked.files] == [(os.path.join("b", "c.json"), None)]
+    staging.finish(pelican)
+    assert (tmp_path / "output" / "b" / "c.json").read_bytes() == b"neuf"
+
+
+def test_the_collector_is_paused_only_inside_and_left_as_it_was(tmp_path):
+    import gc
+
+    from clairvoie import incremental
+
+    assert gc.isenabled()
+    with incremental.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with incremental.collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+    try:
+        with incremental.collector_paused():
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.isenabled()

@@ -497,3 +497,42 @@ def test_a_rebuild_reads_only_its_new_files_yet_finds_metadata_under_a_published
     carte = os.path.join("images", "carte.png")
     assert list(found) == [carte] and "position GPS" in found[carte]
     assert sorted(read) == ["carte.png", "nouveau.png"]
+
+
+def test_the_guard_reads_the_files_the_swap_walk_listed(tmp_path):
+    """After the swap's walk (staging.keep_unchanged), the guard walks no folder again: it checks
+    the files listed, a published image found clean skipped, a new one with metadata found."""
+    from types import SimpleNamespace
+
+    from clairvoie import image_privacy, staging
+
+    clean = io.BytesIO()
+    picture().save(clean, "PNG")
+    published = tmp_path / "output"
+    pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(published)}, output_path=None)
+    staging.begin(pelican)
+    staged = tmp_path / ("output" + staging.STAGING_SUFFIX)
+    (staged / "images").mkdir()
+    (staged / "images" / "plan.png").write_bytes(clean.getvalue())
+    image_privacy.refuse_images_with_metadata(pelican, staging.keep_unchanged(pelican))
+    staging.finish(pelican)
+
+    staging.begin(pelican)
+    (staged / "images").mkdir()
+    (staged / "images" / "plan.png").write_bytes(clean.getvalue())  # Pelican's copy: linked by the walk
+    (staged / "images" / "suivi.png").write_bytes(tracked_png())
+    walked = staging.keep_unchanged(pelican)
+    (staged / "images" / "tard.png").write_bytes(tracked_png())  # after the walk: not listed
+    read = []
+    sniff = image_privacy._taken_over_kind
+    image_privacy._taken_over_kind = lambda path: read.append(os.path.basename(path)) or sniff(path)
+    try:
+        found = image_privacy.images_with_metadata(pelican.output_path, str(published), walked)
+    finally:
+        image_privacy._taken_over_kind = sniff
+        staging.discard(pelican.output_path)
+    suivi = os.path.join("images", "suivi.png")
+    assert list(found) == [suivi] and "position GPS" in found[suivi]
+    assert read == ["suivi.png"]  # plan.png: the published file, found clean by the first build
+    assert (published / "images" / "plan.png").read_bytes() == clean.getvalue()
+    assert not staged.exists()

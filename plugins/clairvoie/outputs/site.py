@@ -9,7 +9,7 @@ Pelican's ``content_written``, as Pelican's own pages do.
 It is also where incremental builds learn what a channel made: a file ``write``
 makes with the bytes of the published one (in the output folder the build will
 replace) is a hard link to it, so it keeps its inode and modification time and rsync,
-ETags and CDNs see nothing new. ``incremental.keep_unchanged_files`` does the same,
+ETags and CDNs see nothing new. ``incremental.walk_staged`` does the same,
 once the build is over, for the files Pelican wrote and those ``copy`` published. A
 file ``write`` makes must therefore never be written again in place by anyone else.
 
