@@ -47,8 +47,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import gc
 import math
 import re
 from dataclasses import dataclass, field
@@ -59,6 +57,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
+from ..incremental import collector_paused
 from ..labels import date_fr, days_fr, project_status_fr, report_state_fr
 from ..model.basemap import ROAD_CLASSES
 from ..model.records import Model, Project, Report, WorksOrder
@@ -244,25 +243,7 @@ class _Placed(NamedTuple):
 
 
 # --- public entry point -----------------------------------------------------------
-def collection_paused(draw: Callable[..., Any]) -> Callable[..., Any]:
-    """``draw``, run with Python's cyclic garbage collector paused (then as it was). A map makes
-    tens of thousands of short-lived tuples and lists (its points in px), freed by their counts
-    as soon as they are dropped, yet they set off full collections, each walking every object of
-    the build, a whole city's model included: on the M city, 7 in 40 street maps, 2.0 s of their
-    5.8 s. Whatever a map would leave in a cycle is collected after it."""
-    @functools.wraps(draw)
-    def drawing(*args: Any, **kwargs: Any) -> Any:
-        if not gc.isenabled():
-            return draw(*args, **kwargs)
-        gc.disable()
-        try:
-            return draw(*args, **kwargs)
-        finally:
-            gc.enable()
-    return drawing
-
-
-@collection_paused
+@collector_paused()  # a map's many small tuples would set off full collections of the whole model
 def sector_map(model: Model, sector_id: str) -> SectorMap | None:
     """The map of one sector, or None when there is nothing to place on it."""
     sector = model.sector(sector_id)
@@ -949,7 +930,7 @@ def _scale_bar(projection: Projection) -> ScaleBar:
 
 
 # --- a street's map (/rues/<id>/) -------------------------------------------------------
-@collection_paused
+@collector_paused()
 def street_map(model: Model, street: Any) -> SectorMap | None:
     """The map of one street (model/streets.py ``Street``), centred on its records: its works
     orders not over yet, its projects, its open and lately resolved reports, the sectors
@@ -995,7 +976,7 @@ def street_map(model: Model, street: Any) -> SectorMap | None:
 RECORD_SPAN_DEGREES = 0.004  # about 450 m north–south, 650 m across: the streets around, at street level
 
 
-@collection_paused
+@collector_paused()
 def project_map(model: Model, project: Project) -> SectorMap | None:
     """The map of a project's place, centred on it at street level, the streets its address
     names written on it; None when the project has no place (a whole city's, a sector's)."""
@@ -1005,7 +986,7 @@ def project_map(model: Model, project: Project) -> SectorMap | None:
     return _record_map(model, _Placed("project", project, point, []), project.street_names)
 
 
-@collection_paused
+@collector_paused()
 def works_map(model: Model, order: WorksOrder) -> SectorMap | None:
     """The map of a works order, centred on it at street level and drawn along its street as
     the sector maps draw it (in its sectors when it has no geometry of its own); None when
