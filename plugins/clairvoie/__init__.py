@@ -7,6 +7,7 @@ for the built-in channels, as a city's plugin connects its own; the work lives i
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -44,6 +45,7 @@ def _generators(pelican):
 
     staging.begin(pelican)
     phases.new_build()
+    gc.unfreeze()  # the last build's model may be collected now
     return ClairvoieGenerator
 
 
@@ -53,6 +55,9 @@ def _build_models(generators) -> None:
     for generator in generators:
         if isinstance(generator, ClairvoieGenerator):
             generator.build_model()
+    # The model and Pelican's content live until the build ends: collections need not walk them again.
+    gc.collect()
+    gc.freeze()
 
 
 def _finish(pelican) -> None:
