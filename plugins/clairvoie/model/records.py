@@ -10,6 +10,7 @@ no renderer recomputes them and no record exists half-made.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -639,10 +640,10 @@ class Model:
     basemap: Any = None
 
     def sector(self, sector_id: str) -> Sector:
-        return next(s for s in self.sectors if s.id == sector_id)
+        return self._sectors_by_id[sector_id]
 
     def project(self, project_id: str) -> Project:
-        return next(p for p in self.projects if p.id == project_id)
+        return self._projects_by_id[project_id]
 
     def report(self, number: str) -> Report | None:
         """The report of a tracking number, as a resident types it (case ignored)."""
@@ -654,8 +655,25 @@ class Model:
 
     def street_entry(self, street: str) -> Any | None:
         """The street's entry of the street index (/rues/), if it has one (case and accents ignored)."""
-        wanted = key(street)
-        return next((entry for entry in self.streets if entry.key == wanted), None)
+        return self._streets_by_key.get(key(street))
+
+    # Looked up from every page (links.html names each record's sectors) and for every record:
+    # a scan of the list each time was seconds of every build at size M. Made once, when first
+    # asked, from the lists the model is built with (never changed afterwards).
+    @functools.cached_property
+    def _sectors_by_id(self) -> dict[str, Sector]:
+        return {sector.id: sector for sector in self.sectors}
+
+    @functools.cached_property
+    def _projects_by_id(self) -> dict[str, Project]:
+        return {project.id: project for project in self.projects}
+
+    @functools.cached_property
+    def _streets_by_key(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for entry in self.streets:
+            found.setdefault(entry.key, entry)  # the first of a key, as the list gives them
+        return found
 
     def reports_resolved_within(self, days: int) -> list[Report]:
         """The reports resolved in the last ``days`` days (today included), latest first."""

@@ -57,7 +57,6 @@ class Page:
 
 def pages_of(model: Model, site: Site) -> Iterator[Page]:
     everything = incremental.EVERYTHING
-    entries = StreetEntries(model)
     yield Page("index.html", "clairvoie_home", {"feeds": site.alternate_links(model, None)},
                depends_on=everything)
     # The whole bad-news list, one tap from the home page's summary of it; and the reports' counts.
@@ -88,14 +87,14 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
                    depends_on=[project, *project.works, Shown.of(f"rues-{project.id}", [s.url for s in streets])])
     for order in model.works:
         yield Page(f"{order.url}index.html", "clairvoie_works", {"order": order,
-                   "street": entries.of(order.street)},
+                   "street": model.street_entry(order.street)},
                    {"record_map": lambda order=order: works_map(model, order)},
-                   depends_on=[order] + ([order.project] if order.project else []) + [street_link(entries, order.street)])
+                   depends_on=[order] + ([order.project] if order.project else []) + [street_link(model, order.street)])
     for meeting in model.meetings:
         yield Page(f"{meeting.url}index.html", "clairvoie_meeting", {"meeting": meeting},
                    depends_on=[meeting])
     yield Page("lexique/index.html", "clairvoie_glossary")  # the glossary: in every page's signature
-    yield from report_pages(model, site, entries)
+    yield from report_pages(model, site)
     yield from street_pages(model)
 
 
@@ -285,7 +284,7 @@ def works_list_pages(model: Model) -> Iterator[Page]:
                        depends_on=[*part.orders, months])
 
 
-def report_pages(model: Model, site: Site, entries: StreetEntries) -> Iterator[Page]:
+def report_pages(model: Model, site: Site) -> Iterator[Page]:
     """/signalements/, each sector's open reports (overdue first, then street by street), the
     list of every tracking number, and each report's page."""
     if not model.reports:
@@ -311,13 +310,13 @@ def report_pages(model: Model, site: Site, entries: StreetEntries) -> Iterator[P
             yield Page(f"{street_page.url}index.html", "clairvoie_sector_reports_streets",
                        {"part": part, "sector": part.sector, "street_page": street_page},
                        depends_on=[*(report for _, reports in street_page.streets for report in reports),
-                                   pages_shown, *(street_link(entries, name) for name, _ in street_page.streets)])
+                                   pages_shown, *(street_link(model, name) for name, _ in street_page.streets)])
     yield from report_numbers_pages(model)
     for report in model.reports:
         yield Page(report.save_as, "clairvoie_report",
                    {"report": report, "feeds": site.record_alternate_links(model, report),
-                    "street": entries.of(report.street)},
-                   depends_on=report_page_records(model, report, entries))
+                    "street": model.street_entry(report.street)},
+                   depends_on=report_page_records(model, report))
 
 
 @dataclass(frozen=True)
@@ -383,29 +382,16 @@ def sector_reports(model: Model, sector: Sector, resolved: list[Report]) -> Sect
                           for rank, streets in enumerate(pages, start=1)])
 
 
-def report_page_records(model: Model, report: Report, entries: "StreetEntries") -> list:
+def report_page_records(model: Model, report: Report) -> list:
     """What a report's page shows: the report, its original and duplicates, its works orders
     and projects, and whether its street has an entry on /rues/."""
     tied = [model.report(number) for number in report.duplicates]
     return [report, *([report.original] if report.original else []), *tied, *report.works, *report.projects,
-            street_link(entries, report.street)]
+            street_link(model, report.street)]
 
 
-class StreetEntries:
-    """``model.street_entry`` in one step: ``pages_of`` asks it of every works order and report,
-    and the model's reads the whole street index each time (a second a rebuild at size M)."""
-
-    def __init__(self, model: Model):
-        self._by_key: dict[str, Street] = {}
-        for entry in model.streets:
-            self._by_key.setdefault(entry.key, entry)  # the first, as model.street_entry finds
-
-    def of(self, street: str) -> Street | None:
-        return self._by_key.get(key(street))
-
-
-def street_link(entries: StreetEntries, street: str) -> StreetLink:
-    entry = entries.of(street)
+def street_link(model: Model, street: str) -> StreetLink:
+    entry = model.street_entry(street)
     return StreetLink(f"{key(street)}={entry.url if entry else ''}")
 
 
