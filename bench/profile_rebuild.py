@@ -46,23 +46,14 @@ def edited(text: str) -> str:
     return text.rstrip("\n") + "\npublic_summary: Fuite réparée, résumé modifié pour le profil.\n"
 
 
-def step_seconds(frame, found: dict[str, float]) -> dict[str, float]:
-    """Seconds by step, from pyinstrument's call tree (a step inside another counts in the outer)."""
-    if frame.function in STEPS:
+def seconds_in(names: tuple[str, ...], frame, found: dict[str, float]) -> dict[str, float]:
+    """Seconds in each of ``names`` wherever it is met in pyinstrument's call tree (one met inside
+    another counts in the outer): STEPS, the build's steps; DETAILS, what they are made of."""
+    if frame.function in names:
         found[frame.function] = found.get(frame.function, 0.0) + frame.time
         return found
     for child in frame.children:
-        step_seconds(child, found)
-    return found
-
-
-def detail_seconds(frame, found: dict[str, float]) -> dict[str, float]:
-    """Seconds in each of DETAILS wherever it is met (not counted again inside itself)."""
-    if frame.function in DETAILS:
-        found[frame.function] = found.get(frame.function, 0.0) + frame.time
-        return found
-    for child in frame.children:
-        detail_seconds(child, found)
+        seconds_in(names, child, found)
     return found
 
 
@@ -121,7 +112,7 @@ def main(city: str, *records: str) -> None:
         (city_path / f"profile-rebuild-{number}.txt").write_text(text, encoding="utf-8")
         print(text)
         root = profiler.last_session.root_frame()
-        tables.append((record, wall, cpu, step_seconds(root, {}), detail_seconds(root, {}), collector))
+        tables.append((record, wall, cpu, seconds_in(STEPS, root, {}), seconds_in(DETAILS, root, {}), collector))
     for record, wall, cpu, steps, details, collector in tables:
         print(f"\nrebuild after editing {record}: {wall:.1f} s wall, {cpu:.1f} s CPU (main process)")
         for name, seconds in sorted(steps.items(), key=lambda item: -item[1]):
