@@ -67,6 +67,10 @@ def test_each_subscriber_of_the_sector_gets_one_complete_message(built_site, sub
                 assert expected_string in seen_html, expected_string
             assert expected_string in seen_text, expected_string
         assert unsubscribe in page.links and unsubscribe in seen_text
+        # No subscription service here (CLAIRVOIE_SUBSCRIPTIONS_URL unset): no page to manage a
+        # subscription, so no link to one (tests/subscriptions/test_newsletter_send.py has it).
+        assert "Gérer mon abonnement" not in text and "Gérer mon abonnement" not in body
+        assert not [link for link in page.links if "/gerer" in link]
 
         # Images: absolute, with width, height and alternative text.
         assert page.images

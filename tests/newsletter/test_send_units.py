@@ -206,6 +206,7 @@ def test_listmonk_campaign(tmp_path):
     for part in ("body", "altbody"):
         assert '{{ UnsubscribeURL }}' in campaign[part]
         assert "desinscription.invalid" not in campaign[part]
+        assert '{{ ManageURL }}' in campaign[part] and "gerer.invalid" not in campaign[part]  # listmonk's own page
         words = flat(html.unescape(campaign[part]))
         assert all(flat(item.title) in words for item in issue.items)
     assert campaign["body"].startswith("<!DOCTYPE html>") and "<table" in campaign["body"]

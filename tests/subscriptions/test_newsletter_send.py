@@ -1,6 +1,7 @@
 """``newsletter send --subscribers sqlite:///…|postgresql://…``: the letter reaches the service's
-confirmed subscribers, its List-Unsubscribe URL is the service's and answers a one-click POST,
-the ledger (in that database) stops a second send, and an address that left gets nothing more."""
+confirmed subscribers, its « Gérer mon abonnement » link opens the subscriber's own page on the
+service, its List-Unsubscribe URL is the service's and answers a one-click POST, the ledger (in
+that database) stops a second send, and an address that left gets nothing more."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from building import DEMO_EPOCH, free_port, run_clairvoie
 from clairvoie.subscribers.store import Store, deliveries_table, subscribers_table
 from service import Service, path_of
-from test_service import confirm_by_mail
+from test_service import confirm_by_mail, links_in
 
 SECTOR = "secteur-5"  # its first letter has news (tests/newsletter/letters.py)
 
@@ -72,6 +73,18 @@ def test_the_service_s_subscribers_get_the_letter_once_and_leave_in_one_click(se
     assert letter["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = re.match(r"<([^>]+)>", letter["List-Unsubscribe"]).group(1)
     assert unsubscribe.startswith(f"{service.base}/desinscription?token=") and f"secteur={SECTOR}" in unsubscribe
+
+    # « Gérer mon abonnement », in both parts of the letter: the subscriber's own page.
+    html_part = letter.get_body(("html",)).get_content()
+    text_part = letter.get_body(("plain",)).get_content()
+    [manage] = links_in(html_part, f"{re.escape(service.base)}/gerer")
+    assert re.search(rf'href="{re.escape(manage)}"[^>]*>Gérer mon abonnement</a>', html_part.replace("&amp;", "&"))
+    assert f"Gérer mon abonnement (choisir ses lettres, ou les quitter toutes) :\n{manage}\n" in text_part
+    [other] = links_in(letters_to(box, staying)[0].get_body(("html",)).get_content(), f"{re.escape(service.base)}/gerer")
+    assert other != manage  # each subscriber's own link
+    page = service.call("GET", path_of(manage))
+    assert page.status == 200 and "Gérer mon abonnement" in page.text
+    assert f'value="{SECTOR}" id="secteur-{SECTOR}" checked' in page.text
 
     # The mail client's one-click button (RFC 8058): the address leaves at once.
     clicked = service.call("POST", path_of(unsubscribe), raw=b"List-Unsubscribe=One-Click",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import dataclasses
 import email.utils
 import json
 import os
@@ -40,6 +41,7 @@ LEDGER_FOLDER = "lettres-envois"  # next to the subscribers file, outside the re
 PREVIEW_ADDRESS = "apercu@exemple.invalid"
 PREVIEW_TOKEN = "apercu"
 LISTMONK_UNSUBSCRIBE = "{{ UnsubscribeURL }}"
+LISTMONK_MANAGE = "{{ ManageURL }}"  # listmonk's page where a subscriber chooses their lists
 
 
 # --- shared ---------------------------------------------------------------------------------
@@ -77,6 +79,7 @@ def site_of(pelican_settings: dict, settings: ClairvoieSettings, site_url: str |
             else f"{url}/desinscription/"),
         unsubscribe_email=settings.newsletter_unsubscribe_email or f"desinscription@{domain}",
         template_dirs=theme_template_dirs(pelican_settings),
+        manage_url=f"{settings.subscriptions_url.rstrip('/')}/gerer" if settings.subscriptions_url else "",
     )
 
 
@@ -221,7 +224,8 @@ def preview(args: argparse.Namespace) -> int:
     os.makedirs(folder, exist_ok=True)
     for issue in issues:
         body = render(issue, site)
-        personal = body.for_subscriber(site.unsubscribe_link(issue.list_id, PREVIEW_TOKEN))
+        personal = body.for_subscriber(site.unsubscribe_link(issue.list_id, PREVIEW_TOKEN),
+                                       site.manage_link(PREVIEW_TOKEN))
         name = f"projet-{issue.project_id}" if issue.is_project else issue.sector_id
         stem = os.path.join(folder, f"{name}-{issue.number}")
         for suffix, data in ((".html", personal.html.encode("utf-8")), (".txt", personal.text.encode("utf-8")),
@@ -305,7 +309,7 @@ def listmonk_campaign(issue: Issue, body: Body, site: Site, lists: list[int],
     def go_safe(text: str) -> str:  # listmonk reads bodies as Go templates
         return text.replace("{{", '{{ "{{" }}')
 
-    mine = Body(go_safe(body.html), go_safe(body.text)).for_subscriber(LISTMONK_UNSUBSCRIBE)
+    mine = Body(go_safe(body.html), go_safe(body.text)).for_subscriber(LISTMONK_UNSUBSCRIBE, LISTMONK_MANAGE)
     campaign = {
         "name": f"Lettre n° {issue.number} — {issue.sector_name}",
         "subject": issue.subject,
@@ -335,7 +339,9 @@ def listmonk(args: argparse.Namespace) -> int:
         return _fail(SendError("--lists : des numéros de listes listmonk séparés par des virgules (ex. 3,4)."))
     except SendError as error:
         return _fail(error)
-    campaign = listmonk_campaign(issue, render(issue, site), site, lists, args.template_id)
+    # listmonk has its own page where subscribers manage their lists
+    body = render(issue, dataclasses.replace(site, manage_url=LISTMONK_MANAGE))
+    campaign = listmonk_campaign(issue, body, site, lists, args.template_id)
     data = json.dumps(campaign, ensure_ascii=False, indent=1).encode("utf-8")
     if args.output:
         with open(args.output, "wb") as stream:

@@ -100,7 +100,7 @@ def build_message(issue: Issue, body: Body, site: Site, address: str, token: str
                   date: dt.datetime) -> EmailMessage:
     """The email for one subscriber; ``body`` is the issue's, rendered once (render.py)."""
     unsubscribe = site.unsubscribe_link(issue.list_id, token)
-    mine = body.for_subscriber(unsubscribe)
+    mine = body.for_subscriber(unsubscribe, site.manage_link(token))
     message = EmailMessage(policy=POLICY)
     message["Subject"] = issue.subject
     message["From"] = site.sender

@@ -6,9 +6,11 @@ links. The HTML's ``<style>`` rules are inlined by css-inline; only its ``@media
 (small screens, dark mode) stay in a ``<style>`` block, where clients that know them
 apply them: the layout never depends on them.
 
-Every link and image is absolute (``Site.url``). The unsubscribe address differs for
-each subscriber: a body is rendered once per issue with ``UNSUBSCRIBE_PLACEHOLDER``,
-which ``Body.for_subscriber`` replaces.
+Every link and image is absolute (``Site.url``). The unsubscribe address and the
+« Gérer mon abonnement » one differ for each subscriber: a body is rendered once per
+issue with ``UNSUBSCRIBE_PLACEHOLDER`` and ``MANAGE_PLACEHOLDER``, which
+``Body.for_subscriber`` replaces. The second is there only when the city runs the
+subscription service (or listmonk), where the subscriber's page to manage lives.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..model.newsletter_issues import RSS_FILE, Issue
 from ..outputs.site import absolute
 
 UNSUBSCRIBE_PLACEHOLDER = "https://desinscription.invalid/clairvoie-lettre"
+MANAGE_PLACEHOLDER = "https://gerer.invalid/clairvoie-lettre"
 HTML_TEMPLATE = "email/newsletter.html"
 TEXT_TEMPLATE = "email/newsletter.txt"
 
@@ -45,6 +48,8 @@ class Site:
     unsubscribe_url: str  # the city's page; ?token=…&secteur=… are added
     unsubscribe_email: str
     template_dirs: tuple[str, ...]
+    # the service's « Gérer mon abonnement » page (?token=… is added); "" without a service
+    manage_url: str = ""
 
     def absolute(self, path: str) -> str:
         return absolute(self.url, path)
@@ -57,15 +62,29 @@ class Site:
     def unsubscribe_mailto(self, list_id: str, token: str) -> str:
         return f"mailto:{self.unsubscribe_email}?subject=desinscription%20{list_id}%20{token}"
 
+    def manage_link(self, token: str) -> str:
+        """The subscriber's page for every list at once (the service's), or "" without one."""
+        if not self.manage_url:
+            return ""
+        separator = "&" if "?" in self.manage_url else "?"
+        return f"{self.manage_url}{separator}{urlencode({'token': token})}"
+
 
 @dataclass(frozen=True)
 class Body:
     html: str
     text: str
 
-    def for_subscriber(self, unsubscribe_url: str) -> "Body":
-        return Body(self.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(unsubscribe_url, quote=True)),
-                    self.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url))
+    def for_subscriber(self, unsubscribe_url: str, manage_url: str = "") -> "Body":
+        """The body one subscriber gets; ``manage_url`` is needed when the site has a manage page."""
+        links = ((UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url), (MANAGE_PLACEHOLDER, manage_url))
+        if MANAGE_PLACEHOLDER in self.text and not manage_url:
+            raise ValueError("this letter links to the subscriber's manage page: give its address")
+        html_body, text_body = self.html, self.text
+        for placeholder, url in links:
+            html_body = html_body.replace(placeholder, html.escape(url, quote=True))
+            text_body = text_body.replace(placeholder, url)
+        return Body(html_body, text_body)
 
 
 def environment(template_dirs: tuple[str, ...]) -> Environment:
@@ -91,6 +110,7 @@ def context(issue: Issue, site: Site) -> dict:
         "home_url": site.absolute(issue.home),  # the sector's page, or the project's
         "list_kind": "projet" if issue.is_project else "secteur",
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "manage_url": MANAGE_PLACEHOLDER if site.manage_url else "",
     }
 
 
