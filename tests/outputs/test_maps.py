@@ -1,5 +1,6 @@
 """The sector map (outputs/maps.py and partials/sector_map.html), from the model alone."""
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -83,6 +84,17 @@ def test_multipolygon_sector_draws_two_outline_rings(demo):
     html = render(m, demo)
     assert 'fill-rule="evenodd"' in html
     assert "en 2 parties" in html
+
+
+def test_a_sector_map_is_drawn_once_for_a_model_and_again_for_the_next(demo):
+    """The sector's page and the interactive map's data (tiles) show one map: drawn once for a
+    model. A new model (the next build's) draws its own: here with its projects gone."""
+    drawn = sector_map(demo, "secteur-1")
+    assert sector_map(demo, "secteur-1") is drawn and drawn.projects
+    without_projects = dataclasses.replace(demo, projects=[])
+    again = sector_map(without_projects, "secteur-1")
+    assert again is not drawn and not again.projects
+    assert sector_map(demo, "secteur-1") is drawn
 
 
 def _demo_records(folder):

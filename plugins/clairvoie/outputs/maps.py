@@ -49,6 +49,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
@@ -243,9 +244,34 @@ class _Placed(NamedTuple):
 
 
 # --- public entry point -----------------------------------------------------------
-@collector_paused()  # a map's many small tuples would set off full collections of the whole model
+class _DrawnOnce:
+    """Maps drawn once for a model: the sector's page and the interactive map's data (tiles)
+    show the same sector map, and drawing it is most of what a rebuild spends on either.
+    Forgotten with the model (a build's), so a new build never sees an old one's maps."""
+
+    def __init__(self) -> None:
+        self._by_model: dict[int, dict[Any, Any]] = {}
+
+    def get(self, model: Model, key: Any, draw: Callable[[], Any]) -> Any:
+        drawn = self._by_model.get(id(model))
+        if drawn is None:
+            drawn = self._by_model[id(model)] = {}
+            weakref.finalize(model, self._by_model.pop, id(model), None)
+        if key not in drawn:
+            drawn[key] = draw()
+        return drawn[key]
+
+
+_sector_maps = _DrawnOnce()
+
+
 def sector_map(model: Model, sector_id: str) -> SectorMap | None:
-    """The map of one sector, or None when there is nothing to place on it."""
+    """The map of one sector, or None when there is nothing to place on it (drawn once a build)."""
+    return _sector_maps.get(model, sector_id, lambda: _draw_sector_map(model, sector_id))
+
+
+@collector_paused()  # a map's many small tuples would set off full collections of the whole model
+def _draw_sector_map(model: Model, sector_id: str) -> SectorMap | None:
     sector = model.sector(sector_id)
     outline_rings = polygon_rings(sector.geometry) if sector.geometry else []
     geometry_points = [p for ring in outline_rings for p in ring]
