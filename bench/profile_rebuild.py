@@ -1,7 +1,7 @@
 """Profile incremental rebuilds as `pelican --autoreload` runs them: several builds in one process.
 
-    .venv/bin/python bench/profile_rebuild.py bench/work/city-L-1 content/projects/<file>.yaml \
-        [content/signalements/<number>.yaml …]
+    .venv/bin/python bench/profile_rebuild.py [--output FOLDER] bench/work/city-L-1 \
+        content/projects/<file>.yaml [content/signalements/<number>.yaml …]
 
 The first build runs as usual; then, for each record named, the record is edited (its
 first `title:` gets a prefix; a record without a title, a residents' report, gets a
@@ -9,7 +9,9 @@ first `title:` gets a prefix; a record without a title, a residents' report, get
 rebuild's profile is printed and written next to the city (profile-rebuild-<n>.txt), with
 a table of the seconds spent in each step (the model, each channel, the file comparison
 and swap), the parts named in DETAILS and the garbage collector's time; the output goes
-to bench/work/out-profile-<city>.
+to bench/work/out-profile-<city>, or to ``--output FOLDER``: the folder of an earlier build of
+the same code and settings (``bench/run.py``'s ``bench/work/out-autoreload``), so that the first
+build keeps every page instead of making them all, which takes half an hour at L.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ class CollectorTime:
             self.collections += 1
 
 
-def main(city: str, *records: str) -> None:
+def main(city: str, *records: str, output: Path | None = None) -> None:
     import pyinstrument
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -81,7 +83,7 @@ def main(city: str, *records: str) -> None:
     logging.getLogger("clairvoie").setLevel(logging.INFO)  # « N pages faites », what was kept
     city_path = Path(city).resolve()
     os.chdir(city_path)
-    output = REPO / "bench" / "work" / f"out-profile-{city_path.name}"
+    output = output or REPO / "bench" / "work" / f"out-profile-{city_path.name}"
     settings = read_settings("pelicanconf.py", override={
         "OUTPUT_PATH": str(output), "THEME": str(REPO / "themes" / "clairvoie"),
         # As docs/reconstruction.md asks of `pelican --autoreload`: rebuilds index only their pages.
@@ -126,4 +128,8 @@ def main(city: str, *records: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    arguments = sys.argv[1:]
+    chosen = None
+    if arguments[:1] == ["--output"]:
+        chosen, arguments = Path(arguments[1]).resolve(), arguments[2:]  # before main() moves to the city
+    main(*arguments, output=chosen)
