@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 import clairvoie.model as model_module
@@ -265,3 +268,52 @@ def test_pelicans_articles_are_read_again_only_when_changed(tmp_path, monkeypatc
     assert read == [str(article), str(article)]  # the first build, and after the edit
     assert titles[0] == titles[1] == ("Travaux rue des Lilas", "<p>La rue est fermée.</p>")
     assert titles[2] == ("Travaux rue des Lilas, reportés", "<p>Reportés.</p>")
+
+
+@pytest.fixture()
+def hashed_files(monkeypatch):
+    """The record files whose bytes the loader really reads to hash them, in order; every file
+    counts as settled (written long enough ago for its status to tell a change)."""
+    monkeypatch.setattr(model_module._FileHashes, "SETTLED_NS", -1)
+    monkeypatch.setattr(model_module, "_file_hashes", model_module._FileHashes())
+    hashed: list[str] = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):
+        hashed.append(os.path.basename(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(model_module, "open", counting_open, raising=False)
+    return hashed
+
+
+def test_a_rebuild_reads_again_only_the_files_whose_status_changed(tmp_path, hashed_files):
+    root = write_site(tmp_path, {"content/projects/lilas.yaml": project_yaml(),
+                                 "content/projects/tilleuls.yaml": project_yaml(title="title: Les Tilleuls")})
+    load_site(root)
+    assert {"lilas.yaml", "tilleuls.yaml", "secteur-1.yaml"} <= set(hashed_files)
+    hashed_files.clear()
+    assert [p.title for p in load_site(root).projects] == ["Réfection de la rue des Lilas", "Les Tilleuls"]
+    assert hashed_files == []  # nothing changed: no file read to hash it
+
+    # Rewritten in place with as many bytes and its old modification time: its change time tells.
+    path = root / "content/projects/tilleuls.yaml"
+    before = path.stat()
+    path.write_text(project_yaml(title="title: Les Tilleuxs"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert [p.title for p in load_site(root).projects] == ["Réfection de la rue des Lilas", "Les Tilleuxs"]
+    assert hashed_files == ["tilleuls.yaml"]
+
+
+def test_a_file_changed_in_the_last_seconds_is_hashed_at_every_build(tmp_path):
+    """Its status could stay the same through a second save within the clock's tick."""
+    hashes = model_module._FileHashes()
+    path = tmp_path / "lilas.yaml"
+    path.write_text("title: Les Lilas\n", encoding="utf-8")
+    first = hashes.of(str(path))
+    assert first is not None and str(path) not in hashes._known
+    old = time.time_ns() - 10 * hashes.SETTLED_NS
+    os.utime(path, ns=(old, old))  # the change time stays now: still fresh
+    assert hashes.of(str(path)) == first and str(path) not in hashes._known
+    assert hashes.of(str(tmp_path / "gone.yaml")) is None

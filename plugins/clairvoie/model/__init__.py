@@ -8,6 +8,7 @@ import gc
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +43,48 @@ YAML_SUFFIXES = (".yaml", ".yml")
 SERVICES_FILES = ("services.yaml", "services.yml")  # in the reports' folder: the kinds of report
 
 
+class _FileHashes:
+    """The hash of each file's bytes, kept by this process while the file's status is unchanged.
+
+    A rebuild (``pelican --autoreload``, ``clairvoie serve``) then reads again only the files
+    that changed, not every one of a large city's tens of thousands. The status is the size,
+    the modification and change times and the inode: no tool sets a change time back, so a
+    file rewritten in place keeps no old hash. A file changed in the last seconds is hashed
+    again at each build (as Git treats "racily clean" files): a second save within the clock's
+    tick of the first one, with the same size, is still seen.
+    """
+
+    SETTLED_NS = 2_000_000_000  # a file unchanged for this long: its status tells a change
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+
+    def of(self, path: str) -> str | None:
+        """The hash of the file's bytes; None when it cannot be read."""
+        try:
+            status = os.stat(path)
+        except OSError:
+            self._known.pop(path, None)
+            return None
+        stamp = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        known = self._known.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        try:
+            with open(path, "rb") as stream:
+                digest = hashlib.blake2b(stream.read(), digest_size=16).hexdigest()
+        except OSError:
+            return None
+        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > self.SETTLED_NS:
+            self._known[path] = (stamp, digest)
+        else:
+            self._known.pop(path, None)
+        return digest
+
+
+_file_hashes = _FileHashes()
+
+
 class _ParsedFiles:
     """Record files already read and checked by this process, by path and content.
 
@@ -56,11 +99,7 @@ class _ParsedFiles:
 
     @staticmethod
     def content_hash(path: str) -> str | None:
-        try:
-            with open(path, "rb") as stream:
-                return hashlib.blake2b(stream.read(), digest_size=16).hexdigest()
-        except OSError:
-            return None
+        return _file_hashes.of(path)
 
     def get(self, path: str, shown: str, content_hash: str | None) -> YamlDocument | None:
         entry = self._entries.get((path, shown))
