@@ -76,7 +76,7 @@ def test_the_service_s_subscribers_get_the_letter_once_and_leave_in_one_click(se
 
     # « Gérer mon abonnement », in both parts of the letter: the subscriber's own page.
     html_part = letter.get_body(("html",)).get_content()
-    text_part = letter.get_body(("plain",)).get_content()
+    text_part = letter.get_body(("plain",)).get_content().replace("\r\n", "\n")
     [manage] = links_in(html_part, f"{re.escape(service.base)}/gerer")
     assert re.search(rf'href="{re.escape(manage)}"[^>]*>Gérer mon abonnement</a>', html_part.replace("&amp;", "&"))
     assert f"Gérer mon abonnement (choisir ses lettres, ou les quitter toutes) :\n{manage}\n" in text_part
