@@ -335,3 +335,67 @@ def test_editing_a_project_lays_out_again_only_its_posters_and_its_sectors_sheet
     _build(root, full)
     for path in sorted(paper(after)):
         assert (output / path).read_bytes() == (full / path).read_bytes(), path
+
+
+# A preview's build leaves the changed PDFs as published (clairvoie serve), then lays them out
+# one by one until a new save asks for a build: here the "save" comes after the first PDF.
+PREVIEW_THEN_A_SAVE = """
+import hashlib, json, sys
+from pathlib import Path
+from pelican import Pelican
+from pelican.settings import read_settings
+from clairvoie.outputs import paper
+
+output, edited, text = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+pelican = Pelican(read_settings("pelicanconf.py", override={"OUTPUT_PATH": str(output)}))
+pelican.run()
+edited.write_text(text, encoding="utf-8")
+pelican.settings[paper.LATER_SETTING] = True  # as clairvoie serve builds a save
+pelican.run()
+left = paper.left_by_preview()
+asked = []
+done = left.lay_out(stop=lambda: (asked.append(1), len(asked) > 1)[1])  # a save after the first PDF
+published = {d.save_as: hashlib.sha256((output / d.save_as).read_bytes()).hexdigest() for d in left.documents}
+print(json.dumps({"left": [d.save_as for d in left.documents], "done": done, "published": published}))
+sys.stdout.flush()
+pelican.settings[paper.LATER_SETTING] = False  # the next build (the save's, Entrée's)
+pelican.run()
+"""
+
+
+def test_a_save_stops_the_pdfs_left_by_a_preview_and_the_next_build_makes_the_rest(tmp_path):
+    """Between two PDFs, a new save stops the layout: the PDF laid out is the one a full build
+    lays out, the others stay as published until the next build, which makes them."""
+    import hashlib
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from building import DEMO_EPOCH
+
+    root = copy_demo_site(tmp_path / "site")
+    model = load_site(root)
+    project = next(p for p in model.projects if p.status == "in_progress" and p.works and not p.city_wide)
+    path = root / project.source.path
+    original = path.read_text(encoding="utf-8")
+    edited = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", r"title: \1\2 (titre changé)\1", original, count=1)
+    assert edited != original
+    before = tmp_path / "before"  # the site as published before the edit
+    assert run_pelican(root, before).returncode == 0
+    output = tmp_path / "output"
+    result = subprocess.run([sys.executable, "-c", PREVIEW_THEN_A_SAVE, str(output), str(path), edited],
+                            cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH},
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    said = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
+    after = tmp_path / "after"  # a full build of the edited records
+    assert run_pelican(root, after).returncode == 0
+    digest = lambda file: hashlib.sha256(file.read_bytes()).hexdigest()
+    first, *rest = said["left"]
+    assert said["done"] == 1 and rest  # the project's poster, its sector's sheets: one laid out
+    assert said["published"][first] == digest(after / first) != digest(before / first)
+    for save_as in rest:  # stopped before them: as published
+        assert said["published"][save_as] == digest(before / save_as) != digest(after / save_as), save_as
+    for save_as in said["left"]:  # the next build made them
+        assert digest(output / save_as) == digest(after / save_as), save_as
