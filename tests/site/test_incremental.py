@@ -372,7 +372,7 @@ def test_a_save_stops_the_pdfs_left_by_a_preview_and_the_next_build_makes_the_re
     import subprocess
     import sys
 
-    from building import DEMO_EPOCH
+    from building import DEMO_EPOCH, SHARED_CACHE
 
     root = copy_demo_site(tmp_path / "site")
     model = load_site(root)
@@ -382,10 +382,12 @@ def test_a_save_stops_the_pdfs_left_by_a_preview_and_the_next_build_makes_the_re
     edited = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", r"title: \1\2 (titre changé)\1", original, count=1)
     assert edited != original
     before = tmp_path / "before"  # the site as published before the edit
-    assert run_pelican(root, before).returncode == 0
+    assert run_pelican(root, before, own_cache_only=True).returncode == 0
     output = tmp_path / "output"
+    # Without the session's shared cache: another test's build may have laid out these PDFs.
+    env = {name: value for name, value in os.environ.items() if name != SHARED_CACHE}
     result = subprocess.run([sys.executable, "-c", PREVIEW_THEN_A_SAVE, str(output), str(path), edited],
-                            cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH},
+                            cwd=root, env={**env, "SOURCE_DATE_EPOCH": DEMO_EPOCH},
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
     said = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
