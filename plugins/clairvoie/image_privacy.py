@@ -525,7 +525,8 @@ def images_with_metadata(folder: str, published: str | None = None,
             if status is not None:
                 clean.add(_identity(status))
     if published and not found:
-        _clean_files[published] = clean
+        # A build written in place walks only its new files: the ones it keeps stay clean.
+        _clean_files[published] = (already_clean | clean) if staging.writes_in_place(folder) else clean
     return found
 
 

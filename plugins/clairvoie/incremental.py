@@ -6,24 +6,24 @@ theme, Clairvoie's own code, the sectors) and of the fingerprints of those
 records, a fingerprint being a hash of the record's source file, its history
 and the files it refers to. When a page's signature is the one recorded by
 the previous successful build and that build's file is still there, the file
-is hard-linked into the new build instead of being rendered: it keeps its
-inode and modification time, so rsync, ETags and a CDN see it unchanged.
+is kept instead of being rendered (``staging.keep_published``: hard-linked into
+the new build, or left in place): it keeps its inode and modification time, so
+rsync, ETags and a CDN see it unchanged.
 
 A channel's files made from a few records (a project's feed, a report's Open311
 request) are *pieces* (``Pieces``, ``Site.write_piece``): signed the same way,
 kept the same way, never made when kept.
 
 Files that every build makes again (the sectors' feeds, panels, images…) get the same
-treatment by content: ``Site.write`` (outputs/site.py) links the published file
+treatment by content: ``Site.write`` (outputs/site.py) keeps the published file
 when a channel makes its bytes again, and ``walk_staged``, once the build
-is over, links back every other staged file whose bytes equal the published one
+is over, keeps every other staged file whose bytes equal the published one
 (what Pelican wrote, what channels copied); the files ``Site`` wrote or linked are
 settled already and not compared again. That walk also lists every file for the
 check of images (``image_privacy``), so that a build walks its output once.
 
 The state (signatures by page, and by piece) lives in Pelican's ``CACHE_PATH`` and is
-saved only once a build has been swapped in, so it always describes the output
-folder as it is.
+saved only once a build is in place, so it always describes the output folder as it is.
 """
 
 from __future__ import annotations
@@ -214,21 +214,21 @@ class Pieces:
     The signatures of this build are saved once it is swapped in (``save``).
     """
 
-    def __init__(self, signatures: PageSignatures, cache_path: str, staging_path: str,
-                 final_path: str | None, enabled: bool):
+    def __init__(self, signatures: PageSignatures, cache_path: str, output_path: str,
+                 final_path: str | None, enabled: bool, keep_published: Callable[[str], bool]):
         self.signatures = signatures
-        self.staging_path, self.final_path = staging_path, final_path
-        self.state = BuildState(cache_path, final_path or staging_path, FILES_STATE_FILE)
+        self.state = BuildState(cache_path, final_path or output_path, FILES_STATE_FILE)
         self.enabled = enabled and final_path is not None
+        self.keep_published = keep_published  # staging.keep_published, for this build's folder
         self.current: dict[str, str] = {}
         self.kept = 0
 
     def keep(self, save_as: str, kind: str, depends_on: Iterable[Any]) -> bool:
-        """True when last build's file is linked in; else the caller makes the file."""
+        """True when last build's file is kept as this build's; else the caller makes the file."""
         signature = self.signatures.of(kind, depends_on)
         self.current[save_as] = signature
         if (self.enabled and self.state.signatures.get(save_as) == signature
-                and link_previous(self.final_path, self.staging_path, save_as)):
+                and self.keep_published(save_as)):
             self.kept += 1
             return True
         return False
@@ -250,7 +250,8 @@ class StagedFile:
 
     path: str
     relative: str  # from the staging folder, with os.sep
-    # The published file's status when the staged file is that very file (a hard link), else None.
+    # The published file's status when the staged file is that very file (a hard link, or, in a
+    # build written in place, the published file itself, ``path``), else None.
     published: os.stat_result | None
 
 
@@ -264,34 +265,43 @@ class StagedFiles:
 
 
 def walk_staged(staging_path: str, final_path: str | None,
-                settled: Collection[str] | None = None) -> StagedFiles:
+                settled: Collection[str] | None = None, in_place: bool = False) -> StagedFiles:
     """Each file of the staging folder, with the published one's status when it is that file.
 
     With ``settled`` (site paths, "a/b.json", the build knows linked or changed), each other
-    staged file identical to the published one is replaced by a link to it first. One walk
-    serves the swap and the check of images (``image_privacy``): a build's folders are many
-    (a folder per page), and each walk of them costs a fraction of a second at size M.
+    staged file identical to the published one is replaced by a link to it first; ``in_place``
+    (the build is written in place, ``staging.py``), it is removed and the published file listed
+    instead. One walk serves the swap and the check of images (``image_privacy``): a build's
+    folders are many (a folder per page), and each walk of them costs a fraction of a second at M.
     """
     walked = StagedFiles()
-    _walk_folder(os.path.normpath(staging_path), "", final_path, settled, walked)
+    _walk_folder(os.path.normpath(staging_path), "", final_path, settled, in_place, walked)
     return walked
 
 
 def _walk_folder(folder: str, relative: str, final_path: str | None, settled: Collection[str] | None,
-                 walked: StagedFiles) -> None:
+                 in_place: bool, walked: StagedFiles) -> None:
     with os.scandir(folder) as scanned:
         entries = sorted(scanned, key=lambda entry: entry.name)
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            _walk_folder(entry.path, f"{relative}{entry.name}{os.sep}", final_path, settled, walked)
+            _walk_folder(entry.path, f"{relative}{entry.name}{os.sep}", final_path, settled, in_place, walked)
         elif entry.is_file():
-            published_status = _status(os.path.join(final_path, relative, entry.name)) if final_path else None
+            path = entry.path
+            published_path = os.path.join(final_path, relative, entry.name) if final_path else ""
+            published_status = _status(published_path) if final_path else None
             same_file = published_status is not None and entry.inode() == published_status.st_ino
             if (published_status is not None and not same_file and settled is not None
                     and (relative + entry.name).replace(os.sep, "/") not in settled
-                    and _link_if_identical(entry, published_status, final_path, relative, walked)):
+                    and _same_bytes(entry, published_status, published_path, walked)):
+                if in_place:
+                    os.unlink(entry.path)
+                    path = published_path
+                else:
+                    _link(published_path, entry.path)
+                walked.kept += 1
                 same_file = True
-            walked.files.append(StagedFile(entry.path, relative + entry.name, published_status if same_file else None))
+            walked.files.append(StagedFile(path, relative + entry.name, published_status if same_file else None))
 
 
 def _status(path: str) -> os.stat_result | None:
@@ -301,20 +311,19 @@ def _status(path: str) -> os.stat_result | None:
         return None
 
 
-def _link_if_identical(entry: os.DirEntry, published_status: os.stat_result, final_path: str, relative: str,
-                       walked: StagedFiles) -> bool:
-    """Replace a staged file by a link to the published one when their bytes are equal."""
-    published = os.path.join(final_path, relative, entry.name)
+def _same_bytes(entry: os.DirEntry, published_status: os.stat_result, published: str, walked: StagedFiles) -> bool:
+    """True when a staged file holds the published file's bytes."""
     if not stat.S_ISREG(published_status.st_mode) or entry.stat().st_size != published_status.st_size:
         return False
     walked.compared += 1
-    if not filecmp.cmp(entry.path, published, shallow=False):
-        return False
-    temporary = entry.path + ".clairvoie-link"
+    return filecmp.cmp(entry.path, published, shallow=False)
+
+
+def _link(published: str, staged: str) -> None:
+    """Replace a staged file by a link to the published one."""
+    temporary = staged + ".clairvoie-link"
     os.link(published, temporary)
-    os.replace(temporary, entry.path)
-    walked.kept += 1
-    return True
+    os.replace(temporary, staged)
 
 
 @contextlib.contextmanager

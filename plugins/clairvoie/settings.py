@@ -143,7 +143,8 @@ class ClairvoieSettings:
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the
-    # same output folder, linking the others; False: every page is rendered.
+    # same output folder, keeping the others, and write a rebuild in the same process in
+    # place (staging.py); False: every page is rendered, every build swapped in whole.
     incremental: bool = True
     site_root: str = field(default="", compare=False)
 

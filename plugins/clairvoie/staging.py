@@ -1,7 +1,21 @@
-"""Write each build beside the output folder; swap it in only when the build succeeds.
+"""Write each build beside the output folder; put it in place only when the build succeeds.
 
-A failed build (invalid records, a template error) therefore leaves the
-previous site exactly as it was.
+A failed build (invalid records, a template error, an image with metadata) therefore
+leaves the previous site exactly as it was.
+
+Two ways of putting a build in place:
+
+- **swapped whole** (a process's first build: ``make site``, ``make publish``, CI): the
+  build writes a complete site into the staging folder (files kept from the previous build
+  hard-linked there), which replaces the output folder by one rename;
+- **written in place** (a rebuild in the same process: ``pelican --autoreload``, each save
+  in ``clairvoie serve``): the staging folder gets only what this build writes; the files
+  kept from the previous build stay where they are, untouched, and are never linked nor
+  walked. Once the build has succeeded, its new files are moved into the output folder one
+  by one and the files it no longer makes are removed. A large city's preview then costs
+  what changed, not a folder and a link per page. It needs the list of the output folder's
+  files, which only the process that put that folder in place knows for sure: so a first
+  build, or a folder replaced since by another process, is swapped whole.
 """
 
 from __future__ import annotations
@@ -11,6 +25,7 @@ import os
 import shutil
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import incremental
@@ -20,11 +35,33 @@ logger = logging.getLogger(__name__)
 STAGING_SUFFIX = ".clairvoie-new"
 RETIRED_SUFFIX = ".clairvoie-old"
 
-# What to do once a staging folder has been swapped in (e.g. save the page signatures).
+# What to do once a staging folder is in place (e.g. save the page signatures).
 _on_success: dict[str, list[Callable[[], None]]] = {}
 # By staging folder, the files (site paths) the build knows to be settled: linked to the published
 # file, or written with other bytes than its. ``finish`` compares only the others.
 _settled: dict[str, set[str]] = {}
+
+
+@dataclass(frozen=True)
+class _Published:
+    """An output folder this process put in place: its identity and its files (site paths)."""
+
+    identity: tuple[int, int]  # st_dev, st_ino: another process's build replaces the folder
+    files: frozenset[str]
+
+
+@dataclass
+class _InPlace:
+    """A build written in place: the published files it keeps as they are."""
+
+    published: _Published
+    kept: set[str] = field(default_factory=set)
+    process: int = field(default_factory=os.getpid)  # the build's own: only it may add to ``kept``
+
+
+_published: dict[str, _Published] = {}  # by output folder
+_in_place: dict[str, _InPlace] = {}  # by staging folder
+_walked: dict[str, "incremental.StagedFiles"] = {}  # by staging folder, from ``keep_unchanged``
 
 
 def final_output_path(pelican: Any) -> str:
@@ -33,11 +70,18 @@ def final_output_path(pelican: Any) -> str:
 
 def begin(pelican: Any) -> None:
     """Point Pelican at a fresh, empty staging folder for this run."""
-    staging = final_output_path(pelican) + STAGING_SUFFIX
+    final = final_output_path(pelican)
+    staging = final + STAGING_SUFFIX
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
     _on_success.pop(staging, None)
     _settled.pop(staging, None)
+    _in_place.pop(staging, None)
+    _walked.pop(staging, None)
+    published = _published.get(final)
+    if (published is not None and published.identity == _identity(final)
+            and pelican.settings.get("CLAIRVOIE_INCREMENTAL", True)):
+        _in_place[staging] = _InPlace(published)
     pelican.output_path = staging
 
 
@@ -46,6 +90,11 @@ def final_path_of(output_path: str) -> str | None:
     if not output_path.endswith(STAGING_SUFFIX):
         return None
     return output_path.removesuffix(STAGING_SUFFIX)
+
+
+def writes_in_place(output_path: str) -> bool:
+    """True when this build's staging folder gets only its new files (a rebuild in this process)."""
+    return output_path in _in_place
 
 
 def on_success(output_path: str, action: Callable[[], None]) -> None:
@@ -58,12 +107,54 @@ def settled(output_path: str, save_as: str) -> None:
     _settled.setdefault(output_path, set()).add(save_as)
 
 
+def keep_published(output_path: str, save_as: str) -> bool:
+    """Keep the published file of that name as this build's; False when there is none (or,
+    written in place, when called from a helper process: the caller writes the file).
+
+    Swapped whole, the file is hard-linked into the staging folder; written in place, it is
+    left where it is."""
+    final = final_path_of(output_path)
+    if final is None:
+        return False
+    in_place = _in_place.get(output_path)
+    if in_place is not None:
+        # A helper process's ``kept`` would die with it, and the file be removed as no longer
+        # made: there the file is written, and the walk after the build finds it unchanged.
+        if os.getpid() != in_place.process or not os.path.isfile(os.path.join(final, save_as)):
+            return False
+        in_place.kept.add(save_as)
+    elif not incremental.link_previous(final, output_path, save_as):
+        return False
+    settled(output_path, save_as)
+    return True
+
+
+def built_path(output_path: str, save_as: str) -> str:
+    """Where this build's file of that name is, to read it: the staging folder's, or, written
+    in place, the published one it keeps."""
+    staged = os.path.join(output_path, save_as)
+    in_place = _in_place.get(output_path)
+    if in_place is not None and save_as in in_place.kept and not os.path.exists(staged):
+        return os.path.join(final_path_of(output_path), save_as)
+    return staged
+
+
 def discard(output_path: str) -> None:
     """Drop a failed run's staging folder; the previous output stays untouched."""
     if output_path.endswith(STAGING_SUFFIX):
         _on_success.pop(output_path, None)
         _settled.pop(output_path, None)
+        _in_place.pop(output_path, None)
+        _walked.pop(output_path, None)
         shutil.rmtree(output_path, ignore_errors=True)
+
+
+def _identity(folder: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(folder)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _remove_in_background(folder: str) -> None:
@@ -81,26 +172,45 @@ def _remove_in_background(folder: str) -> None:
 
 
 def keep_unchanged(pelican: Any) -> "incremental.StagedFiles | None":
-    """Link each staged file identical to the published one to it (before the check of images:
-    a file that is the published one was checked when it was published). Returns every staged
-    file, for that check (one walk of the build's folders); None when the build is not staged."""
+    """Keep the published file for each staged file with the same bytes (before the check of
+    images: a file that is the published one was checked when it was published). Returns every
+    staged file, for that check (one walk of the build's folders); None when not staged."""
     final, staging = final_output_path(pelican), pelican.output_path
     if staging == final:
         return None
     with incremental.collector_paused():  # the list of files lives until the check of images
         walked = incremental.walk_staged(staging, final if os.path.isdir(final) else None,
-                                         _settled.pop(staging, set()))
+                                         _settled.pop(staging, set()), in_place=staging in _in_place)
     logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", walked.kept, walked.compared)
+    _walked[staging] = walked
     return walked
 
 
 def finish(pelican: Any) -> None:
-    """Replace the output folder with the finished staging folder (``keep_unchanged`` done)."""
+    """Put the finished staging folder in place, once ``keep_unchanged`` has walked it."""
     final = final_output_path(pelican)
     staging = pelican.output_path
-    _settled.pop(staging, None)
     if staging == final:
         return
+    staged = _walked.pop(staging, None) or keep_unchanged(pelican)
+    _walked.pop(staging, None)
+    _settled.pop(staging, None)
+    in_place = _in_place.pop(staging, None)
+    if in_place is not None:
+        files = _write_in_place(final, staging, staged, in_place)
+    else:
+        files = _swap_whole(pelican, final, staging, staged)
+    _published[final] = _Published(_identity(final), files)
+    pelican.output_path = final
+    for action in _on_success.pop(staging, []):
+        action()
+
+
+def _site_path(relative: str) -> str:
+    return relative.replace(os.sep, "/")
+
+
+def _swap_whole(pelican: Any, final: str, staging: str, staged: "incremental.StagedFiles") -> frozenset[str]:
     retired = final + RETIRED_SUFFIX
     shutil.rmtree(retired, ignore_errors=True)
     if os.path.isdir(final):
@@ -111,6 +221,40 @@ def finish(pelican: Any) -> None:
         os.rename(final, retired)
     os.rename(staging, final)
     _remove_in_background(retired)
-    pelican.output_path = final
-    for action in _on_success.pop(staging, []):
-        action()
+    return frozenset(_site_path(file.relative) for file in staged.files)
+
+
+def _write_in_place(final: str, staging: str, staged: "incremental.StagedFiles", in_place: _InPlace) -> frozenset[str]:
+    """Remove the published files this build no longer makes, then move its new files in."""
+    files = frozenset(in_place.kept | {_site_path(file.relative) for file in staged.files})
+    _published.pop(final, None)  # until done: interrupted, the next build swaps whole
+    gone = sorted(in_place.published.files - files)
+    for save_as in gone:
+        _remove_with_empty_folders(final, save_as)
+    moved = 0
+    for file in staged.files:
+        if file.published is None:  # else the published file itself
+            target = os.path.join(final, file.relative)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(file.path, target)
+            moved += 1
+    shutil.rmtree(staging, ignore_errors=True)
+    logger.info("Clairvoie : %d fichiers mis en place, %d retirés, %d gardés tels quels", moved, len(gone),
+                len(files) - moved)
+    return files
+
+
+def _remove_with_empty_folders(final: str, save_as: str) -> None:
+    """Remove a published file, and its folders left empty (a full build would not have them)."""
+    path = os.path.join(final, *save_as.split("/"))
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return
+    folder = os.path.dirname(path)
+    while folder != final:
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty
+            return
+        folder = os.path.dirname(folder)

@@ -223,3 +223,44 @@ def test_the_collector_is_paused_only_inside_and_left_as_it_was(tmp_path):
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+# --- rebuilds written in place (staging.py) ---------------------------------------------------------
+def _one_build(output, writes, helper_writes=()):
+    """A build through staging, as Clairvoie's signals run it: ``writes`` from the build's own
+    process, ``helper_writes`` from a forked helper (parallel.for_each)."""
+    from types import SimpleNamespace
+
+    from clairvoie import parallel
+
+    pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(output)}, output_path=None)
+    staging.begin(pelican)
+    in_place = staging.writes_in_place(pelican.output_path)
+    site = Site.for_files(None, pelican.output_path, {"SITEURL": ""})
+    for save_as, data in writes.items():
+        site.write(save_as, data)
+    parallel.for_each([(None, None), *helper_writes], lambda share: [site.write(*w) for w in share if w[0]], 2,
+                      "des essais")
+    staging.keep_unchanged(pelican)
+    staging.finish(pelican)
+    return in_place
+
+
+def test_a_rebuild_in_one_process_is_written_in_place_even_what_a_helper_process_kept(tmp_path):
+    """The rebuild moves its new files into the output folder (the same folder), removes what it
+    no longer makes, and leaves the unchanged files as they are: those its own process kept, and
+    those a helper process wrote with the published bytes (its own list of kept files dies with it)."""
+    output = tmp_path / "output"
+    assert not _one_build(output, {"a/garde.json": b"hier", "change.json": b"hier", "a/b/retire.json": b"hier"},
+                          [("aide/pdf.json", b"hier")])
+    folder, kept = os.stat(output).st_ino, {n: os.stat(output / n).st_ino for n in ("a/garde.json", "aide/pdf.json")}
+
+    assert _one_build(output, {"a/garde.json": b"hier", "change.json": b"auj."}, [("aide/pdf.json", b"hier")])
+
+    assert os.stat(output).st_ino == folder
+    files = sorted(str(p.relative_to(output)) for p in output.rglob("*") if p.is_file())
+    assert files == [os.path.join("a", "garde.json"), os.path.join("aide", "pdf.json"), "change.json"]
+    assert not (output / "a" / "b").exists()  # the removed file's folder, left empty, is gone
+    assert {n: os.stat(output / n).st_ino for n in kept} == kept
+    assert (output / "change.json").read_bytes() == b"auj."
+    assert not (tmp_path / ("output" + staging.STAGING_SUFFIX)).exists()

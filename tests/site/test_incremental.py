@@ -6,8 +6,10 @@ inode and modification time are unchanged, which is what the tests compare.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,6 +226,160 @@ def test_a_rebuild_in_the_same_process_gives_the_site_a_full_build_gives(tmp_pat
         # the edited hours, as the calendar words them (ICS escapes the comma, folds long lines)
         unfolded = expected["agenda.ics"].replace(b"\r\n ", b"").decode("utf-8")
         assert "Horaires : du lundi au vendredi\\, de 8 h à 12 h." in unfolded
+
+
+# Builds in one process, as pelican --autoreload and clairvoie serve run them: a rebuild is
+# written in place (staging.py). Each step writes or removes files, then builds; it prints
+# the output folder's state after each build.
+BUILDS_IN_ONE_PROCESS = """
+import hashlib, json, os, shutil, sys
+from pathlib import Path
+from pelican import Pelican
+from pelican.settings import read_settings
+from clairvoie.image_privacy import ImagesWithMetadata
+from clairvoie.model import InvalidRecords
+
+output, steps = Path(sys.argv[1]), json.loads(sys.argv[2])
+pelican = Pelican(read_settings("pelicanconf.py", override={"OUTPUT_PATH": str(output)}))
+for step in steps:
+    for path, text in step.get("write", {}).items():
+        Path(path).write_text(text, encoding="utf-8")
+    for path, source in step.get("copy", {}).items():
+        shutil.copyfile(source, path)
+    for path in step.get("remove", []):
+        os.unlink(path)
+    if step.get("replace_output"):  # another process's build put its own folder there
+        shutil.copytree(output, str(output) + ".autre", copy_function=os.link)
+        Path(str(output) + ".autre", "page-d-un-autre-site.html").write_text("<p>autre</p>", encoding="utf-8")
+        shutil.rmtree(output)
+        os.rename(str(output) + ".autre", output)
+    try:
+        pelican.run()
+        outcome = "built"
+    except (InvalidRecords, ImagesWithMetadata) as error:
+        outcome = type(error).__name__
+    files = {str(p.relative_to(output)): [hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_ino]
+             for p in sorted(output.rglob("*")) if p.is_file()}
+    folders = sorted(str(p.relative_to(output)) for p in output.rglob("*") if p.is_dir())
+    print(json.dumps({"outcome": outcome, "folder": os.stat(output).st_ino, "files": files, "folders": folders,
+                      "staging_left": os.path.exists(str(output) + ".clairvoie-new")}))
+"""
+
+
+def _builds_in_one_process(root: Path, output: Path, steps: list[dict]) -> list[dict]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from building import DEMO_EPOCH
+
+    result = subprocess.run([sys.executable, "-c", BUILDS_IN_ONE_PROCESS, str(output), json.dumps(steps)],
+                            cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH},
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def _folders(output: Path) -> list[str]:
+    return sorted(str(p.relative_to(output)) for p in output.rglob("*") if p.is_dir())
+
+
+def _edits_additions_and_removals(root: Path) -> tuple[dict, Any]:
+    """A project and a meeting retitled, a works order removed, another added."""
+    model = load_site(root)
+    project = next(p for p in model.projects if len(p.works) >= 2)
+    kept_order, removed_order = project.works[0], project.works[1]
+    added = re.sub(r"(?m)^reference: .*$", "reference: 2026-ARR-9999",
+                   (root / kept_order.source.path).read_text(encoding="utf-8"))
+    writes = {}
+    for record, suffix in ((project, " (nouveau titre)"), (model.meetings[0], " (déplacée)")):
+        text = (root / record.source.path).read_text(encoding="utf-8")
+        writes[str(root / record.source.path)] = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$",
+                                                        lambda m: f"title: {m[1]}{m[2]}{suffix}{m[1]}", text, count=1)
+    writes[str((root / kept_order.source.path).with_name("arrete-ajoute.yaml"))] = added
+    return {"write": writes, "remove": [str(root / removed_order.source.path)]}, removed_order
+
+
+def test_a_rebuild_in_the_same_process_writes_only_its_changes_in_place_and_gives_a_full_builds_site(tmp_path):
+    """The rebuild's new files are moved into the output folder, which stays the same folder;
+    the files it keeps are never touched; those it no longer makes (a removed order's page, its
+    folder) are gone: the site, files and folders, is the one a full build gives."""
+    root = copy_demo_site(tmp_path / "site")
+    step, removed_order = _edits_additions_and_removals(root)
+    output = tmp_path / "output"
+    first, rebuilt = _builds_in_one_process(root, output, [{}, step])
+
+    assert rebuilt["outcome"] == "built" and not rebuilt["staging_left"]
+    assert rebuilt["folder"] == first["folder"]  # written in place, not swapped
+    same_bytes = [path for path, (digest, _inode) in rebuilt["files"].items()
+                  if first["files"].get(path, [None])[0] == digest]
+    assert len(same_bytes) > 0.8 * len(first["files"])
+    # not one of them rewritten: each is still the published file (its inode)
+    assert [path for path in same_bytes if rebuilt["files"][path][1] != first["files"][path][1]] == []
+    assert f"{removed_order.url}index.html" in first["files"]
+    assert f"{removed_order.url}index.html" not in rebuilt["files"]
+    assert removed_order.url.rstrip("/") not in rebuilt["folders"]
+
+    full = tmp_path / "full"
+    assert run_pelican(root, full).returncode == 0
+    expected = _tree(full)
+    assert sorted(rebuilt["files"]) == sorted(expected)
+    assert [path for path in expected if rebuilt["files"][path][0] != hashlib.sha256(expected[path]).hexdigest()] == []
+    assert rebuilt["folders"] == _folders(full)
+
+
+def test_a_rebuild_in_place_that_fails_leaves_the_site_as_it_was(tmp_path):
+    """An invalid record, then a theme image with its GPS position: each rebuild stops and not
+    one file of the output changes; the next good rebuild gives a full build's site."""
+    from PIL import Image
+
+    root = copy_demo_site(tmp_path / "site")
+    step, _ = _edits_additions_and_removals(root)
+    project_path = next(path for path in step["write"] if "/projects/" in path)
+    invalid = re.sub(r"(?m)^status: .*$", "status: bientot", step["write"][project_path], count=1)
+    assert invalid != step["write"][project_path]
+    watermark = root / "themes/clairvoie/static/images/filigrane.jpg"  # copied by Pelican as it is
+    watermark.parent.mkdir(exist_ok=True)
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (48.0, 51.0, 24.0)}  # GPSInfo: where it was taken
+    Image.new("RGB", (8, 8), "white").save(tmp_path / "filigrane.jpg", exif=exif)
+    output = tmp_path / "output"
+    first, invalid_build, image_build, good = _builds_in_one_process(root, output, [
+        {},
+        {"write": {project_path: invalid}},
+        {"write": step["write"], "copy": {str(watermark): str(tmp_path / "filigrane.jpg")}},
+        {"remove": [str(watermark), *step["remove"]]},
+    ])
+    assert invalid_build["outcome"] == "InvalidRecords"
+    assert image_build["outcome"] == "ImagesWithMetadata"
+    for failed in (invalid_build, image_build):
+        assert (failed["files"], failed["folders"], failed["folder"]) == (first["files"], first["folders"],
+                                                                          first["folder"])
+        assert not failed["staging_left"]
+    assert good["outcome"] == "built" and good["folder"] == first["folder"]  # written in place
+    full = tmp_path / "full"
+    assert run_pelican(root, full).returncode == 0
+    expected = _tree(full)
+    assert sorted(good["files"]) == sorted(expected)
+    assert [path for path in expected if good["files"][path][0] != hashlib.sha256(expected[path]).hexdigest()] == []
+    assert good["folders"] == _folders(full)
+
+
+def test_a_folder_another_process_replaced_is_swapped_whole_by_the_next_rebuild(tmp_path):
+    """The process knows the output's files only as it left them: a folder put there since by
+    another build (here with a file of its own) is replaced whole, never patched from a list
+    that is no longer its."""
+    root = copy_demo_site(tmp_path / "site")
+    step, _ = _edits_additions_and_removals(root)
+    output = tmp_path / "output"
+    first, rebuilt = _builds_in_one_process(root, output, [{}, {**step, "replace_output": True}])
+    assert rebuilt["outcome"] == "built" and rebuilt["folder"] != first["folder"]
+    full = tmp_path / "full"
+    assert run_pelican(root, full).returncode == 0
+    expected = _tree(full)
+    assert sorted(rebuilt["files"]) == sorted(expected)
+    assert [path for path in expected if rebuilt["files"][path][0] != hashlib.sha256(expected[path]).hexdigest()] == []
 
 
 def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city_pages(site):

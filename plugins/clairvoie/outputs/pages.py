@@ -468,21 +468,15 @@ def write_pages(model: Model, site: Site) -> None:
 
 
 def _pages_to_render(model: Model, site: Site, pages: list[Page]) -> list[Page]:
-    """The pages whose records changed; the others are linked from the previous build."""
+    """The pages whose records changed; the others are kept from the previous build."""
     new = {page.save_as: site.signatures.of(page.template, page.depends_on) for page in pages}
     final = staging.final_path_of(site.output_path)
     state = incremental.BuildState(site.pelican_settings["CACHE_PATH"], final or site.output_path)
     staging.on_success(site.output_path, lambda: state.save(new))
     if final is None or not model.settings.incremental:
         return pages
-    to_render = []
-    for page in pages:
-        if (state.signatures.get(page.save_as) == new[page.save_as]
-                and incremental.link_previous(final, site.output_path, page.save_as)):
-            staging.settled(site.output_path, page.save_as)  # the published file: not compared again
-        else:
-            to_render.append(page)
-    return to_render
+    return [page for page in pages if not (state.signatures.get(page.save_as) == new[page.save_as]
+                                           and staging.keep_published(site.output_path, page.save_as))]
 
 
 def _render(pages: Sequence[Page], site: Site, marks: GlossaryMarks) -> None:

@@ -469,7 +469,7 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
     try:
         synonyms = repr(model.synonyms)
         for save_as in pages:
-            path = os.path.join(output, save_as)
+            path = site.built_path(save_as)
             status = os.stat(path)
             # A page kept from the last build (same inode, incremental.py) is read again only
             # in a new process: pelican --autoreload reuses what it made of it.
@@ -523,9 +523,8 @@ def _write_preview_index(site: Site, final: str, full: FullIndexState, for_pagef
     for parent, _, names in os.walk(published_bundle):
         for name in names:
             save_as = "/".join([BUNDLE_DIR, *os.path.relpath(os.path.join(parent, name), final).split(os.sep)[1:]])
-            if not incremental.link_previous(final, output, save_as):
+            if not staging.keep_published(output, save_as):
                 raise FileNotFoundError(2, "fichier de l'index publié disparu", os.path.join(final, save_as))
-            staging.settled(output, save_as)
     listing = {"adresses": replaced, "ecartees": [full.pages[url][1] for url in replaced], "pages": len(changed)}
 
     def small_index() -> None:
@@ -691,7 +690,7 @@ def write_bundle(site: Site, files: dict[str, bytes], folder: str = BUNDLE_DIR) 
     for name in sorted(files, key=lambda name: (name == ENTRY, name)):
         site.write(f"{folder}/{name}", files[name])
     for name, data in files.items():
-        size = os.path.getsize(os.path.join(bundle, name))
+        size = os.path.getsize(site.built_path(f"{folder}/{name}"))
         if size != len(data):
             raise SearchIndexFailed(f"{folder}/{name} : {size} octets écrits sur {len(data)}")
 

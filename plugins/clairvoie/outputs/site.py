@@ -8,7 +8,8 @@ Pelican's ``content_written``, as Pelican's own pages do.
 
 It is also where incremental builds learn what a channel made: a file ``write``
 makes with the bytes of the published one (in the output folder the build will
-replace) is a hard link to it, so it keeps its inode and modification time and rsync,
+replace) is a hard link to it, or in a build written in place that very file left
+as it is (``staging.py``), so it keeps its inode and modification time and rsync,
 ETags and CDNs see nothing new. ``incremental.walk_staged`` does the same,
 once the build is over, for the files Pelican wrote and those ``copy`` published. A
 file ``write`` makes must therefore never be written again in place by anyone else.
@@ -21,6 +22,8 @@ readers and calendars show everything again.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import shutil
 import threading
@@ -143,10 +146,15 @@ class Site:
     def write(self, save_as: str, data: bytes | str) -> str:
         """Write a file (text in UTF-8); a reader never sees half of it. Returns its path."""
         data = data.encode("utf-8") if isinstance(data, str) else data
-        target = self.path(save_as)
-        temporary = self._temporary(target)
         published = self._published(save_as, len(data))
         same = published is not None and _same_bytes(published, data)
+        if same and staging.writes_in_place(self.output_path) and staging.keep_published(self.output_path, save_as):
+            with contextlib.suppress(FileNotFoundError):  # written before in this build, with other bytes
+                os.unlink(os.path.join(self.output_path, *save_as.split("/")))
+            signals.content_written.send(published, context=self.context)
+            return published
+        target = self.path(save_as)
+        temporary = self._temporary(target)
         linked = same and _linked(published, temporary)
         if not linked:
             with open(temporary, "wb") as stream:
@@ -187,21 +195,22 @@ class Site:
             self.pieces.forget(save_as)
 
     def _kept(self, save_as: str, kind: str, depends_on: Sequence[Any]) -> bool:
-        """True when the published build's file is linked in as this piece (``incremental.Pieces``)."""
+        """True when the published build's file is kept as this piece (``incremental.Pieces``)."""
         pieces = self.pieces
-        if pieces is not None and pieces.keep(save_as, kind, depends_on):
-            staging.settled(self.output_path, save_as)
-            return True
-        return False
+        return pieces is not None and pieces.keep(save_as, kind, depends_on)
+
+    def built_path(self, save_as: str) -> str:
+        """Where this build's file of that name is, to read it (``staging.built_path``)."""
+        return staging.built_path(self.output_path, save_as) if self.output_path else save_as
 
     @property
     def pieces(self) -> "incremental.Pieces | None":
         """This build's per-record files; None outside a build (a channel's tests, tools)."""
         if self._pieces is None and self.signatures is not None and self.output_path:
-            final = self._published_path
             self._pieces = incremental.Pieces(
-                self.signatures, self.pelican_settings["CACHE_PATH"], self.output_path, final,
-                ClairvoieSettings.from_pelican(self.pelican_settings).incremental)
+                self.signatures, self.pelican_settings["CACHE_PATH"], self.output_path, self._published_path,
+                ClairvoieSettings.from_pelican(self.pelican_settings).incremental,
+                functools.partial(staging.keep_published, self.output_path))
             staging.on_success(self.output_path, self._pieces.save)
         return self._pieces
 
