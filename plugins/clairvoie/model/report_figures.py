@@ -174,6 +174,9 @@ def report_figures(reports: list[Report], services: list[Service], today: dt.dat
     # Each report's resolution is worked out once, here; every figure selects among them.
     resolutions = [r for r in map(resolution_now, reports) if r is not None]
     resolved = resolved_between(resolutions, since, today)
+    by_service = grouped(resolved, lambda resolution: (resolution.report.service_code,))
+    by_sector = grouped(resolved, lambda resolution: set(resolution.report.sector_ids))
+    service_codes = {r.service_code for r in reports}
     with_commitment = [r for r in resolved if r.report.service.commitment_days]
     open_reports = [r for r in reports if r.is_open]
     recent_since = today - dt.timedelta(days=RECENT_DAYS - 1)
@@ -181,11 +184,9 @@ def report_figures(reports: list[Report], services: list[Service], today: dt.dat
         today=today, since=since,
         months=months_of_reports(reports, resolved, since, today),
         resolution=resolution_times(resolved),
-        by_service=tuple(
-            resolution_times([r for r in resolved if r.report.service_code == s.code], s.code, s.name)
-            for s in services if any(r.service_code == s.code for r in reports)),
-        by_sector=tuple(
-            resolution_times([r for r in resolved if s.id in r.report.sector_ids], s.id, s.name) for s in sectors),
+        by_service=tuple(resolution_times(by_service.get(s.code, ()), s.code, s.name)
+                         for s in services if s.code in service_codes),
+        by_sector=tuple(resolution_times(by_sector.get(s.id, ()), s.id, s.name) for s in sectors),
         within_commitment=tuple(r.report for r in with_commitment if r.days <= r.report.service.commitment_days),
         beyond_commitment=tuple(r.report for r in with_commitment if r.days > r.report.service.commitment_days),
         oldest_open=tuple(sorted(open_reports, key=lambda r: (r.received, r.number))[:OLDEST_SHOWN]),
