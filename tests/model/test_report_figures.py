@@ -23,14 +23,21 @@ Resolved in the twelve months, quickest first: 204 (2), 201 (4), 205 (5), 203 (7
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import random
 
 import pytest
 
-from clairvoie.model.report_figures import nearest_rank
+from clairvoie.model.report_figures import (
+    OLDEST_SHOWN, RECENT_DAYS, MonthOfReports, ReportFigures, Resolution, nearest_rank, report_figures,
+    resolution_times)
+from clairvoie.model.reports import most_overdue_first
+from clairvoie.model.scorecard import month_start
 from clairvoie.model.newsletter_issues import State
 from clairvoie.newsletter.compose import compose
 from clairvoie.outputs.feeds import feed_of
+from building import REPO
 from sites import PARIS, load_site, write_site
 
 SERVICES = """
@@ -189,6 +196,133 @@ def test_a_site_without_reports_has_empty_figures(tmp_path):
     assert (figures.resolution.count, figures.resolution.median, figures.commitment_rate) == (0, None, None)
     assert [m.resolved.count for m in figures.months] == [0] * 12
     assert not [a for a in model.announcements if a.key.startswith("signalements/")]
+
+
+# --- the same figures as their definitions say, on many reports ---------------------------
+def figures_by_definition(reports, services, today, sectors=()):
+    """Each figure as the module's docstring defines it, all the reports looked at again for
+    each: what report_figures, which works each report's resolution out once, must equal."""
+    since = month_start(today, 11)
+
+    def resolved_from(first, last):
+        return [Resolution(r, r.resolved, r.days_to_resolve) for r in reports
+                if r.resolved is not None and first <= r.resolved <= last]
+    months, month = [], since
+    while month <= today:
+        last = min(month_start(month, -1) - dt.timedelta(days=1), today)
+        months.append(MonthOfReports(month, tuple(r for r in reports if month <= r.received_day <= last),
+                                     resolution_times(resolved_from(month, last))))
+        month = month_start(month, -1)
+    resolved = resolved_from(since, today)
+    promised = [r for r in resolved if r.report.service.commitment_days]
+    open_reports = [r for r in reports if r.is_open]
+    recent_since = today - dt.timedelta(days=RECENT_DAYS - 1)
+    return ReportFigures(
+        today=today, since=since, months=tuple(months), resolution=resolution_times(resolved),
+        by_service=tuple(resolution_times([r for r in resolved if r.report.service_code == s.code], s.code, s.name)
+                         for s in services if any(r.service_code == s.code for r in reports)),
+        by_sector=tuple(resolution_times([r for r in resolved if s.id in r.report.sector_ids], s.id, s.name)
+                        for s in sectors),
+        within_commitment=tuple(r.report for r in promised if r.days <= r.report.service.commitment_days),
+        beyond_commitment=tuple(r.report for r in promised if r.days > r.report.service.commitment_days),
+        oldest_open=tuple(sorted(open_reports, key=lambda r: (r.received, r.number))[:OLDEST_SHOWN]),
+        open=tuple(open_reports), overdue=tuple(most_overdue_first(reports)), recent_since=recent_since,
+        resolved_recently=resolution_times(resolved_from(recent_since, today)))
+
+
+def assert_figures_by_definition(model, today):
+    """The city's figures and each sector's, field by field (ordering included)."""
+    scopes = [(model.reports, model.sectors)] + [(view.reports, ()) for view in model.views.values()]
+    for reports, sectors in scopes:
+        found = report_figures(reports, model.services, today, sectors)
+        expected = figures_by_definition(reports, model.services, today, sectors)
+        for field in dataclasses.fields(ReportFigures):
+            assert getattr(found, field.name) == getattr(expected, field.name), (today, field.name)
+
+
+# Build days around the month ends, the year's turn and the thirty days' edge; the drawn
+# reports' days fall on both sides of each.
+TODAYS = [dt.date(2026, 11, 24), dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 10, 31),
+          dt.date(2026, 1, 1), dt.date(2025, 12, 31), dt.date(2026, 3, 1), dt.date(2026, 6, 15)]
+ROUNDS = [  # what becomes of a drawn report after its reception
+    (), ("acknowledged",), ("resolved",), ("acknowledged", "resolved"),
+    ("scheduled", "in_progress", "resolved"), ("resolved", "reopened"), ("resolved", "reopened", "resolved"),
+    ("resolved", "reopened", "in_progress", "resolved"), ("resolved", "resolved"), ("resolved", "acknowledged"),
+    ("duplicate",), ("closed",), ("closed", "reopened", "resolved"),
+]
+GAPS = [0, 0, 1, 2, 3, 5, 9, 10, 11, 29, 30, 31, 45, 90, 200]  # days between two stages (commitments: 3, 10, 30)
+
+
+def edge_days():
+    """Each month's first and last day; each of TODAYS, the days on either side of it and of
+    its thirty days' first day."""
+    months = [month_start(dt.date(2027, 1, 1), back) for back in range(15)]
+    days = {day for month in months for day in (month, month - dt.timedelta(days=1))}
+    for today in TODAYS:
+        recent_since = today - dt.timedelta(days=RECENT_DAYS - 1)
+        days |= {edge + dt.timedelta(days=shift) for edge in (today, recent_since) for shift in (-1, 0, 1)}
+    return sorted(days)
+
+
+def drawn_reports(count=300, seed=11):
+    """Reports received from 2025-09 to 2026-12, each going through one of ROUNDS (the first
+    one stays received: the duplicates' original), then one resolved on each edge day."""
+    draw = random.Random(seed)
+    reports = {}
+    services = ["eclairage", "nid", "depot", "bruit"]
+    for n in range(300, 300 + count):
+        received = dt.date(2025, 9, 1) + dt.timedelta(days=draw.randrange(480))
+        day, stages = received, []
+        for hour, stage in enumerate(draw.choice(ROUNDS) if n > 300 else (), start=10):
+            day += dt.timedelta(days=draw.choice(GAPS))
+            extra = {"scheduled": [f"expected: {day + dt.timedelta(days=draw.choice(GAPS))}"],
+                     "duplicate": ['duplicate_of: "2026-000300"'],
+                     "closed": ["reason: Sur une propriété privée."],
+                     "reopened": ["reason: Le problème est revenu."]}.get(stage, [])
+            stages.append((f"{day}T{hour}:00", stage, *extra))
+        sectors = draw.choice([S1, S2, ["secteur-1", "secteur-2"]])
+        reports[str(n)] = report(f"2026-000{n}", draw.choice(services), sectors, received, *stages)
+    for n, day in enumerate(edge_days(), start=300 + count):
+        received = day - dt.timedelta(days=draw.choice(GAPS))
+        reports[str(n)] = report(f"2026-000{n}", draw.choice(services), draw.choice([S1, S2]), received,
+                                 (f"{day}T10:00", "resolved"))
+    return reports
+
+
+@pytest.fixture(scope="module")
+def drawn_model(tmp_path_factory):
+    reports = drawn_reports()
+    model = load_site(town(tmp_path_factory.mktemp("drawn"), reports))
+    assert len(model.reports) == len(reports)  # none refused
+    return model
+
+
+@pytest.mark.parametrize("today", TODAYS)
+def test_drawn_reports_figures_are_their_definitions(drawn_model, today):
+    assert_figures_by_definition(drawn_model, today)
+
+
+def test_the_drawn_reports_hold_the_edge_cases(drawn_model):
+    """Else the test above would prove little."""
+    reports = drawn_model.reports
+    resolved_days = {r.resolved for r in reports if r.resolved}
+    since, recent_since = dt.date(2025, 12, 1), dt.date(2026, 10, 26)  # for 2026-11-24
+    for edge in (since, recent_since, dt.date(2026, 11, 1), dt.date(2026, 11, 24), dt.date(2026, 12, 1)):
+        assert {edge - dt.timedelta(days=1), edge} <= resolved_days, edge
+    assert {r.received_day for r in reports} >= {since - dt.timedelta(days=1), since}
+    assert any(r.resolved and r.days_to_resolve == 0 for r in reports)
+    assert any(r.resolved and any(s.stage == "reopened" for s in r.history) for r in reports)
+    assert any(r.resolved is None and any(s.stage == "resolved" for s in r.history) for r in reports)
+    assert {r.current_stage.stage for r in reports} >= {"received", "resolved", "duplicate", "closed", "reopened"}
+    assert any(len(r.sector_ids) == 2 for r in reports)
+    assert any(r.received_day > dt.date(2026, 11, 24) for r in reports)
+
+
+def test_the_demo_citys_figures_are_their_definitions():
+    model = load_site(REPO)
+    assert len(model.reports) > 30
+    for today in TODAYS:
+        assert_figures_by_definition(model, today)
 
 
 # --- overdue periods ----------------------------------------------------------------------

@@ -22,8 +22,9 @@ Definitions, shown to residents and staff (docs/signalements.md, « Les chiffres
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .records import Report, Sector, Service
 from .reports import most_overdue_first, resolved_as_of
@@ -32,6 +33,8 @@ from .scorecard import MONTHS_OF_HISTORY, month_start
 RECENT_DAYS = 30
 OLDEST_SHOWN = 10
 MEDIAN, PERCENTILE_90 = 50, 90
+
+T = TypeVar("T")
 
 
 def nearest_rank(count: int, percent: int) -> int:
@@ -121,23 +124,35 @@ class ReportFigures:
         return len(self.within_commitment) / self.commitment_count if self.commitment_count else None
 
 
-def resolved_between(reports: Sequence[Report], first: dt.date, last: dt.date) -> list[Resolution]:
-    """The reports resolved now whose resolution day is from ``first`` to ``last``."""
-    resolutions = (resolution_now(report) for report in reports)
-    return [r for r in resolutions if r is not None and first <= r.day <= last]
+def resolved_between(resolutions: Sequence[Resolution], first: dt.date, last: dt.date) -> list[Resolution]:
+    """Those whose resolution day is from ``first`` to ``last``, in their order."""
+    return [r for r in resolutions if first <= r.day <= last]
 
 
 def month_end(month: dt.date) -> dt.date:
     return month_start(month, -1) - dt.timedelta(days=1)
 
 
-def month_of_reports(reports: Sequence[Report], month: dt.date, today: dt.date) -> MonthOfReports:
-    last = min(month_end(month), today)
-    return MonthOfReports(
-        month=month,
-        received=tuple(r for r in reports if month <= r.received_day <= last),
-        resolved=resolution_times(resolved_between(reports, month, last)),
-    )
+def grouped(items: Iterable[T], keys_of: Callable[[T], Iterable[Hashable]]) -> dict[Hashable, list[T]]:
+    """The items under each of their keys, in their order: one pass for all the keys."""
+    groups: dict[Hashable, list[T]] = {}
+    for item in items:
+        for key in keys_of(item):
+            groups.setdefault(key, []).append(item)
+    return groups
+
+
+def months_of_reports(reports: Sequence[Report], resolved: Sequence[Resolution], since: dt.date,
+                      today: dt.date) -> tuple[MonthOfReports, ...]:
+    """The period's months, oldest first: what each received, and which of ``resolved`` (the
+    period's resolutions) it resolved."""
+    received = grouped((r for r in reports if since <= r.received_day <= today),
+                       lambda report: (month_start(report.received_day),))
+    resolved_in = grouped(resolved, lambda resolution: (month_start(resolution.day),))
+    months = (month_start(today, back) for back in range(MONTHS_OF_HISTORY - 1, -1, -1))
+    return tuple(
+        MonthOfReports(month, tuple(received.get(month, ())), resolution_times(resolved_in.get(month, ())))
+        for month in months)
 
 
 def resolved_in_month_as_of_its_end(reports: Sequence[Report], month: dt.date) -> ResolutionTimes:
@@ -156,25 +171,27 @@ def report_figures(reports: list[Report], services: list[Service], today: dt.dat
                    sectors: Sequence[Sector] = ()) -> ReportFigures:
     """The figures of these reports (a sector's, or the city's with its ``sectors``)."""
     since = month_start(today, MONTHS_OF_HISTORY - 1)
-    resolved = resolved_between(reports, since, today)
+    # Each report's resolution is worked out once, here; every figure selects among them.
+    resolutions = [r for r in map(resolution_now, reports) if r is not None]
+    resolved = resolved_between(resolutions, since, today)
+    by_service = grouped(resolved, lambda resolution: (resolution.report.service_code,))
+    by_sector = grouped(resolved, lambda resolution: set(resolution.report.sector_ids))
+    service_codes = {r.service_code for r in reports}
     with_commitment = [r for r in resolved if r.report.service.commitment_days]
     open_reports = [r for r in reports if r.is_open]
     recent_since = today - dt.timedelta(days=RECENT_DAYS - 1)
     return ReportFigures(
         today=today, since=since,
-        months=tuple(month_of_reports(reports, month_start(today, back), today)
-                     for back in range(MONTHS_OF_HISTORY - 1, -1, -1)),
+        months=months_of_reports(reports, resolved, since, today),
         resolution=resolution_times(resolved),
-        by_service=tuple(
-            resolution_times([r for r in resolved if r.report.service_code == s.code], s.code, s.name)
-            for s in services if any(r.service_code == s.code for r in reports)),
-        by_sector=tuple(
-            resolution_times([r for r in resolved if s.id in r.report.sector_ids], s.id, s.name) for s in sectors),
+        by_service=tuple(resolution_times(by_service.get(s.code, ()), s.code, s.name)
+                         for s in services if s.code in service_codes),
+        by_sector=tuple(resolution_times(by_sector.get(s.id, ()), s.id, s.name) for s in sectors),
         within_commitment=tuple(r.report for r in with_commitment if r.days <= r.report.service.commitment_days),
         beyond_commitment=tuple(r.report for r in with_commitment if r.days > r.report.service.commitment_days),
         oldest_open=tuple(sorted(open_reports, key=lambda r: (r.received, r.number))[:OLDEST_SHOWN]),
         open=tuple(open_reports),
         overdue=tuple(most_overdue_first(reports)),
         recent_since=recent_since,
-        resolved_recently=resolution_times(resolved_between(reports, recent_since, today)),
+        resolved_recently=resolution_times(resolved_between(resolutions, recent_since, today)),
     )
