@@ -36,7 +36,7 @@ STEPS = (
     "keep_unchanged", "refuse_images_with_metadata", "wait", "finish",
 )
 # Parts of a step shown besides it (their time is in their step's too): the fixed costs of a rebuild.
-DETAILS = ("pages_of", "_pages_to_render", "link_previous")
+DETAILS = ("pages_of", "_pages_to_render", "keep_published")
 
 
 def edited(text: str) -> str:

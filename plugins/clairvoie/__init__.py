@@ -13,7 +13,7 @@ import os
 
 from pelican import signals as pelican_signals
 
-from . import image_privacy, incremental, outputs, phases, signals, staging
+from . import image_privacy, incremental, news_pages, outputs, phases, signals, staging
 from .labels import template_filters, template_globals
 from .outputs.assets import template_globals as asset_globals
 from .model import InvalidRecords
@@ -80,6 +80,7 @@ def register() -> None:
     pelican_signals.initialized.connect(_add_template_helpers)
     pelican_signals.readers_init.connect(incremental.remember_reads)
     pelican_signals.get_generators.connect(_generators)
+    pelican_signals.get_writer.connect(news_pages.writer_class)
     pelican_signals.all_generators_finalized.connect(_build_models)
     pelican_signals.static_generator_finalized.connect(image_privacy.take_over_static_images)
     pelican_signals.finalized.connect(_finish)

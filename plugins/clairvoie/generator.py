@@ -15,7 +15,7 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from . import incremental, phases, signals, staging
+from . import incremental, news_pages, phases, signals, staging
 from .model import InvalidRecords, load_model, plain_french
 from .outputs.glossary_marks import GlossaryMarks
 from .outputs.site import Site
@@ -58,7 +58,8 @@ class ClairvoieGenerator(Generator):
             raise
         self.context["model"] = model
         # What each record's outputs are made of: incremental rebuilds compare these.
-        self.context[incremental.SIGNATURES] = incremental.PageSignatures(model, self.settings, self.theme)
+        self.context[incremental.SIGNATURES] = incremental.PageSignatures(model, self.settings, self.theme,
+                                                                          self.context.get("pages", []))
         logger.info("Clairvoie: %d secteurs, %d projets, %d arrêtés, %d réunions",
                     len(model.sectors), len(model.projects), len(model.works), len(model.meetings))
         # One line; each remark: « clairvoie validate ». A warning: Pelican shows no info by default.
@@ -78,8 +79,11 @@ class ClairvoieGenerator(Generator):
                              list(signals.clairvoie_get_alternate_links.receivers_for(model)),
                              list(signals.clairvoie_get_record_alternate_links.receivers_for(model)))
         marks = GlossaryMarks(model.glossary, site.url)  # Pelican wrote the news pages: their terms linked too
-        for path in filter(os.path.isfile, (site.path(item.article.save_as) for item in model.news)):
-            marks.mark_file(path)
+        kept = self.context.get(news_pages.KEPT, set())  # the published pages: their terms are linked already
+        for save_as in (item.article.save_as for item in model.news if item.article.save_as not in kept):
+            path = os.path.join(site.output_path, save_as)
+            if os.path.isfile(path):
+                marks.mark_file(path)
         pending = []
         timing = phases.current
         try:

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 STATE_FILE = "clairvoie-pages-{output}.json"  # one per output folder
 FILES_STATE_FILE = "clairvoie-files-{output}.json"  # the channels' per-record files (Pieces)
+NEWS_STATE_FILE = "clairvoie-news-{output}.json"  # Pelican's pages of the news (news_pages.py)
 STATE_VERSION = 1
 SIGNATURES = "clairvoie_signatures"  # the build's PageSignatures, in Pelican's context
 EVERYTHING = "*"  # a page that shows the whole city (home page, lists, city-wide figures)
@@ -76,6 +77,11 @@ def _file_stamp(path: str | None) -> str:
     except OSError:
         status = None
     return f"{status.st_size}:{status.st_mtime_ns}" if status else "missing"
+
+
+def file_signature(signature: str, path: str) -> str:
+    """A signature with a file's bytes added."""
+    return _digest([signature, path, _file_bytes(path)])
 
 
 def _tree_files(folder: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
@@ -126,11 +132,14 @@ def _settings_text(settings: dict[str, Any]) -> str:
     return repr(sorted((k, repr(v)) for k, v in settings.items() if k not in ignored and k.isupper()))
 
 
-def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path: str) -> str:
+def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path: str,
+                       pelican_pages: Iterable[Any] = ()) -> str:
     """What every page depends on: date, settings, theme, our code, the sectors and the kinds of
-    report (a service's name or commitment is shown, and makes reports overdue, everywhere), the glossary."""
+    report (a service's name or commitment is shown, and makes reports overdue, everywhere), the
+    glossary, and what every page's header shows: Pelican's own pages, whether there are reports."""
     parts: list[str | bytes] = [str(model.today), _settings_text(pelican_settings), repr(model.services),
-                                repr(model.glossary)]  # /lexique/, and the terms linked on every page
+                                repr(model.glossary),  # /lexique/, and the terms linked on every page
+                                repr([(page.title, page.url) for page in pelican_pages]), str(bool(model.reports))]
     basemap = getattr(model, "basemap", None)  # the maps' streets: a new extract, every map again
     parts.append(basemap.fingerprint if basemap is not None else "")
     for path in [*_tree_files(theme_path), *_tree_files(_PACKAGE_DIR, (".py", ".html", ".json"))]:
@@ -142,8 +151,9 @@ def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path:
 class PageSignatures:
     """Signatures of this build's pages, compared with the previous build's."""
 
-    def __init__(self, model: Any, pelican_settings: dict[str, Any], theme_path: str):
-        self.common = common_fingerprint(model, pelican_settings, theme_path)
+    def __init__(self, model: Any, pelican_settings: dict[str, Any], theme_path: str,
+                 pelican_pages: Iterable[Any] = ()):
+        self.common = common_fingerprint(model, pelican_settings, theme_path, pelican_pages)
         self.fingerprints: dict[str, str] = {}
         for group in (model.projects, model.works, model.meetings, model.reports, model.news):
             for record in group:
@@ -210,8 +220,8 @@ class Pieces:
 
     A piece's signature is ``PageSignatures.of(kind, depends_on)``: the records its bytes are
     made of, with what every page depends on. When the previous published build wrote the file
-    with the same signature, the file is hard-linked and never made nor compared again.
-    The signatures of this build are saved once it is swapped in (``save``).
+    with the same signature, that file is kept (``staging.keep_published``) and never made nor
+    compared again. The signatures of this build are saved once it is in place (``save``).
     """
 
     def __init__(self, signatures: PageSignatures, cache_path: str, output_path: str,

@@ -53,10 +53,22 @@ def site(tmp_path):
     return root, output
 
 
+# What the build says of Pelican's pages of the news (news_pages.py): rendered, kept.
+NEWS_SAID = re.compile(r"Clairvoie : (\d+) actualités faites, (\d+) reprises telles quelles")
+
+
+def _news_said() -> tuple[int, int]:
+    said = NEWS_SAID.search(_last_log[0])
+    assert said, _last_log[0]
+    return int(said[1]), int(said[2])
+
+
 def test_a_second_build_of_unchanged_records_renders_nothing(site):
     root, output = site
     before = _files(output)
+    articles = sum(_news_said())  # the first build's
     assert _build(root, output) == 0
+    assert _news_said() == (0, articles) and articles > 10  # nor Pelican's pages of the news
     assert _files(output) == before  # not one file rewritten: feeds, images and panels included
 
 
@@ -90,6 +102,7 @@ def test_editing_one_project_renders_only_the_pages_that_show_it(site):
     assert f"secteurs/{project.sector_ids[0]}/projets/{slug}/index.html" in changed
     # the project's pages, its sector's two pages and the city-wide ones: a few dozen, not hundreds
     assert rendered <= len(own_pages) + len(street_pages) + 2 + 6
+    assert _news_said()[0] == 0  # no article shows a project: Pelican's pages of the news are kept
     assert "(titre modifié)" in (output / project.url / "index.html").read_text(encoding="utf-8")
     # its own feeds say the new title; no other project's feeds, no report's own files are rewritten
     own_feeds = {f"{project.url}flux.atom", f"{project.url}flux.json"}
@@ -131,6 +144,36 @@ def test_after_edits_additions_and_removals_the_site_is_the_one_a_full_build_giv
     incremental, expected = _tree(output), _tree(full)
     assert sorted(incremental) == sorted(expected)  # the removed order's page is gone too
     assert [path for path in expected if incremental[path] != expected[path]] == []
+
+
+@pytest.mark.parametrize("change", ["article edited", "Pelican page added", "every report removed"])
+def test_what_every_article_shows_renders_every_article_again_as_a_full_build_does(site, tmp_path, change):
+    """An article's text may link to another article, and every page's header lists Pelican's
+    own pages and, when there are reports, their menu entry: each change renders all of the
+    news again, and the site is a full build's."""
+    import shutil
+
+    root, output = site
+    articles = sum(_news_said())  # the first build's
+    if change == "article edited":
+        path = root / "content/actualites/budget-participatif-parc-des-bords-de-lise.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("un record.", "un record historique.", 1),
+                        encoding="utf-8")
+    elif change == "every report removed":
+        shutil.rmtree(root / "content/signalements")
+    else:
+        (root / "content/pages").mkdir()
+        (root / "content/pages/a-propos.md").write_text("Title: À propos du site\n\nQui publie ce site.\n",
+                                                         encoding="utf-8")
+    _build(root, output)
+    assert _news_said() == (articles, 0)
+    full = tmp_path / "full"
+    _build(root, full)
+    incremental, expected = _tree(output), _tree(full)
+    assert sorted(incremental) == sorted(expected)
+    assert [path for path in expected if incremental[path] != expected[path]] == []
+    if change == "Pelican page added":
+        assert "À propos du site" in expected["actualites/cour-oasis-jules-ferry-prete/index.html"].decode("utf-8")
 
 
 def test_a_theme_change_renders_every_page(site):
