@@ -79,6 +79,7 @@ def register() -> None:
     logging.getLogger("pelican").addFilter(_NoTracebackForInvalidRecords())
     pelican_signals.initialized.connect(_add_template_helpers)
     pelican_signals.readers_init.connect(incremental.remember_reads)
+    pelican_signals.generator_init.connect(incremental.share_compiled_templates)
     pelican_signals.get_generators.connect(_generators)
     pelican_signals.get_writer.connect(news_pages.writer_class)
     pelican_signals.all_generators_finalized.connect(_build_models)

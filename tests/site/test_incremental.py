@@ -425,6 +425,80 @@ def test_a_folder_another_process_replaced_is_swapped_whole_by_the_next_rebuild(
     assert [path for path in expected if rebuilt["files"][path][0] != hashlib.sha256(expected[path]).hexdigest()] == []
 
 
+# Two builds in one process, each template compiled by Jinja counted; a template edited between them.
+COMPILES_IN_ONE_PROCESS = """
+import json, sys
+from pathlib import Path
+import jinja2
+from pelican import Pelican
+from pelican.settings import read_settings
+
+compiled = []
+compile_template = jinja2.Environment.compile
+def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
+    compiled.append(name)
+    return compile_template(self, source, name, filename, raw, defer_init)
+jinja2.Environment.compile = counted
+output, edited, text = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+pelican = Pelican(read_settings("pelicanconf.py", override={"OUTPUT_PATH": output}))
+pelican.run()
+first = list(compiled)
+compiled.clear()
+pelican.run()
+unchanged = list(compiled)
+compiled.clear()
+edited.write_text(text, encoding="utf-8")
+pelican.run()
+print(json.dumps({"first": first, "unchanged": unchanged, "edited": compiled}))
+"""
+
+
+def test_a_rebuild_in_the_same_process_compiles_only_the_templates_edited_since(tmp_path):
+    """Pelican makes new Jinja environments at each build: the templates compiled by the first
+    are used again (incremental.CompiledTemplates), except one whose source changed."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from building import DEMO_EPOCH
+
+    root = copy_demo_site(tmp_path / "site")
+    template = root / "themes/clairvoie/templates/article.html"
+    edited = template.read_text(encoding="utf-8").replace("<h1>", '<p class="kicker">Actualité</p>\n<h1>', 1)
+    output = tmp_path / "output"
+    result = subprocess.run([sys.executable, "-c", COMPILES_IN_ONE_PROCESS, str(output), str(template), edited],
+                            cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH},
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    compiled = json.loads(result.stdout.strip().splitlines()[-1])
+    assert len(compiled["first"]) > 20 and "article.html" in compiled["first"]
+    assert compiled["unchanged"] == []
+    assert set(compiled["edited"]) == {"article.html"}
+    page = (output / "actualites/cour-oasis-jules-ferry-prete/index.html").read_text(encoding="utf-8")
+    assert '<p class="kicker">Actualité</p>' in page
+
+
+def test_compiled_templates_go_only_to_an_environment_that_compiles_alike(tmp_path):
+    import jinja2
+
+    from clairvoie import incremental
+
+    (tmp_path / "page.html").write_text("{% if true %}\n  <p>{{ mot }}</p>\n{% endif %}\n", encoding="utf-8")
+    cache = incremental.CompiledTemplates()
+
+    def environment(**options):
+        return jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=cache, **options)
+
+    plain = environment().get_template("page.html").render(mot="rue")
+    trimmed_environment = environment(trim_blocks=True, lstrip_blocks=True)
+    trimmed = trimmed_environment.get_template("page.html").render(mot="rue")
+    assert (plain, trimmed) == ("\n  <p>rue</p>\n", "  <p>rue</p>\n")  # each compiled for its own options
+    again = environment()
+    again.compile = None  # not called: the code compiled by the first environment serves
+    assert again.get_template("page.html").render(mot="rue") == plain
+
+
 def test_a_days_import_renders_again_only_its_reports_their_sectors_and_the_city_pages(site):
     """A day's export moves a few reports on: their pages, their sectors' two pages and the
     pages about the whole city render again; every other report, record and sector stays."""
