@@ -328,6 +328,17 @@ def _folders(output: Path) -> list[str]:
     return sorted(str(p.relative_to(output)) for p in output.rglob("*") if p.is_dir())
 
 
+def _is_a_full_builds_site(root: Path, tmp_path: Path, built: dict) -> None:
+    """The site a script's build left (``BUILDS_IN_ONE_PROCESS``) is the one a full build gives:
+    the same files with the same bytes, and the same folders."""
+    full = tmp_path / "full"
+    assert run_pelican(root, full).returncode == 0
+    expected = _tree(full)
+    assert sorted(built["files"]) == sorted(expected)
+    assert [path for path in expected if built["files"][path][0] != hashlib.sha256(expected[path]).hexdigest()] == []
+    assert built["folders"] == _folders(full)
+
+
 def _edits_additions_and_removals(root: Path) -> tuple[dict, Any]:
     """A project and a meeting retitled, a works order removed, another added."""
     model = load_site(root)
@@ -364,12 +375,7 @@ def test_a_rebuild_in_the_same_process_writes_only_its_changes_in_place_and_give
     assert f"{removed_order.url}index.html" not in rebuilt["files"]
     assert removed_order.url.rstrip("/") not in rebuilt["folders"]
 
-    full = tmp_path / "full"
-    assert run_pelican(root, full).returncode == 0
-    expected = _tree(full)
-    assert sorted(rebuilt["files"]) == sorted(expected)
-    assert [path for path in expected if rebuilt["files"][path][0] != hashlib.sha256(expected[path]).hexdigest()] == []
-    assert rebuilt["folders"] == _folders(full)
+    _is_a_full_builds_site(root, tmp_path, rebuilt)
 
 
 def test_a_rebuild_in_place_that_fails_leaves_the_site_as_it_was(tmp_path):
@@ -401,12 +407,7 @@ def test_a_rebuild_in_place_that_fails_leaves_the_site_as_it_was(tmp_path):
                                                                           first["folder"])
         assert not failed["staging_left"]
     assert good["outcome"] == "built" and good["folder"] == first["folder"]  # written in place
-    full = tmp_path / "full"
-    assert run_pelican(root, full).returncode == 0
-    expected = _tree(full)
-    assert sorted(good["files"]) == sorted(expected)
-    assert [path for path in expected if good["files"][path][0] != hashlib.sha256(expected[path]).hexdigest()] == []
-    assert good["folders"] == _folders(full)
+    _is_a_full_builds_site(root, tmp_path, good)
 
 
 def test_a_folder_another_process_replaced_is_swapped_whole_by_the_next_rebuild(tmp_path):
@@ -418,11 +419,7 @@ def test_a_folder_another_process_replaced_is_swapped_whole_by_the_next_rebuild(
     output = tmp_path / "output"
     first, rebuilt = _builds_in_one_process(root, output, [{}, {**step, "replace_output": True}])
     assert rebuilt["outcome"] == "built" and rebuilt["folder"] != first["folder"]
-    full = tmp_path / "full"
-    assert run_pelican(root, full).returncode == 0
-    expected = _tree(full)
-    assert sorted(rebuilt["files"]) == sorted(expected)
-    assert [path for path in expected if rebuilt["files"][path][0] != hashlib.sha256(expected[path]).hexdigest()] == []
+    _is_a_full_builds_site(root, tmp_path, rebuilt)
 
 
 # Two builds in one process, each template compiled by Jinja counted; a template edited between them.
