@@ -225,14 +225,16 @@ def build_env() -> dict:
 
 
 def snapshot(revision: str, work: Path) -> tuple[Path, str]:
-    """The package, theme and settings of one commit, extracted (read-only for the repository)."""
+    """The package, theme, settings and demo sources (the city's templates: ``make_city``) of one
+    commit, extracted (read-only for the repository)."""
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", revision],
                             capture_output=True, text=True, check=True).stdout.strip()
     folder = work / f"snapshot-{commit}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     archive = subprocess.Popen(["git", "-C", str(REPO), "archive", "--format=tar", commit,
-                                "plugins", "themes", "pelicanconf.py"], stdout=subprocess.PIPE)
+                                "plugins", "themes", "pelicanconf.py", "content", "sectors"],
+                               stdout=subprocess.PIPE)
     subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout, check=True)
     if archive.wait() != 0:
         sys.exit(f"git archive {revision} failed")
