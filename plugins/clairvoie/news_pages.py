@@ -38,6 +38,7 @@ class KeepingWriter(Writer):
         self._signatures: dict[str, str] = {}  # this build's, by page
         self._signature_by_template: dict[str, str] = {}
         self._kept_count = 0
+        self._incremental = True  # CLAIRVOIE_INCREMENTAL, read with the state
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
@@ -55,6 +56,7 @@ class KeepingWriter(Writer):
             return False  # not a Clairvoie build, or not staged: nothing to compare with
         if self._state is None:
             self._state = incremental.BuildState(self.settings["CACHE_PATH"], final, incremental.NEWS_STATE_FILE)
+            self._incremental = ClairvoieSettings.from_pelican(self.settings).incremental
             staging.on_success(self.output_path, self._save)
         shared = self._signature_by_template.get(template.name)
         if shared is None:
@@ -63,8 +65,7 @@ class KeepingWriter(Writer):
         # Its own source too: a hidden article or a translation is not among the model's news.
         signature = incremental.file_signature(shared, article.source_path)
         self._signatures[name] = signature
-        if (ClairvoieSettings.from_pelican(self.settings).incremental
-                and self._state.signatures.get(name) == signature
+        if (self._incremental and self._state.signatures.get(name) == signature
                 and staging.keep_published(self.output_path, name)):
             context.setdefault(KEPT, set()).add(name)
             self._kept_count += 1

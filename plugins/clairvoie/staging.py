@@ -192,8 +192,9 @@ def finish(pelican: Any) -> None:
     staging = pelican.output_path
     if staging == final:
         return
-    staged = _walked.pop(staging, None) or keep_unchanged(pelican)
-    _walked.pop(staging, None)
+    if staging not in _walked:
+        keep_unchanged(pelican)
+    staged = _walked.pop(staging)
     _settled.pop(staging, None)
     in_place = _in_place.pop(staging, None)
     if in_place is not None:
