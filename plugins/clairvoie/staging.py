@@ -160,15 +160,45 @@ def _identity(folder: str) -> tuple[int, int] | None:
 def _remove_in_background(folder: str) -> None:
     """Delete the replaced site while Pelican reports: it is out of the way already.
 
-    A new name first, so that the next build's own retired folder cannot meet it.
-    The thread is not a daemon: a one-off build waits for it before exiting.
+    A new name first (``<folder>-<pid>-…``), so that the next build's own retired folder cannot
+    meet it. The thread is not a daemon: a one-off build waits for it before exiting. The
+    folders a killed process left half removed go with it (``_abandoned``).
     """
-    if not os.path.isdir(folder):
-        return
-    doomed = f"{folder}-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}"
-    os.rename(folder, doomed)
-    threading.Thread(target=shutil.rmtree, args=(doomed,), kwargs={"ignore_errors": True},
-                     name="clairvoie-remove-old-output").start()
+    doomed = []
+    if os.path.isdir(folder):
+        doomed.append(f"{folder}-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}")
+        os.rename(folder, doomed[0])
+    doomed += _abandoned(folder)
+    if doomed:
+        threading.Thread(target=lambda: [shutil.rmtree(path, ignore_errors=True) for path in doomed],
+                         name="clairvoie-remove-old-output").start()
+
+
+def _abandoned(retired: str) -> list[str]:
+    """The renamed retired folders (``<retired>-<pid>-…``) whose process has ended: killed
+    (Ctrl-C in ``make serve``) before its thread had removed them."""
+    parent, name = os.path.split(retired)
+    prefix = name + "-"
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return []
+    found = []
+    for entry in sorted(names):
+        pid = entry[len(prefix):].split("-", 1)[0] if entry.startswith(prefix) else ""
+        if pid.isdigit() and not _is_running(int(pid)):
+            found.append(os.path.join(parent, entry))
+    return found
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal sent: only whether the process exists
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's, or not a process number: not ours to remove
+    return True
 
 
 def keep_unchanged(pelican: Any) -> "incremental.StagedFiles | None":

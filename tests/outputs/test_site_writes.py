@@ -264,3 +264,27 @@ def test_a_rebuild_in_one_process_is_written_in_place_even_what_a_helper_process
     assert {n: os.stat(output / n).st_ino for n in kept} == kept
     assert (output / "change.json").read_bytes() == b"auj."
     assert not (tmp_path / ("output" + staging.STAGING_SUFFIX)).exists()
+
+
+def test_a_swap_removes_the_retired_folders_a_killed_process_left_and_only_those(tmp_path):
+    """A build killed while its replaced site was being removed leaves ``output.clairvoie-old-<pid>-…``:
+    the next swap removes it, but never the retired folder of a process still running."""
+    import subprocess
+    import sys
+    import threading
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True, check=True)
+    output = tmp_path / "output"
+    retired = str(output) + staging.RETIRED_SUFFIX
+    left = {pid: f"{retired}-{pid}-1-2" for pid in (int(ended.stdout), os.getpid())}
+    for folder in left.values():
+        os.makedirs(os.path.join(folder, "projets"))
+        open(os.path.join(folder, "projets", "index.html"), "w").close()
+    _one_build(output, {"index.html": b"ville"})
+    for thread in threading.enumerate():
+        if thread.name == "clairvoie-remove-old-output":
+            thread.join(timeout=60)
+    assert not os.path.exists(left[int(ended.stdout)])
+    assert os.path.isfile(os.path.join(left[os.getpid()], "projets", "index.html"))
+    assert (output / "index.html").read_bytes() == b"ville"
