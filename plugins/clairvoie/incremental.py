@@ -111,6 +111,14 @@ def record_fingerprint(record: Any) -> str:
         return _digest([_file_bytes(article.source_path),
                         _file_stamp(episode.source_path) if episode else ""])
     source = record.source
+    # The same Source object: the model kept the record as built from the same file, history
+    # and named files' bytes (model/__init__.py, _BuiltRecords). The value holds the Source, so
+    # no other object can take its id while the entry lives.
+    return _fingerprints_by_source.get(id(source), lambda: (source, _source_fingerprint(record)))[1]
+
+
+def _source_fingerprint(record: Any) -> str:
+    source = record.source
     parts: list[str | bytes] = [source.digest, repr(source.history)]
     for photo in getattr(record, "photos", ()):
         parts.append(_file_stamp(photo.source_path))
@@ -389,6 +397,9 @@ class ForOneBuild(KeptBetweenBuilds):
             self._current[key] = make()
         return self._current[key]
 
+
+# A rebuild in one process fingerprints only the records built again, not tens of thousands.
+_fingerprints_by_source = KeptBetweenBuilds()
 
 # What Pelican's readers made of each file (its Markdown articles), kept between builds of one
 # process: by the file's size and modification time and the settings, as Pelican's own reader

@@ -317,3 +317,50 @@ def test_a_file_changed_in_the_last_seconds_is_hashed_at_every_build(tmp_path):
     os.utime(path, ns=(old, old))  # the change time stays now: still fresh
     assert hashes.of(str(path)) == first and str(path) not in hashes._known
     assert hashes.of(str(tmp_path / "gone.yaml")) is None
+
+
+def test_a_rebuild_fingerprints_only_the_records_built_again(tmp_path, monkeypatch):
+    """The pages' signatures (incremental.py) take an unchanged record's fingerprint from the last
+    build of the process; an edited record, a file it names and a commit make theirs again, and
+    every fingerprint is the one a new process makes."""
+    from clairvoie import incremental
+
+    root = city(tmp_path)
+    (root / "content/works/arr-1.yaml").write_text(
+        works_yaml("ARR-1") + "geometry: works/lilas.geojson\n", encoding="utf-8")
+    geojson = root / "content/works/lilas.geojson"
+    geojson.write_text('{"type": "Point", "coordinates": [4.85, 45.75]}', encoding="utf-8")
+    commit(root, "Les fiches")
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    made: list[str] = []
+    real = incremental._source_fingerprint
+    monkeypatch.setattr(incremental, "_source_fingerprint",
+                        lambda record: made.append(incremental.record_key(record)) or real(record))
+
+    def rebuilt() -> dict[str, str]:
+        made.clear()
+        incremental.KeptBetweenBuilds.new_build()
+        return incremental.PageSignatures(load_site(root), {}, str(theme)).fingerprints
+
+    def in_a_new_process() -> dict[str, str]:
+        with monkeypatch.context() as fresh:
+            fresh.setattr(incremental, "_fingerprints_by_source", incremental.KeptBetweenBuilds())
+            return incremental.PageSignatures(fresh_load(root, monkeypatch), {}, str(theme)).fingerprints
+
+    first = rebuilt()
+    assert sorted(made) == ["Project:lilas", "Project:tilleuls", "Sector:secteur-1", "Sector:secteur-2",
+                            "WorksOrder:arr-1", "WorksOrder:arr-2"]
+    assert rebuilt() == first and made == []
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(title="title: Les Lilas"), encoding="utf-8")
+    edited = rebuilt()
+    assert made == ["Project:lilas"] and edited["Project:lilas"] != first["Project:lilas"]
+    assert edited == in_a_new_process()
+    geojson.write_text('{"type": "Point", "coordinates": [4.86, 45.76]}', encoding="utf-8")
+    moved = rebuilt()
+    assert made == ["WorksOrder:arr-1"] and moved["WorksOrder:arr-1"] != edited["WorksOrder:arr-1"]
+    assert moved == in_a_new_process()
+    commit(root, "Titre plus court, tracé déplacé")  # the order's own file is unchanged: its history too
+    committed = rebuilt()
+    assert made == ["Project:lilas"]
+    assert committed == in_a_new_process() and committed != moved
