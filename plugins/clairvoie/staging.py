@@ -35,12 +35,6 @@ logger = logging.getLogger(__name__)
 STAGING_SUFFIX = ".clairvoie-new"
 RETIRED_SUFFIX = ".clairvoie-old"
 
-# What to do once a staging folder is in place (e.g. save the page signatures).
-_on_success: dict[str, list[Callable[[], None]]] = {}
-# By staging folder, the files (site paths) the build knows to be settled: linked to the published
-# file, or written with other bytes than its. ``finish`` compares only the others.
-_settled: dict[str, set[str]] = {}
-
 
 @dataclass(frozen=True)
 class _Published:
@@ -59,9 +53,21 @@ class _InPlace:
     process: int = field(default_factory=os.getpid)  # the build's own: only it may add to ``kept``
 
 
+@dataclass
+class _StagedBuild:
+    """What this process knows of one build in its staging folder, from ``begin`` to ``finish``."""
+
+    # What to do once the folder is in place (e.g. save the page signatures).
+    on_success: list[Callable[[], None]] = field(default_factory=list)
+    # The files (site paths) the build knows to be settled: linked to the published file, or
+    # written with other bytes than its. ``keep_unchanged`` compares only the others.
+    settled: set[str] = field(default_factory=set)
+    in_place: _InPlace | None = None  # None: swapped whole
+    walked: "incremental.StagedFiles | None" = None  # by ``keep_unchanged``
+
+
 _published: dict[str, _Published] = {}  # by output folder
-_in_place: dict[str, _InPlace] = {}  # by staging folder
-_walked: dict[str, "incremental.StagedFiles"] = {}  # by staging folder, from ``keep_unchanged``
+_builds: dict[str, _StagedBuild] = {}  # by staging folder
 
 
 def final_output_path(pelican: Any) -> str:
@@ -74,14 +80,10 @@ def begin(pelican: Any) -> None:
     staging = final + STAGING_SUFFIX
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
-    _on_success.pop(staging, None)
-    _settled.pop(staging, None)
-    _in_place.pop(staging, None)
-    _walked.pop(staging, None)
     published = _published.get(final)
-    if (published is not None and published.identity == _identity(final)
-            and pelican.settings.get("CLAIRVOIE_INCREMENTAL", True)):
-        _in_place[staging] = _InPlace(published)
+    in_place = (published is not None and published.identity == _identity(final)
+                and pelican.settings.get("CLAIRVOIE_INCREMENTAL", True))
+    _builds[staging] = _StagedBuild(in_place=_InPlace(published) if in_place else None)
     pelican.output_path = staging
 
 
@@ -94,17 +96,22 @@ def final_path_of(output_path: str) -> str | None:
 
 def writes_in_place(output_path: str) -> bool:
     """True when this build's staging folder gets only its new files (a rebuild in this process)."""
-    return output_path in _in_place
+    return _in_place(output_path) is not None
+
+
+def _in_place(output_path: str) -> _InPlace | None:
+    build = _builds.get(output_path)
+    return build.in_place if build is not None else None
 
 
 def on_success(output_path: str, action: Callable[[], None]) -> None:
     """Run ``action`` once this staging folder is in place."""
-    _on_success.setdefault(output_path, []).append(action)
+    _builds.setdefault(output_path, _StagedBuild()).on_success.append(action)
 
 
 def settled(output_path: str, save_as: str) -> None:
     """The build knows whether this file is the published one: ``finish`` need not compare it."""
-    _settled.setdefault(output_path, set()).add(save_as)
+    _builds.setdefault(output_path, _StagedBuild()).settled.add(save_as)
 
 
 def keep_published(output_path: str, save_as: str) -> bool:
@@ -116,7 +123,7 @@ def keep_published(output_path: str, save_as: str) -> bool:
     final = final_path_of(output_path)
     if final is None:
         return False
-    in_place = _in_place.get(output_path)
+    in_place = _in_place(output_path)
     if in_place is not None:
         # A helper process's ``kept`` would die with it, and the file be removed as no longer
         # made: there the file is written, and the walk after the build finds it unchanged.
@@ -133,7 +140,7 @@ def built_path(output_path: str, save_as: str) -> str:
     """Where this build's file of that name is, to read it: the staging folder's, or, written
     in place, the published one it keeps."""
     staged = os.path.join(output_path, save_as)
-    in_place = _in_place.get(output_path)
+    in_place = _in_place(output_path)
     if in_place is not None and save_as in in_place.kept and not os.path.exists(staged):
         return os.path.join(final_path_of(output_path), save_as)
     return staged
@@ -142,10 +149,7 @@ def built_path(output_path: str, save_as: str) -> str:
 def discard(output_path: str) -> None:
     """Drop a failed run's staging folder; the previous output stays untouched."""
     if output_path.endswith(STAGING_SUFFIX):
-        _on_success.pop(output_path, None)
-        _settled.pop(output_path, None)
-        _in_place.pop(output_path, None)
-        _walked.pop(output_path, None)
+        _builds.pop(output_path, None)
         shutil.rmtree(output_path, ignore_errors=True)
 
 
@@ -208,11 +212,13 @@ def keep_unchanged(pelican: Any) -> "incremental.StagedFiles | None":
     final, staging = final_output_path(pelican), pelican.output_path
     if staging == final:
         return None
+    build = _builds.setdefault(staging, _StagedBuild())
+    settled_files, build.settled = build.settled, set()  # not needed after the walk
     with incremental.collector_paused():  # the list of files lives until the check of images
         walked = incremental.walk_staged(staging, final if os.path.isdir(final) else None,
-                                         _settled.pop(staging, set()), in_place=staging in _in_place)
+                                         settled_files, in_place=build.in_place is not None)
     logger.debug("Clairvoie : %d fichiers inchangés gardés tels quels sur %d comparés", walked.kept, walked.compared)
-    _walked[staging] = walked
+    build.walked = walked
     return walked
 
 
@@ -222,18 +228,16 @@ def finish(pelican: Any) -> None:
     staging = pelican.output_path
     if staging == final:
         return
-    if staging not in _walked:
+    if staging not in _builds or _builds[staging].walked is None:
         keep_unchanged(pelican)
-    staged = _walked.pop(staging)
-    _settled.pop(staging, None)
-    in_place = _in_place.pop(staging, None)
-    if in_place is not None:
-        files = _write_in_place(final, staging, staged, in_place)
+    build = _builds.pop(staging)
+    if build.in_place is not None:
+        files = _write_in_place(final, staging, build.walked, build.in_place)
     else:
-        files = _swap_whole(pelican, final, staging, staged)
+        files = _swap_whole(pelican, final, staging, build.walked)
     _published[final] = _Published(_identity(final), files)
     pelican.output_path = final
-    for action in _on_success.pop(staging, []):
+    for action in build.on_success:
         action()
 
 

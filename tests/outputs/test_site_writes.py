@@ -151,7 +151,7 @@ def test_the_swap_compares_only_the_files_the_build_did_not_settle(tmp_path):
     site.write("donnees.json", b"hier")  # linked: settled
     site.write("change.json", b"auj.")  # other bytes, same size: settled
     (tmp_path / ("output" + staging.STAGING_SUFFIX) / "pelican.html").write_bytes(b"hier")  # not known
-    walked = incremental.walk_staged(pelican.output_path, str(published), staging._settled[pelican.output_path])
+    walked = incremental.walk_staged(pelican.output_path, str(published), staging._builds[pelican.output_path].settled)
     assert (walked.kept, walked.compared) == (1, 1)
 
 
