@@ -97,10 +97,6 @@ class _ParsedFiles:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], tuple[str, YamlDocument]] = {}
 
-    @staticmethod
-    def content_hash(path: str) -> str | None:
-        return _file_hashes.of(path)
-
     def get(self, path: str, shown: str, content_hash: str | None) -> YamlDocument | None:
         entry = self._entries.get((path, shown))
         return entry[1] if entry is not None and content_hash is not None and entry[0] == content_hash else None
@@ -140,7 +136,7 @@ class _BuiltRecords:
         entry = self._entries.get(key)
         if entry is None or content_hash is None or entry[0] != content_hash or entry[1] is not context:
             return None
-        if any(_ParsedFiles.content_hash(path) != read_hash for path, read_hash in entry[2]):
+        if any(_file_hashes.of(path) != read_hash for path, read_hash in entry[2]):
             return None
         return entry[3]
 
@@ -148,7 +144,7 @@ class _BuiltRecords:
              read_files: list[str], record: Any) -> None:
         if content_hash is None:
             return
-        hashes = tuple((path, _ParsedFiles.content_hash(path)) for path in dict.fromkeys(read_files))
+        hashes = tuple((path, _file_hashes.of(path)) for path in dict.fromkeys(read_files))
         self._entries[key] = (content_hash, context, hashes, record)
 
     def forget(self, key: tuple[str, str, str]) -> None:
@@ -358,7 +354,7 @@ def _load_documents(paths: list[str], site_root: str,
             problems.append(Problem(shown, 1, 1, "", messages.duplicate_id(record_id, seen[record_id])))
             continue
         seen[record_id] = shown
-        content_hash = _parsed_files.content_hash(path)
+        content_hash = _file_hashes.of(path)
         document = _parsed_files.get(path, shown, content_hash)
         if document is not None:
             documents.append((document, path, True, content_hash))
