@@ -74,6 +74,10 @@ def main(city: str, *options: str) -> None:
             model_module._parsed_files = model_module._ParsedFiles()
             if hasattr(model_module, "_BuiltRecords"):
                 model_module._built_records = model_module._BuiltRecords()
+            derive_module = sys.modules["clairvoie.model.derive"]  # the package's ``derive`` is the function
+            if hasattr(derive_module, "KeptDerivations"):
+                derive_module._kept = derive_module.KeptDerivations()
+                derive_module._kept_announcements = derive_module.KeptDerivations()
             getattr(history, "_last_histories", {}).clear()
             plain_french._last_check.clear()
             timed("fresh load after the edit, nothing kept")

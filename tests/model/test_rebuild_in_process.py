@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 
@@ -10,6 +11,8 @@ import pytest
 import clairvoie.model as model_module
 from clairvoie.model import InvalidRecords
 from sites import load_site, project_yaml, write_site
+
+derive_module = importlib.import_module("clairvoie.model.derive")  # the package's ``derive`` is the function
 
 
 @pytest.fixture()
@@ -73,6 +76,8 @@ def fresh_load(root, monkeypatch, **options):
     with monkeypatch.context() as fresh:
         fresh.setattr(model_module, "_parsed_files", model_module._ParsedFiles())
         fresh.setattr(model_module, "_built_records", model_module._BuiltRecords())
+        for kept in ("_kept", "_kept_announcements"):
+            fresh.setattr(derive_module, kept, derive_module.KeptDerivations())
         return load_site(root, **options)
 
 
@@ -364,3 +369,90 @@ def test_a_rebuild_fingerprints_only_the_records_built_again(tmp_path, monkeypat
     committed = rebuilt()
     assert made == ["Project:lilas"]
     assert committed == in_a_new_process() and committed != moved
+
+
+SERVICES_YAML = """
+    services:
+      - code: nid-de-poule
+        name: Nid-de-poule sur la chaussée
+        group: Voirie
+        commitment_days: 10
+"""
+
+
+def report_yaml(number: str, *stages: str) -> str:
+    history = "".join(f"\n  - {stage}" for stage in ("{date: 2026-11-02T08:15, stage: received}", *stages))
+    return (f'number: "{number}"\nservice: nid-de-poule\nreceived: 2026-11-02T08:15\n'
+            f"location:\n  street: rue des Lilas\nsectors: [secteur-1]\nhistory:{history}\n")
+
+
+def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch):
+    """derive.KeptDerivations: a project, works order or report whose file and tied records are
+    unchanged is last build's very object, with its announcements; what an edit touches (the
+    project, its orders, the reports naming them, their duplicates) is derived again, a new
+    build day derives everything again, and each model is the one a new process loads."""
+    root = city(tmp_path)
+    write_site(root, {
+        "content/signalements/services.yaml": SERVICES_YAML,
+        "content/signalements/2026-000001.yaml": report_yaml(
+            "2026-000001", "{date: 2026-11-05, stage: scheduled, expected: 2026-11-20, works: ARR-1}"),
+        "content/signalements/2026-000002.yaml": report_yaml(
+            "2026-000002", "{date: 2026-11-05, stage: scheduled, expected: 2026-12-20, project: tilleuls}"),
+        "content/signalements/2026-000003.yaml": report_yaml(
+            "2026-000003", '{date: 2026-11-06, stage: duplicate, duplicate_of: "2026-000002"}'),
+        "content/signalements/2026-000004.yaml": report_yaml("2026-000004"),
+    })
+
+    def derived(model) -> list:
+        return [*model.projects, *model.works, *model.reports]
+
+    def made_again(before, after) -> list[str]:
+        kept = {id(record) for record in derived(before)}
+        return sorted(f"{type(r).__name__}:{r.id}" for r in derived(after) if id(r) not in kept)
+
+    def announced(model) -> dict:
+        return {a.key: a for a in model.announcements if a.kind in ("update", "works", "report_overdue")}
+
+    first = load_site(root)
+    again = load_site(root)
+    assert made_again(first, again) == []
+    assert announced(again) and all(a is announced(first)[key] for key, a in announced(again).items())
+
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(title="title: Les Lilas"), encoding="utf-8")
+    edited = load_site(root)
+    assert made_again(again, edited) == ["Project:lilas", "Report:2026-000001", "WorksOrder:arr-1"]
+    assert edited.report("2026-000001").works[0].project.title == "Les Lilas"
+    overdue = {key.split("/")[1]: key for key in announced(edited) if key.startswith("signalements/")}
+    assert sorted(overdue) == ["2026-000001", "2026-000002", "2026-000004"]
+    assert announced(edited)[overdue["2026-000004"]] is announced(again)[overdue["2026-000004"]]
+    assert announced(edited)[overdue["2026-000001"]] is not announced(again)[overdue["2026-000001"]]
+    assert everything_in(edited) == everything_in(fresh_load(root, monkeypatch))
+
+    (root / "content/projects/tilleuls.yaml").write_text(
+        project_yaml(title="title: Les Tilleuls refaits", sectors="sectors: [secteur-2]"), encoding="utf-8")
+    retitled = load_site(root)  # the duplicate too: its original is new
+    assert made_again(edited, retitled) == ["Project:tilleuls", "Report:2026-000002", "Report:2026-000003",
+                                            "WorksOrder:arr-2"]
+    assert retitled.report("2026-000003").original.projects[0].title == "Les Tilleuls refaits"
+    assert everything_in(retitled) == everything_in(fresh_load(root, monkeypatch))
+    edited = retitled
+
+    (root / "content/works/arr-3.yaml").write_text(works_yaml("ARR-3", project="tilleuls"), encoding="utf-8")
+    added = load_site(root)
+    # A new reference: every report is checked again (model/__init__.py), so derived again.
+    assert made_again(edited, added) == ["Project:tilleuls", "Report:2026-000001", "Report:2026-000002",
+                                         "Report:2026-000003", "Report:2026-000004", "WorksOrder:arr-2",
+                                         "WorksOrder:arr-3"]
+    assert [w.id for w in next(p for p in added.projects if p.id == "tilleuls").works] == ["arr-2", "arr-3"]
+    assert everything_in(added) == everything_in(fresh_load(root, monkeypatch))
+
+    (root / "content/works/arr-3.yaml").unlink()
+    removed = load_site(root)
+    assert made_again(added, removed) == ["Project:tilleuls", "Report:2026-000001", "Report:2026-000002",
+                                          "Report:2026-000003", "Report:2026-000004", "WorksOrder:arr-2"]
+    assert everything_in(removed) == everything_in(fresh_load(root, monkeypatch))
+
+    import datetime as dt
+    later = load_site(root, today=dt.date(2026, 12, 10))
+    assert len(made_again(removed, later)) == len(derived(later))
+    assert everything_in(later) == everything_in(fresh_load(root, monkeypatch, today=dt.date(2026, 12, 10)))

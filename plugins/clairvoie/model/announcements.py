@@ -93,6 +93,11 @@ def _update(project: Project, update: Update, key: str, timezone: ZoneInfo) -> A
     )
 
 
+def _updates(project: Project, timezone: ZoneInfo) -> list[Announcement]:
+    keys = _update_keys(project)
+    return [_update(project, u, keys[u.index], timezone) for u in project.updates]
+
+
 def _works(order: WorksOrder, timezone: ZoneInfo) -> list[Announcement]:
     announced = order.signed or order.start_date
     where = f"{order.street}" + (f", {order.section}" if order.section else "")
@@ -197,15 +202,25 @@ def _resolving_by_month(reports: list[Report]) -> dict[dt.date, list[Report]]:
 
 
 def report_announcements(reports: list[Report], sectors: list[Sector], timezone: ZoneInfo,
-                         today: dt.date) -> list[Announcement]:
-    items = [_report_overdue(report, period, timezone)
-             for report in reports for period in report.overdue_periods]
+                         today: dt.date, kept: Any = None) -> list[Announcement]:
+    items = [item for report in reports for item in _of_record(
+        report, lambda report=report: [_report_overdue(report, period, timezone) for period in report.overdue_periods],
+        kept)]
     return items + [_reports_month(summary, timezone) for summary in month_summaries(reports, sectors, today)]
+
+
+def _of_record(record: Any, make: Any, kept: Any) -> list[Announcement]:
+    """A record's own announcements; ``kept`` (derive.KeptDerivations): those the last build made
+    of the very same derived record (same build day and time zone), taken as they are."""
+    if kept is None:
+        return make()
+    made = kept.previous(record)
+    return kept.keep(record, made if made is not None else make())
 
 
 def announcements(news_items: list[NewsItem], projects: list[Project], works: list[WorksOrder],
                   timezone: ZoneInfo, now: dt.datetime, reports: list[Report] = (),
-                  sectors: list[Sector] = ()) -> list[Announcement]:
+                  sectors: list[Sector] = (), kept: Any = None) -> list[Announcement]:
     """Every announcement out by ``now``, newest first (ties: by key)."""
     items: list[Announcement] = []
     for news in news_items:
@@ -217,11 +232,10 @@ def announcements(news_items: list[NewsItem], projects: list[Project], works: li
             city_wide=news.city_wide, negative=False, category="news", record=news,
         ))
     for project in projects:
-        keys = _update_keys(project)
-        items += [_update(project, u, keys[u.index], timezone) for u in project.updates]
+        items += _of_record(project, lambda project=project: _updates(project, timezone), kept)
     for order in works:
-        items += _works(order, timezone)
-    items += report_announcements(list(reports), list(sectors), timezone, now.astimezone(timezone).date())
+        items += _of_record(order, lambda order=order: _works(order, timezone), kept)
+    items += report_announcements(list(reports), list(sectors), timezone, now.astimezone(timezone).date(), kept)
     items = [a for a in items if a.date <= now]
     items.sort(key=lambda a: (a.date, a.key), reverse=True)
     return items

@@ -123,30 +123,54 @@ def works_bad_news(order: WorksOrder) -> BadNews:
                    (order.cancelled_reason,), works=order)
 
 
+class KeptDerivations:
+    """The records the last build of this process derived, by the written record they came from.
+
+    A rebuild (``pelican --autoreload``, ``clairvoie serve``) gets the same written record
+    objects for every unchanged file (model/__init__.py, ``_BuiltRecords``): a derived record
+    whose written record, build day and tied records are all the same objects is the same
+    derived record, and is taken as it is instead of being derived again. A new build day or
+    other settings derive everything again. Each entry holds its written record, so that no
+    other object can take its id while the entry lives.
+    """
+
+    def __init__(self) -> None:
+        self._conditions: tuple[Any, ...] | None = None
+        self._previous: dict[int, tuple[Any, Any]] = {}
+        self._current: dict[int, tuple[Any, Any]] = {}
+
+    def new_build(self, *conditions: Any) -> None:
+        """Start a build: what the last one derived is kept only under the same conditions."""
+        self._previous = self._current if conditions == self._conditions else {}
+        self._current, self._conditions = {}, conditions
+
+    def previous(self, written: Any) -> Any:
+        """What the last build derived from this very written record; None if nothing."""
+        entry = self._previous.get(id(written))
+        return entry[1] if entry is not None and entry[0] is written else None
+
+    def keep(self, written: Any, derived: Any) -> Any:
+        self._current[id(written)] = (written, derived)
+        return derived
+
+
+_kept = KeptDerivations()  # derived records, by written record
+_kept_announcements = KeptDerivations()  # a derived record's own announcements, by derived record
+
+
 def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, timezone: str) -> Model:
     """The whole model: every derived fact computed here, once; nothing changes it afterwards."""
     today = now.astimezone(ZoneInfo(timezone)).date()  # the site's day, whatever zone ``now`` is given in
-    projects = [_project(p, today) for p in records.projects]
-    by_id = {p.id: p for p in projects}
-    works = [WorksOrder(**_written(order), timing=works_timing(order, today, settings.upcoming_works_days),
-                        project=by_id.get(order.project_id))
-             for order in records.works]
-    orders_of: dict[int, list[WorksOrder]] = {}
-    for order in works:
-        if order.project is not None:
-            orders_of.setdefault(id(order.project), []).append(order)
-    for project in projects:
-        # Projects and their orders point at each other, and frozen records cannot both be
-        # made with the other given: the one tie, made here before anything reads the model.
-        object.__setattr__(project, "works", tuple(sorted(
-            orders_of.get(id(project), ()), key=lambda w: (w.start_date, w.id))))
+    for kept in (_kept, _kept_announcements):
+        kept.new_build(today, now, timezone, settings.upcoming_works_days)
+    projects, works = _projects_and_works(records, today, settings.upcoming_works_days)
     meetings = [Meeting(**_written(m), is_upcoming=meeting_is_upcoming(m, now)) for m in records.meetings]
 
     project_news = [n for n in map(project_bad_news, projects) if n]
     works_news = [works_bad_news(w) for w in works if w.is_cancelled and w.timing != "past"]
     bad_news = _newest_first(project_news + works_news)
     upcoming_meetings, past_meetings = _split_meetings(meetings)
-    reports = derive_reports(records.reports, records.services, works, projects, today)
+    reports = derive_reports(records.reports, records.services, works, projects, today, _kept)
     by_sector = [_by_sector(kind) for kind in (projects, works, meetings, reports)]
     return Model(
         now=now, today=today, timezone=timezone, categories=settings.categories,
@@ -157,7 +181,7 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
         upcoming_meetings=upcoming_meetings, past_meetings=past_meetings,
         scorecard=scorecard(projects, works, meetings, today),
         announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now,
-                                    reports, records.sectors),
+                                    reports, records.sectors, _kept_announcements),
         streets=street_index(projects, works, reports, today),
         services=records.services, reports=reports, open_reports=[r for r in reports if r.is_open],
         overdue_reports=most_overdue_first(reports),
@@ -169,6 +193,51 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
             for sector in records.sectors
         },
     )
+
+
+def _projects_and_works(records: Records, today: dt.date,
+                        upcoming_days: int) -> tuple[list[Project], list[WorksOrder]]:
+    """Projects and their works orders, which point at each other.
+
+    A project of the last build is kept when its file is unchanged and so are its orders, all
+    of them and only them (its ``works`` lists them); an order is kept when its file and its
+    project are.
+    """
+    orders_by_project: dict[str, list[WorksOrderFile]] = {}
+    for order in records.works:
+        orders_by_project.setdefault(order.project_id, []).append(order)
+    projects, made = [], set()
+    for written in records.projects:
+        project = _kept.previous(written)
+        if project is not None:
+            orders = [_kept.previous(order) for order in orders_by_project.get(written.id, ())]
+            if any(order is None or order.project is not project for order in orders) or \
+                    len(orders) != len(project.works):
+                project = None
+        if project is None:
+            project = _project(written, today)
+            made.add(id(project))
+        projects.append(_kept.keep(written, project))
+    by_id = {p.id: p for p in projects}
+    works = []
+    for written in records.works:
+        project = by_id.get(written.project_id)
+        order = _kept.previous(written)
+        if order is None or order.project is not project:
+            order = WorksOrder(**_written(written), timing=works_timing(written, today, upcoming_days),
+                               project=project)
+        works.append(_kept.keep(written, order))
+    orders_of: dict[int, list[WorksOrder]] = {}
+    for order in works:
+        if order.project is not None:
+            orders_of.setdefault(id(order.project), []).append(order)
+    for project in projects:
+        if id(project) in made:  # a kept project has the very same orders
+            # Projects and their orders point at each other, and frozen records cannot both be
+            # made with the other given: the one tie, made here before anything reads the model.
+            object.__setattr__(project, "works", tuple(sorted(
+                orders_of.get(id(project), ()), key=lambda w: (w.start_date, w.id))))
+    return projects, works
 
 
 def _written(record: Any) -> dict[str, Any]:

@@ -91,8 +91,13 @@ def _first_open_day_after(stages: tuple[ReportStage, ...], due: dt.date, today: 
 
 
 def derive_reports(files: list[ReportFile], services: list[Service], works: list[WorksOrder],
-                   projects: list[Project], today: dt.date) -> list[Report]:
-    """Every report, by number, each with its original (checked when loading: no loops)."""
+                   projects: list[Project], today: dt.date, kept: Any = None) -> list[Report]:
+    """Every report, by number, each with its original (checked when loading: no loops).
+
+    ``kept`` (derive.KeptDerivations): a report the last build derived from the same written
+    report is taken as it is when its service is the same and it is tied to the very same
+    original, duplicates, works orders and projects.
+    """
     by_code = {service.code: service for service in services}
     by_reference = {order.reference: order for order in works}
     by_project_id = {project.id: project for project in projects}
@@ -107,18 +112,33 @@ def derive_reports(files: list[ReportFile], services: list[Service], works: list
     def make(written: ReportFile) -> Report:
         if written.id not in made:
             original = original_number(written)
-            made[written.id] = _report(
-                written, by_code[written.service_code], today,
-                original=make(by_id[original]) if original is not None else None,
-                duplicates=tuple(sorted(duplicates.get(written.id, ()))),
-                works=tuple(by_reference[reference] for reference in dict.fromkeys(
+            service = by_code[written.service_code]
+            tied = {
+                "original": make(by_id[original]) if original is not None else None,
+                "duplicates": tuple(sorted(duplicates.get(written.id, ()))),
+                "works": tuple(by_reference[reference] for reference in dict.fromkeys(
                     s.works_reference for s in written.history if s.works_reference)),
-                projects=tuple(by_project_id[project_id] for project_id in dict.fromkeys(
+                "projects": tuple(by_project_id[project_id] for project_id in dict.fromkeys(
                     s.project_id for s in written.history if s.project_id)),
-            )
+            }
+            report = kept.previous(written) if kept is not None else None
+            if report is None or not _tied_alike(report, service, tied):
+                report = _report(written, service, today, **tied)
+            made[written.id] = kept.keep(written, report) if kept is not None else report
         return made[written.id]
 
     return sorted((make(report) for report in files), key=lambda r: r.number)
+
+
+def _tied_alike(report: Report, service: Service, tied: dict[str, Any]) -> bool:
+    """Whether a report of the last build has this service and is tied to these very records."""
+    return (report.service == service and report.original is tied["original"]
+            and report.duplicates == tied["duplicates"]
+            and _same_objects(report.works, tied["works"]) and _same_objects(report.projects, tied["projects"]))
+
+
+def _same_objects(these: tuple[Any, ...], those: tuple[Any, ...]) -> bool:
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those))
 
 
 def _report(written: ReportFile, service: Service, today: dt.date, **tied: Any) -> Report:
