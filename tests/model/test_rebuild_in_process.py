@@ -380,9 +380,9 @@ SERVICES_YAML = """
 """
 
 
-def report_yaml(number: str, *stages: str) -> str:
-    history = "".join(f"\n  - {stage}" for stage in ("{date: 2026-11-02T08:15, stage: received}", *stages))
-    return (f'number: "{number}"\nservice: nid-de-poule\nreceived: 2026-11-02T08:15\n'
+def report_yaml(number: str, *stages: str, received: str = "2026-11-02T08:15") -> str:
+    history = "".join(f"\n  - {stage}" for stage in (f"{{date: {received}, stage: received}}", *stages))
+    return (f'number: "{number}"\nservice: nid-de-poule\nreceived: {received}\n'
             f"location:\n  street: rue des Lilas\nsectors: [secteur-1]\nhistory:{history}\n")
 
 
@@ -401,6 +401,8 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
         "content/signalements/2026-000003.yaml": report_yaml(
             "2026-000003", '{date: 2026-11-06, stage: duplicate, duplicate_of: "2026-000002"}'),
         "content/signalements/2026-000004.yaml": report_yaml("2026-000004"),
+        "content/signalements/2026-000005.yaml": report_yaml("2026-000005", "{date: 2026-10-09, stage: resolved}",
+                                                             received="2026-10-02T08:00"),
     })
 
     def derived(model) -> list:
@@ -411,7 +413,8 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
         return sorted(f"{type(r).__name__}:{r.id}" for r in derived(after) if id(r) not in kept)
 
     def announced(model) -> dict:
-        return {a.key: a for a in model.announcements if a.kind in ("update", "works", "report_overdue")}
+        return {a.key: a for a in model.announcements if a.kind in ("update", "works", "report_overdue",
+                                                                   "reports_month")}
 
     first = load_site(root)
     again = load_site(root)
@@ -422,10 +425,12 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     edited = load_site(root)
     assert made_again(again, edited) == ["Project:lilas", "Report:2026-000001", "WorksOrder:arr-1"]
     assert edited.report("2026-000001").works[0].project.title == "Les Lilas"
-    overdue = {key.split("/")[1]: key for key in announced(edited) if key.startswith("signalements/")}
+    overdue = {key.split("/")[1]: key for key in announced(edited) if "/retard/" in key}
     assert sorted(overdue) == ["2026-000001", "2026-000002", "2026-000004"]
     assert announced(edited)[overdue["2026-000004"]] is announced(again)[overdue["2026-000004"]]
     assert announced(edited)[overdue["2026-000001"]] is not announced(again)[overdue["2026-000001"]]
+    months = [key for key in announced(edited) if key.startswith("signalements/bilan/")]
+    assert months and all(announced(edited)[key] is announced(again)[key] for key in months)
     assert everything_in(edited) == everything_in(fresh_load(root, monkeypatch))
 
     (root / "content/projects/tilleuls.yaml").write_text(
@@ -441,16 +446,27 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     added = load_site(root)
     # A new reference: every report is checked again (model/__init__.py), so derived again.
     assert made_again(edited, added) == ["Project:tilleuls", "Report:2026-000001", "Report:2026-000002",
-                                         "Report:2026-000003", "Report:2026-000004", "WorksOrder:arr-2",
-                                         "WorksOrder:arr-3"]
+                                         "Report:2026-000003", "Report:2026-000004", "Report:2026-000005",
+                                         "WorksOrder:arr-2", "WorksOrder:arr-3"]
     assert [w.id for w in next(p for p in added.projects if p.id == "tilleuls").works] == ["arr-2", "arr-3"]
     assert everything_in(added) == everything_in(fresh_load(root, monkeypatch))
 
     (root / "content/works/arr-3.yaml").unlink()
     removed = load_site(root)
     assert made_again(added, removed) == ["Project:tilleuls", "Report:2026-000001", "Report:2026-000002",
-                                          "Report:2026-000003", "Report:2026-000004", "WorksOrder:arr-2"]
+                                          "Report:2026-000003", "Report:2026-000004", "Report:2026-000005",
+                                          "WorksOrder:arr-2"]
     assert everything_in(removed) == everything_in(fresh_load(root, monkeypatch))
+
+    (root / "content/signalements/2026-000005.yaml").write_text(
+        report_yaml("2026-000005", "{date: 2026-10-19, stage: resolved}", received="2026-10-02T08:00"),
+        encoding="utf-8")
+    resolved_later = load_site(root)
+    assert made_again(removed, resolved_later) == ["Report:2026-000005"]
+    october = {key: a for key, a in announced(resolved_later).items() if key.endswith("/2026-10")}
+    assert sorted(october) == ["signalements/bilan/secteur-1/2026-10", "signalements/bilan/ville/2026-10"]
+    assert all(a is not announced(removed)[key] and "17 jours" in a.body_html for key, a in october.items())
+    assert everything_in(resolved_later) == everything_in(fresh_load(root, monkeypatch))
 
     import datetime as dt
     later = load_site(root, today=dt.date(2026, 12, 10))

@@ -206,7 +206,18 @@ def report_announcements(reports: list[Report], sectors: list[Sector], timezone:
     items = [item for report in reports for item in _of_record(
         report, lambda report=report: [_report_overdue(report, period, timezone) for period in report.overdue_periods],
         kept)]
-    return items + [_reports_month(summary, timezone) for summary in month_summaries(reports, sectors, today)]
+    return items + [_month_announcement(summary, timezone, kept) for summary in month_summaries(reports, sectors, today)]
+
+
+def _month_announcement(summary: MonthSummary, timezone: ZoneInfo, kept: Any) -> Announcement:
+    """A month's summary; with ``kept``, the last build's when it names the very same reports
+    (a report kept as it was resolved the same day, as its history is the same)."""
+    if kept is None:
+        return _reports_month(summary, timezone)
+    key = ("reports_month", summary.sector.id if summary.sector else None, summary.month)
+    inputs = (summary.sector, *summary.resolved.reports)
+    made = kept.previous_made_of(key, inputs)
+    return kept.keep_made_of(key, inputs, made if made is not None else _reports_month(summary, timezone))
 
 
 def _of_record(record: Any, make: Any, kept: Any) -> list[Announcement]:

@@ -153,6 +153,18 @@ class KeptDerivations:
         self._current[id(written)] = (written, derived)
         return derived
 
+    def previous_made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...]) -> Any:
+        """What the last build made under ``key`` of the very same objects; None if nothing.
+        (Compared by identity: records that point at each other cannot be compared by value.)"""
+        entry = self._previous.get(key)
+        if entry is None or len(entry[0]) != len(inputs) or any(a is not b for a, b in zip(entry[0], inputs)):
+            return None
+        return entry[1]
+
+    def keep_made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...], made: Any) -> Any:
+        self._current[key] = (inputs, made)
+        return made
+
 
 _kept = KeptDerivations()  # derived records, by written record
 _kept_announcements = KeptDerivations()  # a derived record's own announcements, by derived record
