@@ -7,13 +7,12 @@ for the built-in channels, as a city's plugin connects its own; the work lives i
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 
 from pelican import signals as pelican_signals
 
-from . import image_privacy, incremental, news_pages, outputs, phases, signals, staging
+from . import collector, image_privacy, incremental, news_pages, outputs, phases, signals, staging
 from .labels import template_filters, template_globals
 from .outputs.assets import template_globals as asset_globals
 from .model import InvalidRecords
@@ -45,7 +44,7 @@ def _generators(pelican):
 
     staging.begin(pelican)
     phases.new_build()
-    gc.unfreeze()  # the last build's model may be collected now
+    collector.across_builds.build_starts()
     return ClairvoieGenerator
 
 
@@ -56,8 +55,7 @@ def _build_models(generators) -> None:
         if isinstance(generator, ClairvoieGenerator):
             generator.build_model()
     # The model and Pelican's content live until the build ends: collections need not walk them again.
-    gc.collect()
-    gc.freeze()
+    collector.across_builds.model_built()
 
 
 def _finish(pelican) -> None:
