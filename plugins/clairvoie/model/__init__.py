@@ -330,7 +330,9 @@ def _frozen(items: list[str] | None) -> tuple[str, ...] | None:
 
 
 def _record_id(path: str) -> str:
-    return os.path.splitext(os.path.basename(path))[0]
+    """The file's name without its suffix (record files all have one: ``YAML_SUFFIXES``)."""
+    name = path[path.rfind(os.sep) + 1:]  # what basename() and splitext() give, at a city's 50,000 files a build
+    return name[:name.rfind(".")] if "." in name else name
 
 
 def _load_documents(paths: list[str], site_root: str,
