@@ -136,6 +136,33 @@ def keep_published(output_path: str, save_as: str) -> bool:
     return True
 
 
+def keep_published_folder(output_path: str, folder: str) -> bool:
+    """Keep every published file under ``folder`` (a site path: "pagefind") as this build's;
+    False when a file cannot be kept (the caller then stops).
+
+    Written in place, the process's own list of the published files names them: the folder is
+    left as it is, without a look at each of its files (a large city's search bundle has one
+    per page); only the folder itself must still be there."""
+    final = final_path_of(output_path)
+    if final is None:
+        return False
+    in_place = _in_place(output_path)
+    if in_place is not None and os.getpid() == in_place.process:
+        prefix = folder.rstrip("/") + "/"
+        files = [save_as for save_as in in_place.published.files if save_as.startswith(prefix)]
+        if not files or not os.path.isdir(os.path.join(final, folder)):
+            return False
+        in_place.kept.update(files)
+        _builds[output_path].settled.update(files)
+        return True
+    for parent, _, names in os.walk(os.path.join(final, folder)):
+        shown = _site_path(os.path.relpath(parent, final))
+        for name in names:
+            if not keep_published(output_path, f"{shown}/{name}"):
+                return False
+    return True
+
+
 def built_path(output_path: str, save_as: str) -> str:
     """Where this build's file of that name is, to read it: the staging folder's, or, written
     in place, the published one it keeps."""

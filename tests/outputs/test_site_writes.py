@@ -288,3 +288,41 @@ def test_a_swap_removes_the_retired_folders_a_killed_process_left_and_only_those
     assert not os.path.exists(left[int(ended.stdout)])
     assert os.path.isfile(os.path.join(left[os.getpid()], "projets", "index.html"))
     assert (output / "index.html").read_bytes() == b"ville"
+
+
+def test_a_published_folder_is_kept_whole_linked_file_by_file_or_left_in_place(tmp_path):
+    """keep_published_folder (the preview keeps the published search bundle): swapped whole, each
+    file is linked into the new build; written in place, the folder is left as it is, unlisted."""
+    from types import SimpleNamespace
+
+    output = tmp_path / "output"
+    bundle = {"pagefind/pagefind-entry.json": b"{}", "pagefind/fragment/un.pf_fragment": b"1"}
+
+    def build(the_bundle: str, incremental: bool = True) -> tuple[bool | None, bool]:
+        """A build that makes the bundle ("made"), keeps it ("kept") or neither ("none")."""
+        pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(output), "CLAIRVOIE_INCREMENTAL": incremental},
+                                  output_path=None)
+        staging.begin(pelican)
+        in_place = staging.writes_in_place(pelican.output_path)
+        site = Site.for_files(None, pelican.output_path, {"SITEURL": ""})
+        site.write("index.html", b"ville")
+        kept = staging.keep_published_folder(pelican.output_path, "pagefind") if the_bundle == "kept" else None
+        if the_bundle == "made":
+            for save_as, data in bundle.items():
+                site.write(save_as, data)
+        staging.keep_unchanged(pelican)
+        staging.finish(pelican)
+        return kept, in_place
+
+    def inodes() -> dict[str, int]:
+        return {name: os.stat(output / name).st_ino for name in bundle}
+
+    build("made")
+    published = inodes()
+    assert build("kept", incremental=False) == (True, False)  # swapped whole: each file linked
+    assert inodes() == published
+    assert build("kept") == (True, True)  # written in place: left as it is
+    assert inodes() == published and (output / "index.html").read_bytes() == b"ville"
+    assert build("none") == (None, True)  # neither kept nor made: removed
+    assert not (output / "pagefind").exists()
+    assert build("kept") == (False, True)  # nothing left to keep

@@ -519,12 +519,8 @@ def _write_preview_index(site: Site, final: str, full: FullIndexState, for_pagef
     changed = [(url, html) for url, html in for_pagefind if full.pages.get(url, [""])[0] != digests[url]]
     current = {url for url, _ in for_pagefind}
     replaced = sorted({url for url, _ in changed if url in full.pages} | {url for url in full.pages if url not in current})
-    published_bundle = os.path.join(final, BUNDLE_DIR)
-    for parent, _, names in os.walk(published_bundle):
-        for name in names:
-            save_as = "/".join([BUNDLE_DIR, *os.path.relpath(os.path.join(parent, name), final).split(os.sep)[1:]])
-            if not staging.keep_published(output, save_as):
-                raise FileNotFoundError(2, "fichier de l'index publié disparu", os.path.join(final, save_as))
+    if not staging.keep_published_folder(output, BUNDLE_DIR):
+        raise FileNotFoundError(2, "fichier de l'index publié disparu", os.path.join(final, BUNDLE_DIR))
     listing = {"adresses": replaced, "ecartees": [full.pages[url][1] for url in replaced], "pages": len(changed)}
 
     def small_index() -> None:
