@@ -50,6 +50,7 @@ FILES_STATE_FILE = "clairvoie-files-{output}.json"  # the channels' per-record f
 NEWS_STATE_FILE = "clairvoie-news-{output}.json"  # Pelican's pages of the news (news_pages.py)
 STATE_VERSION = 1
 SIGNATURES = "clairvoie_signatures"  # the build's PageSignatures, in Pelican's context
+PAGES_SIGNED = "clairvoie_pages_signed"  # this build's pages' signatures by file, once pages.py made them
 EVERYTHING = "*"  # a page that shows the whole city (home page, lists, city-wide figures)
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))

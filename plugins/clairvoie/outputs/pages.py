@@ -470,6 +470,7 @@ def write_pages(model: Model, site: Site) -> None:
 def _pages_to_render(model: Model, site: Site, pages: list[Page]) -> list[Page]:
     """The pages whose records changed; the others are kept from the previous build."""
     new = {page.save_as: site.signatures.of(page.template, page.depends_on) for page in pages}
+    site.context[incremental.PAGES_SIGNED] = new  # what each page is made of: search reads it
     final = staging.final_path_of(site.output_path)
     state = incremental.BuildState(site.pelican_settings["CACHE_PATH"], final or site.output_path)
     staging.on_success(site.output_path, lambda: state.save(new))

@@ -466,16 +466,21 @@ def write_search_index(model: Model, site: Site) -> "PendingIndex":
     texts: list[str] = []
     for_pagefind: list[tuple[str, str]] = []
     digests: dict[str, str] = {}  # by address, of what Pagefind gets
+    signed = site.context.get(incremental.PAGES_SIGNED, {})
     try:
         synonyms = repr(model.synonyms)
         for save_as in pages:
-            path = site.built_path(save_as)
-            status = os.stat(path)
-            # A page kept from the last build (same inode, incremental.py) is read again only
-            # in a new process: pelican --autoreload reuses what it made of it.
+            # What was made of a page is taken again, in one process (pelican --autoreload), for
+            # the same page: of the same signature (its bytes follow from it: incremental.py), or,
+            # for a page without one (Pelican's news), the same file (inode, time and size).
+            signature = signed.get(save_as)
+            if signature is not None:
+                key = (save_as, signature, synonyms)
+            else:
+                status = os.stat(site.built_path(save_as))
+                key = (save_as, status.st_ino, status.st_mtime_ns, status.st_size, synonyms)
             indexed, text, meta, digest = _kept_pages.get(
-                (save_as, status.st_ino, status.st_mtime_ns, status.st_size, synonyms),
-                lambda: _page_and_texts(path, residents))
+                key, lambda save_as=save_as: _page_and_texts(site.built_path(save_as), residents))
             texts += [text, meta]
             for_pagefind.append((page_url(save_as), indexed))
             digests[page_url(save_as)] = digest
