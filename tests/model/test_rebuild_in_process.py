@@ -388,9 +388,16 @@ def report_yaml(number: str, *stages: str, received: str = "2026-11-02T08:15") -
 
 def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch):
     """derive.KeptDerivations: a project, works order or report whose file and tied records are
-    unchanged is last build's very object, with its announcements; what an edit touches (the
-    project, its orders, the reports naming them, their duplicates) is derived again, a new
-    build day derives everything again, and each model is the one a new process loads."""
+    unchanged is last build's very object, with its announcements, even built later that day;
+    what an edit touches (the project, its orders, the reports naming them, their duplicates) is
+    derived again, a new build day derives everything again, and each model is the one a new
+    process loads."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from clairvoie.model import load_model
+    from clairvoie.settings import ClairvoieSettings
+
     root = city(tmp_path)
     write_site(root, {
         "content/signalements/services.yaml": SERVICES_YAML,
@@ -417,7 +424,8 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
                                                                    "reports_month")}
 
     first = load_site(root)
-    again = load_site(root)
+    again = load_model(ClairvoieSettings(site_root=str(root)), str(root / "content"), "Europe/Paris",
+                       now=dt.datetime(2026, 11, 24, 18, 30, tzinfo=ZoneInfo("Europe/Paris")))  # later that day
     assert made_again(first, again) == []
     assert announced(again) and all(a is announced(first)[key] for key, a in announced(again).items())
 
@@ -468,7 +476,6 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     assert all(a is not announced(removed)[key] and "17 jours" in a.body_html for key, a in october.items())
     assert everything_in(resolved_later) == everything_in(fresh_load(root, monkeypatch))
 
-    import datetime as dt
     later = load_site(root, today=dt.date(2026, 12, 10))
     assert len(made_again(removed, later)) == len(derived(later))
     assert everything_in(later) == everything_in(fresh_load(root, monkeypatch, today=dt.date(2026, 12, 10)))

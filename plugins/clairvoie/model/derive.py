@@ -173,8 +173,8 @@ _kept_announcements = KeptDerivations()  # a derived record's own announcements,
 def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, timezone: str) -> Model:
     """The whole model: every derived fact computed here, once; nothing changes it afterwards."""
     today = now.astimezone(ZoneInfo(timezone)).date()  # the site's day, whatever zone ``now`` is given in
-    for kept in (_kept, _kept_announcements):
-        kept.new_build(today, now, timezone, settings.upcoming_works_days)
+    for kept in (_kept, _kept_announcements):  # not ``now``: the clock's, at each build of clairvoie serve
+        kept.new_build(today, timezone, settings.upcoming_works_days)
     projects, works = _projects_and_works(records, today, settings.upcoming_works_days)
     meetings = [Meeting(**_written(m), is_upcoming=meeting_is_upcoming(m, now)) for m in records.meetings]
 
