@@ -173,21 +173,32 @@ def _reports_month(summary: MonthSummary, timezone: ZoneInfo) -> Announcement:
     )
 
 
-def month_summaries(reports: list[Report], sectors: list[Sector], today: dt.date) -> list[MonthSummary]:
+def month_summaries(reports: list[Report], sectors: list[Sector], today: dt.date,
+                    kept: Any = None) -> list[MonthSummary]:
     """Each complete month's summary, from the month of the scope's first report on, for the
-    city and each sector that has reports."""
+    city and each sector that has reports. ``kept`` (derive.KeptDerivations): a scope's
+    summaries of the last build (same day) when its reports are the very same."""
     scopes: list[tuple[Sector | None, list[Report]]] = [(None, reports)]
     scopes += [(sector, [r for r in reports if sector.id in r.sector_ids]) for sector in sectors]
     summaries = []
     for sector, in_scope in scopes:
         if not in_scope:
             continue
-        resolving = _resolving_by_month(in_scope)
-        month = month_start(min(r.received_day for r in in_scope))
-        while month_start(month, -1) <= today:
-            summaries.append(MonthSummary(
-                month, sector, resolved_in_month_as_of_its_end(resolving.get(month, []), month)))
-            month = month_start(month, -1)
+        if kept is None:
+            summaries += _scope_summaries(sector, in_scope, today)
+        else:
+            summaries += kept.made_of(("month_summaries", sector.id if sector else None), (sector, *in_scope),
+                                      lambda: _scope_summaries(sector, in_scope, today))
+    return summaries
+
+
+def _scope_summaries(sector: Sector | None, in_scope: list[Report], today: dt.date) -> list[MonthSummary]:
+    resolving = _resolving_by_month(in_scope)
+    summaries = []
+    month = month_start(min(r.received_day for r in in_scope))
+    while month_start(month, -1) <= today:
+        summaries.append(MonthSummary(month, sector, resolved_in_month_as_of_its_end(resolving.get(month, []), month)))
+        month = month_start(month, -1)
     return summaries
 
 
@@ -206,7 +217,8 @@ def report_announcements(reports: list[Report], sectors: list[Sector], timezone:
     items = [item for report in reports for item in _of_record(
         report, lambda report=report: [_report_overdue(report, period, timezone) for period in report.overdue_periods],
         kept)]
-    return items + [_month_announcement(summary, timezone, kept) for summary in month_summaries(reports, sectors, today)]
+    return items + [_month_announcement(summary, timezone, kept)
+                    for summary in month_summaries(reports, sectors, today, kept)]
 
 
 def _month_announcement(summary: MonthSummary, timezone: ZoneInfo, kept: Any) -> Announcement:
@@ -214,10 +226,8 @@ def _month_announcement(summary: MonthSummary, timezone: ZoneInfo, kept: Any) ->
     (a report kept as it was resolved the same day, as its history is the same)."""
     if kept is None:
         return _reports_month(summary, timezone)
-    key = ("reports_month", summary.sector.id if summary.sector else None, summary.month)
-    inputs = (summary.sector, *summary.resolved.reports)
-    made = kept.previous_made_of(key, inputs)
-    return kept.keep_made_of(key, inputs, made if made is not None else _reports_month(summary, timezone))
+    return kept.made_of(("reports_month", summary.sector.id if summary.sector else None, summary.month),
+                        (summary.sector, *summary.resolved.reports), lambda: _reports_month(summary, timezone))
 
 
 def _of_record(record: Any, make: Any, kept: Any) -> list[Announcement]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from typing import Any
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from ..settings import ClairvoieSettings
@@ -164,6 +164,11 @@ class KeptDerivations:
     def keep_made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...], made: Any) -> Any:
         self._current[key] = (inputs, made)
         return made
+
+    def made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What the last build made under ``key`` of the very same ``inputs``, else ``make()``."""
+        made = self.previous_made_of(key, inputs)
+        return self.keep_made_of(key, inputs, made if made is not None else make())
 
 
 _kept = KeptDerivations()  # derived records, by written record
