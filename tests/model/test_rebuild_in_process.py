@@ -410,10 +410,13 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
         "content/signalements/2026-000004.yaml": report_yaml("2026-000004"),
         "content/signalements/2026-000005.yaml": report_yaml("2026-000005", "{date: 2026-10-09, stage: resolved}",
                                                              received="2026-10-02T08:00"),
+        "content/events/reunion.yaml": "title: Réunion de quartier\nsectors: [secteur-2]\n"
+                                       "start: 2026-11-24T18:00:00\nend: 2026-11-24T20:00:00\nplace: Mairie\n"
+                                       "participation: consult\ndescription: Le point sur les chantiers.\n",
     })
 
     def derived(model) -> list:
-        return [*model.projects, *model.works, *model.reports]
+        return [*model.projects, *model.works, *model.meetings, *model.reports]
 
     def made_again(before, after) -> list[str]:
         kept = {id(record) for record in derived(before)}
@@ -426,12 +429,20 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     first = load_site(root)
     again = load_model(ClairvoieSettings(site_root=str(root)), str(root / "content"), "Europe/Paris",
                        now=dt.datetime(2026, 11, 24, 18, 30, tzinfo=ZoneInfo("Europe/Paris")))  # later that day
-    assert made_again(first, again) == []
+    assert made_again(first, again) == [] and again.meetings[0].is_upcoming
+    evening = load_model(ClairvoieSettings(site_root=str(root)), str(root / "content"), "Europe/Paris",
+                         now=dt.datetime(2026, 11, 24, 21, 0, tzinfo=ZoneInfo("Europe/Paris")))
+    assert made_again(again, evening) == ["Meeting:reunion"] and not evening.meetings[0].is_upcoming
+    again = load_site(root)
+    assert made_again(evening, again) == ["Meeting:reunion"]
     assert announced(again) and all(a is announced(first)[key] for key, a in announced(again).items())
 
     (root / "content/projects/lilas.yaml").write_text(project_yaml(title="title: Les Lilas"), encoding="utf-8")
     edited = load_site(root)
     assert made_again(again, edited) == ["Project:lilas", "Report:2026-000001", "WorksOrder:arr-1"]
+    assert edited.views["secteur-2"].scorecard is again.views["secteur-2"].scorecard  # its records are the same
+    assert edited.views["secteur-1"].scorecard is not again.views["secteur-1"].scorecard
+    assert edited.views["secteur-1"].projects_by_status["in_progress"][0].title == "Les Lilas"
     assert edited.report("2026-000001").works[0].project.title == "Les Lilas"
     overdue = {key.split("/")[1]: key for key in announced(edited) if "/retard/" in key}
     assert sorted(overdue) == ["2026-000001", "2026-000002", "2026-000004"]

@@ -178,13 +178,18 @@ _kept_announcements = KeptDerivations()  # a derived record's own announcements,
 def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, timezone: str) -> Model:
     """The whole model: every derived fact computed here, once; nothing changes it afterwards."""
     today = now.astimezone(ZoneInfo(timezone)).date()  # the site's day, whatever zone ``now`` is given in
-    for kept in (_kept, _kept_announcements):  # not ``now``: the clock's, at each build of clairvoie serve
-        kept.new_build(today, timezone, settings.upcoming_works_days)
+    # Not ``now``: the clock's, at each build of clairvoie serve. The kinds of report: a service's
+    # name or commitment is in every report's figures.
+    for kept in (_kept, _kept_announcements):
+        kept.new_build(today, timezone, settings.upcoming_works_days, repr(records.services))
     projects, works = _projects_and_works(records, today, settings.upcoming_works_days)
-    meetings = [Meeting(**_written(m), is_upcoming=meeting_is_upcoming(m, now)) for m in records.meetings]
+    meetings = [_meeting(m, now) for m in records.meetings]
 
-    project_news = [n for n in map(project_bad_news, projects) if n]
-    works_news = [works_bad_news(w) for w in works if w.is_cancelled and w.timing != "past"]
+    kept_news = _kept_announcements  # a record's bad news: the same object while the record is
+    project_news = [n for n in (kept_news.made_of(("bad_news", "project", p.id), (p,), lambda p=p: project_bad_news(p))
+                                for p in projects) if n]
+    works_news = [kept_news.made_of(("bad_news", "works", w.id), (w,), lambda w=w: works_bad_news(w))
+                  for w in works if w.is_cancelled and w.timing != "past"]
     bad_news = _newest_first(project_news + works_news)
     upcoming_meetings, past_meetings = _split_meetings(meetings)
     reports = derive_reports(records.reports, records.services, works, projects, today, _kept)
@@ -257,6 +262,15 @@ def _projects_and_works(records: Records, today: dt.date,
     return projects, works
 
 
+def _meeting(written: MeetingFile, now: dt.datetime) -> Meeting:
+    """A meeting; the last build's when its file is unchanged and it is still (or no longer) upcoming."""
+    is_upcoming = meeting_is_upcoming(written, now)
+    meeting = _kept.previous(written)
+    if meeting is None or meeting.is_upcoming != is_upcoming:
+        meeting = Meeting(**_written(written), is_upcoming=is_upcoming)
+    return _kept.keep(written, meeting)
+
+
 def _written(record: Any) -> dict[str, Any]:
     """What a record's file says (a ``ProjectFile``…), as the fields of the record outputs see."""
     return {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
@@ -303,29 +317,40 @@ def _by_sector(records: list[Any]) -> dict[str, list[Any]]:
 def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], today: dt.date,
                  news_count: int, services: list[Service], projects: list[Project], works: list[WorksOrder],
                  meetings: list[Meeting], reports: list[Report]) -> SectorView:
-    upcoming_meetings, past_meetings = _split_meetings(meetings)
     news = [n for n in news if n.city_wide or sector.id in n.sector_ids]
-    by_status = {status: sorted((p for p in projects if p.status == status), key=title_key)
-                 for status in PROJECT_STATUSES}
     bad_news = [n for n in bad_news if sector.id in (n.project.sector_ids if n.project else n.works.sector_ids)]
+    # What the sector's records make (sorted lists, figures): the last build's when they are the
+    # very same records (the news are Pelican's objects, new at each build: they are not in it).
+    selected = _kept.made_of(("sector_view", sector.id), (sector, *projects, None, *works, None, *meetings, None,
+                                                          *reports, None, *bad_news),
+                             lambda: _sector_selections(bad_news, today, services, projects, works, meetings, reports))
     return SectorView(
         sector=sector,
-        bad_news=bad_news,
-        bad_news_summary=BadNewsSummary.of(bad_news),
-        projects_by_status=by_status,
-        active_works=sorted((w for w in works if w.timing == "active" and not w.is_cancelled),
-                            key=lambda w: (w.end_date, w.id)),
-        upcoming_works=sorted((w for w in works if w.timing == "upcoming" and not w.is_cancelled),
-                              key=lambda w: (w.start_date, w.id)),
-        upcoming_meetings=upcoming_meetings,
-        past_meetings=past_meetings,
         news=news[:news_count],
-        scorecard=scorecard(projects, works, meetings, today),
         # Its reports too: the sector's map shows them (a changed report renders the page again).
         records=[*projects, *works, *meetings, *news, *reports],
         reports=reports,
-        open_reports=[r for r in reports if r.is_open],
-        overdue_reports=most_overdue_first(reports),
-        report_figures=report_figures(reports, services, today),
-        resolved_this_week=resolved_within(reports, today, WEEK_DAYS),
+        **selected,
     )
+
+
+def _sector_selections(bad_news: list[BadNews], today: dt.date, services: list[Service], projects: list[Project],
+                       works: list[WorksOrder], meetings: list[Meeting], reports: list[Report]) -> dict[str, Any]:
+    upcoming_meetings, past_meetings = _split_meetings(meetings)
+    return {
+        "bad_news": bad_news,
+        "bad_news_summary": BadNewsSummary.of(bad_news),
+        "projects_by_status": {status: sorted((p for p in projects if p.status == status), key=title_key)
+                               for status in PROJECT_STATUSES},
+        "active_works": sorted((w for w in works if w.timing == "active" and not w.is_cancelled),
+                               key=lambda w: (w.end_date, w.id)),
+        "upcoming_works": sorted((w for w in works if w.timing == "upcoming" and not w.is_cancelled),
+                                 key=lambda w: (w.start_date, w.id)),
+        "upcoming_meetings": upcoming_meetings,
+        "past_meetings": past_meetings,
+        "scorecard": scorecard(projects, works, meetings, today),
+        "open_reports": [r for r in reports if r.is_open],
+        "overdue_reports": most_overdue_first(reports),
+        "report_figures": report_figures(reports, services, today),
+        "resolved_this_week": resolved_within(reports, today, WEEK_DAYS),
+    }
