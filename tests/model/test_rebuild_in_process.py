@@ -490,3 +490,69 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     later = load_site(root, today=dt.date(2026, 12, 10))
     assert len(made_again(removed, later)) == len(derived(later))
     assert everything_in(later) == everything_in(fresh_load(root, monkeypatch, today=dt.date(2026, 12, 10)))
+
+
+class NewsArticle:
+    """The parts of Pelican's Article the model reads; Pelican makes a new one at each build, with
+    the very text its reader kept for an unchanged file (incremental.remember_reads)."""
+
+    def __init__(self, source_path, content: str, summary: str):
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+
+        self.source_path = str(source_path)
+        self.metadata = {"summary": summary, "sectors": "secteur-1"}
+        self.slug = self.title = source_path.stem
+        self.url = f"actualites/{self.slug}/"
+        self.date = dt.datetime(2026, 11, 20, 8, tzinfo=ZoneInfo("Europe/Paris"))
+        self._content = content
+
+    @property
+    def content(self):
+        return self._content
+
+
+def test_a_reload_cleans_and_checks_again_only_the_articles_that_changed(tmp_path, monkeypatch):
+    """An unchanged article's HTML is not made safe again, nor its Markdown and plain French
+    checked again; an edited one's is, and the model is the one a new process loads."""
+    from clairvoie.model import plain_french
+
+    root = city(tmp_path)
+    long_sentence = " ".join(["la rue des Lilas est fermée aux voitures pendant les travaux"] * 4) + "."
+    sources = {name: root / "content" / "actualites" / f"{name}.md" for name in ("lilas", "tilleuls")}
+    for name, path in sources.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"Title: {name}\nSummary: Les travaux.\n\n{long_sentence}\n", encoding="utf-8")
+    read = {name: (f"<p>{name}</p><script>alert(1)</script>", "Les travaux.") for name in sources}
+    made: list[str] = []
+    for module, name in ((model_module, "sanitize_html"), (model_module, "_article_markdown_problems"),
+                         (plain_french, "article_texts")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, real=real, name=name: made.append(name) or real(*args))
+
+    def loaded():
+        made.clear()
+        return load_site(root, articles=[NewsArticle(path, *read[name]) for name, path in sources.items()])
+
+    first = loaded()
+    assert sorted(made) == sorted(["sanitize_html"] * 4 + ["_article_markdown_problems", "article_texts"] * 2)
+    assert [item.article.content for item in first.news] == ["<p>tilleuls</p>", "<p>lilas</p>"]  # newest first
+    def articles_remarked(model) -> list[str]:
+        return [p.file for p in model.plain_french if p.file.endswith(".md")]
+
+    assert articles_remarked(first) == ["content/actualites/lilas.md", "content/actualites/tilleuls.md"]
+    again = loaded()
+    assert made == []
+    assert [item.article.content for item in again.news] == ["<p>tilleuls</p>", "<p>lilas</p>"]
+    assert again.plain_french == first.plain_french
+
+    sources["tilleuls"].write_text("Title: tilleuls\nSummary: Les travaux.\n\nC'est fini.\n", encoding="utf-8")
+    read["tilleuls"] = ("<p>C'est fini.</p><script>alert(2)</script>", "Les travaux.")
+    edited = loaded()
+    assert sorted(made) == ["_article_markdown_problems", "article_texts", "sanitize_html"]
+    assert [item.article.content for item in edited.news] == ["<p>C'est fini.</p>", "<p>lilas</p>"]
+    assert articles_remarked(edited) == ["content/actualites/lilas.md"]
+    with monkeypatch.context() as fresh:
+        fresh.setattr(model_module, "_kept_articles", derive_module.KeptDerivations())
+        assert edited.plain_french == fresh_load(root, monkeypatch, articles=[
+            NewsArticle(path, *read[name]) for name, path in sources.items()]).plain_french

@@ -25,7 +25,7 @@ from .build import (
     build_works_order, check_sector_ids, is_slug,
 )
 from .basemap import load_basemap
-from .derive import build_date, derive
+from .derive import KeptDerivations, build_date, derive
 from .geometry import CityOutline
 from .glossary import load_glossary
 from .history import record_histories
@@ -158,6 +158,9 @@ class _BuiltRecords:
 
 
 _built_records = _BuiltRecords()
+# What was made of each news article (its HTML made safe, its Markdown checked, its plain French),
+# by the very same text, or the same hash of its file: thousands of articles in a large city.
+_kept_articles = KeptDerivations()
 
 
 def record_files(settings: ClairvoieSettings, content_path: str) -> dict[str, list[str]]:
@@ -206,6 +209,7 @@ def load_model(settings: ClairvoieSettings, content_path: str, timezone_name: st
 def _load_model(settings: ClairvoieSettings, content_path: str, timezone_name: str,
                 articles: Iterable[Any], now: dt.datetime | None) -> Model:
     content_path = os.path.abspath(content_path)
+    _kept_articles.new_build(settings.site_root)
     timezone = ZoneInfo(timezone_name)
     now = now or build_date(timezone)
     problems: list[Problem] = []
@@ -266,7 +270,7 @@ def _load_model(settings: ClairvoieSettings, content_path: str, timezone_name: s
     glossary = load_glossary(settings, content_path, problems)
     remarks = plain_french.check({kind: [d for d, *_ in kind_documents] for kind, kind_documents in documents.items()},
                                  [item.article for item in news], glossary, settings.plain_french_min_score,
-                                 settings.site_root)
+                                 settings.site_root, _article_remarks)
     if settings.plain_french_strict:
         problems += remarks
     problems += [Problem("pelicanconf.py", 1, 1, "CLAIRVOIE_LISTMONK", message)
@@ -436,7 +440,9 @@ def _news_items(articles: Iterable[Any], ctx: BuildContext, site_root: str) -> l
                 ctx.problems.append(_article_problem(article, site_root, "Sectors",
                                                      messages.unknown_sector(sector_id, ctx.sector_ids)))
         episode = _episode(article, ctx, site_root)
-        ctx.problems.extend(_article_markdown_problems(article, site_root))
+        path = article.source_path
+        ctx.problems.extend(_kept_articles.made_of(("markdown", path, _file_hashes.of(path)), (),
+                                                   lambda: _article_markdown_problems(article, site_root)))
         _sanitize_article(article)
         items.append(NewsItem(article, tuple(sector_ids), city_wide=not sector_ids, episode=episode))
     items.sort(key=lambda n: (n.article.date, n.article.slug), reverse=True)
@@ -542,11 +548,21 @@ def _article_markdown_problems(article: Any, site_root: str) -> list[Problem]:
 
 def _sanitize_article(article: Any) -> None:
     """Articles are rendered as HTML by Pelican; strip what could run or call out."""
+    def sanitized(part: str, html: str) -> str:  # Pelican's reader gives an unchanged file's very text again
+        return _kept_articles.made_of((part, article.source_path), (html,), lambda: sanitize_html(html))
+
     if getattr(article, "_content", None):
-        article._content = sanitize_html(article._content)
+        article._content = sanitized("content", article._content)
     if "summary" in getattr(article, "metadata", {}):
-        article.metadata["summary"] = sanitize_html(article.metadata["summary"])
+        article.metadata["summary"] = sanitized("summary", article.metadata["summary"])
         article._summary = article.metadata["summary"]
+
+
+def _article_remarks(article: Any, checker: Any, make: Any) -> Any:
+    """An article's plain-French remarks (plain_french.check): the last build's for the same file
+    checked by the same checker (the same glossary and score)."""
+    path = article.source_path
+    return _kept_articles.made_of(("plain_french", path, _file_hashes.of(path)), (checker,), make)
 
 
 def _metadata_line(path: str, name: str) -> int:

@@ -178,8 +178,12 @@ def month_summaries(reports: list[Report], sectors: list[Sector], today: dt.date
     """Each complete month's summary, from the month of the scope's first report on, for the
     city and each sector that has reports. ``kept`` (derive.KeptDerivations): a scope's
     summaries of the last build (same day) when its reports are the very same."""
+    by_sector: dict[str, list[Report]] = {}  # one pass, not one per sector
+    for report in reports:
+        for sector_id in set(report.sector_ids):
+            by_sector.setdefault(sector_id, []).append(report)
     scopes: list[tuple[Sector | None, list[Report]]] = [(None, reports)]
-    scopes += [(sector, [r for r in reports if sector.id in r.sector_ids]) for sector in sectors]
+    scopes += [(sector, by_sector.get(sector.id, [])) for sector in sectors]
     summaries = []
     for sector, in_scope in scopes:
         if not in_scope:

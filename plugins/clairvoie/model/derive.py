@@ -154,8 +154,9 @@ class KeptDerivations:
         return derived
 
     def previous_made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...]) -> Any:
-        """What the last build made under ``key`` of the very same objects; None if nothing.
-        (Compared by identity: records that point at each other cannot be compared by value.)"""
+        """What the last build made under ``key`` (compared by value) of the very same ``inputs``
+        (compared by identity: records that point at each other cannot be compared by value);
+        None if nothing."""
         entry = self._previous.get(key)
         if entry is None or len(entry[0]) != len(inputs) or any(a is not b for a, b in zip(entry[0], inputs)):
             return None

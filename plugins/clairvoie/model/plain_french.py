@@ -252,8 +252,11 @@ _last_check: list[PlainFrench] = []
 
 
 def check(documents: dict[str, list[YamlDocument]], articles: Iterable[Any], glossary: tuple[GlossaryEntry, ...],
-          min_score: float, site_root: str) -> tuple[Problem, ...]:
-    """Every remark on the texts of these record files (by kind) and Markdown articles, sorted."""
+          min_score: float, site_root: str, kept_for_article: Any = None) -> tuple[Problem, ...]:
+    """Every remark on the texts of these record files (by kind) and Markdown articles, sorted.
+
+    ``kept_for_article(article, checker, make)``: an article's remarks kept from the last build
+    (model/__init__.py keeps them by the file's hash), else ``make()``."""
     checker = next((c for c in _last_check if c.glossary == glossary and c.min_score == min_score), None)
     if checker is None:
         checker = PlainFrench(glossary, min_score)
@@ -268,6 +271,9 @@ def check(documents: dict[str, list[YamlDocument]], articles: Iterable[Any], glo
                 entry = (document, kind, checker.remarks(document_texts(kind, document)))
             checker.by_document[id(document)] = entry
             found += entry[2]
-    found += checker.remarks(text for article in articles if article.source_path.lower().endswith(_MARKDOWN_SUFFIXES)
-                             for text in article_texts(article, site_root))
+    for article in articles:
+        if article.source_path.lower().endswith(_MARKDOWN_SUFFIXES):
+            def make(article: Any = article) -> list[Problem]:
+                return checker.remarks(article_texts(article, site_root))
+            found += kept_for_article(article, checker, make) if kept_for_article else make()
     return tuple(sorted(set(found)))

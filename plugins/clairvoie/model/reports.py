@@ -102,16 +102,17 @@ def derive_reports(files: list[ReportFile], services: list[Service], works: list
     by_reference = {order.reference: order for order in works}
     by_project_id = {project.id: project for project in projects}
     by_id = {report.id: report for report in files}
+    originals = {report.id: original_number(report) for report in files}
     duplicates: dict[str, list[str]] = {}
     for report in files:
-        original = original_number(report)
+        original = originals[report.id]
         if original is not None:
             duplicates.setdefault(original, []).append(report.number)
     made: dict[str, Report] = {}
 
     def make(written: ReportFile) -> Report:
         if written.id not in made:
-            original = original_number(written)
+            original = originals[written.id]
             service = by_code[written.service_code]
             tied = {
                 "original": make(by_id[original]) if original is not None else None,
