@@ -430,6 +430,7 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     again = load_model(ClairvoieSettings(site_root=str(root)), str(root / "content"), "Europe/Paris",
                        now=dt.datetime(2026, 11, 24, 18, 30, tzinfo=ZoneInfo("Europe/Paris")))  # later that day
     assert made_again(first, again) == [] and again.meetings[0].is_upcoming
+    assert [street.name for street in again.streets] == ["rue des Lilas"] and again.streets[0] is first.streets[0]
     evening = load_model(ClairvoieSettings(site_root=str(root)), str(root / "content"), "Europe/Paris",
                          now=dt.datetime(2026, 11, 24, 21, 0, tzinfo=ZoneInfo("Europe/Paris")))
     assert made_again(again, evening) == ["Meeting:reunion"] and not evening.meetings[0].is_upcoming
@@ -444,6 +445,7 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     assert edited.views["secteur-1"].scorecard is not again.views["secteur-1"].scorecard
     assert edited.views["secteur-1"].projects_by_status["in_progress"][0].title == "Les Lilas"
     assert edited.report("2026-000001").works[0].project.title == "Les Lilas"
+    assert edited.streets[0] is not again.streets[0] and edited.streets[0].works[0] is edited.works[0]
     overdue = {key.split("/")[1]: key for key in announced(edited) if "/retard/" in key}
     assert sorted(overdue) == ["2026-000001", "2026-000002", "2026-000004"]
     assert announced(edited)[overdue["2026-000004"]] is announced(again)[overdue["2026-000004"]]
@@ -486,6 +488,13 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     assert sorted(october) == ["signalements/bilan/secteur-1/2026-10", "signalements/bilan/ville/2026-10"]
     assert all(a is not announced(removed)[key] and "17 jours" in a.body_html for key, a in october.items())
     assert everything_in(resolved_later) == everything_in(fresh_load(root, monkeypatch))
+    (root / "content/signalements/2026-000004.yaml").write_text(
+        report_yaml("2026-000004", "{date: 2026-11-03, stage: acknowledged}"), encoding="utf-8")
+    acknowledged = load_site(root)  # only a report: its street gathers it again
+    assert made_again(resolved_later, acknowledged) == ["Report:2026-000004"]
+    assert acknowledged.streets[0].reports[-1].stage == "acknowledged"
+    assert everything_in(acknowledged) == everything_in(fresh_load(root, monkeypatch))
+    resolved_later = acknowledged
 
     later = load_site(root, today=dt.date(2026, 12, 10))
     assert len(made_again(removed, later)) == len(derived(later))

@@ -205,7 +205,7 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
         scorecard=scorecard(projects, works, meetings, today),
         announcements=announcements(records.news, projects, works, ZoneInfo(timezone), now,
                                     reports, records.sectors, _kept_announcements),
-        streets=street_index(projects, works, reports, today),
+        streets=street_index(projects, works, reports, today, _kept),
         services=records.services, reports=reports, open_reports=[r for r in reports if r.is_open],
         overdue_reports=most_overdue_first(reports),
         reports_by_street=reports_by_street(reports),

@@ -25,6 +25,7 @@ import re
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .records import Project, Report, WorksOrder
 from .words import fold, key
@@ -174,9 +175,10 @@ def _street_points(street: Street, reports: list[Report]) -> tuple[tuple[float, 
 
 
 def street_index(projects: list[Project], works: list[WorksOrder],
-                 reports: Sequence[Report] = (), today: dt.date | None = None) -> list[Street]:
+                 reports: Sequence[Report] = (), today: dt.date | None = None, kept: Any = None) -> list[Street]:
     """Every street with works not over yet, a current or planned project or an open report, A–Z;
-    with ``today``, each street's reports resolved lately too."""
+    with ``today``, each street's reports resolved lately too. ``kept`` (derive.KeptDerivations):
+    a street of the last build (same day) when it gathers the very same records."""
     streets: dict[str, Street] = {}
 
     def street(name: str) -> Street:
@@ -200,17 +202,32 @@ def street_index(projects: list[Project], works: list[WorksOrder],
         located.setdefault(key(report.street), []).append(report)
         if report.is_open:
             street(report.street).reports.append(report)
+    finished = []
     for entry in streets.values():
-        entry.works.sort(key=_works_order)
-        entry.projects.sort(key=_project_order)
-        entry.reports.sort(key=_report_order)
-        entry.points = _street_points(entry, located.get(entry.key, []))
-        if today is not None:
-            entry.resolved_reports = sorted(
-                (r for r in located.get(entry.key, []) if r.is_resolved and r.resolved is not None
-                 and r.original is None and (today - r.resolved).days <= RESOLVED_SHOWN_DAYS),
-                key=lambda r: (r.resolved, r.number), reverse=True)
-        records = [*entry.works, *(p for p in entry.projects if not p.city_wide), *entry.reports,
-                   *entry.resolved_reports]
-        entry.sector_ids = tuple(sorted({s for record in records for s in record.sector_ids}))
-    return sorted(streets.values(), key=lambda s: (s.sort_key, s.key))
+        its_reports = located.get(entry.key, [])
+        if kept is None:
+            finished.append(_finished(entry, its_reports, today))
+        else:
+            finished.append(kept.made_of(
+                ("street", entry.key, entry.name),
+                (*entry.works, None, *entry.projects, None, *entry.reports, None, *its_reports),
+                lambda entry=entry, its_reports=its_reports: _finished(entry, its_reports, today)))
+    return sorted(finished, key=lambda s: (s.sort_key, s.key))
+
+
+def _finished(entry: Street, located: list[Report], today: dt.date | None) -> Street:
+    """The street with its records in order, its points and sectors; ``located``: every report
+    of the street, open or not."""
+    entry.works.sort(key=_works_order)
+    entry.projects.sort(key=_project_order)
+    entry.reports.sort(key=_report_order)
+    entry.points = _street_points(entry, located)
+    if today is not None:
+        entry.resolved_reports = sorted(
+            (r for r in located if r.is_resolved and r.resolved is not None
+             and r.original is None and (today - r.resolved).days <= RESOLVED_SHOWN_DAYS),
+            key=lambda r: (r.resolved, r.number), reverse=True)
+    records = [*entry.works, *(p for p in entry.projects if not p.city_wide), *entry.reports,
+               *entry.resolved_reports]
+    entry.sector_ids = tuple(sorted({s for record in records for s in record.sector_ids}))
+    return entry
