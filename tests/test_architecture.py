@@ -18,7 +18,7 @@ FLOORS = (
     ("foundation", ("settings", "messages", "markup", "parallel", "phases", "fingerprints", "pelican_sources",
                     "signals", "sound_tags")),
     ("model", ("model",)),
-    ("build services", ("labels", "incremental", "staging", "admin")),
+    ("build services", ("labels", "incremental", "staging", "collector", "admin")),
     ("outputs", ("outputs",)),
     ("subscribers", ("subscribers",)),
     ("newsletter", ("newsletter",)),
