@@ -142,22 +142,51 @@ def test_an_edit_changes_what_other_kept_records_show(tmp_path, monkeypatch, bui
     assert everything_in(moved) == everything_in(fresh_load(root, monkeypatch))
 
 
-def test_records_are_built_again_when_what_they_were_checked_against_changes(tmp_path, built_records):
+def test_records_are_built_again_when_a_record_they_name_goes(tmp_path, monkeypatch, built_records):
+    """A record is checked against the others' names only for the names it uses (its project, a
+    report's works orders, projects and original): a new record builds none of the others again;
+    a record gone builds again those that name it, which say so, and only them."""
     root = city(tmp_path)
+    write_site(root, {
+        "content/signalements/services.yaml": SERVICES_YAML,
+        "content/signalements/2026-000001.yaml": report_yaml(
+            "2026-000001", "{date: 2026-11-05, stage: scheduled, expected: 2026-11-20, works: ARR-1}"),
+        "content/signalements/2026-000002.yaml": report_yaml(
+            "2026-000002", '{date: 2026-11-06, stage: duplicate, duplicate_of: "2026-000001"}'),
+        "content/signalements/2026-000003.yaml": report_yaml("2026-000003"),
+    })
     load_site(root)
     built_records.clear()
-    # a new project: the works orders' references to projects are checked against the list again
     (root / "content/projects/erables.yaml").write_text(project_yaml(title="title: Les Érables"), encoding="utf-8")
-    load_site(root)
-    assert sorted(built_records) == ["content/projects/erables.yaml", "content/works/arr-1.yaml",
-                                     "content/works/arr-2.yaml"]
+    (root / "content/works/arr-3.yaml").write_text(works_yaml("ARR-3", project="erables"), encoding="utf-8")
+    (root / "content/signalements/2026-000004.yaml").write_text(report_yaml("2026-000004"), encoding="utf-8")
+    added = load_site(root)
+    assert sorted(built_records) == ["content/projects/erables.yaml", "content/signalements/2026-000004.yaml",
+                                     "content/works/arr-3.yaml"]
+    assert everything_in(added) == everything_in(fresh_load(root, monkeypatch))
     built_records.clear()
-    # the project it names removed: the order is built again, and the problem reported
+    # the project an order names removed: that order is built again, and the problem reported
     (root / "content/projects/tilleuls.yaml").unlink()
     with pytest.raises(InvalidRecords) as error:
         load_site(root)
     assert "tilleuls" in error.value.report()
-    assert "content/works/arr-2.yaml" in built_records
+    assert built_records == ["content/works/arr-2.yaml"]
+    (root / "content/projects/tilleuls.yaml").write_text(
+        project_yaml(title="title: Les Tilleuls", sectors="sectors: [secteur-2]"), encoding="utf-8")
+    load_site(root)
+    built_records.clear()
+    # the works order a report names, then the report another one duplicates
+    (root / "content/works/arr-1.yaml").unlink()
+    with pytest.raises(InvalidRecords) as error:
+        load_site(root)
+    assert "ARR-1" in error.value.report() and built_records == ["content/signalements/2026-000001.yaml"]
+    (root / "content/works/arr-1.yaml").write_text(works_yaml("ARR-1"), encoding="utf-8")
+    load_site(root)
+    built_records.clear()
+    (root / "content/signalements/2026-000001.yaml").unlink()
+    with pytest.raises(InvalidRecords) as error:
+        load_site(root)
+    assert "2026-000001" in error.value.report() and built_records == ["content/signalements/2026-000002.yaml"]
 
 
 def test_a_record_is_built_again_when_a_file_it_reads_changes(tmp_path, built_records):
@@ -465,17 +494,14 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
 
     (root / "content/works/arr-3.yaml").write_text(works_yaml("ARR-3", project="tilleuls"), encoding="utf-8")
     added = load_site(root)
-    # A new reference: every report is checked again (model/__init__.py), so derived again.
-    assert made_again(edited, added) == ["Project:tilleuls", "Report:2026-000001", "Report:2026-000002",
-                                         "Report:2026-000003", "Report:2026-000004", "Report:2026-000005",
+    assert made_again(edited, added) == ["Project:tilleuls", "Report:2026-000002", "Report:2026-000003",
                                          "WorksOrder:arr-2", "WorksOrder:arr-3"]
     assert [w.id for w in next(p for p in added.projects if p.id == "tilleuls").works] == ["arr-2", "arr-3"]
     assert everything_in(added) == everything_in(fresh_load(root, monkeypatch))
 
     (root / "content/works/arr-3.yaml").unlink()
     removed = load_site(root)
-    assert made_again(added, removed) == ["Project:tilleuls", "Report:2026-000001", "Report:2026-000002",
-                                          "Report:2026-000003", "Report:2026-000004", "Report:2026-000005",
+    assert made_again(added, removed) == ["Project:tilleuls", "Report:2026-000002", "Report:2026-000003",
                                           "WorksOrder:arr-2"]
     assert everything_in(removed) == everything_in(fresh_load(root, monkeypatch))
 

@@ -32,7 +32,7 @@ from .history import record_histories
 from .load import YamlDocument, load_yaml_file
 from . import plain_french
 from .problems import InvalidRecords, Problem
-from .records import Episode, Model, NewsItem, Records, ReportFile, Service
+from .records import Episode, Model, NewsItem, Records, ReportFile, Service, WorksOrderFile
 from .reports import original_number
 from .schema import schema_errors
 from .synonyms import load_synonyms
@@ -132,11 +132,14 @@ class _BuiltRecords:
             self._contexts[kind] = facts
         return self._contexts[kind]
 
-    def get(self, key: tuple[str, str, str], content_hash: str | None, context: tuple[Any, ...]) -> Any:
+    def get(self, key: tuple[str, str, str], content_hash: str | None, context: tuple[Any, ...],
+            ctx: BuildContext) -> Any:
         entry = self._entries.get(key)
         if entry is None or content_hash is None or entry[0] != content_hash or entry[1] is not context:
             return None
         if any(_file_hashes.of(path) != read_hash for path, read_hash in entry[2]):
+            return None
+        if not _names_still_known(entry[3], ctx):
             return None
         return entry[3]
 
@@ -158,6 +161,21 @@ class _BuiltRecords:
 
 
 _built_records = _BuiltRecords()
+
+
+def _names_still_known(record: Any, ctx: BuildContext) -> bool:
+    """Whether the other records a kept record names (its project, a report's works orders,
+    projects and original) are all still there. A record is checked against the names of the
+    others only for these (build.py): so adding a record builds none of the others again, and
+    removing one builds again only the records that name it, which then say so."""
+    if isinstance(record, WorksOrderFile):
+        return record.project_id is None or record.project_id in ctx.known_projects
+    if isinstance(record, ReportFile):
+        return all((stage.works_reference is None or stage.works_reference in ctx.known_works_references)
+                   and (stage.project_id is None or stage.project_id in ctx.known_projects)
+                   and (stage.duplicate_of is None or stage.duplicate_of.lower() in ctx.known_report_ids)
+                   for stage in record.history)
+    return True
 # What was made of each news article (its HTML made safe, its Markdown checked, its plain French),
 # by the very same text, or the same hash of its file: thousands of articles in a large city.
 _kept_articles = KeptDerivations()
@@ -228,12 +246,11 @@ def _load_model(settings: ClairvoieSettings, content_path: str, timezone_name: s
     keys: dict[str, list[tuple[str, str, str]]] = {kind: [] for kind in builders}
     for kind, kind_documents in documents.items():  # sectors first: others are placed in them
         # What this kind's builder reads besides its document and the files it names (build.py).
+        # (The other records' names a record uses are checked apart: _names_still_known.)
         context = _built_records.context(
             kind, settings, content_path, timezone_name, tuple(ctx.sector_ids),
             None if kind == "sector" else tuple((sector.id, sector.geometry) for sector in records["sector"]),
-            tuple(ctx.project_ids) if kind in ("works", "report") else None,
-            (tuple(ctx.works_references), tuple(ctx.report_ids), _frozen(ctx.service_codes))
-            if kind == "report" else None)
+            _frozen(ctx.service_codes) if kind == "report" else None)
         for document, absolute_path, checked, content_hash in kind_documents:
             if kind != "sector":
                 check_sector_ids(document, ctx, allow_city_wide=(kind == "project"))
@@ -246,7 +263,7 @@ def _load_model(settings: ClairvoieSettings, content_path: str, timezone_name: s
                 # What the schema refused is taken out; the rest is still checked, in this run.
                 builders[kind](document.without(field_path for field_path, _ in shape_errors), ctx)
                 continue
-            record = _built_records.get(key, content_hash, context)
+            record = _built_records.get(key, content_hash, context, ctx)
             if record is None:
                 problems_before, ctx.read_files = len(problems), []
                 record = builders[kind](document, ctx)

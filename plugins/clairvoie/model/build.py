@@ -62,6 +62,26 @@ class BuildContext:
     def report(self, document: YamlDocument, field_path: FieldPath, message: str) -> None:
         self.problems.append(document.problem(field_path, message))
 
+    # The names above as sets, to check a name (the lists are sorted, for the messages' suggestions).
+    @property
+    def known_projects(self) -> frozenset[str]:
+        return self._as_set("project_ids")
+
+    @property
+    def known_works_references(self) -> frozenset[str]:
+        return self._as_set("works_references")
+
+    @property
+    def known_report_ids(self) -> frozenset[str]:
+        return self._as_set("report_ids")
+
+    def _as_set(self, name: str) -> frozenset[str]:
+        names = getattr(self, name)
+        kept = self.__dict__.get(f"_set_of_{name}")
+        if kept is None or kept[0] is not names:  # the list may be given after the context is made
+            kept = self.__dict__[f"_set_of_{name}"] = (names, frozenset(names))
+        return kept[1]
+
 
 def is_slug(text: str) -> bool:
     return bool(_SLUG.match(text))
@@ -340,7 +360,7 @@ def build_works_order(document: YamlDocument, ctx: BuildContext) -> WorksOrderFi
     end = _date_or_datetime(data.get("end"), ctx.timezone)
     _check_order(document, ctx, (), start, end, "start", "end")
     project_id = data.get("project")
-    if project_id is not None and project_id not in ctx.project_ids:
+    if project_id is not None and project_id not in ctx.known_projects:
         ctx.report(document, ("project",), messages.unknown_project(project_id, ctx.project_ids))
         project_id = None
     signed_document = None
@@ -510,16 +530,16 @@ def _report_stage(document: YamlDocument, ctx: BuildContext, number: str, index:
         if name in item and stage is not None and stage not in stages:
             ctx.report(document, path + (name,), messages.field_not_for_stage(name, stages))
     works = item.get("works")
-    if isinstance(works, str) and works not in ctx.works_references:
+    if isinstance(works, str) and works not in ctx.known_works_references:
         ctx.report(document, path + ("works",), messages.unknown_works_order(works, ctx.works_references))
     project_id = item.get("project")
-    if isinstance(project_id, str) and project_id not in ctx.project_ids:
+    if isinstance(project_id, str) and project_id not in ctx.known_projects:
         ctx.report(document, path + ("project",), messages.unknown_project(project_id, ctx.project_ids))
     duplicate_of = item.get("duplicate_of")
     if isinstance(duplicate_of, str):
         if duplicate_of.lower() == document.record_id:
             ctx.report(document, path + ("duplicate_of",), messages.REPORT_DUPLICATE_OF_ITSELF)
-        elif duplicate_of.lower() not in ctx.report_ids:
+        elif duplicate_of.lower() not in ctx.known_report_ids:
             ctx.report(document, path + ("duplicate_of",), messages.unknown_report(duplicate_of, ctx.report_ids))
     note = _plain_text(document, ctx, path + ("note",), item.get("note"))
     reason = _plain_text(document, ctx, path + ("reason",), item.get("reason"))
