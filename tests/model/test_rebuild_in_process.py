@@ -146,15 +146,8 @@ def test_records_are_built_again_when_a_record_they_name_goes(tmp_path, monkeypa
     """A record is checked against the others' names only for the names it uses (its project, a
     report's works orders, projects and original): a new record builds none of the others again;
     a record gone builds again those that name it, which say so, and only them."""
-    root = city(tmp_path)
-    write_site(root, {
-        "content/signalements/services.yaml": SERVICES_YAML,
-        "content/signalements/2026-000001.yaml": report_yaml(
-            "2026-000001", "{date: 2026-11-05, stage: scheduled, expected: 2026-11-20, works: ARR-1}"),
-        "content/signalements/2026-000002.yaml": report_yaml(
-            "2026-000002", '{date: 2026-11-06, stage: duplicate, duplicate_of: "2026-000001"}'),
-        "content/signalements/2026-000003.yaml": report_yaml("2026-000003"),
-    })
+    root = with_reports(city(tmp_path), SCHEDULED_ON_ARR_1, report_yaml(
+        "2026-000002", '{date: 2026-11-06, stage: duplicate, duplicate_of: "2026-000001"}'), report_yaml("2026-000003"))
     load_site(root)
     built_records.clear()
     (root / "content/projects/erables.yaml").write_text(project_yaml(title="title: Les Érables"), encoding="utf-8")
@@ -164,29 +157,25 @@ def test_records_are_built_again_when_a_record_they_name_goes(tmp_path, monkeypa
     assert sorted(built_records) == ["content/projects/erables.yaml", "content/signalements/2026-000004.yaml",
                                      "content/works/arr-3.yaml"]
     assert everything_in(added) == everything_in(fresh_load(root, monkeypatch))
-    built_records.clear()
-    # the project an order names removed: that order is built again, and the problem reported
-    (root / "content/projects/tilleuls.yaml").unlink()
-    with pytest.raises(InvalidRecords) as error:
+
+    def built_again_once_removed(relative: str, named: str) -> list[str]:
+        """Remove a record file: the problem names it; what was built again; the file put back."""
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        built_records.clear()
+        path.unlink()
+        with pytest.raises(InvalidRecords) as error:
+            load_site(root)
+        assert named in error.value.report()
+        built = list(built_records)
+        path.write_text(text, encoding="utf-8")
         load_site(root)
-    assert "tilleuls" in error.value.report()
-    assert built_records == ["content/works/arr-2.yaml"]
-    (root / "content/projects/tilleuls.yaml").write_text(
-        project_yaml(title="title: Les Tilleuls", sectors="sectors: [secteur-2]"), encoding="utf-8")
-    load_site(root)
-    built_records.clear()
-    # the works order a report names, then the report another one duplicates
-    (root / "content/works/arr-1.yaml").unlink()
-    with pytest.raises(InvalidRecords) as error:
-        load_site(root)
-    assert "ARR-1" in error.value.report() and built_records == ["content/signalements/2026-000001.yaml"]
-    (root / "content/works/arr-1.yaml").write_text(works_yaml("ARR-1"), encoding="utf-8")
-    load_site(root)
-    built_records.clear()
-    (root / "content/signalements/2026-000001.yaml").unlink()
-    with pytest.raises(InvalidRecords) as error:
-        load_site(root)
-    assert "2026-000001" in error.value.report() and built_records == ["content/signalements/2026-000002.yaml"]
+        return built
+
+    assert built_again_once_removed("content/projects/tilleuls.yaml", "tilleuls") == ["content/works/arr-2.yaml"]
+    assert built_again_once_removed("content/works/arr-1.yaml", "ARR-1") == ["content/signalements/2026-000001.yaml"]
+    assert built_again_once_removed("content/signalements/2026-000001.yaml", "2026-000001") == [
+        "content/signalements/2026-000002.yaml"]  # its duplicate
 
 
 def test_a_record_is_built_again_when_a_file_it_reads_changes(tmp_path, built_records):
@@ -415,6 +404,19 @@ def report_yaml(number: str, *stages: str, received: str = "2026-11-02T08:15") -
             f"location:\n  street: rue des Lilas\nsectors: [secteur-1]\nhistory:{history}\n")
 
 
+SCHEDULED_ON_ARR_1 = report_yaml("2026-000001",
+                                 "{date: 2026-11-05, stage: scheduled, expected: 2026-11-20, works: ARR-1}")
+
+
+def with_reports(root, *reports: str):
+    """The city with the kinds of report and these reports (``report_yaml`` texts)."""
+    files = {"content/signalements/services.yaml": SERVICES_YAML}
+    for text in reports:
+        number = text.splitlines()[0].removeprefix('number: "').removesuffix('"')  # report_yaml's first line
+        files[f"content/signalements/{number}.yaml"] = text
+    return write_site(root, files)
+
+
 def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch):
     """derive.KeptDerivations: a project, works order or report whose file and tied records are
     unchanged is last build's very object, with its announcements, even built later that day;
@@ -427,18 +429,13 @@ def test_a_reload_derives_again_only_what_an_edit_touches(tmp_path, monkeypatch)
     from clairvoie.model import load_model
     from clairvoie.settings import ClairvoieSettings
 
-    root = city(tmp_path)
+    root = with_reports(
+        city(tmp_path), SCHEDULED_ON_ARR_1,
+        report_yaml("2026-000002", "{date: 2026-11-05, stage: scheduled, expected: 2026-12-20, project: tilleuls}"),
+        report_yaml("2026-000003", '{date: 2026-11-06, stage: duplicate, duplicate_of: "2026-000002"}'),
+        report_yaml("2026-000004"),
+        report_yaml("2026-000005", "{date: 2026-10-09, stage: resolved}", received="2026-10-02T08:00"))
     write_site(root, {
-        "content/signalements/services.yaml": SERVICES_YAML,
-        "content/signalements/2026-000001.yaml": report_yaml(
-            "2026-000001", "{date: 2026-11-05, stage: scheduled, expected: 2026-11-20, works: ARR-1}"),
-        "content/signalements/2026-000002.yaml": report_yaml(
-            "2026-000002", "{date: 2026-11-05, stage: scheduled, expected: 2026-12-20, project: tilleuls}"),
-        "content/signalements/2026-000003.yaml": report_yaml(
-            "2026-000003", '{date: 2026-11-06, stage: duplicate, duplicate_of: "2026-000002"}'),
-        "content/signalements/2026-000004.yaml": report_yaml("2026-000004"),
-        "content/signalements/2026-000005.yaml": report_yaml("2026-000005", "{date: 2026-10-09, stage: resolved}",
-                                                             received="2026-10-02T08:00"),
         "content/events/reunion.yaml": "title: Réunion de quartier\nsectors: [secteur-2]\n"
                                        "start: 2026-11-24T18:00:00\nend: 2026-11-24T20:00:00\nplace: Mairie\n"
                                        "participation: consult\ndescription: Le point sur les chantiers.\n",
