@@ -176,6 +176,8 @@ def _names_still_known(record: Any, ctx: BuildContext) -> bool:
                    and (stage.duplicate_of is None or stage.duplicate_of.lower() in ctx.known_report_ids)
                    for stage in record.history)
     return True
+
+
 # What was made of each news article (its HTML made safe, its Markdown checked, its plain French),
 # by the very same text, or the same hash of its file: thousands of articles in a large city.
 _kept_articles = KeptDerivations()

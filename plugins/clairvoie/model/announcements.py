@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from .french import date_fr, days_fr, month_fr
-from .records import NewsItem, OverduePeriod, Project, Report, Sector, Update, WorksOrder
+from .records import NewsItem, OverduePeriod, Project, Report, Sector, Update, WorksOrder, by_sector_id
 from .report_figures import ResolutionTimes, resolved_in_month_as_of_its_end
 from .scorecard import month_start
 
@@ -178,10 +178,7 @@ def month_summaries(reports: list[Report], sectors: list[Sector], today: dt.date
     """Each complete month's summary, from the month of the scope's first report on, for the
     city and each sector that has reports. ``kept`` (derive.KeptDerivations): a scope's
     summaries of the last build (same day) when its reports are the very same."""
-    by_sector: dict[str, list[Report]] = {}  # one pass, not one per sector
-    for report in reports:
-        for sector_id in set(report.sector_ids):
-            by_sector.setdefault(sector_id, []).append(report)
+    by_sector = by_sector_id(reports)
     scopes: list[tuple[Sector | None, list[Report]]] = [(None, reports)]
     scopes += [(sector, by_sector.get(sector.id, [])) for sector in sectors]
     summaries = []
@@ -239,8 +236,7 @@ def _of_record(record: Any, make: Any, kept: Any) -> list[Announcement]:
     of the very same derived record (same build day and time zone), taken as they are."""
     if kept is None:
         return make()
-    made = kept.previous(record)
-    return kept.keep(record, made if made is not None else make())
+    return kept.made_of(("announcements", type(record).__name__, record.id), (record,), make)
 
 
 def announcements(news_items: list[NewsItem], projects: list[Project], works: list[WorksOrder],

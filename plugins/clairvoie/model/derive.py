@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from ..settings import ClairvoieSettings
 from .records import (
     ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, BadNewsSummary, Meeting, MeetingFile, Model, NewsItem, Project,
-    ProjectFile, Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, resolved_within, title_key,
+    ProjectFile, Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, by_sector_id, resolved_within, title_key,
 )
 from .announcements import announcements
 from .report_figures import report_figures
@@ -153,23 +153,15 @@ class KeptDerivations:
         self._current[id(written)] = (written, derived)
         return derived
 
-    def previous_made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...]) -> Any:
+    def made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """What the last build made under ``key`` (compared by value) of the very same ``inputs``
-        (compared by identity: records that point at each other cannot be compared by value);
-        None if nothing."""
+        (compared by identity: records that point at each other cannot be compared by value),
+        else ``make()``; kept for the next build either way."""
         entry = self._previous.get(key)
-        if entry is None or len(entry[0]) != len(inputs) or any(a is not b for a, b in zip(entry[0], inputs)):
-            return None
-        return entry[1]
-
-    def keep_made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...], made: Any) -> Any:
+        same = entry is not None and len(entry[0]) == len(inputs) and all(a is b for a, b in zip(entry[0], inputs))
+        made = entry[1] if same and entry[1] is not None else make()
         self._current[key] = (inputs, made)
         return made
-
-    def made_of(self, key: tuple[Any, ...], inputs: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        """What the last build made under ``key`` of the very same ``inputs``, else ``make()``."""
-        made = self.previous_made_of(key, inputs)
-        return self.keep_made_of(key, inputs, made if made is not None else make())
 
 
 _kept = KeptDerivations()  # derived records, by written record
@@ -194,7 +186,7 @@ def derive(records: Records, now: dt.datetime, settings: ClairvoieSettings, time
     bad_news = _newest_first(project_news + works_news)
     upcoming_meetings, past_meetings = _split_meetings(meetings)
     reports = derive_reports(records.reports, records.services, works, projects, today, _kept)
-    by_sector = [_by_sector(kind) for kind in (projects, works, meetings, reports)]
+    by_sector = [by_sector_id(kind) for kind in (projects, works, meetings, reports)]
     return Model(
         now=now, today=today, timezone=timezone, categories=settings.categories,
         sectors=records.sectors, projects=projects, works=works, meetings=meetings, news=records.news,
@@ -304,15 +296,6 @@ def _split_meetings(meetings: list[Meeting]) -> tuple[list[Meeting], list[Meetin
     upcoming = sorted((m for m in meetings if m.is_upcoming), key=chronological)
     past = sorted((m for m in meetings if not m.is_upcoming), key=chronological, reverse=True)
     return upcoming, past
-
-
-def _by_sector(records: list[Any]) -> dict[str, list[Any]]:
-    """Each sector's records in the model's order: one pass, not one per sector."""
-    grouped: dict[str, list[Any]] = {}
-    for record in records:
-        for sector_id in set(record.sector_ids):
-            grouped.setdefault(sector_id, []).append(record)
-    return grouped
 
 
 def _sector_view(sector: Sector, news: list[NewsItem], bad_news: list[BadNews], today: dt.date,

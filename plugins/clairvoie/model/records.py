@@ -48,6 +48,15 @@ REPORT_PATH = ("received", "acknowledged", "scheduled", "in_progress", "resolved
 POINT_DECIMALS = 3  # a report's point is kept to about 100 m: a stretch of street
 
 
+def by_sector_id(records: list[Any]) -> dict[str, list[Any]]:
+    """Each sector's records in the given order: one pass, not one per sector."""
+    grouped: dict[str, list[Any]] = {}
+    for record in records:
+        for sector_id in set(record.sector_ids):
+            grouped.setdefault(sector_id, []).append(record)
+    return grouped
+
+
 def title_key(record: Any) -> tuple[str, str]:
     """Alphabetical order as French readers expect it: accents do not push "Éclairage" last."""
     plain = unicodedata.normalize("NFKD", record.title).encode("ascii", "ignore").decode().casefold()
