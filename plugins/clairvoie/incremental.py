@@ -159,23 +159,56 @@ def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path:
     return _digest(parts)
 
 
+# The last PageSignatures made in this process: the next build's takes its signatures again.
+_last_made: "PageSignatures | None" = None
+
+
 class PageSignatures:
-    """Signatures of this build's pages, compared with the previous build's."""
+    """Signatures of this build's pages, compared with the previous build's.
+
+    A rebuild in the same process (``pelican --autoreload``, ``clairvoie serve``) takes the last
+    build's signature of a page or piece made of *the very same objects* (the model keeps an
+    unchanged record's object, model/derive.py), unless one of them was edited, replaced or
+    removed since: no keys sorted nor hashed again for the 200,000 files of a large city."""
 
     def __init__(self, model: Any, pelican_settings: dict[str, Any], theme_path: str,
                  pelican_pages: Iterable[Any] = ()):
+        global _last_made
         self.common = common_fingerprint(model, pelican_settings, theme_path, pelican_pages)
         self.fingerprints: dict[str, str] = {}
+        self._records: dict[str, Any] = {}  # held: the ids in ``_made`` stay theirs
         for group in (model.projects, model.works, model.meetings, model.reports, model.news):
             for record in group:
-                self.fingerprints[record_key(record)] = record_fingerprint(record)
+                key = record_key(record)
+                self.fingerprints[key] = record_fingerprint(record)
+                self._records[key] = record
         self._everything = _digest(sorted(f"{k}={v}" for k, v in self.fingerprints.items()))
+        # (template or kind, ids of what it is made of) -> (those objects, held; the signature)
+        self._made: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], str]] = {}
+        self._before: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], str]] = {}
+        self._changed: set[int] = set()  # ids of the last build's records whose signature part changed
+        previous, _last_made = _last_made, self
+        if previous is not None and previous.common == self.common:
+            self._before = previous._made
+            self._changed = {id(record) for key, record in previous._records.items()
+                             if self._records.get(key) is not record
+                             or self.fingerprints[key] != previous.fingerprints[key]}
+        if previous is not None:
+            previous._before = {}  # its build is over: only one build's signatures stay alive
 
     def of(self, template: str, depends_on: Iterable[Any] | str) -> str:
         if depends_on == EVERYTHING:
             return _digest([self.common, template, self._everything])
-        keys = sorted({record_key(record) for record in depends_on})
-        return _digest([self.common, template, *(f"{k}={self.fingerprints.get(k, '')}" for k in keys)])
+        objects = tuple(depends_on)
+        made_of = (template, tuple(map(id, objects)))
+        before = self._before.get(made_of)
+        if before is not None and self._changed.isdisjoint(made_of[1]):
+            signature = before[1]
+        else:
+            keys = sorted({record_key(record) for record in objects})
+            signature = _digest([self.common, template, *(f"{k}={self.fingerprints.get(k, '')}" for k in keys)])
+        self._made[made_of] = (objects, signature)
+        return signature
 
 
 class BuildState:

@@ -389,6 +389,61 @@ def test_a_rebuild_fingerprints_only_the_records_built_again(tmp_path, monkeypat
     assert committed == in_a_new_process() and committed != moved
 
 
+def test_a_rebuild_signs_again_only_what_is_made_of_changed_records(tmp_path, monkeypatch):
+    """A page's or piece's signature is taken from the last build when it is made of the very same
+    objects and none of them changed; every signature is the one a new process makes."""
+    from clairvoie import incremental
+
+    root = city(tmp_path)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    monkeypatch.setattr(incremental, "_last_made", None)
+    real_key, keyed = incremental.record_key, []
+    monkeypatch.setattr(incremental, "record_key", lambda record: keyed.append(real_key(record)) or real_key(record))
+
+    def pages(model) -> dict[str, list]:
+        """A project's page (the project, its orders), an order's (the order, its project)."""
+        return {**{p.id: [p, *p.works] for p in model.projects},
+                **{o.reference: [o, o.project] for o in model.works}}
+
+    def signed(signatures, model) -> dict[str, str]:
+        keyed.clear()  # the keys sorted by ``of`` only
+        return {name: signatures.of("clairvoie_project", objects) for name, objects in pages(model).items()}
+
+    models = []
+
+    def rebuilt() -> dict[str, str]:
+        models.append(load_site(root))
+        return signed(incremental.PageSignatures(models[-1], {}, str(theme)), models[-1])
+
+    def in_a_new_process() -> dict[str, str]:
+        with monkeypatch.context() as fresh:
+            fresh.setattr(incremental, "_last_made", None)
+            fresh.setattr(incremental, "_fingerprints_by_source", incremental.KeptBetweenBuilds())
+            model = fresh_load(root, monkeypatch)
+            return signed(incremental.PageSignatures(model, {}, str(theme)), model)
+
+    first = rebuilt()
+    assert sorted(keyed) == ["Project:lilas", "Project:lilas", "Project:tilleuls", "Project:tilleuls",
+                             "WorksOrder:arr-1", "WorksOrder:arr-1", "WorksOrder:arr-2", "WorksOrder:arr-2"]
+    assert rebuilt() == first and keyed == []
+    (root / "content/projects/lilas.yaml").write_text(project_yaml(title="title: Les Lilas"), encoding="utf-8")
+    edited = rebuilt()
+    assert sorted(keyed) == ["Project:lilas", "Project:lilas", "WorksOrder:arr-1", "WorksOrder:arr-1"]
+    assert edited["lilas"] != first["lilas"] and edited["ARR-1"] != first["ARR-1"]
+    assert {name: edited[name] for name in ("tilleuls", "ARR-2")} == {name: first[name] for name in ("tilleuls", "ARR-2")}
+    assert edited == in_a_new_process()
+    # Made of the last build's lilas (a page holding on to it): signed with the record as it is now.
+    last_lilas = next(p for p in models[-2].projects if p.id == "lilas")
+    assert incremental._last_made.of("clairvoie_project", [last_lilas, *last_lilas.works]) == edited["lilas"]
+    (root / "content/works/arr-2.yaml").write_text(works_yaml("ARR-2", project="lilas"), encoding="utf-8")
+    moved = rebuilt()  # the order moves from one project to the other: both pages change
+    assert moved["tilleuls"] != edited["tilleuls"] and moved["lilas"] != edited["lilas"]
+    assert moved == in_a_new_process()
+    (root / "content/works/arr-2.yaml").unlink()
+    assert rebuilt() == in_a_new_process()
+
+
 SERVICES_YAML = """
     services:
       - code: nid-de-poule

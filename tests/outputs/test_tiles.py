@@ -149,6 +149,23 @@ def test_without_tilemaker_a_french_warning_and_no_tiles(tmp_path, caplog, monke
     assert "tilemaker n'est pas installé" in caplog.text
 
 
+def test_without_the_npm_packages_a_french_warning_names_what_is_missing(tmp_path, caplog, monkeypatch):
+    modules = tmp_path / "node_modules"
+    monkeypatch.setenv(tiles.NODE_MODULES_VARIABLE, str(modules))
+    with caplog.at_level(logging.WARNING):
+        assert tiles._library_files(str(tmp_path)) is None
+    assert "maplibre-gl et pmtiles ne sont pas installés (node_modules)" in caplog.text
+    assert "« make site » pour les installer" in caplog.text
+    for package, path in tiles.LIBRARY_FILES:
+        if package == "maplibre-gl":
+            (modules / package / path).parent.mkdir(parents=True, exist_ok=True)
+            (modules / package / path).write_text("", encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert tiles._library_files(str(tmp_path)) is None
+    assert "pmtiles n'est pas installé (node_modules)" in caplog.text and "pour l'installer" in caplog.text
+
+
 def test_each_sector_file_carries_the_static_maps_markers(demo_model):
     for sector in demo_model.sectors:
         drawn = sector_map(demo_model, sector.id)

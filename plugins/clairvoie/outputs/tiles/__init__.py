@@ -197,9 +197,11 @@ def _library_files(site_root: str) -> dict[str, str] | None:
     missing = sorted({package for package, path in LIBRARY_FILES
                       if not os.path.isfile(os.path.join(folder, package, *path.split("/")))})
     if missing:
-        logger.warning("Carte interactive : %s n'est pas installé (node_modules) ; les pages gardent "
-                       "leur plan fixe, sans carte interactive. Lancez « make site » pour l'installer.",
-                       " et ".join(missing))
+        logger.warning("Carte interactive : %s (node_modules) ; les pages gardent leur plan fixe, sans carte "
+                       "interactive. Lancez « make site » pour %s.",
+                       f"{missing[0]} n'est pas installé" if len(missing) == 1
+                       else f"{' et '.join(missing)} ne sont pas installés",
+                       "l'installer" if len(missing) == 1 else "les installer")
         return None
     version = _version(os.path.join(folder, "maplibre-gl", "package.json"))
     if version < MAPLIBRE_LOCAL_FONTS:
