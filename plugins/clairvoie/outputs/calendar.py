@@ -39,10 +39,11 @@ one date that is not in the records.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDuration
@@ -311,24 +312,33 @@ def _works_description(order: WorksOrder, hours: WeeklyHours | None, site: Site)
 
 
 # --- calendars ----------------------------------------------------------------------------------
-def _timezone_component(model: Model, events: list[Event]) -> Timezone | None:
+def _event_years(event: Event) -> tuple[int, ...]:
+    """The years an event's times fall in: its start, its end, the end of its repetition."""
+    years = [event.decoded(name).year for name in ("DTSTART", "DTEND")]
+    if "RRULE" in event:
+        until = event["RRULE"].get("UNTIL")
+        years += [u.year for u in (until if isinstance(until, list) else [until]) if u]
+    return tuple(years)
+
+
+def _timezone_lines(model: Model, events: "Sequence[_WrittenEvent]") -> bytes:
     """The site's VTIMEZONE, covering the years of the events (and the next one).
 
     The years come from the events alone, so that a later build of the same content
     gives the same bytes; a calendar without events covers the build year.
     """
-    years = [] if events else [model.today.year]
-    for event in events:
-        for name in ("DTSTART", "DTEND"):
-            years.append(event.decoded(name).year)
-        if "RRULE" in event:
-            until = event["RRULE"].get("UNTIL")
-            years += [u.year for u in (until if isinstance(until, list) else [until]) if u]
+    years = [year for event in events for year in event.years] or [model.today.year]
+    return _timezone_of(model.timezone, min(years), max(years))
+
+
+@functools.lru_cache(maxsize=64)  # the city's and each sector's calendar: mostly the same years
+def _timezone_of(zone: str, first_year: int, last_year: int) -> bytes:
     try:
-        return Timezone.from_tzid(model.timezone, first_date=dt.date(min(years), 1, 1),
-                                  last_date=dt.date(max(years) + 2, 1, 1))
+        timezone = Timezone.from_tzid(zone, first_date=dt.date(first_year, 1, 1),
+                                      last_date=dt.date(last_year + 2, 1, 1))
     except ValueError:  # a zone icalendar cannot describe (e.g. UTC): times are written in UTC
-        return None
+        return b""
+    return timezone.to_ical()
 
 
 @dataclass(frozen=True)
@@ -336,6 +346,7 @@ class _WrittenEvent:
     order: tuple[dt.datetime, str]  # (start instant, UID): the order of events in a file
     event: Event
     ical: bytes  # the event's lines, as Calendar.to_ical() writes them
+    years: tuple[int, ...]  # what its calendar's VTIMEZONE must cover (_event_years)
 
 
 # Each record's events, kept for the next build in the same process (pelican --autoreload).
@@ -366,7 +377,7 @@ class RecordEvents:
 
     def _build(self, kind: str, record: Any) -> list[_WrittenEvent]:
         build = meeting_events if kind == "meeting" else works_events
-        return [_WrittenEvent((_utc(e.decoded("DTSTART")), str(e["UID"])), e, e.to_ical())
+        return [_WrittenEvent((_utc(e.decoded("DTSTART")), str(e["UID"])), e, e.to_ical(), _event_years(e))
                 for e in build(record, self.model, self.site)]
 
     def in_scope(self, sector_id: str | None) -> list[_WrittenEvent]:
@@ -404,9 +415,7 @@ def calendar_bytes(model: Model, sector_id: str | None, site: Site,
     head = calendar_head(model, sector_id).to_ical()
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
-    timezone = _timezone_component(model, [e.event for e in events])
-    return b"".join([head[:-len(end)], timezone.to_ical() if timezone is not None else b"",
-                     *(e.ical for e in events), end])
+    return b"".join([head[:-len(end)], _timezone_lines(model, events), *(e.ical for e in events), end])
 
 
 def write_calendars(model: Model, site: Site) -> None:
