@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
+from ... import incremental
 from ...model.records import BadNews, Meeting, Model, Panel, SectorView, WorksOrder
 from ...labels import hours_fr, hours_short_fr
 from ..site import absolute
@@ -315,12 +316,18 @@ def messages(model: Model, panel: Panel, site_url: str = "", window: int = 14,
     return [fitted_message(d, panel) for d in chosen]
 
 
+# Each wording laid out on a panel's size, kept for the next build in the same process (a
+# preview): fitting tries every abbreviation of every wording, and the texts rarely change.
+_fitted = incremental.KeptBetweenBuilds()
+
+
 def fitted_message(draft: Draft, panel: Panel) -> Message:
+    layout = (draft.wordings, panel.lines, panel.columns, panel.charset)
     return Message(
         id=draft.id,
         priority=draft.priority,
         kind=draft.kind,
-        fitted=fit(draft.wordings, panel.lines, panel.columns, panel.charset),
+        fitted=_fitted.get(layout, lambda: fit(*layout)),
         valid_from=iso(draft.valid_from) or "",
         valid_until=iso(draft.valid_until),
         url=draft.url,
