@@ -488,3 +488,29 @@ def test_announcements_read_once_by_project_are_those_each_project_feed_carries(
     for project in model.projects:
         expected = [a for a in model.announcements if feeds.about_project(a, project)]
         assert by_project.get(project.id, []) == expected, project.id
+
+
+def test_each_scope_carries_the_announcements_that_concern_it():
+    """The city's and each sector's feeds take their announcements from one pass over them."""
+    from zoneinfo import ZoneInfo
+
+    from building import DEMO_EPOCH
+    from clairvoie.model import load_model
+    from clairvoie.settings import ClairvoieSettings
+
+    now = dt.datetime.fromtimestamp(int(DEMO_EPOCH), tz=ZoneInfo("Europe/Paris"))
+    model = load_model(ClairvoieSettings(site_root=str(REPO)), str(REPO / "content"), "Europe/Paris", now=now)
+    # what makes the sorting out worth a test: news for the whole city, news for several sectors
+    assert any(a.city_wide for a in model.announcements)
+    assert any(len(set(a.sector_ids)) > 1 for a in model.announcements if not a.city_wide)
+    assert any(not a.in_city_channels for a in model.announcements)
+    # and an article for the whole city, which names no sector (news come from Pelican's articles)
+    first_city_wide = next(i for i, a in enumerate(model.announcements) if a.city_wide)
+    with_article = list(model.announcements)
+    with_article[first_city_wide] = dataclasses.replace(with_article[first_city_wide], sector_ids=())
+    for announcements in (model.announcements, tuple(with_article)):
+        model = dataclasses.replace(model, announcements=announcements)
+        scopes = feeds.announcements_by_scope(model)
+        assert list(scopes) == [None, *(sector.id for sector in model.sectors)]
+        for sector_id, carried in scopes.items():
+            assert carried == [a for a in model.announcements if a.concerns(sector_id)], sector_id
