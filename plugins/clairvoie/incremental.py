@@ -183,31 +183,33 @@ class PageSignatures:
                 self.fingerprints[key] = record_fingerprint(record)
                 self._records[key] = record
         self._everything = _digest(sorted(f"{k}={v}" for k, v in self.fingerprints.items()))
-        # (template or kind, ids of what it is made of) -> (those objects, held; the signature)
-        self._made: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], str]] = {}
-        self._before: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], str]] = {}
+        # (template or kind, ids of what it is made of) -> signature. Ids and strings only: the
+        # cycle collector need not walk 200,000 entries; ``_held`` keeps each id its object's.
+        self._made: dict[tuple[str, tuple[int, ...]], str] = {}
+        self._held: list[Any] = []
+        self._before: dict[tuple[str, tuple[int, ...]], str] = {}
+        self._before_held: list[Any] = []
         self._changed: set[int] = set()  # ids of the last build's records whose signature part changed
         previous, _last_made = _last_made, self
         if previous is not None and previous.common == self.common:
-            self._before = previous._made
+            self._before, self._before_held = previous._made, previous._held
             self._changed = {id(record) for key, record in previous._records.items()
                              if self._records.get(key) is not record
                              or self.fingerprints[key] != previous.fingerprints[key]}
-        if previous is not None:
-            previous._before = {}  # its build is over: only one build's signatures stay alive
+        if previous is not None:  # its build is over: only one build's signatures stay alive
+            previous._before, previous._before_held = {}, []
 
     def of(self, template: str, depends_on: Iterable[Any] | str) -> str:
         if depends_on == EVERYTHING:
             return _digest([self.common, template, self._everything])
         objects = tuple(depends_on)
-        made_of = (template, tuple(map(id, objects)))
-        before = self._before.get(made_of)
-        if before is not None and self._changed.isdisjoint(made_of[1]):
-            signature = before[1]
-        else:
+        ids = tuple(map(id, objects))
+        signature = self._before.get((template, ids))
+        if signature is None or not self._changed.isdisjoint(ids):
             keys = sorted({record_key(record) for record in objects})
             signature = _digest([self.common, template, *(f"{k}={self.fingerprints.get(k, '')}" for k in keys)])
-        self._made[made_of] = (objects, signature)
+        self._made[template, ids] = signature
+        self._held += objects
         return signature
 
 
