@@ -188,7 +188,7 @@ class PageSignatures:
         self._made: dict[tuple[str, tuple[int, ...]], str] = {}
         self._held: list[Any] = []
         self._before: dict[tuple[str, tuple[int, ...]], str] = {}
-        self._before_held: list[Any] = []
+        self._before_held: list[Any] = []  # the last build's ``_held``, while ``_before`` is read
         self._changed: set[int] = set()  # ids of the last build's records whose signature part changed
         previous, _last_made = _last_made, self
         if previous is not None and previous.common == self.common:

@@ -344,7 +344,6 @@ def _timezone_of(zone: str, first_year: int, last_year: int) -> bytes:
 @dataclass(frozen=True)
 class _WrittenEvent:
     order: tuple[dt.datetime, str]  # (start instant, UID): the order of events in a file
-    event: Event
     ical: bytes  # the event's lines, as Calendar.to_ical() writes them
     years: tuple[int, ...]  # what its calendar's VTIMEZONE must cover (_event_years)
 
@@ -377,7 +376,7 @@ class RecordEvents:
 
     def _build(self, kind: str, record: Any) -> list[_WrittenEvent]:
         build = meeting_events if kind == "meeting" else works_events
-        return [_WrittenEvent((_utc(e.decoded("DTSTART")), str(e["UID"])), e, e.to_ical(), _event_years(e))
+        return [_WrittenEvent((_utc(e.decoded("DTSTART")), str(e["UID"])), e.to_ical(), _event_years(e))
                 for e in build(record, self.model, self.site)]
 
     def in_scope(self, sector_id: str | None) -> list[_WrittenEvent]:
