@@ -491,7 +491,8 @@ def test_announcements_read_once_by_project_are_those_each_project_feed_carries(
 
 
 def test_each_scope_carries_the_announcements_that_concern_it():
-    """The city's and each sector's feeds take their announcements from one pass over them."""
+    """The city's and each sector's feeds take their announcements from the model's one pass over
+    them (Model.announcements_of)."""
     from zoneinfo import ZoneInfo
 
     from building import DEMO_EPOCH
@@ -510,7 +511,7 @@ def test_each_scope_carries_the_announcements_that_concern_it():
     with_article[first_city_wide] = dataclasses.replace(with_article[first_city_wide], sector_ids=())
     for announcements in (model.announcements, tuple(with_article)):
         model = dataclasses.replace(model, announcements=announcements)
-        scopes = feeds.announcements_by_scope(model)
-        assert list(scopes) == [None, *(sector.id for sector in model.sectors)]
-        for sector_id, carried in scopes.items():
+        for sector_id in [None, *(sector.id for sector in model.sectors)]:
+            carried = model.announcements_of(sector_id)
             assert carried == [a for a in model.announcements if a.concerns(sector_id)], sector_id
+        assert model.announcements_of("secteur-inconnu") == []

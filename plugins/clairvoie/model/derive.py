@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from ..settings import ClairvoieSettings
 from .records import (
     ACTIVE_STATUSES, PROJECT_STATUSES, BadNews, BadNewsSummary, Meeting, MeetingFile, Model, NewsItem, Project,
-    ProjectFile, Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, by_sector_id, resolved_within, title_key,
+    ProjectFile, Records, Report, Sector, SectorView, Service, WorksOrder, WorksOrderFile, by_sector_id,
+    resolved_within, title_key,
 )
 from .announcements import announcements
 from .report_figures import report_figures

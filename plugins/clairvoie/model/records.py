@@ -659,6 +659,11 @@ class Model:
         wanted = number.strip().lower()
         return next((r for r in self.reports if r.id == wanted), None)
 
+    def announcements_of(self, sector_id: str | None) -> list[Any]:
+        """The announcements a sector's channels carry (None: the city's), newest first
+        (``Announcement.concerns``)."""
+        return self._announcements_by_scope.get(sector_id, [])
+
     def reports_of_street(self, street: str) -> list[Report]:
         return self.reports_by_street.get(key(street), [])
 
@@ -672,6 +677,19 @@ class Model:
     @functools.cached_property
     def _sectors_by_id(self) -> dict[str, Sector]:
         return {sector.id: sector for sector in self.sectors}
+
+    @functools.cached_property
+    def _announcements_by_scope(self) -> dict[str | None, list[Any]]:
+        """``announcements_of`` for every scope, in one pass: not the whole list once per sector."""
+        scopes: dict[str | None, list[Any]] = {None: [], **{sector.id: [] for sector in self.sectors}}
+        every_sector = list(scopes)[1:]
+        for announcement in self.announcements:
+            if announcement.in_city_channels:
+                scopes[None].append(announcement)
+            for sector_id in every_sector if announcement.city_wide else dict.fromkeys(announcement.sector_ids):
+                if sector_id in scopes:
+                    scopes[sector_id].append(announcement)
+        return scopes
 
     @functools.cached_property
     def _projects_by_id(self) -> dict[str, Project]:

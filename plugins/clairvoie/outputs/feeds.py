@@ -46,7 +46,7 @@ import functools
 import html
 import json
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
@@ -274,10 +274,8 @@ def _feed(model: Model, key: str, title: str, description: str, home: str,
                 urls=urls, author=author, language="fr", domain=domain, updated=updated, entries=entries)
 
 
-def feed_of(model: Model, sector_id: str | None, site_url: str, author: str,
-            announcements: Sequence[Announcement] | None = None) -> Feed:
-    """The city's feed (``sector_id`` None) or a sector's; ``announcements``: those it carries
-    (``announcements_by_scope``), when already sorted out."""
+def feed_of(model: Model, sector_id: str | None, site_url: str, author: str) -> Feed:
+    """The city's feed (``sector_id`` None) or a sector's."""
     if sector_id:
         home = model.sector(sector_id).url
         scope = f"du {model.sector(sector_id).name}"
@@ -287,22 +285,7 @@ def feed_of(model: Model, sector_id: str | None, site_url: str, author: str,
                    f"dépassements de budget et annulations) et les arrêtés de travaux {scope}.")
     return _feed(model, sector_id or "ville", feed_title(model, sector_id), description, home,
                  {ext: absolute(site_url, feed_path(sector_id, ext)) for ext, _, _ in FORMATS},
-                 [a for a in model.announcements if a.concerns(sector_id)] if announcements is None
-                 else announcements, site_url, author)
-
-
-def announcements_by_scope(model: Model) -> dict[str | None, list[Announcement]]:
-    """The announcements the city's channels (None) and each sector's carry
-    (``Announcement.concerns``), in the model's order: read once, not once per sector."""
-    scopes: dict[str | None, list[Announcement]] = {None: [], **{sector.id: [] for sector in model.sectors}}
-    every_sector = list(scopes)[1:]
-    for announcement in model.announcements:
-        if announcement.in_city_channels:
-            scopes[None].append(announcement)
-        for sector_id in every_sector if announcement.city_wide else dict.fromkeys(announcement.sector_ids):
-            if sector_id in scopes:
-                scopes[sector_id].append(announcement)
-    return scopes
+                 model.announcements_of(sector_id), site_url, author)
 
 
 def about_project(announcement: Announcement, project: Project) -> bool:
@@ -488,8 +471,8 @@ def json_bytes(feed: Feed) -> bytes:
 # --- the output ---------------------------------------------------------------------------
 def write_feeds(model: Model, site: Site) -> None:
     browser_styles = stylesheets(site.pelican_settings)
-    for sector_id, announcements in announcements_by_scope(model).items():
-        feed = feed_of(model, sector_id, site.url, site.publisher, announcements)
+    for sector_id in [None, *(s.id for s in model.sectors)]:
+        feed = feed_of(model, sector_id, site.url, site.publisher)
         for ext, data in (("rss", rss_bytes(feed, browser_styles)),
                           ("atom", atom_bytes(feed, browser_styles)),
                           ("json", json_bytes(feed))):
