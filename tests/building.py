@@ -25,6 +25,11 @@ DEMO_EPOCH = "1795521600"
 SHARED_CACHE = "CLAIRVOIE_SHARED_CACHE"
 
 
+# The transparency figures' lists of more than 2 rows on pages of their own, 3 rows each: every
+# kind of list split in the demo city (outputs/figure_lists.py; its default keeps them all inline).
+FIGURE_LISTS_SPLIT = {"CLAIRVOIE_FIGURE_LIST_INLINE_ROWS": 2, "CLAIRVOIE_FIGURE_LIST_ROWS_PER_PAGE": 3}
+
+
 def run_pelican(site_root: Path, output: Path, epoch: str = DEMO_EPOCH,
                 settings: str = "pelicanconf.py", verbose: bool = False,
                 extra_settings: dict | None = None, own_cache_only: bool = False) -> subprocess.CompletedProcess:

@@ -140,6 +140,10 @@ class ClairvoieSettings:
     # The address of decap-server the editor writes through on localhost (« make edit »);
     # empty: Decap's own, http://localhost:8081/api/v1.
     admin_local_backend: str = ""
+    # The transparency pages (docs/transparence.md): a figure's list of more rows than this
+    # gets pages of its own, linked from the figure, of at most figure_list_rows_per_page rows.
+    figure_list_inline_rows: int = 50
+    figure_list_rows_per_page: int = 500
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from building import REPO
+from building import REPO, serve
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +43,12 @@ def demo_pages():
     ]
 
 
-@pytest.mark.parametrize("path", demo_pages())
-def test_axe_finds_no_wcag_21_aa_violation(browser, site_url, path):
+def assert_accessible_and_on_the_site(browser, url):
+    """axe-core finds no WCAG 2.1 AA violation on the page, which requests nothing elsewhere."""
     page = browser.new_page()
     outside = []
     page.on("request", lambda request: urlsplit(request.url).hostname != "127.0.0.1" and outside.append(request.url))
-    response = page.goto(site_url + path)
+    response = page.goto(url)
     assert response.status == 200
     results = Axe().run(page, options=WCAG_21_AA)
     violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
@@ -56,6 +56,28 @@ def test_axe_finds_no_wcag_21_aa_violation(browser, site_url, path):
     assert violations == []
     assert outside == []
     page.close()
+
+
+@pytest.mark.parametrize("path", demo_pages())
+def test_axe_finds_no_wcag_21_aa_violation(browser, site_url, path):
+    assert_accessible_and_on_the_site(browser, site_url + path)
+
+
+@pytest.fixture(scope="module")
+def split_lists_url(demo_output_with_figure_lists_split):
+    with serve(demo_output_with_figure_lists_split) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", [
+    "/transparence/",  # the figures, with links in place of their long lists
+    "/transparence/listes/signalements-en-retard/2/",  # a ranking's second page, numbered on
+    "/transparence/listes/depassements/",  # the longest rows: an overrun's, with its badge
+    f"/transparence/{first_id('sectors')}/listes/etat-in_progress/",
+])
+def test_axe_finds_no_violation_on_the_figures_long_lists_pages(browser, split_lists_url, path):
+    """The demo city built with its transparency lists on pages of their own (outputs/figure_lists.py)."""
+    assert_accessible_and_on_the_site(browser, split_lists_url + path)
 
 
 def test_pages_work_without_javascript(browser, site_url):

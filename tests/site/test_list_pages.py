@@ -162,8 +162,8 @@ def test_editing_one_works_order_renders_again_only_its_months_among_the_works_l
 
 @pytest.fixture(scope="module")
 def crowded_city(tmp_path_factory):
-    """A city whose single /travaux/, /projets/, /signalements/, /signalements/numeros/ and
-    /actualites/ pages would each weigh over 200 kB (they did before they were split)."""
+    """A city whose single /travaux/, /projets/, /signalements/, /signalements/numeros/,
+    /actualites/ and /transparence/ pages would each weigh over 200 kB (they did before they were split)."""
     import sys
 
     from building import REPO
@@ -191,6 +191,7 @@ def crowded_city(tmp_path_factory):
     ("signalements/index.html", "secteurs/*/signalements/**/index.html"),
     ("actualites/index.html", "actualites/page/*/index.html"),
     ("rues/index.html", "rues/*/index.html"),  # the letters' pages and the streets' own
+    ("transparence/index.html", "transparence/*/**/index.html"),  # the figures' pages and their long lists'
 ])
 def test_no_list_page_of_a_crowded_city_exceeds_200_kb(crowded_city, index, parts):
     pages = [crowded_city / index, *crowded_city.glob(parts)]

@@ -20,6 +20,7 @@ from ..model.records import Model, Report, Sector, WorksOrder
 from ..model.reports import open_reports_by_street
 from ..model.streets import RESOLVED_SHOWN_DAYS, Street, letter_url
 from ..model.words import key
+from .figure_lists import figure_lists, long_figure_lists
 from .glossary_marks import GlossaryMarks
 from .maps import project_map, sector_map, street_map, works_map
 from .site import Site
@@ -67,7 +68,8 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     yield from works_list_pages(model)
     yield Page("reunions/index.html", "clairvoie_meetings", depends_on=everything)
     yield Page("transparence/index.html", "clairvoie_transparency",
-               {"card": model.scorecard, "scope_name": "toute la ville", "sector": None},
+               {"card": model.scorecard, "scope_name": "toute la ville", "sector": None,
+                "lists": figure_lists(model, None)},
                depends_on=everything)
     for sector in model.sectors:
         in_sector = model.views[sector.id].records
@@ -76,7 +78,8 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
                     "feeds": site.alternate_links(model, sector.id)},
                    {"sector_map": lambda sector_id=sector.id: sector_map(model, sector_id)}, in_sector)
         yield Page(f"transparence/{sector.id}/index.html", "clairvoie_transparency",
-                   {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector},
+                   {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector,
+                    "lists": figure_lists(model, sector)},
                    depends_on=in_sector)
     streets_of_project = projects_streets(model)
     for project in model.projects:
@@ -96,9 +99,22 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     yield Page("lexique/index.html", "clairvoie_glossary")  # the glossary: in every page's signature
     yield from report_pages(model, site)
     yield from street_pages(model)
+    yield from figure_list_pages(model)
 
 
 # --- streets: /rues/, a page per letter, a page per street -------------------------------------
+def figure_list_pages(model: Model) -> Iterator[Page]:
+    """The pages of the transparency figures' long lists (figure_lists.py), each showing its part's rows."""
+    for sector, figure_list in long_figure_lists(model):
+        parts = figure_list.parts
+        shown = Shown.of(f"liste-{figure_list.url}", [len(figure_list.rows), len(parts)])
+        for part in parts:
+            yield Page(f"{part.url}index.html", "clairvoie_figure_list",
+                       {"part": part, "parts": parts, "figure_list": figure_list, "sector": sector,
+                        "scope_name": sector.name if sector else "toute la ville"},
+                       depends_on=[*part.records, shown])
+
+
 def street_pages(model: Model) -> Iterator[Page]:
     """/rues/ (the letters, each with its number of streets, and « Près de chez moi »), each
     letter's streets with what is happening in them (/rues/lettre-l/), and each street's page

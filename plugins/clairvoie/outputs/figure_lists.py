@@ -1,0 +1,127 @@
+"""The lists behind the figures of /transparence/ and of each sector's, on pages of their own when long.
+
+Every figure of the transparency pages names what it counts: the late projects, the reports
+received in a month, the overruns… A short list stays on the figure's page, as it always was;
+a list longer than CLAIRVOIE_FIGURE_LIST_INLINE_ROWS (50) moves to
+``transparence/[<sector>/]listes/<name>/`` (then ``…/<name>/2/``…, each page holding at most
+CLAIRVOIE_FIGURE_LIST_ROWS_PER_PAGE rows, 500), linked from its figure. The figure's page then
+stays a few tens of kilobytes whatever the city's size (issue 15: no list page over about
+200 kB), and editing one record renders again only the parts of the lists that show it.
+
+The lists are the model's own (``Scorecard``, ``ReportFigures``): this module only names them,
+cuts them and says which macro of ``partials/figure_rows.html`` shows one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+from ..labels import STATUS_GROUP
+from ..model.french import month_fr
+from ..model.records import Model, Sector
+
+TRANSPARENCY_PAGE = "transparence/"
+
+
+@dataclass(frozen=True)
+class FigureList:
+    """One figure's list in one scope (the city, or a sector)."""
+
+    scope_path: str  # "transparence/" or "transparence/<sector>/"
+    name: str  # its folder under listes/
+    title: str  # what its rows are, in a sentence's words: "projets en retard aujourd'hui"
+    anchor: str  # the figure's section on the scope's page
+    rows: Sequence[Any]
+    row: str  # the macro of partials/figure_rows.html that shows one row
+    inline_rows: int  # settings.figure_list_inline_rows
+    rows_per_page: int  # settings.figure_list_rows_per_page
+    ordered: bool = False  # a ranking (worst first…): numbered, each page going on from the last
+
+    @property
+    def is_inline(self) -> bool:
+        return len(self.rows) <= self.inline_rows
+
+    @property
+    def url(self) -> str:
+        return f"{self.scope_path}listes/{self.name}/"
+
+    @property
+    def parts(self) -> list["FigureListPart"]:
+        size = self.rows_per_page
+        return [FigureListPart(self, start // size + 1, start) for start in range(0, len(self.rows), size)]
+
+
+@dataclass(frozen=True)
+class FigureListPart:
+    """One page of a long list: its rank (1, 2…) and where its rows start in the list."""
+
+    of: FigureList
+    rank: int
+    start: int
+
+    @property
+    def rows(self) -> Sequence[Any]:
+        return self.of.rows[self.start:self.start + self.of.rows_per_page]
+
+    @property
+    def url(self) -> str:
+        return self.of.url + (f"{self.rank}/" if self.rank > 1 else "")
+
+    @property
+    def records(self) -> list[Any]:
+        """The records its rows show (a resolution's is its report)."""
+        return [getattr(row, "report", row) for row in self.rows]
+
+
+def figure_lists(model: Model, sector: Sector | None) -> dict[str, FigureList]:
+    """Every list of a scope's transparency page, by name."""
+    scope_path = f"{TRANSPARENCY_PAGE}{sector.id}/" if sector else TRANSPARENCY_PAGE
+    card = model.views[sector.id].scorecard if sector else model.scorecard
+    reports = model.views[sector.id].report_figures if sector else model.report_figures
+
+    settings = model.settings
+    # At least one row per page, whatever the settings say.
+    limits = (settings.figure_list_inline_rows, max(1, settings.figure_list_rows_per_page))
+
+    def listed(name, title, anchor, rows, row, ordered=False) -> FigureList:
+        return FigureList(scope_path, name, title, anchor, tuple(rows), row, *limits, ordered)
+
+    lists = [listed(f"etat-{status}", f"projets {STATUS_GROUP[status].lower()}", f"etat-{status}",
+                    projects, "project") for status, projects in card.projects_by_status.items()]
+    lists += [
+        listed("en-retard", "projets en retard aujourd'hui", "en-retard", card.late, "late_project"),
+        listed("termines-en-retard", "projets terminés en retard", "termines-en-retard", card.completed_late,
+               "completed_late"),
+        listed("retards", "projets retardés, du plus long retard au plus court", "retards", card.delayed,
+               "delayed", ordered=True),
+        listed("depassements", "dépassements de budget", "depassements", card.overruns, "overrun"),
+        listed("travaux-du-mois", "arrêtés de travaux ce mois-ci", "travaux-du-mois", card.works_this_month,
+               "works"),
+        listed("reunions-tenues", "réunions publiques tenues", "reunions-tenues", card.meetings_held, "meeting"),
+        listed("signalements-en-retard", "signalements en retard, du plus en retard au moins en retard",
+               "signalements-en-cours", reports.overdue, "overdue_report", ordered=True),
+        listed("signalements-en-cours", "signalements en cours", "signalements-en-cours", reports.open, "report"),
+        listed("signalements-regles", "signalements réglés en douze mois, du plus rapide au plus long",
+               "signalements-delais", reports.resolution.resolutions, "resolution", ordered=True),
+        listed("regles-dans-le-delai", "signalements réglés dans le délai promis", "signalements-delai-promis",
+               reports.within_commitment, "report"),
+        listed("regles-apres-le-delai", "signalements réglés après le délai promis", "signalements-delai-promis",
+               reports.beyond_commitment, "report"),
+        listed("regles-30-jours", "signalements réglés ces 30 derniers jours", "signalements-30-jours",
+               reports.resolved_recently.resolutions, "resolution"),
+    ]
+    for month in reports.months:
+        lists += [listed(f"recus-{month.month:%Y-%m}", f"signalements reçus en {month_fr(month.month)}",
+                         "signalements-par-mois", month.received, "report"),
+                  listed(f"regles-{month.month:%Y-%m}", f"signalements réglés en {month_fr(month.month)}",
+                         "signalements-par-mois", month.resolved.resolutions, "resolution")]
+    return {figure_list.name: figure_list for figure_list in lists}
+
+
+def long_figure_lists(model: Model) -> Iterator[tuple[Sector | None, FigureList]]:
+    """The lists too long for their figure's page, in every scope: each gets pages of its own."""
+    for sector in [None, *model.sectors]:
+        for figure_list in figure_lists(model, sector).values():
+            if not figure_list.is_inline:
+                yield sector, figure_list

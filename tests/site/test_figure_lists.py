@@ -1,0 +1,144 @@
+"""The lists behind the transparency figures, on pages of their own when long (issue 15).
+
+The demo city's lists are all short: its pages keep them (tests/site/test_transparency.py).
+Here the demo city is built with lists of more than 2 rows moved to pages of 3 rows, so that
+every kind of list is split, and read as a resident follows it: from the figure's link, page
+after page. The expected rows are the model's own lists, which test_transparency.py checks
+against the YAML records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from building import FIGURE_LISTS_SPLIT as SPLIT
+from building import REPO, copy_demo_site, run_pelican
+from html_checker import nu_errors
+from sites import load_site
+
+RECORD_LINK = re.compile(r'href="/((?:projets|travaux|reunions|signalements)/[\w-]+/)"')
+
+
+@pytest.fixture
+def split_output(demo_output_with_figure_lists_split):
+    return demo_output_with_figure_lists_split
+
+
+def expected_lists(model, sector) -> dict[str, tuple[list[str], bool]]:
+    """Each list's record addresses, in the order the figure gives them, and whether it is a ranking."""
+    card = model.views[sector.id].scorecard if sector else model.scorecard
+    reports = model.views[sector.id].report_figures if sector else model.report_figures
+    lists = {f"etat-{status}": (projects, False) for status, projects in card.projects_by_status.items()}
+    lists |= {"en-retard": (card.late, False), "termines-en-retard": (card.completed_late, False),
+              "retards": (card.delayed, True), "depassements": (card.overruns, False),
+              "travaux-du-mois": (card.works_this_month, False), "reunions-tenues": (card.meetings_held, False),
+              "signalements-en-retard": (reports.overdue, True), "signalements-en-cours": (reports.open, False),
+              "signalements-regles": ([r.report for r in reports.resolution.resolutions], True),
+              "regles-dans-le-delai": (reports.within_commitment, False),
+              "regles-apres-le-delai": (reports.beyond_commitment, False),
+              "regles-30-jours": ([r.report for r in reports.resolved_recently.resolutions], False)}
+    for month in reports.months:
+        lists[f"recus-{month.month:%Y-%m}"] = (month.received, False)
+        lists[f"regles-{month.month:%Y-%m}"] = ([r.report for r in month.resolved.resolutions], False)
+    return {name: ([record.url for record in records], ordered) for name, (records, ordered) in lists.items()}
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def follow(output: Path, first_url: str) -> list[tuple[str, str]]:
+    """A list's pages from its first, by the « Pages de la liste » links: (address, page's HTML)."""
+    first = (output / first_url / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav aria-label="Pages de la liste">(.*?)</nav>', first, re.S)
+    urls = re.findall(r'href="/([^"]+)"', nav[1]) if nav else [first_url]
+    assert urls[0] == first_url
+    return [(url, (output / url / "index.html").read_text(encoding="utf-8")) for url in urls]
+
+
+@pytest.mark.parametrize("scope", ["city", "first sector"])
+def test_a_long_list_is_linked_from_its_figure_and_its_pages_show_every_row_once_in_order(split_output, scope):
+    model = load_site(REPO)
+    sector = model.sectors[0] if scope == "first sector" else None
+    scope_path = f"transparence/{sector.id}/" if sector else "transparence/"
+    figures_page = main_of((split_output / scope_path / "index.html").read_text(encoding="utf-8"))
+    lists = expected_lists(model, sector)
+    long_lists = {name: value for name, value in lists.items() if len(value[0]) > 2}
+    # Lists of projects, of reports, of resolutions and rankings are split: not a vacuous pass.
+    assert {"etat-in_progress", "signalements-en-cours", "retards"} <= set(long_lists)
+    if sector is None:
+        assert "signalements-regles" in long_lists
+
+    for name, (urls, ordered) in lists.items():
+        folder = split_output / scope_path / "listes" / name
+        if name not in long_lists:
+            assert not folder.exists(), name  # a short list stays on the figure's page
+            continue
+        assert f'href="/{scope_path}listes/{name}/"' in figures_page, name
+        pages = follow(split_output, f"{scope_path}listes/{name}/")
+        assert len(pages) == -(-len(urls) // 3), name
+        shown = []
+        for rank, (url, html) in enumerate(pages, start=1):
+            rows = main_of(html).split('aria-label="Pages de la liste"')[-1]
+            rows = rows[:rows.rindex("Retour aux chiffres")]
+            page_urls = RECORD_LINK.findall(rows)
+            assert 1 <= len(page_urls) <= 3, (url, page_urls)
+            if ordered:  # a ranking goes on from the page before
+                assert f'<ol start="{3 * (rank - 1) + 1}">' in rows, url
+            assert f'href="/{scope_path}#' in html  # back to the figure
+            shown += page_urls
+        assert shown == urls, name
+    # The short lists' rows are still on the figure's page.
+    short_urls = {url for name, (urls, _) in lists.items() if name not in long_lists for url in urls}
+    assert short_urls <= set(RECORD_LINK.findall(figures_page))
+
+
+def test_the_figures_pages_shrink_and_their_figures_stay(split_output, demo_output):
+    for page in ["transparence/index.html", *(str(p.relative_to(demo_output))
+                                               for p in (demo_output / "transparence").glob("*/index.html"))]:
+        whole, split = ((out / page).read_text(encoding="utf-8") for out in (demo_output, split_output))
+        figures = re.compile(r'<span class="figure">(.*?)</span>|<h[23] id="[^"]+">(.*?)</h[23]>|<caption>(.*?)</caption>')
+        assert figures.findall(split) == figures.findall(whole), page
+        assert len(split) < len(whole), page
+
+
+def test_the_list_pages_are_valid_html(split_output):
+    pages = sorted(split_output.glob("transparence/**/listes/**/index.html"))
+    assert len(pages) > 50
+    errors = nu_errors(pages, root=split_output)
+    assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
+
+
+def _tree(output: Path) -> dict[str, str]:
+    return {str(p.relative_to(output)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def test_editing_a_project_renders_again_only_the_list_pages_that_show_it(tmp_path):
+    root = copy_demo_site(tmp_path / "site")
+    output = tmp_path / "output"
+    assert run_pelican(root, output, extra_settings=SPLIT).returncode == 0
+    model = load_site(root)
+    project = next(p for p in model.projects if p.is_late)
+    path = root / project.source.path
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", r"title: \1\2 (titre modifié)\1", text, count=1)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    lists = sorted(output.glob("transparence/**/listes/**/index.html"))
+    before = {page: (page.stat().st_ino, page.stat().st_mtime_ns) for page in lists}
+    assert run_pelican(root, output, extra_settings=SPLIT).returncode == 0
+
+    showing = {page for page in lists if f'href="/{project.url}"' in page.read_text(encoding="utf-8")}
+    redone = {page for page in lists if (page.stat().st_ino, page.stat().st_mtime_ns) != before[page]}
+    assert showing and redone == showing
+    assert all("(titre modifié)" in page.read_text(encoding="utf-8") for page in showing)
+    full = tmp_path / "full"
+    assert run_pelican(root, full, extra_settings=SPLIT).returncode == 0
+    assert _tree(output) == _tree(full)
+    shutil.rmtree(full)
