@@ -25,9 +25,11 @@ DEMO_EPOCH = "1795521600"
 SHARED_CACHE = "CLAIRVOIE_SHARED_CACHE"
 
 
-# The transparency figures' lists of more than 2 rows on pages of their own, 3 rows each: every
-# kind of list split in the demo city (outputs/figure_lists.py; its default keeps them all inline).
-FIGURE_LISTS_SPLIT = {"CLAIRVOIE_FIGURE_LIST_INLINE_ROWS": 2, "CLAIRVOIE_FIGURE_LIST_ROWS_PER_PAGE": 3}
+# The figures' lists of more than 2 rows on pages of their own, 3 rows each, and the bad news's
+# cards 5 a page: every kind of list split in the demo city (outputs/figure_lists.py, pages.py;
+# their defaults keep the demo's pages whole).
+LONG_LISTS_SPLIT = {"CLAIRVOIE_FIGURE_LIST_INLINE_ROWS": 2, "CLAIRVOIE_FIGURE_LIST_ROWS_PER_PAGE": 3,
+                    "CLAIRVOIE_BAD_NEWS_CARDS_PER_PAGE": 5}
 
 
 def run_pelican(site_root: Path, output: Path, epoch: str = DEMO_EPOCH,

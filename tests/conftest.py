@@ -7,7 +7,7 @@ from pathlib import Path
 # Test helpers (sites.py) are imported as plain modules.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from building import (CHROMIUM, CHROMIUM_ARGS, DEMO_EPOCH, FIGURE_LISTS_SPLIT, REPO, SHARED_CACHE, run_pelican,
+from building import (CHROMIUM, CHROMIUM_ARGS, DEMO_EPOCH, LONG_LISTS_SPLIT, REPO, SHARED_CACHE, run_pelican,
                       tree_digest)
 
 
@@ -50,9 +50,9 @@ def demo_output_again(tmp_path_factory, demo_output):
 
 
 @pytest.fixture(scope="session")
-def demo_output_with_figure_lists_split(tmp_path_factory, demo_output):
+def demo_output_with_long_lists_split(tmp_path_factory, demo_output):
     output = tmp_path_factory.mktemp("demo-figure-lists") / "output"
-    result = run_pelican(REPO, output, extra_settings=FIGURE_LISTS_SPLIT)
+    result = run_pelican(REPO, output, extra_settings=LONG_LISTS_SPLIT)
     assert result.returncode == 0, result.stderr
     return output
 

@@ -144,6 +144,8 @@ class ClairvoieSettings:
     # gets pages of its own, linked from the figure, of at most figure_list_rows_per_page rows.
     figure_list_inline_rows: int = 50
     figure_list_rows_per_page: int = 500
+    # /ce-qui-ne-va-pas/ (docs/transparence.md): its cards, latest first, this many a page.
+    bad_news_cards_per_page: int = 50
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.
     build_processes: int = 0
     # Render again only the pages whose records changed since the last build of the

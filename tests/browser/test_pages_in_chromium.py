@@ -64,8 +64,8 @@ def test_axe_finds_no_wcag_21_aa_violation(browser, site_url, path):
 
 
 @pytest.fixture(scope="module")
-def split_lists_url(demo_output_with_figure_lists_split):
-    with serve(demo_output_with_figure_lists_split) as url:
+def split_lists_url(demo_output_with_long_lists_split):
+    with serve(demo_output_with_long_lists_split) as url:
         yield url
 
 
@@ -74,6 +74,8 @@ def split_lists_url(demo_output_with_figure_lists_split):
     "/transparence/listes/signalements-en-retard/2/",  # a ranking's second page, numbered on
     "/transparence/listes/depassements/",  # the longest rows: an overrun's, with its badge
     f"/transparence/{first_id('sectors')}/listes/etat-in_progress/",
+    "/ce-qui-ne-va-pas/", "/ce-qui-ne-va-pas/2/",  # the bad news's cards, page by page
+    "/ce-qui-ne-va-pas/listes/en-retard/",  # its late projects, by kind
 ])
 def test_axe_finds_no_violation_on_the_figures_long_lists_pages(browser, split_lists_url, path):
     """The demo city built with its transparency lists on pages of their own (outputs/figure_lists.py)."""

@@ -16,17 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from building import FIGURE_LISTS_SPLIT as SPLIT
+from building import LONG_LISTS_SPLIT as SPLIT
 from building import REPO, copy_demo_site, run_pelican
 from html_checker import nu_errors
+from clairvoie.labels import BAD_NEWS_ANCHOR
 from sites import load_site
 
 RECORD_LINK = re.compile(r'href="/((?:projets|travaux|reunions|signalements)/[\w-]+/)"')
 
 
 @pytest.fixture
-def split_output(demo_output_with_figure_lists_split):
-    return demo_output_with_figure_lists_split
+def split_output(demo_output_with_long_lists_split):
+    return demo_output_with_long_lists_split
 
 
 def expected_lists(model, sector) -> dict[str, tuple[list[str], bool]]:
@@ -61,17 +62,23 @@ def follow(output: Path, first_url: str) -> list[tuple[str, str]]:
     return [(url, (output / url / "index.html").read_text(encoding="utf-8")) for url in urls]
 
 
-@pytest.mark.parametrize("scope", ["city", "first sector"])
+@pytest.mark.parametrize("scope", ["city", "first sector", "bad news"])
 def test_a_long_list_is_linked_from_its_figure_and_its_pages_show_every_row_once_in_order(split_output, scope):
     model = load_site(REPO)
     sector = model.sectors[0] if scope == "first sector" else None
-    scope_path = f"transparence/{sector.id}/" if sector else "transparence/"
+    if scope == "bad news":  # /ce-qui-ne-va-pas/, « Les mêmes, par nature »
+        scope_path = "ce-qui-ne-va-pas/"
+        lists = {BAD_NEWS_ANCHOR[kind]: ([item.url for item in items], False)
+                 for kind, items in model.bad_news_summary.by_kind.items()}
+    else:
+        scope_path = f"transparence/{sector.id}/" if sector else "transparence/"
+        lists = expected_lists(model, sector)
     figures_page = main_of((split_output / scope_path / "index.html").read_text(encoding="utf-8"))
-    lists = expected_lists(model, sector)
     long_lists = {name: value for name, value in lists.items() if len(value[0]) > 2}
-    # Lists of projects, of reports, of resolutions and rankings are split: not a vacuous pass.
-    assert {"etat-in_progress", "signalements-en-cours", "retards"} <= set(long_lists)
-    if sector is None:
+    # Lists of projects, of reports, of resolutions, of bad news and rankings are split: not a vacuous pass.
+    assert {"en-retard", "suspendus"} <= set(long_lists) if scope == "bad news" else {
+        "etat-in_progress", "signalements-en-cours", "retards"} <= set(long_lists)
+    if scope == "city":
         assert "signalements-regles" in long_lists
 
     for name, (urls, ordered) in lists.items():
@@ -85,7 +92,7 @@ def test_a_long_list_is_linked_from_its_figure_and_its_pages_show_every_row_once
         shown = []
         for rank, (url, html) in enumerate(pages, start=1):
             rows = main_of(html).split('aria-label="Pages de la liste"')[-1]
-            rows = rows[:rows.rindex("Retour aux chiffres")]
+            rows = rows[:rows.rindex("Retour à la page")]
             page_urls = RECORD_LINK.findall(rows)
             assert 1 <= len(page_urls) <= 3, (url, page_urls)
             if ordered:  # a ranking goes on from the page before
@@ -107,8 +114,29 @@ def test_the_figures_pages_shrink_and_their_figures_stay(split_output, demo_outp
         assert len(split) < len(whole), page
 
 
+def test_the_bad_news_cards_go_on_page_after_page_latest_first_counted_on_the_first(split_output, demo_output):
+    model = load_site(REPO)
+    pages, url = [], "ce-qui-ne-va-pas/"
+    while url:
+        html = main_of((split_output / url / "index.html").read_text(encoding="utf-8"))
+        pages.append(html)
+        following = re.search(r'<a href="/(ce-qui-ne-va-pas/\d+/)">La suite de la liste', html)
+        url = following and following[1]
+    assert len(pages) == -(-len(model.bad_news) // 5) > 2
+    cards = [re.findall(r'<h3 class="card-title"><a href="/([^"]+)"', html) for html in pages]
+    assert all(1 <= len(page) <= 5 for page in cards)
+    assert sum(cards, []) == [item.url for item in model.bad_news]  # every card once, latest first
+    # The first page says the counts and the lists by kind, as the whole page did; the others go on.
+    whole = main_of((demo_output / "ce-qui-ne-va-pas/index.html").read_text(encoding="utf-8"))
+    counts = re.compile(r'<ul class="news-counts">.*?</ul>', re.S)
+    assert counts.findall(pages[0]) == counts.findall(whole) != []
+    assert all('id="par-nature"' not in html and not counts.search(html) for html in pages[1:])
+    assert all(f"sur {len(model.bad_news)}" in html for html in pages[1:])
+
+
 def test_the_list_pages_are_valid_html(split_output):
-    pages = sorted(split_output.glob("transparence/**/listes/**/index.html"))
+    pages = sorted([*split_output.glob("transparence/**/listes/**/index.html"),
+                    *split_output.glob("ce-qui-ne-va-pas/**/index.html")])
     assert len(pages) > 50
     errors = nu_errors(pages, root=split_output)
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
@@ -130,7 +158,9 @@ def test_editing_a_project_renders_again_only_the_list_pages_that_show_it(tmp_pa
     edited = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", r"title: \1\2 (titre modifié)\1", text, count=1)
     assert edited != text
     path.write_text(edited, encoding="utf-8")
-    lists = sorted(output.glob("transparence/**/listes/**/index.html"))
+    # The lists' pages, and the bad news's cards after the first page, which counts them all.
+    lists = sorted([*output.glob("transparence/**/listes/**/index.html"),
+                    *output.glob("ce-qui-ne-va-pas/*/**/index.html")])
     before = {page: (page.stat().st_ino, page.stat().st_mtime_ns) for page in lists}
     assert run_pelican(root, output, extra_settings=SPLIT).returncode == 0
 

@@ -521,6 +521,11 @@ class BadNews:
     project: Project | None = None
     works: WorksOrder | None = None
 
+    @property
+    def record(self) -> "Project | WorksOrder":
+        """The project or works order it is about."""
+        return self.project or self.works  # type: ignore[return-value]
+
 
 # What the bad news is summed up by, in the order residents read the counts.
 BAD_NEWS_COUNTED = ("late", "suspended", "cancelled", "over_budget", "works_cancelled")

@@ -1,34 +1,38 @@
-"""The lists behind the figures of /transparence/ and of each sector's, on pages of their own when long.
+"""The lists behind the figures of /transparence/ (the city's, each sector's) and /ce-qui-ne-va-pas/, paged when long.
 
-Every figure of the transparency pages names what it counts: the late projects, the reports
-received in a month, the overruns… A short list stays on the figure's page, as it always was;
+Every figure of these pages names what it counts: the late projects, the reports received
+in a month, the overruns… A short list stays on the figure's page, as it always was;
 a list longer than CLAIRVOIE_FIGURE_LIST_INLINE_ROWS (50) moves to
-``transparence/[<sector>/]listes/<name>/`` (then ``…/<name>/2/``…, each page holding at most
+``<page>/listes/<name>/`` (then ``…/<name>/2/``…, each page holding at most
 CLAIRVOIE_FIGURE_LIST_ROWS_PER_PAGE rows, 500), linked from its figure. The figure's page then
 stays a few tens of kilobytes whatever the city's size (issue 15: no list page over about
 200 kB), and editing one record renders again only the parts of the lists that show it.
 
-The lists are the model's own (``Scorecard``, ``ReportFigures``): this module only names them,
+The lists are the model's own (``Scorecard``, ``ReportFigures``, ``BadNewsSummary``): this module only names them,
 cuts them and says which macro of ``partials/figure_rows.html`` shows one row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
-from ..labels import STATUS_GROUP
+from ..labels import BAD_NEWS_ANCHOR, BAD_NEWS_PAGE, STATUS_GROUP, bad_news_words_fr
 from ..model.french import month_fr
 from ..model.records import Model, Sector
 
 TRANSPARENCY_PAGE = "transparence/"
+# The record a row shows, for the rows that are not records themselves (by FigureList.row).
+RECORD_OF_ROW: dict[str, Callable[[Any], Any]] = {"resolution": lambda resolution: resolution.report,
+                                                  "bad_news": lambda news: news.record}
 
 
 @dataclass(frozen=True)
 class FigureList:
     """One figure's list in one scope (the city, or a sector)."""
 
-    scope_path: str  # "transparence/" or "transparence/<sector>/"
+    scope_path: str  # the figure's page: "transparence/", "transparence/<sector>/", "ce-qui-ne-va-pas/"
+    trail: tuple[tuple[str, str], ...]  # the breadcrumb to the figure's page, which it ends with
     name: str  # its folder under listes/
     title: str  # what its rows are, in a sentence's words: "projets en retard aujourd'hui"
     anchor: str  # the figure's section on the scope's page
@@ -70,8 +74,9 @@ class FigureListPart:
 
     @property
     def records(self) -> list[Any]:
-        """The records its rows show (a resolution's is its report)."""
-        return [getattr(row, "report", row) for row in self.rows]
+        """The records its rows show."""
+        record_of = RECORD_OF_ROW.get(self.of.row)
+        return [record_of(row) for row in self.rows] if record_of else list(self.rows)
 
 
 def figure_lists(model: Model, sector: Sector | None) -> dict[str, FigureList]:
@@ -79,13 +84,11 @@ def figure_lists(model: Model, sector: Sector | None) -> dict[str, FigureList]:
     scope_path = f"{TRANSPARENCY_PAGE}{sector.id}/" if sector else TRANSPARENCY_PAGE
     card = model.views[sector.id].scorecard if sector else model.scorecard
     reports = model.views[sector.id].report_figures if sector else model.report_figures
-
-    settings = model.settings
-    # At least one row per page, whatever the settings say.
-    limits = (settings.figure_list_inline_rows, max(1, settings.figure_list_rows_per_page))
+    trail = ((("Secteurs", "secteurs/"), (sector.name, sector.url)) if sector else ()) + (
+        (f"En chiffres : {sector.name if sector else 'toute la ville'}", scope_path),)
 
     def listed(name, title, anchor, rows, row, ordered=False) -> FigureList:
-        return FigureList(scope_path, name, title, anchor, tuple(rows), row, *limits, ordered)
+        return FigureList(scope_path, trail, name, title, anchor, tuple(rows), row, *_limits(model), ordered)
 
     lists = [listed(f"etat-{status}", f"projets {STATUS_GROUP[status].lower()}", f"etat-{status}",
                     projects, "project") for status, projects in card.projects_by_status.items()]
@@ -119,9 +122,24 @@ def figure_lists(model: Model, sector: Sector | None) -> dict[str, FigureList]:
     return {figure_list.name: figure_list for figure_list in lists}
 
 
+def bad_news_lists(model: Model) -> dict[str, FigureList]:
+    """The lists of /ce-qui-ne-va-pas/ by what went wrong (its section « Les mêmes, par nature »), by kind."""
+    trail = (("Ce qui ne va pas comme prévu", BAD_NEWS_PAGE),)
+    return {kind: FigureList(BAD_NEWS_PAGE, trail, BAD_NEWS_ANCHOR[kind], bad_news_words_fr(kind, 2),
+                             BAD_NEWS_ANCHOR[kind], tuple(items), "bad_news", *_limits(model))
+            for kind, items in model.bad_news_summary.by_kind.items()}
+
+
+def _limits(model: Model) -> tuple[int, int]:
+    settings = model.settings
+    # At least one row per page, whatever the settings say.
+    return settings.figure_list_inline_rows, max(1, settings.figure_list_rows_per_page)
+
+
 def long_figure_lists(model: Model) -> Iterator[tuple[Sector | None, FigureList]]:
     """The lists too long for their figure's page, in every scope: each gets pages of its own."""
-    for sector in [None, *model.sectors]:
-        for figure_list in figure_lists(model, sector).values():
+    scopes = [(sector, figure_lists(model, sector)) for sector in [None, *model.sectors]]
+    for sector, lists in [*scopes, (None, bad_news_lists(model))]:
+        for figure_list in lists.values():
             if not figure_list.is_inline:
                 yield sector, figure_list

@@ -16,11 +16,11 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import incremental, parallel, staging
 from ..labels import BAD_NEWS_PAGE
-from ..model.records import Model, Report, Sector, WorksOrder
+from ..model.records import BadNews, Model, Report, Sector, WorksOrder
 from ..model.reports import open_reports_by_street
 from ..model.streets import RESOLVED_SHOWN_DAYS, Street, letter_url
 from ..model.words import key
-from .figure_lists import figure_lists, long_figure_lists
+from .figure_lists import bad_news_lists, figure_lists, long_figure_lists
 from .glossary_marks import GlossaryMarks
 from .maps import project_map, sector_map, street_map, works_map
 from .site import Site
@@ -60,9 +60,7 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     everything = incremental.EVERYTHING
     yield Page("index.html", "clairvoie_home", {"feeds": site.alternate_links(model, None)},
                depends_on=everything)
-    # The whole bad-news list, one tap from the home page's summary of it; and the reports' counts.
-    yield Page(f"{BAD_NEWS_PAGE}index.html", "clairvoie_bad_news",
-               depends_on=[*(news.project or news.works for news in model.bad_news), *model.reports])
+    yield from bad_news_pages(model)
     yield Page("secteurs/index.html", "clairvoie_sectors", depends_on=everything)
     yield from project_list_pages(model)
     yield from works_list_pages(model)
@@ -103,6 +101,35 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
 
 
 # --- streets: /rues/, a page per letter, a page per street -------------------------------------
+@dataclass(frozen=True)
+class BadNewsPart:
+    """One page of /ce-qui-ne-va-pas/'s cards, latest first: the page itself, then <rank>/."""
+
+    rank: int
+    start: int  # the index of its first card in model.bad_news
+    cards: Sequence[BadNews]
+
+    @property
+    def url(self) -> str:
+        return BAD_NEWS_PAGE + (f"{self.rank}/" if self.rank > 1 else "")
+
+
+def bad_news_pages(model: Model) -> Iterator[Page]:
+    """The whole bad-news list, one tap from the home page's summary of it: the first page with
+    the counts (the reports' too) and the lists by kind, then the rest of the cards, page by page."""
+    size = max(1, model.settings.bad_news_cards_per_page)
+    cards = model.bad_news
+    parts = [BadNewsPart(start // size + 1, start, cards[start:start + size])
+             for start in range(0, max(len(cards), 1), size)]
+    shown = Shown.of("ce-qui-ne-va-pas", [len(cards), len(parts)])
+    for part in parts:
+        records = cards if part.rank == 1 else part.cards  # the first page counts them all
+        yield Page(f"{part.url}index.html", "clairvoie_bad_news",
+                   {"part": part, "parts": parts, "lists": bad_news_lists(model) if part.rank == 1 else {}},
+                   depends_on=[*(news.record for news in records), shown,
+                               *(model.reports if part.rank == 1 else ())])
+
+
 def figure_list_pages(model: Model) -> Iterator[Page]:
     """The pages of the transparency figures' long lists (figure_lists.py), each showing its part's rows."""
     for sector, figure_list in long_figure_lists(model):

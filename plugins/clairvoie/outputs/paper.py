@@ -176,7 +176,7 @@ def documents(model: Model, public: str) -> list[PaperDocument]:
                 max_pages=SHEET_PAGES, fittings=({}, {"compact_bad_news": True}),
                 list_lengths=tuple(map(len, lists)), after_uncut="travaux"))
     posters = {"max_pages": POSTER_PAGES, "fittings": ({"density": 1}, {"density": 2})}
-    bad_news = {id(news.project or news.works): news for news in model.bad_news}
+    bad_news = {id(news.record): news for news in model.bad_news}
     for order in (w for w in model.works if has_poster(w)):
         found.append(PaperDocument(poster_path(order), "paper/works_poster", {
             **qr, "order": order, "poster_title": f"{order.street} : {order.title}",
