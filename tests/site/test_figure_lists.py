@@ -109,7 +109,8 @@ def test_the_figures_pages_shrink_and_their_figures_stay(split_output, demo_outp
     for page in ["transparence/index.html", *(str(p.relative_to(demo_output))
                                                for p in (demo_output / "transparence").glob("*/index.html"))]:
         whole, split = ((out / page).read_text(encoding="utf-8") for out in (demo_output, split_output))
-        figures = re.compile(r'<span class="figure">(.*?)</span>|<h[23] id="[^"]+">(.*?)</h[23]>|<caption>(.*?)</caption>')
+        figures = re.compile(r'<span class="figure">(.*?)</span>|<h[23] id="[^"]+">(.*?)</h[23]>'
+                             r'|<caption>(.*?)</caption>')
         assert figures.findall(split) == figures.findall(whole), page
         assert len(split) < len(whole), page
 
@@ -134,9 +135,67 @@ def test_the_bad_news_cards_go_on_page_after_page_latest_first_counted_on_the_fi
     assert all(f"sur {len(model.bad_news)}" in html for html in pages[1:])
 
 
+CARD_LINK = re.compile(r'<h3 class="card-title"><a href="/([^"]+)"')
+
+
+def test_every_sectors_bad_news_go_on_from_its_page_page_after_page(split_output):
+    """A sector's page shows its latest bad news (then its overdue reports), the rest on
+    secteurs/<id>/ce-qui-ne-va-pas/2/…, each card once, in the list's order."""
+    model = load_site(REPO)
+    split = [sector for sector in model.sectors if _sectors_bad_news_in_parts(split_output, model, sector) > 1]
+    assert split  # not a vacuous pass
+
+
+def _sectors_bad_news_in_parts(split_output, model, sector) -> int:
+    view = model.views[sector.id]
+    expected = [item.url for item in view.bad_news] + [report.url for report in view.overdue_reports]
+    page = main_of((split_output / sector.url / "index.html").read_text(encoding="utf-8"))
+    detail = page[page.index('id="le-detail"'):page.index('id="signalements"')]
+    pages = [detail]
+    following = re.search(r'<a href="/([^"]+)">La suite de la liste', detail)
+    while following:
+        html = main_of((split_output / following[1] / "index.html").read_text(encoding="utf-8"))
+        assert following[1].startswith(f"{sector.url}ce-qui-ne-va-pas/")
+        pages.append(html)
+        following = re.search(r'<a href="/([^"]+)">La suite de la liste', html)
+    assert len(pages) == max(1, -(-len(expected) // 5))
+    cards = [CARD_LINK.findall(html) for html in pages]
+    assert all(len(page_cards) <= 5 for page_cards in cards)
+    assert sum(cards, []) == expected
+    if len(pages) > 1:
+        assert f"sur {len(expected)}" in pages[1] and sector.name in pages[1]
+    return len(pages)
+
+
+def test_a_sectors_long_project_lists_lead_to_their_pages(split_output):
+    model = load_site(REPO)
+    slugs = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus",
+             "completed": "termines", "cancelled": "annules"}
+    linked = 0
+    for sector in model.sectors:
+        page = main_of((split_output / sector.url / "index.html").read_text(encoding="utf-8"))
+        section = page[page.index('id="projets"'):page.index('id="reunions"')]
+        for status, projects in model.views[sector.id].projects_by_status.items():
+            if not projects:
+                continue
+            part = section[section.index(f'id="projets-{status}"'):]
+            part = part[:part.find("<h3", 1) if "<h3" in part[1:] else len(part)]
+            if len(projects) > 2:  # the list's own page, which lists them all
+                linked += 1
+                assert f'href="/{sector.url}projets/{slugs[status]}/"' in part
+                assert 'class="card' not in part
+                own = (split_output / sector.url / "projets" / slugs[status] / "index.html").read_text(encoding="utf-8")
+                assert all(f'href="/{project.url}"' in own for project in projects)
+            else:
+                assert all(f'href="/{project.url}"' in part for project in projects)
+    assert linked
+
+
 def test_the_list_pages_are_valid_html(split_output):
     pages = sorted([*split_output.glob("transparence/**/listes/**/index.html"),
-                    *split_output.glob("ce-qui-ne-va-pas/**/index.html")])
+                    *split_output.glob("ce-qui-ne-va-pas/**/index.html"),
+                    *split_output.glob("secteurs/*/index.html"),
+                    *split_output.glob("secteurs/*/ce-qui-ne-va-pas/*/index.html")])
     assert len(pages) > 50
     errors = nu_errors(pages, root=split_output)
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
@@ -160,7 +219,8 @@ def test_editing_a_project_renders_again_only_the_list_pages_that_show_it(tmp_pa
     path.write_text(edited, encoding="utf-8")
     # The lists' pages, and the bad news's cards after the first page, which counts them all.
     lists = sorted([*output.glob("transparence/**/listes/**/index.html"),
-                    *output.glob("ce-qui-ne-va-pas/*/**/index.html")])
+                    *output.glob("ce-qui-ne-va-pas/*/**/index.html"),
+                    *output.glob("secteurs/*/ce-qui-ne-va-pas/**/index.html")])
     before = {page: (page.stat().st_ino, page.stat().st_mtime_ns) for page in lists}
     assert run_pelican(root, output, extra_settings=SPLIT).returncode == 0
 

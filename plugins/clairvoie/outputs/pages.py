@@ -41,6 +41,8 @@ REPORT_NUMBERS_FILE = "signalements/numeros.json"
 REPORT_NUMBERS_PAGE = "signalements/numeros/"
 # A page of tracking numbers lists at most this many (about 140 kB).
 REPORT_NUMBERS_PER_PAGE = 1000
+# A sector page's section of its bad news (the first part of them: BadNewsPart).
+SECTOR_BAD_NEWS_ANCHOR = "le-detail"
 # Each street's points (« Près de chez moi » on /rues/), beside its page.
 STREET_POINTS_FILE = "points.json"
 
@@ -73,7 +75,8 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
         in_sector = model.views[sector.id].records
         yield Page(f"{sector.url}index.html", "clairvoie_sector",
                    {"sector": sector, "view": model.views[sector.id],
-                    "feeds": site.alternate_links(model, sector.id)},
+                    "feeds": site.alternate_links(model, sector.id),
+                    "bad_news_parts": bad_news_parts(model, sector), "status_slugs": PROJECT_STATUS_SLUGS},
                    {"sector_map": lambda sector_id=sector.id: sector_map(model, sector_id)}, in_sector)
         yield Page(f"transparence/{sector.id}/index.html", "clairvoie_transparency",
                    {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector,
@@ -100,34 +103,52 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
     yield from figure_list_pages(model)
 
 
-# --- streets: /rues/, a page per letter, a page per street -------------------------------------
+# --- bad news: /ce-qui-ne-va-pas/ and each sector's « le détail », page by page ----------------
 @dataclass(frozen=True)
 class BadNewsPart:
-    """One page of /ce-qui-ne-va-pas/'s cards, latest first: the page itself, then <rank>/."""
+    """One page of a list of bad-news cards, latest first (a sector's overdue reports after):
+    the city's is /ce-qui-ne-va-pas/, then <rank>/; a sector's first part is on its page (« le
+    détail »), the others at secteurs/<id>/ce-qui-ne-va-pas/<rank>/."""
 
+    sector: Sector | None
     rank: int
-    start: int  # the index of its first card in model.bad_news
-    cards: Sequence[BadNews]
+    start: int  # the index of its first card in the list
+    cards: Sequence[BadNews | Report]
 
     @property
     def url(self) -> str:
-        return BAD_NEWS_PAGE + (f"{self.rank}/" if self.rank > 1 else "")
+        if self.sector and self.rank == 1:
+            return f"{self.sector.url}#{SECTOR_BAD_NEWS_ANCHOR}"
+        return (self.sector.url if self.sector else "") + BAD_NEWS_PAGE + (f"{self.rank}/" if self.rank > 1 else "")
+
+
+def bad_news_parts(model: Model, sector: Sector | None) -> list[BadNewsPart]:
+    view = model.views[sector.id] if sector else None
+    cards = [*view.bad_news, *view.overdue_reports] if view else model.bad_news
+    size = max(1, model.settings.bad_news_cards_per_page)
+    return [BadNewsPart(sector, start // size + 1, start, cards[start:start + size])
+            for start in range(0, max(len(cards), 1), size)]
+
+
+def _records_of_cards(cards: Sequence[BadNews | Report]) -> list:
+    return [card.record if isinstance(card, BadNews) else card for card in cards]
 
 
 def bad_news_pages(model: Model) -> Iterator[Page]:
     """The whole bad-news list, one tap from the home page's summary of it: the first page with
-    the counts (the reports' too) and the lists by kind, then the rest of the cards, page by page."""
-    size = max(1, model.settings.bad_news_cards_per_page)
-    cards = model.bad_news
-    parts = [BadNewsPart(start // size + 1, start, cards[start:start + size])
-             for start in range(0, max(len(cards), 1), size)]
-    shown = Shown.of("ce-qui-ne-va-pas", [len(cards), len(parts)])
-    for part in parts:
-        records = cards if part.rank == 1 else part.cards  # the first page counts them all
-        yield Page(f"{part.url}index.html", "clairvoie_bad_news",
-                   {"part": part, "parts": parts, "lists": bad_news_lists(model) if part.rank == 1 else {}},
-                   depends_on=[*(news.record for news in records), shown,
-                               *(model.reports if part.rank == 1 else ())])
+    the counts (the reports' too) and the lists by kind, then the rest of the cards, page by page;
+    and the parts of each sector's after the first, which its page shows."""
+    for sector in [None, *model.sectors]:
+        parts = bad_news_parts(model, sector)
+        shown = Shown.of(f"ce-qui-ne-va-pas-{sector.id if sector else ''}", [parts[-1].start + len(parts[-1].cards),
+                                                                             len(parts)])
+        for part in parts[1:] if sector else parts:
+            # The city's first page counts them all, the reports too.
+            records = _records_of_cards(model.bad_news) + model.reports if part.url == BAD_NEWS_PAGE else []
+            yield Page(f"{part.url}index.html", "clairvoie_bad_news",
+                       {"part": part, "parts": parts, "sector": sector,
+                        "lists": bad_news_lists(model) if part.url == BAD_NEWS_PAGE else {}},
+                       depends_on=[*(records or _records_of_cards(part.cards)), shown])
 
 
 def figure_list_pages(model: Model) -> Iterator[Page]:
@@ -142,6 +163,7 @@ def figure_list_pages(model: Model) -> Iterator[Page]:
                        depends_on=[*part.records, shown])
 
 
+# --- streets: /rues/, a page per letter, a page per street -------------------------------------
 def street_pages(model: Model) -> Iterator[Page]:
     """/rues/ (the letters, each with its number of streets, and « Près de chez moi »), each
     letter's streets with what is happening in them (/rues/lettre-l/), and each street's page
