@@ -162,7 +162,8 @@ def _sectors_bad_news_in_parts(split_output, model, sector) -> int:
     cards = [CARD_LINK.findall(html) for html in pages]
     assert all(len(page_cards) <= 5 for page_cards in cards)
     assert sum(cards, []) == expected
-    if len(pages) > 1:
+    if len(pages) > 1:  # said on the sector's page and on the next ones
+        assert f"Les 5 entrées les plus récentes sur {len(expected)}" in pages[0]
         assert f"sur {len(expected)}" in pages[1] and sector.name in pages[1]
     return len(pages)
 
