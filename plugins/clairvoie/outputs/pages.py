@@ -140,15 +140,15 @@ def bad_news_pages(model: Model) -> Iterator[Page]:
     and the parts of each sector's after the first, which its page shows."""
     for sector in [None, *model.sectors]:
         parts = bad_news_parts(model, sector)
-        shown = Shown.of(f"ce-qui-ne-va-pas-{sector.id if sector else ''}", [parts[-1].start + len(parts[-1].cards),
-                                                                             len(parts)])
+        shown = Shown.of(f"ce-qui-ne-va-pas-{sector.id if sector else ''}",
+                         [sum(len(part.cards) for part in parts), len(parts)])
         for part in parts[1:] if sector else parts:
-            # The city's first page counts them all, the reports too.
-            records = _records_of_cards(model.bad_news) + model.reports if part.url == BAD_NEWS_PAGE else []
+            counts_all = part.url == BAD_NEWS_PAGE  # the city's first page: the counts, the reports' too
+            records = _records_of_cards(model.bad_news) + model.reports if counts_all else _records_of_cards(part.cards)
             yield Page(f"{part.url}index.html", "clairvoie_bad_news",
                        {"part": part, "parts": parts, "sector": sector,
-                        "lists": bad_news_lists(model) if part.url == BAD_NEWS_PAGE else {}},
-                       depends_on=[*(records or _records_of_cards(part.cards)), shown])
+                        "lists": bad_news_lists(model) if counts_all else {}},
+                       depends_on=[*records, shown])
 
 
 def figure_list_pages(model: Model) -> Iterator[Page]:
