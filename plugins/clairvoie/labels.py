@@ -32,6 +32,9 @@ PROJECT_STATUS_WORDS = {
     "cancelled": StatusWords("Annulé", "Annulés", "Annulé"),
 }
 PROJECT_STATUS = {status: words.word for status, words in PROJECT_STATUS_WORDS.items()}
+# A status in addresses: /secteurs/<id>/projets/<slug>/, /transparence/listes/projets-<slug>/.
+PROJECT_STATUS_SLUGS = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus",
+                        "completed": "termines", "cancelled": "annules"}
 STATUS_GROUP = {status: words.group for status, words in PROJECT_STATUS_WORDS.items()}
 
 # The icon beside each tone's word (never colour alone); static/js/recherche.js has its copy.
@@ -511,6 +514,7 @@ def template_globals() -> dict[str, object]:
     return {
         "PROJECT_STATUS": PROJECT_STATUS,
         "STATUS_GROUP": STATUS_GROUP,
+        "PROJECT_STATUS_SLUGS": PROJECT_STATUS_SLUGS,
         "NEW_END": NEW_END,
         "STATUS_TONE": STATUS_TONE,
         "TONE_ICON": TONE_ICON,

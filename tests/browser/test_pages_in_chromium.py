@@ -73,7 +73,7 @@ def split_lists_url(demo_output_with_long_lists_split):
     "/transparence/",  # the figures, with links in place of their long lists
     "/transparence/listes/signalements-en-retard/2/",  # a ranking's second page, numbered on
     "/transparence/listes/depassements/",  # the longest rows: an overrun's, with its badge
-    f"/transparence/{first_id('sectors')}/listes/etat-in_progress/",
+    f"/transparence/{first_id('sectors')}/listes/projets-en-cours/",
     "/ce-qui-ne-va-pas/", "/ce-qui-ne-va-pas/2/",  # the bad news's cards, page by page
     "/ce-qui-ne-va-pas/listes/en-retard/",  # its late projects, by kind
     f"/secteurs/{first_id('sectors')}/",  # a sector's first bad news, its long project lists as links

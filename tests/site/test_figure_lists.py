@@ -22,6 +22,9 @@ from html_checker import nu_errors
 from clairvoie.labels import BAD_NEWS_ANCHOR
 from sites import load_site
 
+# Statuses in addresses: French words, never the records' codes (in_progress…).
+SLUGS = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus",
+         "completed": "termines", "cancelled": "annules"}
 RECORD_LINK = re.compile(r'href="/((?:projets|travaux|reunions|signalements)/[\w-]+/)"')
 
 
@@ -34,7 +37,7 @@ def expected_lists(model, sector) -> dict[str, tuple[list[str], bool]]:
     """Each list's record addresses, in the order the figure gives them, and whether it is a ranking."""
     card = model.views[sector.id].scorecard if sector else model.scorecard
     reports = model.views[sector.id].report_figures if sector else model.report_figures
-    lists = {f"etat-{status}": (projects, False) for status, projects in card.projects_by_status.items()}
+    lists = {f"projets-{SLUGS[status]}": (projects, False) for status, projects in card.projects_by_status.items()}
     lists |= {"en-retard": (card.late, False), "termines-en-retard": (card.completed_late, False),
               "retards": (card.delayed, True), "depassements": (card.overruns, False),
               "travaux-du-mois": (card.works_this_month, False), "reunions-tenues": (card.meetings_held, False),
@@ -77,7 +80,7 @@ def test_a_long_list_is_linked_from_its_figure_and_its_pages_show_every_row_once
     long_lists = {name: value for name, value in lists.items() if len(value[0]) > 2}
     # Lists of projects, of reports, of resolutions, of bad news and rankings are split: not a vacuous pass.
     assert {"en-retard", "suspendus"} <= set(long_lists) if scope == "bad news" else {
-        "etat-in_progress", "signalements-en-cours", "retards"} <= set(long_lists)
+        "projets-en-cours", "signalements-en-cours", "retards"} <= set(long_lists)
     if scope == "city":
         assert "signalements-regles" in long_lists
 

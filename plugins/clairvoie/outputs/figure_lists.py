@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from ..labels import BAD_NEWS_ANCHOR, BAD_NEWS_PAGE, STATUS_GROUP, bad_news_words_fr
+from ..labels import BAD_NEWS_ANCHOR, BAD_NEWS_PAGE, PROJECT_STATUS_SLUGS, STATUS_GROUP, bad_news_words_fr
 from ..model.french import month_fr
 from ..model.records import Model, Sector
 
@@ -90,8 +90,8 @@ def figure_lists(model: Model, sector: Sector | None) -> dict[str, FigureList]:
     def listed(name, title, anchor, rows, row, ordered=False) -> FigureList:
         return FigureList(scope_path, trail, name, title, anchor, tuple(rows), row, *_limits(model), ordered)
 
-    lists = [listed(f"etat-{status}", f"projets {STATUS_GROUP[status].lower()}", f"etat-{status}",
-                    projects, "project") for status, projects in card.projects_by_status.items()]
+    lists = [listed(f"projets-{PROJECT_STATUS_SLUGS[status]}", f"projets {STATUS_GROUP[status].lower()}",
+                    f"etat-{status}", projects, "project") for status, projects in card.projects_by_status.items()]
     lists += [
         listed("en-retard", "projets en retard aujourd'hui", "en-retard", card.late, "late_project"),
         listed("termines-en-retard", "projets terminés en retard", "termines-en-retard", card.completed_late,

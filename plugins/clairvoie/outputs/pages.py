@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .. import incremental, parallel, staging
-from ..labels import BAD_NEWS_PAGE
+from ..labels import BAD_NEWS_PAGE, PROJECT_STATUS_SLUGS
 from ..model.records import BadNews, Model, Report, Sector, WorksOrder
 from ..model.reports import open_reports_by_street
 from ..model.streets import RESOLVED_SHOWN_DAYS, Street, letter_url
@@ -278,10 +278,6 @@ def current_first(parts: list[WorksMonth], today: dt.date) -> tuple[WorksMonth |
     past = [part for part in reversed(parts) if part.month < this_month]
     return current, coming, past
 
-
-# /secteurs/<id>/projets/<slug>/: a sector's projects of one status.
-PROJECT_STATUS_SLUGS = {"in_progress": "en-cours", "planned": "prevus", "suspended": "suspendus",
-                        "completed": "termines", "cancelled": "annules"}
 
 
 def project_list_pages(model: Model) -> Iterator[Page]:
