@@ -46,6 +46,10 @@ def test_new_refuses_to_overwrite_and_rejects_bad_identifiers(site):
     result = run_clairvoie(site, "new", "projet", "Rue des Écoles")
     assert result.returncode == 2 and "nom de fichier" in result.stderr
     assert "Traceback" not in result.stderr
+    for reserved in ("all", "listes"):
+        result = run_clairvoie(site, "new", "secteur", reserved)
+        assert result.returncode == 2 and f"« {reserved}.yaml » réservé" in result.stderr
+        assert not (site / "sectors" / f"{reserved}.yaml").exists()
 
 
 def test_serve_rebuilds_when_a_sector_file_changes(site):

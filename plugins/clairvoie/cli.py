@@ -11,7 +11,7 @@ from importlib import resources
 from . import messages
 from .model import InvalidRecords, load_model
 from .model import plain_french
-from .model.build import is_slug
+from .model.build import RESERVED_SECTOR_IDS, is_slug
 from .pelican_sources import published_articles, read_pelican_settings
 from .settings import ClairvoieSettings
 
@@ -52,6 +52,9 @@ def validate(args: argparse.Namespace) -> int:
 def new_record(args: argparse.Namespace) -> int:
     if not is_slug(args.identifier):
         print(messages.bad_file_name(args.identifier), file=sys.stderr)
+        return 2
+    if args.kind == "secteur" and args.identifier in RESERVED_SECTOR_IDS:
+        print(messages.reserved_sector_id(args.identifier), file=sys.stderr)
         return 2
     template_name, folder = NEW_RECORD_KINDS[args.kind]
     pelican_settings = read_pelican_settings(args.settings)

@@ -264,6 +264,12 @@ def bad_file_name(name: str) -> str:
             "accents, avec chiffres et tirets (par exemple refection-rue-des-lilas.yaml)")
 
 
+def reserved_sector_id(sector_id: str) -> str:
+    meaning = "« tous les secteurs » dans les fiches" if sector_id == "all" else "le dossier des listes de chiffres"
+    return (f"nom de fichier « {sector_id}.yaml » réservé : « {sector_id} » désigne déjà {meaning} ; "
+            f"renommez le fichier (par exemple secteur-{sector_id}.yaml)")
+
+
 ALL_SECTORS_ALONE = "« all » (toute la ville) ne se combine pas avec d'autres secteurs"
 ALL_SECTORS_NOT_HERE = "« all » n'est accepté que pour les projets : listez les secteurs"
 NEW_END_BEFORE_START = "la nouvelle date de fin est avant le début prévu du chantier"

@@ -38,6 +38,11 @@ from .records import (
 )
 
 CITY_WIDE = "all"
+# The folder of the long lists beside the figures' pages (transparence/listes/, outputs/figure_lists.py).
+LISTS_FOLDER = "listes"
+# A sector of these ids would mean something else: every sector (a record's « sectors: all »), or
+# the lists' folder beside transparence/<sector>/.
+RESERVED_SECTOR_IDS = (CITY_WIDE, LISTS_FOLDER)
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -265,6 +270,8 @@ def _rotated(image: Image.Image) -> bool:
 # --- records -------------------------------------------------------------------------------
 def build_sector(document: YamlDocument, ctx: BuildContext) -> Sector:
     data = document.data
+    if document.record_id in RESERVED_SECTOR_IDS:
+        ctx.problems.append(Problem(document.path, 1, 1, "", messages.reserved_sector_id(document.record_id)))
     panels = tuple(
         Panel(p.get("id"), p.get("name"), p.get("lines"), p.get("columns"), p.get("charset"), document.record_id)
         for _, p in _items(data, "panels")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from ..labels import BAD_NEWS_ANCHOR, BAD_NEWS_PAGE, PROJECT_STATUS_SLUGS, STATUS_GROUP, bad_news_words_fr
+from ..model.build import LISTS_FOLDER
 from ..model.french import month_fr
 from ..model.records import Model, Sector
 
@@ -48,7 +49,7 @@ class FigureList:
 
     @property
     def url(self) -> str:
-        return f"{self.scope_path}listes/{self.name}/"
+        return f"{self.scope_path}{LISTS_FOLDER}/{self.name}/"
 
     @property
     def parts(self) -> list["FigureListPart"]:
