@@ -28,6 +28,7 @@ saved only once a build is in place, so it always describes the output folder as
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import filecmp
 import functools
@@ -37,6 +38,7 @@ import json
 import logging
 import os
 import stat
+import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,7 +111,7 @@ def record_fingerprint(record: Any) -> str:
     if type(record).__name__ == "NewsItem":
         article = record.article
         episode = record.episode
-        return _digest([_file_bytes(article.source_path),
+        return _digest([record.digest or _file_bytes(article.source_path),  # the model's hash of the file
                         _file_stamp(episode.source_path) if episode else ""])
     source = record.source
     # The same Source object: the model kept the record as built from the same file, history
@@ -159,6 +161,21 @@ def common_fingerprint(model: Any, pelican_settings: dict[str, Any], theme_path:
     return _digest(parts)
 
 
+# A value standing for what a page shows of many records (pages.Shown, pages.StreetLink), by its
+# key: while the last build's signatures hold it, the same value is the very same object again,
+# so that PageSignatures.of finds its pages' signatures by the ids of what they are made of.
+_values: "weakref.WeakValueDictionary[str, Any]" = weakref.WeakValueDictionary()
+
+
+def same_value(value: Any) -> Any:
+    """The object the last build used for a value equal to ``value`` (its record_key), else ``value``."""
+    key = record_key(value)
+    kept = _values.get(key)
+    if kept is None:
+        _values[key] = kept = value
+    return kept
+
+
 # The last PageSignatures made in this process: the next build's takes its signatures again.
 _last_made: "PageSignatures | None" = None
 
@@ -190,6 +207,8 @@ class PageSignatures:
         self._before: dict[tuple[str, tuple[int, ...]], str] = {}
         self._before_held: list[Any] = []  # the last build's ``_held``, while ``_before`` is read
         self._changed: set[int] = set()  # ids of the last build's records whose signature part changed
+        # Signatures made from their records' keys, by template or kind: not taken from the last build.
+        self.signed_afresh: collections.Counter[str] = collections.Counter()
         previous, _last_made = _last_made, self
         if previous is not None and previous.common == self.common:
             self._before, self._before_held = previous._made, previous._held
@@ -207,6 +226,7 @@ class PageSignatures:
         signature = self._before.get((template, ids))
         if signature is None or not self._changed.isdisjoint(ids):
             keys = sorted({record_key(record) for record in objects})
+            self.signed_afresh[template] += 1
             signature = _digest([self.common, template, *(f"{k}={self.fingerprints.get(k, '')}" for k in keys)])
         self._made[template, ids] = signature
         self._held += objects

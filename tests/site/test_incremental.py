@@ -279,6 +279,7 @@ import hashlib, json, os, shutil, sys
 from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
+from clairvoie import incremental
 from clairvoie.image_privacy import ImagesWithMetadata
 from clairvoie.model import InvalidRecords
 
@@ -307,6 +308,7 @@ for step in steps:
     folders = sorted(str(p.relative_to(output)) for p in output.rglob("*") if p.is_dir())
     print(json.dumps({"outcome": outcome, "folder": os.stat(output).st_ino, "folder_before": folder_before,
                       "files": files, "folders": folders,
+                      "signed_afresh": dict(incremental._last_made.signed_afresh) if outcome == "built" else {},
                       "staging_left": os.path.exists(str(output) + ".clairvoie-new")}))
 """
 
@@ -377,6 +379,39 @@ def test_a_rebuild_in_the_same_process_writes_only_its_changes_in_place_and_give
     assert f"{removed_order.url}index.html" not in rebuilt["files"]
     assert removed_order.url.rstrip("/") not in rebuilt["folders"]
 
+    _is_a_full_builds_site(root, tmp_path, rebuilt)
+
+
+def test_a_rebuild_in_the_same_process_signs_afresh_only_the_pages_that_show_the_edited_record(tmp_path):
+    """A page's signature is taken from the last build when what it is made of are the very same
+    objects (incremental.PageSignatures): the values pages depend on besides records (what an index
+    shows, a report's link to /rues/) are the same objects again, so one project's new title signs
+    afresh its own pages, not every report's, works order's and project's."""
+    root = copy_demo_site(tmp_path / "site")
+    model = load_site(root)
+    project = next(p for p in model.projects if p.works)
+    others = [p for p in model.projects if p is not project]
+    text = (root / project.source.path).read_text(encoding="utf-8")
+    retitled = re.sub(r"(?m)^title: (['\"]?)(.*?)\1$", lambda m: f"title: {m[1]}{m[2]} (nouveau titre){m[1]}", text,
+                      count=1)
+    assert retitled != text
+    output = tmp_path / "output"
+    first, rebuilt = _builds_in_one_process(root, output, [{}, {"write": {str(root / project.source.path): retitled}}])
+
+    assert first["signed_afresh"]["clairvoie_report"] == len(model.reports)  # a new process signs everything
+    assert first["signed_afresh"]["clairvoie_works"] == len(model.works)
+    afresh = rebuilt["signed_afresh"]
+    assert afresh.get("clairvoie_project", 0) == 1
+    assert afresh.get("clairvoie_works", 0) == len(project.works)
+    orders = {order.id for order in project.works}
+    tied = {r.number for r in model.reports
+            if project.id in {p.id for p in r.projects} or orders & {order.id for order in r.works}}
+    # A report's page shows its original and duplicates too (pages.report_page_records).
+    tied |= {r.number for r in model.reports if (r.original and r.original.number in tied) or set(r.duplicates) & tied}
+    assert afresh.get("clairvoie_report", 0) == len(tied), (afresh, tied)
+    assert afresh.get("clairvoie_meeting", 0) == 0 and afresh.get("clairvoie_street", 0) <= len(project.works) + 1
+    assert sum(afresh.values()) < 0.1 * sum(first["signed_afresh"].values()), afresh
+    assert len(others) > 10  # pages enough that the share means something
     _is_a_full_builds_site(root, tmp_path, rebuilt)
 
 

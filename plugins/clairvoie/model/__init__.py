@@ -460,10 +460,11 @@ def _news_items(articles: Iterable[Any], ctx: BuildContext, site_root: str) -> l
                                                      messages.unknown_sector(sector_id, ctx.sector_ids)))
         episode = _episode(article, ctx, site_root)
         path = article.source_path
-        ctx.problems.extend(_kept_articles.made_of(("markdown", path, _file_hashes.of(path)), (),
+        digest = _file_hashes.of(path)
+        ctx.problems.extend(_kept_articles.made_of(("markdown", path, digest), (),
                                                    lambda: _article_markdown_problems(article, site_root)))
         _sanitize_article(article)
-        items.append(NewsItem(article, tuple(sector_ids), city_wide=not sector_ids, episode=episode))
+        items.append(NewsItem(article, tuple(sector_ids), city_wide=not sector_ids, episode=episode, digest=digest))
     items.sort(key=lambda n: (n.article.date, n.article.slug), reverse=True)
     return items
 

@@ -491,6 +491,7 @@ class NewsItem:
     sector_ids: tuple[str, ...]
     city_wide: bool
     episode: Episode | None = None  # when the article is a podcast episode
+    digest: str | None = None  # the hash of the article's file (None: not read), for incremental builds
 
     @property
     def title(self) -> str:

@@ -255,19 +255,26 @@ def months_of(order: WorksOrder) -> Iterator[dt.date]:
         month = (month + dt.timedelta(days=31)).replace(day=1)
 
 
-def works_months(model: Model, sector: Sector) -> list[WorksMonth]:
-    """Each month with works orders in force in the sector, oldest first."""
-    months: dict[dt.date, list[WorksOrder]] = {}
+def works_months(model: Model) -> list[tuple[Sector, list[WorksMonth]]]:
+    """Each sector with each month that has works orders in force there, oldest first (the
+    city's orders gone through once, not once per sector)."""
+    by_sector: dict[str, dict[dt.date, list[WorksOrder]]] = {sector.id: {} for sector in model.sectors}
     for order in model.works:
-        if sector.id in order.sector_ids:
-            for month in months_of(order):
-                months.setdefault(month, []).append(order)
-    parts = []
-    for month, orders in sorted(months.items()):
-        orders.sort(key=lambda o: (o.start_date, o.id))
-        parts.append(WorksMonth(sector, month, [o for o in orders if o.start_date >= month],
-                                [o for o in orders if o.start_date < month]))
-    return parts
+        order_months = list(months_of(order))
+        for sector_id in dict.fromkeys(order.sector_ids):  # once each, as a sector lists it
+            months = by_sector.get(sector_id)
+            if months is not None:
+                for month in order_months:
+                    months.setdefault(month, []).append(order)
+    result = []
+    for sector in model.sectors:
+        parts = []
+        for month, orders in sorted(by_sector[sector.id].items()):
+            orders.sort(key=lambda o: (o.start_date, o.id))
+            parts.append(WorksMonth(sector, month, [o for o in orders if o.start_date >= month],
+                                    [o for o in orders if o.start_date < month]))
+        result.append((sector, parts))
+    return result
 
 
 def current_first(parts: list[WorksMonth], today: dt.date) -> tuple[WorksMonth | None, list, list]:
@@ -313,7 +320,8 @@ class Shown:
 
     @classmethod
     def of(cls, what: str, values: Any) -> "Shown":
-        return cls(f"{what}={hashlib.blake2b(repr(values).encode('utf-8'), digest_size=16).hexdigest()}")
+        digest = hashlib.blake2b(repr(values).encode("utf-8"), digest_size=16).hexdigest()
+        return incremental.same_value(cls(f"{what}={digest}"))
 
 
 def _month_figures(parts: list[WorksMonth]) -> list:
@@ -324,7 +332,7 @@ def works_list_pages(model: Model) -> Iterator[Page]:
     """/travaux/ (each sector: this month, the next ones, every month), each sector's months
     (/secteurs/<id>/travaux/) and each sector's month: a page per resident's question
     ("what works in my sector this month?"), none of them growing with the whole city."""
-    by_sector = [(sector, works_months(model, sector)) for sector in model.sectors]
+    by_sector = works_months(model)
     index_figures = []
     for sector, parts in by_sector:
         view = model.views[sector.id]
@@ -453,7 +461,7 @@ def report_page_records(model: Model, report: Report) -> list:
 
 def street_link(model: Model, street: str) -> StreetLink:
     entry = model.street_entry(street)
-    return StreetLink(f"{key(street)}={entry.url if entry else ''}")
+    return incremental.same_value(StreetLink(f"{key(street)}={entry.url if entry else ''}"))
 
 
 def reports_by_month(reports: list[Report]) -> list[tuple[dt.date, list[Report]]]:
