@@ -264,8 +264,12 @@ def bad_file_name(name: str) -> str:
             "accents, avec chiffres et tirets (par exemple refection-rue-des-lilas.yaml)")
 
 
+# What each reserved sector id (model/build.py, RESERVED_SECTOR_IDS) already names.
+RESERVED_SECTOR_MEANING = {"all": "« tous les secteurs » dans les fiches", "listes": "le dossier des listes de chiffres"}
+
+
 def reserved_sector_id(sector_id: str) -> str:
-    meaning = "« tous les secteurs » dans les fiches" if sector_id == "all" else "le dossier des listes de chiffres"
+    meaning = RESERVED_SECTOR_MEANING[sector_id]
     return (f"nom de fichier « {sector_id}.yaml » réservé : « {sector_id} » désigne déjà {meaning} ; "
             f"renommez le fichier (par exemple secteur-{sector_id}.yaml)")
 

@@ -287,3 +287,10 @@ def test_start_and_end_in_different_offsets_are_compared_as_instants(tmp_path):
     """), encoding="utf-8")  # 21:30Z is 22:30+01:00: half an hour after the start
     model = load(tmp_path)
     assert [w.id for w in model.works] == ["arrete-2026-0412", "arrete-nuit"]
+
+
+def test_every_reserved_sector_id_says_in_french_what_it_already_names():
+    from clairvoie import messages
+    from clairvoie.model.build import RESERVED_SECTOR_IDS
+
+    assert set(RESERVED_SECTOR_IDS) == set(messages.RESERVED_SECTOR_MEANING)

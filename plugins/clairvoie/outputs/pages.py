@@ -286,7 +286,6 @@ def current_first(parts: list[WorksMonth], today: dt.date) -> tuple[WorksMonth |
     return current, coming, past
 
 
-
 def project_list_pages(model: Model) -> Iterator[Page]:
     """/projets/ (each sector's count of projects by status, late and over budget, with the
     city's), and each sector's projects of one status: a city-wide project is in every sector's."""
