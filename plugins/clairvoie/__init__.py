@@ -21,14 +21,16 @@ from .model import InvalidRecords
 class _NoTracebackForInvalidRecords(logging.Filter):
     """Invalid records are the editors' business, not a crash: no traceback.
 
-    The problems themselves were already printed, one per line.
+    The problems themselves were already printed, one per line; the other errors named here
+    say in one French sentence what happened and what to do.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         from .outputs.search import SearchIndexFailed
 
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, (InvalidRecords, SearchIndexFailed, image_privacy.ImagesWithMetadata)):
+        if isinstance(error, (InvalidRecords, SearchIndexFailed, image_privacy.ImagesWithMetadata,
+                              staging.BuildInProgress)):
             record.msg, record.args, record.exc_info = "%s", (error.summary(),), None
         return True
 

@@ -95,15 +95,17 @@ class ClairvoieGenerator(Generator):
                 if unfinished is not None:
                     pending.append((name, unfinished))
                     timing.in_background(name)
+            while pending:
+                name, unfinished = pending.pop(0)  # waited once, even when its wait raises
+                with timing.phase(name):
+                    unfinished.wait()
+                timing.background_done(name)
         except BaseException:
             for _, unfinished in pending:  # no process left writing into a folder being dropped
                 with contextlib.suppress(Exception):
                     unfinished.wait()
+            staging.discard(self.output_path)  # nothing published; the output folder free for other builds
             raise
-        for name, unfinished in pending:
-            with timing.phase(name):
-                unfinished.wait()
-            timing.background_done(name)
         signals.clairvoie_outputs_written.send(model, site=site)
 
 

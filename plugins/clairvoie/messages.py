@@ -374,6 +374,14 @@ def search_index_failed(detail: str) -> str:
             "le site précédent reste en ligne tel quel.")
 
 
+def build_in_progress(output_path: str, holder: str) -> str:
+    who = f"le processus {holder}" if holder.isdigit() else "un autre processus"
+    return (f"Une autre construction est en cours dans le dossier « {output_path} » ({who}, "
+            "par exemple « make serve » ou « pelican --autoreload » dans un autre terminal) : "
+            "attendez qu'elle se termine ou arrêtez-la (Ctrl-C dans son terminal), puis relancez. "
+            "Cette construction n'a rien écrit ; le site de ce dossier reste tel quel.")
+
+
 def pagefind_missing() -> str:
     return "Pagefind est introuvable : réinstallez Clairvoie avec « pip install -e . »"
 

@@ -16,24 +16,46 @@ Two ways of putting a build in place:
   what changed, not a folder and a link per page. It needs the list of the output folder's
   files, which only the process that put that folder in place knows for sure: so a first
   build, or a folder replaced since by another process, is swapped whole.
+
+One build at a time per output folder: a build holds ``<output>.clairvoie-lock`` (an advisory
+``flock``, released by the system when its process ends) from ``begin`` to ``finish`` or
+``discard``. A second process building into the same folder (``make site`` beside
+``make serve``, a server left running) is refused with a French message instead of emptying
+the first one's staging folder under it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from . import incremental
+from . import incremental, messages
 
 logger = logging.getLogger(__name__)
 
 STAGING_SUFFIX = ".clairvoie-new"
 RETIRED_SUFFIX = ".clairvoie-old"
+LOCK_SUFFIX = ".clairvoie-lock"
+
+
+class BuildInProgress(RuntimeError):
+    """Another process is building into this output folder: this build does not start."""
+
+    exitcode = 1
+
+    def __init__(self, output_path: str, holder: str):
+        self.output_path, self.holder = output_path, holder
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        return messages.build_in_progress(self.output_path, self.holder)
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,7 @@ class _StagedBuild:
 
 _published: dict[str, _Published] = {}  # by output folder
 _builds: dict[str, _StagedBuild] = {}  # by staging folder
+_locks: dict[str, int] = {}  # by output folder: the open lock file this process holds
 
 
 def final_output_path(pelican: Any) -> str:
@@ -77,6 +100,7 @@ def final_output_path(pelican: Any) -> str:
 def begin(pelican: Any) -> None:
     """Point Pelican at a fresh, empty staging folder for this run."""
     final = final_output_path(pelican)
+    _lock(final)
     staging = final + STAGING_SUFFIX
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
@@ -178,6 +202,48 @@ def discard(output_path: str) -> None:
     if output_path.endswith(STAGING_SUFFIX):
         _builds.pop(output_path, None)
         shutil.rmtree(output_path, ignore_errors=True)
+        _unlock(output_path.removesuffix(STAGING_SUFFIX))
+
+
+def _lock(final: str) -> None:
+    """Hold the output folder's lock for this build, or refuse to start (``BuildInProgress``).
+
+    Kept when this process already holds it: a build of its that failed before ``discard``."""
+    if final in _locks:
+        return
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    descriptor = os.open(final + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(descriptor, 64).decode("ascii", "replace").strip()
+        os.close(descriptor)
+        raise BuildInProgress(final, holder) from None
+    os.ftruncate(descriptor, 0)
+    os.write(descriptor, str(os.getpid()).encode("ascii"))  # named in the other process's message
+    _locks[final] = descriptor
+
+
+@contextlib.contextmanager
+def held(final: str) -> Iterator[bool]:
+    """Hold the output folder's lock while writing into it after a build (a preview's PDFs):
+    False while another process builds there, which then writes those files itself."""
+    try:
+        _lock(final)
+    except BuildInProgress:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        _unlock(final)
+
+
+def _unlock(final: str) -> None:
+    descriptor = _locks.pop(final, None)
+    if descriptor is not None:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)  # also for helper processes forked with it
+        os.close(descriptor)
 
 
 def _identity(folder: str) -> tuple[int, int] | None:
@@ -264,8 +330,11 @@ def finish(pelican: Any) -> None:
         files = _swap_whole(pelican, final, staging, build.walked)
     _published[final] = _Published(_identity(final), files)
     pelican.output_path = final
-    for action in build.on_success:
-        action()
+    try:
+        for action in build.on_success:
+            action()
+    finally:
+        _unlock(final)
 
 
 def _site_path(relative: str) -> str:

@@ -326,3 +326,72 @@ def test_a_published_folder_is_kept_whole_linked_file_by_file_or_left_in_place(t
     assert build("none") == (None, True)  # neither kept nor made: removed
     assert not (output / "pagefind").exists()
     assert build("kept") == (False, True)  # nothing left to keep
+
+
+# --- one build at a time per output folder --------------------------------------------------
+# Another process's attempt to begin a build into OUTPUT: what it was told, or "began".
+BEGIN_ELSEWHERE = """
+import sys
+from types import SimpleNamespace
+from clairvoie import staging
+try:
+    staging.begin(SimpleNamespace(settings={"OUTPUT_PATH": sys.argv[1]}, output_path=None))
+    print("began")
+except staging.BuildInProgress as refused:
+    print(refused.summary())
+"""
+
+
+def _begin_elsewhere(output) -> str:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", BEGIN_ELSEWHERE, str(output)], capture_output=True, text=True,
+                          timeout=60, check=True).stdout.strip()
+
+
+def test_a_second_process_cannot_begin_a_build_into_a_folder_until_the_first_is_over(tmp_path):
+    """make site beside make serve: refused in French, naming the folder and the process, and
+    the first build's staging folder left as it was; free again once the build is put in place,
+    or dropped."""
+    from types import SimpleNamespace
+
+    output = tmp_path / "output"
+    for end in (staging.finish, lambda pelican: staging.discard(pelican.output_path)):
+        pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(output)}, output_path=None)
+        staging.begin(pelican)
+        Site.for_files(None, pelican.output_path, {"SITEURL": ""}).write("index.html", b"ville")
+
+        refused = _begin_elsewhere(output)
+
+        assert refused.startswith(f"Une autre construction est en cours dans le dossier « {output} » "
+                                  f"(le processus {os.getpid()},")
+        assert (output.parent / ("output" + staging.STAGING_SUFFIX) / "index.html").read_bytes() == b"ville"
+        staging.begin(pelican)  # this process's own next build (its last one failed before discard)
+        end(pelican)
+        assert _begin_elsewhere(output) == "began"  # that process ended: the system released its lock
+
+
+def test_a_preview_s_pdfs_are_not_laid_out_while_another_process_builds_into_the_folder(tmp_path):
+    """clairvoie serve lays a preview's PDFs out after its build, into the published folder:
+    not while another build is writing there (that build lays them out itself)."""
+    import subprocess
+    import sys
+
+    from clairvoie.outputs.paper import LeftToLayOut
+
+    output = tmp_path / "output"
+    output.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", BEGIN_ELSEWHERE + "sys.stdout.flush(); sys.stdin.read()",
+                               str(output)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "began"
+        with staging.held(str(output)) as ours:
+            assert not ours
+        left = LeftToLayOut([object()], None, None, None, str(output), "")  # any document would fail
+        assert left.lay_out(stop=lambda: False) == 0
+    finally:
+        holder.communicate("", timeout=60)
+    with staging.held(str(output)) as ours:
+        assert ours
+    assert _begin_elsewhere(output) == "began"

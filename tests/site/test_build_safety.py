@@ -1,5 +1,7 @@
 """A broken record stops the build cleanly and leaves the published site untouched."""
 
+import shutil
+
 import pytest
 
 from building import copy_demo_site, run_clairvoie, run_pelican, tree_digest
@@ -59,6 +61,44 @@ def test_clairvoie_validate_reports_the_same_and_exits_non_zero(built_copy):
     assert "Traceback" not in result.stderr
     assert "sectors/secteur-7.yaml:3:5 — panels[1].columns : champ obligatoire « columns » manquant" in result.stderr
     assert "sectors/secteur-7.yaml:3:5 — panels[1].charset : champ obligatoire « charset » manquant" in result.stderr
+
+
+# Another process building into the folder given: it holds the folder's lock until told to stop.
+BUILDING_ELSEWHERE = """
+import sys
+from types import SimpleNamespace
+from clairvoie import staging
+staging.begin(SimpleNamespace(settings={"OUTPUT_PATH": sys.argv[1]}, output_path=None))
+print("building", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_build_into_a_folder_another_process_builds_into_stops_in_french_and_writes_nothing(built_copy):
+    """make site while make serve (or a forgotten pelican --autoreload) builds into output/."""
+    import subprocess
+    import sys
+
+    site = built_copy
+    before = tree_digest(site / "output")
+    other = subprocess.Popen([sys.executable, "-c", BUILDING_ELSEWHERE, str(site / "output")],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "building"
+        (site / "output.clairvoie-new" / "page-en-cours.html").write_text("<p>en cours</p>", encoding="utf-8")
+        result = run_pelican(site, site / "output")
+    finally:
+        other.communicate("", timeout=60)
+    said = result.stdout + result.stderr  # Pelican's log of the error that stopped it
+    assert result.returncode != 0
+    assert "Traceback" not in said
+    assert (f"Une autre construction est en cours dans le dossier « {site / 'output'} » "
+            f"(le processus {other.pid}, par exemple « make serve »") in said
+    assert "Cette construction n'a rien écrit ; le site de ce dossier reste tel quel." in said
+    assert tree_digest(site / "output") == before
+    # The other build's work was not emptied under it.
+    assert (site / "output.clairvoie-new" / "page-en-cours.html").read_text(encoding="utf-8") == "<p>en cours</p>"
+    shutil.rmtree(site / "output.clairvoie-new")  # as that build would have, once put in place
 
 
 def test_successful_rebuild_replaces_output_and_drops_removed_pages(built_copy):

@@ -502,17 +502,19 @@ class LeftToLayOut:
 
     def lay_out(self, stop: Callable[[], bool]) -> int:
         """Lay out the documents in turn, until ``stop()`` says a new build is wanted between two;
-        how many were laid out. The rest stays on the published folder as it was."""
+        how many were laid out. The rest stays on the published folder as it was; none is laid out
+        while another process builds into that folder (it lays them out itself)."""
         cache = EncodedImages(self.cache_folder)
         done = 0
-        for document in self.documents:
-            if stop():
-                break
-            html = _renderer(self.model, self.site, document)({})
-            pdf = cache.data(_pdf_inputs(document, html), ".pdf",
-                             lambda: _pdf(document, self.model, self.site, self.links_base))
-            write_whole(os.path.join(self.published, *document.save_as.split("/")), pdf)
-            done += 1
+        with staging.held(self.published) as ours:
+            for document in self.documents if ours else ():
+                if stop():
+                    break
+                html = _renderer(self.model, self.site, document)({})
+                pdf = cache.data(_pdf_inputs(document, html), ".pdf",
+                                 lambda: _pdf(document, self.model, self.site, self.links_base))
+                write_whole(os.path.join(self.published, *document.save_as.split("/")), pdf)
+                done += 1
         return done
 
 
