@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 # npm ci empties node_modules/ first, so this stamp is only there after a complete install.
 NODE_STAMP := node_modules/.installed
 
@@ -36,6 +37,13 @@ SIZE ?= M
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --size $(SIZE)
 
+## make profile-rebuild CITY=bench/work/city-M-1 RECORD=content/projects/<file>.yaml : where one
+## rebuild's time goes after that record is edited, under pyinstrument (bench/README.md)
+.PHONY: profile-rebuild
+profile-rebuild: $(BENCH_STAMP)
+	@test -n "$(CITY)" -a -n "$(RECORD)" || { echo "Give CITY=<a city's folder> RECORD=<a record of it>"; exit 1; }
+	$(BIN)/python bench/profile_rebuild.py $(CITY) $(RECORD)
+
 ## make publish : build the public site (publishconf.py) into output/ and put it online at
 ## $CLAIRVOIE_PUBLISH_TARGET: s3://bucket/folder, or an rsync target (docs/publier.md)
 publish: $(STAMP)
@@ -65,6 +73,10 @@ $(STAMP): pyproject.toml
 
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
 
 # Decap CMS and decap-server (the online editor) and the Nu HTML checker (vnu-jar), pinned in
