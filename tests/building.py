@@ -29,6 +29,7 @@ SHARED_CACHE = "CLAIRVOIE_SHARED_CACHE"
 # cards 5 a page: every kind of list split in the demo city (outputs/figure_lists.py, pages.py;
 # their defaults keep the demo's pages whole).
 LONG_LISTS_SPLIT = {"CLAIRVOIE_FIGURE_LIST_INLINE_ROWS": 2, "CLAIRVOIE_FIGURE_LIST_ROWS_PER_PAGE": 3,
+                    "CLAIRVOIE_MAP_LIST_ROWS_PER_PAGE": 3,
                     "CLAIRVOIE_BAD_NEWS_CARDS_PER_PAGE": 5}
 
 

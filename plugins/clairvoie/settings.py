@@ -144,6 +144,9 @@ class ClairvoieSettings:
     # gets pages of its own, linked from the figure, of at most figure_list_rows_per_page rows.
     figure_list_inline_rows: int = 50
     figure_list_rows_per_page: int = 500
+    # The same for the lists under each sector's map, whose rows carry their symbol (an SVG):
+    # about 480 bytes a row, so that a page of them stays under about 200 kB.
+    map_list_rows_per_page: int = 250
     # /ce-qui-ne-va-pas/ (docs/transparence.md): its cards, latest first, this many a page.
     bad_news_cards_per_page: int = 50
     # Builds (docs/publier.md): processes that render pages; 0: one per CPU.

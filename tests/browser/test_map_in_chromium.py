@@ -19,6 +19,7 @@ from markupsafe import escape
 from building import DEMO_EPOCH, REPO, serve
 from clairvoie.labels import template_filters, template_globals
 from clairvoie.model import load_model
+from clairvoie.outputs.figure_lists import map_lists
 from clairvoie.outputs.maps import sector_map
 from clairvoie.settings import ClairvoieSettings
 
@@ -70,7 +71,8 @@ def map_pages(tmp_path_factory, demo_model):
     maps = {}
     for sector in demo_model.sectors:
         maps[sector.id] = sector_map(demo_model, sector.id)
-        html = partial.render(sector_map=maps[sector.id], model=demo_model, SITEURL="")
+        html = partial.render(sector_map=maps[sector.id], map_lists=map_lists(demo_model, sector), model=demo_model,
+                              SITEURL="")
         (folder / sector.id).mkdir()
         (folder / sector.id / "index.html").write_text(
             PAGE.format(name=escape(sector.name), map=html), encoding="utf-8")

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader
 from building import DEMO_EPOCH, REPO
 from clairvoie.labels import template_filters, template_globals
 from clairvoie.model import load_model
+from clairvoie.outputs.figure_lists import map_lists
 from clairvoie.outputs.maps import sector_map
 from clairvoie.pelican_sources import read_pelican_settings
 from clairvoie.settings import ClairvoieSettings
@@ -60,7 +61,8 @@ def render(map_, model):
                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(template_filters())
     env.globals.update(template_globals())
-    return env.get_template("partials/sector_map.html").render(sector_map=map_, model=model, SITEURL="")
+    return env.get_template("partials/sector_map.html").render(
+        sector_map=map_, map_lists=map_lists(model, model.sector(map_.sector_id)), model=model, SITEURL="")
 
 
 def test_a_crowded_sector_map_stays_under_150_kb_and_keeps_every_bad_news(crowded):
@@ -68,6 +70,10 @@ def test_a_crowded_sector_map_stays_under_150_kb_and_keeps_every_bad_news(crowde
         map_ = sector_map(crowded, sector.id)
         assert len(map_.markers) > 300  # as crowded as an M sector
         html = render(map_, crowded)
+        lists = map_lists(crowded, sector)
+        listed = {kind: [row.url for row in figure_list.rows] for kind, figure_list in lists.items()}
+        for kind, figure_list in lists.items():  # far too long for the sector page: linked from it
+            assert not figure_list.is_inline and f'<a href="/{figure_list.url}">Les {len(figure_list.rows)} ' in html
         svg = re.search(r'<svg class="map".*?</svg>', html, re.S).group(0)
         assert len(svg.encode()) <= MAX_MAP_BYTES
         assert "map-road" in svg  # the streets are still drawn
@@ -76,7 +82,7 @@ def test_a_crowded_sector_map_stays_under_150_kb_and_keeps_every_bad_news(crowde
             if is_bad_news(marker):  # each bad news: its own symbol, a link to its page
                 assert drawn_links[f"/{marker.url}"] == 1, marker.url
                 assert not marker.grouped, marker.url
-            assert f'<a href="/{marker.url}">' in html[html.index("</svg>"):]  # and listed in words
+            assert marker.url in listed[marker.kind]  # and listed in words, on the map's list pages
         groups = map_.groups
         assert groups and all(g.count >= 2 for g in groups)
         # over-budget projects on time are there, and not hidden in a count
@@ -89,3 +95,17 @@ def test_a_crowded_sector_map_stays_under_150_kb_and_keeps_every_bad_news(crowde
             assert f'href="#{g.list_id}"' in svg and f'id="{g.list_id}"' in html
         assert singles + in_groups == Counter((m.kind, m.tone) for m in map_.markers)
         assert sum(1 for m in map_.markers if m.grouped) == sum(g.count for g in groups)
+
+
+def test_a_page_of_a_crowded_sectors_map_lists_stays_under_200_kb(crowded):
+    """Each row carries its symbol: a full page of the longest rows, the page around them
+    aside, stays under 190 kB (issue 15: no list page over about 200 kB)."""
+    env = Environment(loader=FileSystemLoader(str(REPO / "themes/clairvoie/templates")),
+                      autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(template_filters())
+    env.globals.update(template_globals())
+    rows = env.get_template("partials/figure_rows.html").make_module({"SITEURL": ""})
+    for figure_list in map_lists(crowded, crowded.sectors[0]).values():
+        longest = max(len(f"<li>{getattr(rows, figure_list.row)(marker)}</li>\n".encode())
+                      for marker in figure_list.rows)
+        assert 300 < longest and longest * figure_list.rows_per_page <= 190_000, figure_list.name

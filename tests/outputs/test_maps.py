@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader
 from building import DEMO_EPOCH, REPO
 from clairvoie.labels import template_filters, template_globals
 from clairvoie.model import load_model
+from clairvoie.outputs.figure_lists import map_lists
 from clairvoie.outputs.maps import (
     HEIGHT, PROJECT_TONES, REPORT_TONES, WIDTH, WORKS_TONES, SectorMap, sector_map,
 )
@@ -44,8 +45,9 @@ def render(sector_map_value, model):
                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(template_filters())
     env.globals.update(template_globals())
+    lists = map_lists(model, model.sector(sector_map_value.sector_id)) if sector_map_value else {}
     return env.get_template("partials/sector_map.html").render(
-        sector_map=sector_map_value, model=model, SITEURL="")
+        sector_map=sector_map_value, map_lists=lists, model=model, SITEURL="")
 
 
 def path_points(path):
@@ -154,6 +156,26 @@ def test_one_marker_per_located_project_and_current_located_works_order(demo, se
     assert all(mk.shape == "circle" and mk.tone in PROJECT_TONES for mk in m.projects)
     assert all(mk.shape == "square" and mk.tone in WORKS_TONES for mk in m.works)
     assert {item.tone for item in m.legend} == {mk.tone for mk in m.markers}
+
+
+@pytest.mark.parametrize("sector_id", SECTOR_IDS)
+def test_the_lists_under_a_map_name_its_markers_in_its_order_without_drawing_it(demo, sector_id, monkeypatch):
+    """Every build knows each sector map's lists (long ones get pages): from the records alone."""
+    import clairvoie.outputs.maps as maps
+
+    fresh = load_demo()
+    monkeypatch.setattr(maps, "_draw_sector_map", lambda *_: pytest.fail("the map was drawn"))
+    lists = map_lists(fresh, fresh.sector(sector_id))
+    monkeypatch.undo()
+    drawn = sector_map(demo, sector_id)
+
+    def words(marker):
+        return marker.kind, marker.url, marker.title, marker.place, marker.tone, marker.label, marker.shape
+
+    assert {kind: [words(m) for m in figure_list.rows] for kind, figure_list in lists.items()} == {
+        kind: [words(m) for m in drawn.markers if m.kind == kind] for kind in ("project", "works", "report")}
+    assert [figure_list.url for figure_list in lists.values()] == [
+        f"secteurs/{sector_id}/listes/carte-{name}/" for name in ("projets", "travaux", "signalements")]
 
 
 def test_demo_maps_show_every_kind_of_marker(demo):

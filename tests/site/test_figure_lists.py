@@ -195,8 +195,58 @@ def test_a_sectors_long_project_lists_lead_to_their_pages(split_output):
     assert linked
 
 
+MAP_LISTS = {"carte-projets": "projets placés sur la carte",
+             "carte-travaux": "arrêtés de travaux en cours ou à venir placés sur la carte",
+             "carte-signalements": "signalements placés sur la carte"}
+MAP_ROWS = re.compile(r'<ul class="map-list">(.*?)</ul>', re.S)
+# A glossary term is linked where a page first says it (glossary_marks.py): on the sector page or on the list's.
+GLOSSARY_LINK = re.compile(r'<a class="terme-lexique" href="[^"]*">(.*?)</a>')
+
+
+def _rows(html: str) -> list[str]:
+    return [GLOSSARY_LINK.sub(r"\1", row) for row in re.findall(r"<li>.*?</li>", MAP_ROWS.search(html)[1])]
+
+
+def _map_list_rows(html: str, list_id: str) -> list[str]:
+    """The rows under a sector's map of one kind, on a sector page whose list stays there."""
+    return _rows(html[html.index(f'<h4 id="{list_id}">'):])
+
+
+def test_a_sectors_long_map_lists_lead_to_their_pages_with_the_same_rows(split_output, demo_output):
+    """« Ce que montre la carte »: a list of more markers than the limit leaves the sector page for
+    secteurs/<id>/listes/carte-…/, page after page, each row as the sector page showed it."""
+    model = load_site(REPO)
+    moved = 0
+    for sector in model.sectors:
+        whole = (demo_output / sector.url / "index.html").read_text(encoding="utf-8")
+        split = (split_output / sector.url / "index.html").read_text(encoding="utf-8")
+        for list_id, title in MAP_LISTS.items():
+            if f'<h4 id="{list_id}">' not in whole:
+                assert not (split_output / sector.url / "listes" / list_id).exists()
+                continue
+            rows = _map_list_rows(whole, list_id)
+            assert f'<h4 id="{list_id}">' in split  # the map's groups link to it
+            if len(rows) <= 2:
+                assert _map_list_rows(split, list_id) == rows
+                continue
+            moved += 1
+            count = re.escape(f"{len(rows)} {title}")
+            assert re.search(rf'<h4 id="{list_id}">[^<]*</h4>\n  <p><a href="/{sector.url}listes/{list_id}/">Les '
+                             rf'{count}</a>( \(\d+ pages\))?, avec leur adresse et leur état\.</p>', split), list_id
+            pages = follow(split_output, f"{sector.url}listes/{list_id}/")
+            assert len(pages) == -(-len(rows) // 3)
+            shown = []
+            for url, html in pages:
+                assert f"<h1>{len(rows)} {title} : {sector.name}</h1>" in html
+                assert f'La liste derrière la carte de la page <a href="/{sector.url}#{list_id}">' in html
+                shown += _rows(main_of(html))
+            assert shown == rows, (sector.id, list_id)
+    assert moved >= 10  # projects, works orders and reports, in several sectors: not a vacuous pass
+
+
 def test_the_list_pages_are_valid_html(split_output):
     pages = sorted([*split_output.glob("transparence/**/listes/**/index.html"),
+                    *split_output.glob("secteurs/*/listes/**/index.html"),
                     *split_output.glob("ce-qui-ne-va-pas/**/index.html"),
                     *split_output.glob("secteurs/*/index.html"),
                     *split_output.glob("secteurs/*/ce-qui-ne-va-pas/*/index.html")])
@@ -223,6 +273,7 @@ def test_editing_a_project_renders_again_only_the_list_pages_that_show_it(tmp_pa
     path.write_text(edited, encoding="utf-8")
     # The lists' pages, and the bad news's cards after the first page, which counts them all.
     lists = sorted([*output.glob("transparence/**/listes/**/index.html"),
+                    *output.glob("secteurs/*/listes/**/index.html"),
                     *output.glob("ce-qui-ne-va-pas/*/**/index.html"),
                     *output.glob("secteurs/*/ce-qui-ne-va-pas/**/index.html")])
     before = {page: (page.stat().st_ino, page.stat().st_mtime_ns) for page in lists}

@@ -193,6 +193,7 @@ def crowded_city(tmp_path_factory):
     ("rues/index.html", "rues/*/index.html"),  # the letters' pages and the streets' own
     ("transparence/index.html", "transparence/*/**/index.html"),  # the figures' pages and their long lists'
     ("ce-qui-ne-va-pas/index.html", "ce-qui-ne-va-pas/*/**/index.html"),  # its cards, its lists by kind
+    ("secteurs/index.html", "secteurs/*/listes/**/index.html"),  # what each sector's map shows, in words
 ])
 def test_no_list_page_of_a_crowded_city_exceeds_200_kb(crowded_city, index, parts):
     pages = [crowded_city / index, *crowded_city.glob(parts)]

@@ -1,4 +1,5 @@
-"""The lists behind the figures of /transparence/ (the city's, each sector's) and /ce-qui-ne-va-pas/, paged when long.
+"""The lists behind the figures of /transparence/ (the city's, each sector's) and /ce-qui-ne-va-pas/, and the
+lists under each sector's map (« Ce que montre la carte »), paged when long.
 
 Every figure of these pages names what it counts: the late projects, the reports received
 in a month, the overruns… A short list stays on the figure's page, as it always was;
@@ -8,8 +9,10 @@ CLAIRVOIE_FIGURE_LIST_ROWS_PER_PAGE rows, 500), linked from its figure. The figu
 stays a few tens of kilobytes whatever the city's size (issue 15: no list page over about
 200 kB), and editing one record renders again only the parts of the lists that show it.
 
-The lists are the model's own (``Scorecard``, ``ReportFigures``, ``BadNewsSummary``): this module only names them,
-cuts them and says which macro of ``partials/figure_rows.html`` shows one row.
+The lists are the model's own (``Scorecard``, ``ReportFigures``, ``BadNewsSummary``), and the map's are what
+``maps.sector_map_records`` places on it: this module only names them, cuts them and says which macro of
+``partials/figure_rows.html`` shows one row. A large city's sector places thousands of records on its map: their
+list, the map's text alternative, would be most of the sector page (about 700 kB of its 1 MB at size L).
 """
 
 from __future__ import annotations
@@ -21,11 +24,17 @@ from ..labels import BAD_NEWS_ANCHOR, BAD_NEWS_PAGE, PROJECT_STATUS_SLUGS, STATU
 from ..model.build import LISTS_FOLDER
 from ..model.french import month_fr
 from ..model.records import Model, Sector
+from .maps import LIST_ID, sector_map_records
 
 TRANSPARENCY_PAGE = "transparence/"
 # The record a row shows, for the rows that are not records themselves (by FigureList.row).
 RECORD_OF_ROW: dict[str, Callable[[Any], Any]] = {"resolution": lambda resolution: resolution.report,
-                                                  "bad_news": lambda news: news.record}
+                                                  "bad_news": lambda news: news.record,
+                                                  **{f"map_{kind}": lambda marker: marker.record for kind in LIST_ID}}
+# The lists under a sector's map, by kind of marker (maps.LIST_ID: their ids on the sector page).
+MAP_LIST_TITLE = {"project": "projets placés sur la carte",
+                  "works": "arrêtés de travaux en cours ou à venir placés sur la carte",
+                  "report": "signalements placés sur la carte"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class FigureList:
     inline_rows: int  # settings.figure_list_inline_rows
     rows_per_page: int  # settings.figure_list_rows_per_page
     ordered: bool = False  # a ranking (worst first…): numbered, each page going on from the last
+    behind: str = "le chiffre"  # what on the scope's page the list details, after « la liste derrière »
+    list_class: str = ""  # the class of its <ul> or <ol> (the map's lists: "map-list", their symbols)
 
     @property
     def is_inline(self) -> bool:
@@ -131,6 +142,16 @@ def bad_news_lists(model: Model) -> dict[str, FigureList]:
             for kind, items in model.bad_news_summary.by_kind.items()}
 
 
+def map_lists(model: Model, sector: Sector) -> dict[str, FigureList]:
+    """The lists under a sector's map, by kind of marker ("project", "works", "report")."""
+    trail = (("Secteurs", "secteurs/"), (sector.name, sector.url))
+    inline_rows = model.settings.figure_list_inline_rows
+    rows_per_page = max(1, model.settings.map_list_rows_per_page)
+    return {kind: FigureList(sector.url, trail, LIST_ID[kind], MAP_LIST_TITLE[kind], LIST_ID[kind], markers,
+                             f"map_{kind}", inline_rows, rows_per_page, behind="la carte", list_class="map-list")
+            for kind, markers in sector_map_records(model, sector.id).listed.items()}
+
+
 def _limits(model: Model) -> tuple[int, int]:
     settings = model.settings
     # At least one row per page, whatever the settings say.
@@ -140,7 +161,8 @@ def _limits(model: Model) -> tuple[int, int]:
 def long_figure_lists(model: Model) -> Iterator[tuple[Sector | None, FigureList]]:
     """The lists too long for their figure's page, in every scope: each gets pages of its own."""
     scopes = [(sector, figure_lists(model, sector)) for sector in [None, *model.sectors]]
-    for sector, lists in [*scopes, (None, bad_news_lists(model))]:
+    maps = [(sector, map_lists(model, sector)) for sector in model.sectors]
+    for sector, lists in [*scopes, (None, bad_news_lists(model)), *maps]:
         for figure_list in lists.values():
             if not figure_list.is_inline:
                 yield sector, figure_list

@@ -5,7 +5,9 @@ No tiles, no script, no request to a third party: the sector's outline, its
 neighbours' outlines for context, the lines of its works orders and one
 marker per located project, works order or resident's report, each a link to its page. The
 template ``partials/sector_map.html`` renders a ``SectorMap`` together with a
-legend and a list of every marker (the map's text alternative).
+legend and a list of every marker (the map's text alternative; on pages of its own
+when long, ``figure_lists.map_lists``, which knows the markers from ``sector_map_records``
+without drawing the map).
 
 Projection: equirectangular around the middle latitude of the bounding box
 (longitudes shrunk by cos(latitude)), fitted with a margin into a fixed
@@ -240,7 +242,7 @@ class _Placed(NamedTuple):
     kind: str  # "project", "works" or "report"
     record: Any  # Project, WorksOrder or Report
     point: Point  # (lon, lat) of its marker
-    lines: list[list[Point]]  # (lon, lat) lines drawn under it
+    lines: list[list[Point]] | None  # (lon, lat) lines drawn under it; None: not yet looked for
 
 
 # --- public entry point -----------------------------------------------------------
@@ -263,6 +265,7 @@ class _DrawnOnce:
 
 
 _sector_maps = _DrawnOnce()
+_sector_records = _DrawnOnce()
 
 
 def sector_map(model: Model, sector_id: str) -> SectorMap | None:
@@ -270,8 +273,26 @@ def sector_map(model: Model, sector_id: str) -> SectorMap | None:
     return _sector_maps.get(model, sector_id, lambda: _draw_sector_map(model, sector_id))
 
 
-@collector_paused()  # a map's many small tuples would set off full collections of the whole model
-def _draw_sector_map(model: Model, sector_id: str) -> SectorMap | None:
+@dataclass(frozen=True)
+class SectorMapRecords:
+    """What a sector's map shows, before any drawing: the records it places, in the order of
+    its lists, and how many of the sector's it cannot place. Cheap enough for every build to
+    know the lists under each map (their length decides whether they have pages of their own)."""
+
+    placed: tuple[_Placed, ...]  # a works order with a geometry: its point, its lines found when drawn
+    outline_rings: tuple[tuple[Point, ...], ...]
+    unlocated_projects: int
+    unlocated_works: int
+    unlocated_reports: int
+    listed: dict[str, tuple[MapMarker, ...]]  # by kind: each marker as its list names it (no position)
+
+
+def sector_map_records(model: Model, sector_id: str) -> SectorMapRecords:
+    """The records of one sector's map (once a build, shared by its drawing and its lists)."""
+    return _sector_records.get(model, sector_id, lambda: _select_sector_records(model, sector_id))
+
+
+def _select_sector_records(model: Model, sector_id: str) -> SectorMapRecords:
     sector = model.sector(sector_id)
     outline_rings = polygon_rings(sector.geometry) if sector.geometry else []
     geometry_points = [p for ring in outline_rings for p in ring]
@@ -289,21 +310,35 @@ def _draw_sector_map(model: Model, sector_id: str) -> SectorMap | None:
             placed.append(_Placed("project", project, point, []))
     area = shape(sector.geometry) if sector.geometry else None
     for order in _sector_works(model, sector_id):
-        on_street = _along_street(model.basemap, order, area)
-        if on_street is not None:
-            placed.append(_Placed("works", order, *on_street))
-        elif order.geometry is None:
+        if order.geometry is not None:  # placed: along its street when drawn, else as given
+            placed.append(_Placed("works", order, geometry_anchor(order.geometry), None))
+            continue
+        on_street = _along_street(model.basemap, order, area)  # its whole street in the sector, or nowhere
+        if on_street is None:
             unlocated_works += 1
         else:
-            placed.append(_Placed("works", order, geometry_anchor(order.geometry),
-                                  line_parts(order.geometry)))
+            placed.append(_Placed("works", order, *on_street))
     unlocated_reports = 0
     for report in _sector_reports(model, sector_id):
         if report.point is None:
             unlocated_reports += report.is_open
         else:
             placed.append(_Placed("report", report, (report.point[1], report.point[0]), []))
+    listed: dict[str, list[MapMarker]] = {kind: [] for kind in LIST_ID}
+    for item in placed:
+        listed[item.kind].append(_marker(item, model))
+    return SectorMapRecords(tuple(placed), tuple(tuple(ring) for ring in outline_rings), unlocated_projects,
+                            unlocated_works, unlocated_reports,
+                            {kind: tuple(markers) for kind, markers in listed.items()})
 
+
+@collector_paused()  # a map's many small tuples would set off full collections of the whole model
+def _draw_sector_map(model: Model, sector_id: str) -> SectorMap | None:
+    sector = model.sector(sector_id)
+    records = sector_map_records(model, sector_id)
+    outline_rings = [list(ring) for ring in records.outline_rings]
+    geometry_points = [p for ring in outline_rings for p in ring]
+    placed = [_on_its_street(model.basemap, item) if item.lines is None else item for item in records.placed]
     if not geometry_points and not placed:
         return None
     # Whatever is placed widens the map: a marker is never clamped to the sector's box.
@@ -335,9 +370,9 @@ def _draw_sector_map(model: Model, sector_id: str) -> SectorMap | None:
         legend=_legend(markers, model),
         scale=scale,
         bbox=projection.bbox,
-        unlocated_projects=unlocated_projects,
-        unlocated_works=unlocated_works,
-        unlocated_reports=unlocated_reports,
+        unlocated_projects=records.unlocated_projects,
+        unlocated_works=records.unlocated_works,
+        unlocated_reports=records.unlocated_reports,
         base=map_base(base, projection, works_streets, spots, reserved, budget=budget) if base else None,
         groups=tuple(groups),
     )
@@ -416,17 +451,32 @@ def _markers_and_lines(placed: Sequence[_Placed], projection: "Projection", rese
     anchors = [projection(item.point) for item in placed]
     markers, lines = [], []
     for item, anchor, (x, y) in zip(placed, anchors, spread(anchors, reserved)):
-        record = item.record
-        tone, label = _tone_and_label(item.kind, record, model)
-        markers.append(MapMarker(
-            kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
-            url=record.url, title=_title(item.kind, record), place=_marker_place(item.kind, record),
-            tone=tone, label=label, anchor_x=anchor[0], anchor_y=anchor[1], record=record,
-            point=item.point, course=tuple(tuple(part) for part in item.lines),
-        ))
+        marker = _marker(item, model, x, y, anchor)
+        markers.append(marker)
         paths = (line_path(projection, part) for part in item.lines)
-        lines += [MapLine(path, tone) for path in paths if path]
+        lines += [MapLine(path, marker.tone) for path in paths if path]
     return markers, lines
+
+
+def _marker(item: _Placed, model: Model, x: float = 0.0, y: float = 0.0, anchor: Point = (0.0, 0.0)) -> MapMarker:
+    """A placed record's marker: drawn at (x, y) for its anchor; at 0, 0 as the lists name it."""
+    record = item.record
+    tone, label = _tone_and_label(item.kind, record, model)
+    return MapMarker(
+        kind=item.kind, shape=REPORT_SHAPE.get(tone, SHAPE.get(item.kind, "")), x=x, y=y,
+        url=record.url, title=_title(item.kind, record), place=_marker_place(item.kind, record),
+        tone=tone, label=label, anchor_x=anchor[0], anchor_y=anchor[1], record=record,
+        point=item.point, course=tuple(tuple(part) for part in item.lines or ()),
+    )
+
+
+def _on_its_street(basemap: Any, item: _Placed) -> _Placed:
+    """A works order with a geometry, drawn along its street when the extract knows the stretch."""
+    order = item.record
+    on_street = _along_street(basemap, order, None)  # the area serves only orders without geometry
+    if on_street is not None:
+        return _Placed("works", order, *on_street)
+    return _Placed("works", order, item.point, line_parts(order.geometry))
 
 
 def _tone_and_label(kind: str, record: Any, model: Model) -> tuple[str, str]:
@@ -451,14 +501,35 @@ def _marker_place(kind: str, record: Any) -> str | None:
 
 # --- selection --------------------------------------------------------------------
 def _sector_projects(model: Model, sector_id: str) -> list[Project]:
-    projects = [p for p in model.projects if sector_id in p.sector_ids]
+    projects = _by_sector(model)[sector_id][0]
     return sorted(projects, key=lambda p: (STATUS_ORDER.index(p.status), p.title, p.id))
 
 
 def _sector_works(model: Model, sector_id: str) -> list[WorksOrder]:
     """Works orders of the sector that are not over: in force today, soon or later."""
-    works = [w for w in model.works if sector_id in w.sector_ids and w.timing in TIMING_ORDER]
+    works = _by_sector(model)[sector_id][1]
     return sorted(works, key=lambda w: (TIMING_ORDER.index(w.timing), w.start_date, w.id))
+
+
+_grouped_by_sector = _DrawnOnce()
+
+
+def _by_sector(model: Model) -> dict[str, tuple[list[Project], list[WorksOrder]]]:
+    """Each sector's projects, and its works orders not over, in one pass over the city's records
+    (every build lists each sector map's markers: one pass per sector was most of it at size L)."""
+    def grouped() -> dict[str, tuple[list[Project], list[WorksOrder]]]:
+        by_sector: dict[str, tuple[list[Project], list[WorksOrder]]] = {s.id: ([], []) for s in model.sectors}
+        for project in model.projects:
+            for sector_id in dict.fromkeys(project.sector_ids):
+                if sector_id in by_sector:
+                    by_sector[sector_id][0].append(project)
+        for order in model.works:
+            if order.timing in TIMING_ORDER:
+                for sector_id in dict.fromkeys(order.sector_ids):
+                    if sector_id in by_sector:
+                        by_sector[sector_id][1].append(order)
+        return by_sector
+    return _grouped_by_sector.get(model, None, grouped)
 
 
 def _sector_reports(model: Model, sector_id: str) -> list[Report]:

@@ -20,7 +20,7 @@ from ..model.records import BadNews, Model, Report, Sector, WorksOrder
 from ..model.reports import open_reports_by_street
 from ..model.streets import RESOLVED_SHOWN_DAYS, Street, letter_url
 from ..model.words import key
-from .figure_lists import bad_news_lists, figure_lists, long_figure_lists
+from .figure_lists import bad_news_lists, figure_lists, long_figure_lists, map_lists
 from .glossary_marks import GlossaryMarks
 from .maps import project_map, sector_map, street_map, works_map
 from .site import Site
@@ -76,7 +76,8 @@ def pages_of(model: Model, site: Site) -> Iterator[Page]:
         yield Page(f"{sector.url}index.html", "clairvoie_sector",
                    {"sector": sector, "view": model.views[sector.id],
                     "feeds": site.alternate_links(model, sector.id),
-                    "bad_news_parts": bad_news_parts(model, sector), "status_slugs": PROJECT_STATUS_SLUGS},
+                    "bad_news_parts": bad_news_parts(model, sector), "status_slugs": PROJECT_STATUS_SLUGS,
+                    "map_lists": map_lists(model, sector)},
                    {"sector_map": lambda sector_id=sector.id: sector_map(model, sector_id)}, in_sector)
         yield Page(f"transparence/{sector.id}/index.html", "clairvoie_transparency",
                    {"card": model.views[sector.id].scorecard, "scope_name": sector.name, "sector": sector,
