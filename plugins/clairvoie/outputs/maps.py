@@ -336,7 +336,7 @@ def _select_sector_records(model: Model, sector_id: str) -> SectorMapRecords:
 def _draw_sector_map(model: Model, sector_id: str) -> SectorMap | None:
     sector = model.sector(sector_id)
     records = sector_map_records(model, sector_id)
-    outline_rings = [list(ring) for ring in records.outline_rings]
+    outline_rings = records.outline_rings
     geometry_points = [p for ring in outline_rings for p in ring]
     placed = [_on_its_street(model.basemap, item) if item.lines is None else item for item in records.placed]
     if not geometry_points and not placed:
