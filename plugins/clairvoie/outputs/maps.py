@@ -63,7 +63,7 @@ from shapely.ops import unary_union
 from ..incremental import collector_paused
 from ..labels import date_fr, days_fr, project_status_fr, report_state_fr
 from ..model.basemap import ROAD_CLASSES
-from ..model.records import Model, Project, Report, WorksOrder
+from ..model.records import Model, Project, Report, WorksOrder, by_sector_id
 from ..model.words import key
 
 WIDTH = 800
@@ -518,17 +518,9 @@ def _by_sector(model: Model) -> dict[str, tuple[list[Project], list[WorksOrder]]
     """Each sector's projects, and its works orders not over, in one pass over the city's records
     (every build lists each sector map's markers: one pass per sector was most of it at size L)."""
     def grouped() -> dict[str, tuple[list[Project], list[WorksOrder]]]:
-        by_sector: dict[str, tuple[list[Project], list[WorksOrder]]] = {s.id: ([], []) for s in model.sectors}
-        for project in model.projects:
-            for sector_id in dict.fromkeys(project.sector_ids):
-                if sector_id in by_sector:
-                    by_sector[sector_id][0].append(project)
-        for order in model.works:
-            if order.timing in TIMING_ORDER:
-                for sector_id in dict.fromkeys(order.sector_ids):
-                    if sector_id in by_sector:
-                        by_sector[sector_id][1].append(order)
-        return by_sector
+        projects = by_sector_id(model.projects)
+        works = by_sector_id([order for order in model.works if order.timing in TIMING_ORDER])
+        return {sector.id: (projects.get(sector.id, []), works.get(sector.id, [])) for sector in model.sectors}
     return _grouped_by_sector.get(model, None, grouped)
 
 
